@@ -1,0 +1,104 @@
+import { makeEnv } from '../envs/registry';
+import { flatDim } from '../envs/spaces';
+import { getPolicyLevel } from '../policies/index';
+import { Rng } from '../rng';
+import { allocateArrays, type Dataset } from './dataset';
+
+export interface MixPart {
+  /** Behaviour policy level id, e.g. "expert". */
+  policy: string;
+  /** Share of the dataset, any positive weights (normalised). */
+  weight: number;
+}
+
+export interface GenerateOptions {
+  envId: string;
+  /** One part for a plain dataset; several are concatenated in order, as D4RL builds medium-expert. */
+  mix: MixPart[];
+  transitions: number;
+  seed: number;
+  /** Std of Gaussian noise added to continuous actions (clipped to the action space). */
+  actionNoise?: number;
+  name?: string;
+  id?: string;
+  onProgress?: (fraction: number) => boolean | void;
+}
+
+export class GenerationCancelled extends Error {
+  constructor() {
+    super('Dataset generation was cancelled');
+  }
+}
+
+/** Rolls out behaviour policies in the environment and records every transition, with the true next state. */
+export function generateDataset(opts: GenerateOptions): Dataset {
+  if (!Number.isInteger(opts.transitions) || opts.transitions < 1 || opts.transitions > 5_000_000) {
+    throw new Error(`transitions must be an integer between 1 and 5,000,000, got ${opts.transitions}`);
+  }
+  if (opts.mix.length === 0 || opts.mix.some((p) => !(p.weight > 0))) throw new Error('mix needs at least one part, each with a positive weight');
+  const env = makeEnv(opts.envId);
+  const { spec } = env;
+  const obsDim = flatDim(spec.observationSpace);
+  const actDim = flatDim(spec.actionSpace);
+  const n = opts.transitions;
+  const arrays = allocateArrays(n, obsDim, actDim);
+  const rng = new Rng(opts.seed);
+  const envSeeds = rng.fork();
+  const noise = opts.actionNoise ?? 0;
+  const total = opts.mix.reduce((s, p) => s + p.weight, 0);
+  const counts = opts.mix.map((p) => Math.floor((p.weight / total) * n));
+  counts[counts.length - 1] += n - counts.reduce((a, b) => a + b, 0);
+
+  let row = 0;
+  let episodes = 0;
+  opts.mix.forEach((part, k) => {
+    const policy = getPolicyLevel(opts.envId, part.policy).make();
+    const end = row + counts[k];
+    let obs = env.reset(envSeeds.nextUint32());
+    while (row < end) {
+      let action = policy.act(obs, rng);
+      if (noise > 0 && typeof action !== 'number' && spec.actionSpace.kind === 'box') {
+        const noisy = new Float32Array(action.length);
+        for (let i = 0; i < noisy.length; i++) {
+          noisy[i] = Math.min(spec.actionSpace.high[i], Math.max(spec.actionSpace.low[i], action[i] + rng.normal(0, noise)));
+        }
+        action = noisy;
+      }
+      const r = env.step(action);
+      arrays.observations.set(obs, row * obsDim);
+      if (typeof action === 'number') arrays.actions[row] = action;
+      else arrays.actions.set(action, row * actDim);
+      arrays.rewards[row] = r.reward;
+      arrays.nextObservations.set(r.observation, row * obsDim);
+      arrays.nextValid[row] = 1;
+      arrays.terminals[row] = r.terminated ? 1 : 0;
+      // The last row of a part ends its episode early: mark it as a time-out so episodes split there.
+      const cut = row === end - 1 && !r.terminated;
+      arrays.timeouts[row] = !r.terminated && (r.truncated || cut) ? 1 : 0;
+      row += 1;
+      if (r.terminated || r.truncated || cut) {
+        episodes += 1;
+        if (row < end) obs = env.reset(envSeeds.nextUint32());
+      } else obs = r.observation;
+      if (opts.onProgress && row % 5000 === 0 && opts.onProgress(row / n) === false) throw new GenerationCancelled();
+    }
+  });
+
+  const behavior = opts.mix.length === 1 ? opts.mix[0].policy : opts.mix.map((p) => `${p.policy} ${Math.round((p.weight / total) * 100)}%`).join(' + ');
+  const name = opts.name ?? `${spec.id.split('-')[0].toLowerCase()}-${opts.mix.map((p) => p.policy).join('-')}`;
+  return {
+    id: opts.id ?? `${name}-${n}-s${opts.seed}`,
+    name,
+    envId: spec.id,
+    source: 'generated',
+    behavior,
+    observationDim: obsDim,
+    actionDim: actDim,
+    discreteActions: spec.actionSpace.kind === 'discrete' ? spec.actionSpace.n : null,
+    size: n,
+    episodes,
+    createdAt: Date.now(),
+    seed: opts.seed,
+    ...arrays,
+  };
+}
