@@ -20,6 +20,8 @@ export interface DatasetInfo {
   episodes: number;
   createdAt: number;
   seed?: number;
+  /** Small scalar facts read from an imported file (D4RL metadata/*, HDF5 attributes, Minari env_spec), JSON-able. */
+  metadata?: Record<string, string | number>;
 }
 
 export interface DatasetArrays {
