@@ -1,0 +1,84 @@
+// Behaviour cloning: supervised learning of the dataset's actions (Pomerleau 1991; the offline-RL baseline of
+// CORL, Tarasov et al. 2022). Continuous: deterministic tanh actor with MSE; discrete: softmax policy with cross-entropy.
+import * as tf from '@tensorflow/tfjs';
+import { batchSizeParam, hiddenParam, learningRateParam, normalizeStatesParam, observationNormalizer, actionIndices } from './common';
+import { MLP, parseHidden, readWeights, writeWeights } from './nets';
+import { Adam } from './optim';
+import type { Agent, AgentContext, AlgorithmDef, Batch, Checkpoint } from './types';
+
+function createBC(ctx: AgentContext): Agent {
+  const hp = ctx.hyperparameters;
+  const discrete = ctx.discreteActions !== null;
+  const outDim = discrete ? ctx.discreteActions! : ctx.actionDim;
+  const actor = new MLP('actor', [ctx.observationDim, ...parseHidden(hp.hidden), outDim], ctx.rng);
+  const optimizer = new Adam(actor.variables, Number(hp.lr));
+  const normalize = observationNormalizer(ctx, Boolean(hp.normalizeStates));
+
+  const policyOutput = (obs: tf.Tensor2D): tf.Tensor2D => actor.apply(normalize.apply(obs));
+
+  return {
+    metricNames: discrete ? ['loss', 'accuracy', 'gradNorm'] : ['loss', 'gradNorm'],
+
+    update(batch: Batch): tf.Tensor1D {
+      return tf.tidy(() => {
+        if (discrete) {
+          const labels = tf.oneHot(actionIndices(batch.actions), outDim);
+          let logits: tf.Tensor2D | null = null;
+          // L(pi) = -E[log pi(a|s)]; the logits are kept out of the gradient scope to reuse them for accuracy.
+          const { loss, gradNorm } = optimizer.minimize(() => {
+            logits = tf.keep(policyOutput(batch.observations));
+            return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+          });
+          const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(logits!, 1), actionIndices(batch.actions)), 'float32'));
+          tf.dispose(logits!);
+          return tf.stack([loss, accuracy, gradNorm]) as tf.Tensor1D;
+        }
+        // L(pi) = E[(pi(s) - a)^2]
+        const { loss, gradNorm } = optimizer.minimize(() => tf.mean(tf.square(tf.sub(tf.tanh(policyOutput(batch.observations)), batch.actions))) as tf.Scalar);
+        return tf.stack([loss, gradNorm]) as tf.Tensor1D;
+      });
+    },
+
+    act(observations: tf.Tensor2D, mode: 'sample' | 'greedy'): tf.Tensor {
+      return tf.tidy(() => {
+        const out = policyOutput(observations);
+        if (!discrete) return tf.tanh(out);
+        return mode === 'greedy' ? tf.argMax(out, 1) : tf.reshape(tf.multinomial(out, 1, ctx.rng.nextUint32()), [-1]);
+      });
+    },
+
+    setHyperparameters(patch) {
+      if (patch.lr !== undefined) optimizer.learningRate = Number(patch.lr);
+    },
+
+    async save(): Promise<Checkpoint> {
+      return { algorithm: 'bc', weights: await readWeights([actor]) };
+    },
+
+    load(checkpoint: Checkpoint) {
+      writeWeights([actor], checkpoint.weights);
+    },
+
+    dispose() {
+      actor.dispose();
+      optimizer.dispose();
+      normalize.dispose();
+    },
+  };
+}
+
+export const bc: AlgorithmDef = {
+  id: 'bc',
+  name: 'Behaviour cloning',
+  paper: 'Pomerleau, "Efficient Training of Artificial Neural Networks for Autonomous Navigation", Neural Computation 1991',
+  summary: 'Copies the actions in the dataset. As good as the data: excellent on expert data, poor on random data.',
+  family: 'imitation',
+  actions: ['discrete', 'continuous'],
+  hyperparameters: [learningRateParam(3e-4), batchSizeParam, hiddenParam('256,256'), normalizeStatesParam(true)],
+  metricHelp: {
+    loss: 'Cross-entropy (discrete) or squared error (continuous) to the dataset action. Healthy: falls and levels off; rising or NaN: learning rate too high.',
+    accuracy: 'Share of batch states where the policy picks the dataset action. Expert data: close to 1; random data: about 1/#actions, whatever you do.',
+    gradNorm: 'Size of the gradient step before the optimizer. Spikes that grow: instability.',
+  },
+  create: createBC,
+};

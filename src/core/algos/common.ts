@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs';
+import type { HyperParam } from '../run/hyperparameters';
+import type { AgentContext } from './types';
+
+/** Controls most algorithms share, with CORL's defaults. */
+export const learningRateParam = (def = 3e-4, key = 'lr', label = 'learning rate'): HyperParam => ({
+  key,
+  label,
+  help: 'Adam step size. Too high: the loss jumps or diverges; too low: it barely moves.',
+  kind: 'number',
+  default: def,
+  min: 1e-6,
+  max: 1,
+  log: true,
+  live: true,
+});
+
+export const batchSizeParam: HyperParam = {
+  key: 'batchSize',
+  label: 'batch size',
+  help: 'Transitions sampled from the dataset per update. Larger: smoother gradients, slower updates.',
+  kind: 'int',
+  default: 256,
+  min: 1,
+  max: 8192,
+  live: true,
+};
+
+export const hiddenParam = (def = '256,256'): HyperParam => ({
+  key: 'hidden',
+  label: 'hidden sizes',
+  help: 'Units per hidden layer of each network (ReLU MLPs).',
+  kind: 'choice',
+  default: def,
+  choices: ['32,32', '64,64', '128,128', '256,256', '256,256,256', '512,512'],
+  live: false,
+});
+
+export const normalizeStatesParam = (def: boolean): HyperParam => ({
+  key: 'normalizeStates',
+  label: 'normalize states',
+  help: 'Standardise observations with the dataset mean and std (eps 1e-3), as CORL does.',
+  kind: 'bool',
+  default: def,
+  live: false,
+});
+
+/** Returns a function mapping raw observations to the network's input (standardised if asked). */
+export function observationNormalizer(ctx: AgentContext, enabled: boolean): { apply(x: tf.Tensor2D): tf.Tensor2D; dispose(): void } {
+  if (!enabled) return { apply: (x) => x, dispose: () => {} };
+  const mean = tf.keep(tf.tensor2d(ctx.observationMean, [1, ctx.observationDim]));
+  const std = tf.keep(tf.tensor2d(ctx.observationStd.map((s) => s + 1e-3), [1, ctx.observationDim]));
+  return {
+    apply: (x) => tf.div(tf.sub(x, mean), std) as tf.Tensor2D,
+    dispose: () => {
+      mean.dispose();
+      std.dispose();
+    },
+  };
+}
+
+/** Dataset discrete actions (a float index column) as int32 indices. */
+export function actionIndices(actions: tf.Tensor2D): tf.Tensor1D {
+  return tf.cast(tf.reshape(actions, [-1]), 'int32') as tf.Tensor1D;
+}

@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../rng';
+
+export type Activation = 'relu' | 'tanh';
+
+/** Parses a hidden-sizes control value like "256,256". */
+export function parseHidden(value: unknown): number[] {
+  const sizes = String(value).split(',').map((s) => Number(s.trim()));
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 4096)) {
+    throw new Error(`hidden sizes must be comma-separated whole numbers between 1 and 4096, got "${String(value)}"`);
+  }
+  return sizes;
+}
+
+/**
+ * A fully connected network held as plain tf.Variables so updates stay inside one tf.tidy.
+ * Initialised like PyTorch's nn.Linear (U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases), as CORL uses,
+ * drawn from the lab's seeded Rng so a seed fixes the weights on every backend.
+ */
+export class MLP {
+  readonly weights: tf.Variable[] = [];
+  readonly biases: tf.Variable[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly sizes: number[],
+    rng: Rng,
+    readonly activation: Activation = 'relu',
+  ) {
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      const [fanIn, fanOut] = [sizes[l], sizes[l + 1]];
+      const bound = 1 / Math.sqrt(fanIn);
+      const w = new Float32Array(fanIn * fanOut);
+      for (let i = 0; i < w.length; i++) w[i] = rng.uniform(-bound, bound);
+      const b = new Float32Array(fanOut);
+      for (let i = 0; i < b.length; i++) b[i] = rng.uniform(-bound, bound);
+      this.weights.push(tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true, `${name}/w${l}`));
+      this.biases.push(tf.variable(tf.tensor1d(b), true, `${name}/b${l}`));
+    }
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.weights, ...this.biases];
+  }
+
+  /** Forward pass; no activation on the output layer. */
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    let h = x;
+    const last = this.weights.length - 1;
+    for (let l = 0; l <= last; l++) {
+      const z = tf.add(tf.matMul(h, this.weights[l]), this.biases[l]) as tf.Tensor2D;
+      h = l === last ? z : this.activation === 'relu' ? tf.relu(z) : tf.tanh(z);
+    }
+    return h;
+  }
+
+  /** Copies every variable of `source` into this network (hard target update). */
+  copyFrom(source: MLP): void {
+    this.variables.forEach((v, i) => v.assign(source.variables[i]));
+  }
+
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+  }
+}
+
+/** Polyak averaging of target networks: target <- tau * online + (1 - tau) * target. */
+export function softUpdate(target: MLP, online: MLP, tau: number): void {
+  tf.tidy(() => {
+    target.variables.forEach((v, i) => v.assign(tf.add(tf.mul(online.variables[i], tau), tf.mul(v, 1 - tau))));
+  });
+}
+
+/** Reads all variables of some networks into a checkpoint record (async reads only: webgpu-safe). */
+export async function readWeights(nets: MLP[]): Promise<Record<string, { shape: number[]; values: Float32Array }>> {
+  const out: Record<string, { shape: number[]; values: Float32Array }> = {};
+  for (const net of nets) {
+    for (const v of net.variables) out[v.name] = { shape: v.shape.slice(), values: (await v.data()) as Float32Array };
+  }
+  return out;
+}
+
+export function writeWeights(nets: MLP[], weights: Record<string, { shape: number[]; values: Float32Array }>): void {
+  for (const net of nets) {
+    for (const v of net.variables) {
+      const w = weights[v.name];
+      if (!w) throw new Error(`checkpoint has no weights for ${v.name}`);
+      if (w.shape.join('x') !== v.shape.join('x')) throw new Error(`checkpoint weights ${v.name} have shape ${w.shape.join('x')}, expected ${v.shape.join('x')}`);
+      tf.tidy(() => v.assign(tf.tensor(w.values, w.shape)));
+    }
+  }
+}

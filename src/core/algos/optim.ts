@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Adam (Kingma & Ba 2015, Algorithm 1) over a fixed list of variables, with a learning rate that can change
+ * between updates (tfjs's built-in optimizer fixes it at construction) and optional global-norm clipping and
+ * decoupled weight decay (AdamW, Loshchilov & Hutter 2019).
+ */
+export class Adam {
+  private readonly m: tf.Variable[];
+  private readonly v: tf.Variable[];
+  private t = 0;
+
+  constructor(
+    readonly variables: tf.Variable[],
+    public learningRate: number,
+    readonly options: { beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number; clipNorm?: number } = {},
+  ) {
+    this.m = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+    this.v = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+  }
+
+  /**
+   * Computes gradients of `loss` and applies one Adam step. Returns the loss and the global gradient norm
+   * (before clipping). Call inside tf.tidy.
+   */
+  minimize(loss: () => tf.Scalar): { loss: tf.Scalar; gradNorm: tf.Scalar } {
+    const { value, grads } = tf.variableGrads(loss, this.variables);
+    const gs = this.variables.map((x) => grads[x.name]);
+    const gradNorm = tf.sqrt(tf.addN(gs.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+    let scale: tf.Scalar | number = 1;
+    if (this.options.clipNorm !== undefined) scale = tf.minimum(1, tf.div(this.options.clipNorm, tf.add(gradNorm, 1e-6))) as tf.Scalar;
+    this.apply(gs.map((g) => (scale === 1 ? g : tf.mul(g, scale))));
+    return { loss: value, gradNorm };
+  }
+
+  private apply(gs: tf.Tensor[]): void {
+    const b1 = this.options.beta1 ?? 0.9;
+    const b2 = this.options.beta2 ?? 0.999;
+    const eps = this.options.epsilon ?? 1e-8;
+    const wd = this.options.weightDecay ?? 0;
+    this.t += 1;
+    // Bias corrections applied as PyTorch's Adam does: x -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps).
+    const bc1 = 1 - b1 ** this.t;
+    const sqrtBc2 = Math.sqrt(1 - b2 ** this.t);
+    this.variables.forEach((x, i) => {
+      const m = tf.add(tf.mul(this.m[i], b1), tf.mul(gs[i], 1 - b1));
+      const v = tf.add(tf.mul(this.v[i], b2), tf.mul(tf.square(gs[i]), 1 - b2));
+      this.m[i].assign(m);
+      this.v[i].assign(v);
+      const decayed = wd > 0 ? tf.mul(x, 1 - this.learningRate * wd) : x;
+      x.assign(tf.sub(decayed, tf.mul(tf.div(m, tf.add(tf.div(tf.sqrt(v), sqrtBc2), eps)), this.learningRate / bc1)));
+    });
+  }
+
+  dispose(): void {
+    for (const t of [...this.m, ...this.v]) t.dispose();
+  }
+}

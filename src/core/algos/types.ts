@@ -1,0 +1,59 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { HyperParam, HyperValues } from '../run/hyperparameters';
+import type { Rng } from '../rng';
+
+/** A minibatch gathered on the tfjs backend. Discrete actions are stored as their index in a float column. */
+export interface Batch {
+  observations: tf.Tensor2D;
+  actions: tf.Tensor2D;
+  rewards: tf.Tensor1D;
+  nextObservations: tf.Tensor2D;
+  /** 1 where the environment ended the episode (terminal), else 0. */
+  dones: tf.Tensor1D;
+}
+
+export interface AgentContext {
+  observationDim: number;
+  actionDim: number;
+  /** Number of discrete actions, or null for continuous actions in [-1, 1]^actionDim. */
+  discreteActions: number | null;
+  hyperparameters: HyperValues;
+  /** Seeds weight initialisation and any sampling inside the agent. */
+  rng: Rng;
+  /** Per-dimension mean and std of dataset observations, for algorithms that normalise states. */
+  observationMean: Float32Array;
+  observationStd: Float32Array;
+}
+
+export interface Checkpoint {
+  algorithm: string;
+  weights: Record<string, { shape: number[]; values: Float32Array }>;
+}
+
+export interface Agent {
+  /** One gradient update; returns the stacked scalar metrics (in metricNames order), still on the device. */
+  update(batch: Batch): tf.Tensor1D;
+  readonly metricNames: string[];
+  /** Actions for a batch of observations: [n] int32 indices (discrete) or [n, actionDim] floats. */
+  act(observations: tf.Tensor2D, mode: 'sample' | 'greedy'): tf.Tensor;
+  setHyperparameters(patch: HyperValues): void;
+  save(): Promise<Checkpoint>;
+  load(checkpoint: Checkpoint): void;
+  dispose(): void;
+}
+
+export interface AlgorithmDef {
+  id: string;
+  name: string;
+  /** The paper, cited. */
+  paper: string;
+  summary: string;
+  family: 'offline' | 'online' | 'imitation';
+  actions: ('discrete' | 'continuous')[];
+  hyperparameters: HyperParam[];
+  /** Trains on (s, a, r, s') and so samples only rows whose next state is known (D4RL qlearning_dataset). */
+  usesNextState?: boolean;
+  /** What each metric means, and what healthy and broken curves look like. */
+  metricHelp: Record<string, string>;
+  create(ctx: AgentContext): Agent;
+}

@@ -1,0 +1,98 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Agent } from '../algos/types';
+import { makeEnv } from '../envs/registry';
+import { flatDim } from '../envs/spaces';
+import { normalizedScore } from '../data/score';
+
+/** One evaluation episode recorded for the replay canvas. */
+export interface EpisodeRecord {
+  envId: string;
+  /** Simulator states (getState layout), initial state first: (length + 1) rows of stateDim. */
+  states: Float64Array;
+  stateDim: number;
+  actions: Float32Array;
+  actionDim: number;
+  rewards: Float32Array;
+  length: number;
+  return: number;
+  terminated: boolean;
+}
+
+export interface EvaluationResult {
+  update: number;
+  returns: number[];
+  lengths: number[];
+  meanReturn: number;
+  stdReturn: number;
+  /** D4RL normalized score of the mean return, when the environment has reference scores. */
+  normalizedScore: number | null;
+  episode: EpisodeRecord;
+}
+
+/**
+ * Runs `seeds.length` episodes of the agent's greedy policy in lockstep (one batched forward pass per step,
+ * one async read per step) and records the first episode in full.
+ */
+export async function evaluateAgent(agent: Agent, envId: string, seeds: number[], update: number): Promise<EvaluationResult> {
+  const envs = seeds.map(() => makeEnv(envId));
+  const spec = envs[0].spec;
+  const obsDim = flatDim(spec.observationSpace);
+  const actDim = flatDim(spec.actionSpace);
+  const discrete = spec.actionSpace.kind === 'discrete';
+  const obs = seeds.map((s, i) => envs[i].reset(s));
+  const returns = seeds.map(() => 0);
+  const lengths = seeds.map(() => 0);
+  const active = seeds.map(() => true);
+  const states: number[] = Array.from(envs[0].getState());
+  const actions: number[] = [];
+  const rewards: number[] = [];
+  let firstTerminated = false;
+
+  while (active.some(Boolean)) {
+    const live = active.flatMap((a, i) => (a ? [i] : []));
+    const input = new Float32Array(live.length * obsDim);
+    live.forEach((i, k) => input.set(obs[i], k * obsDim));
+    const batch = tf.tensor2d(input, [live.length, obsDim]);
+    const out = agent.act(batch, 'greedy');
+    const values = await out.data();
+    tf.dispose([batch, out]);
+    live.forEach((i, k) => {
+      const action = discrete ? values[k] : Float32Array.from(values.subarray(k * actDim, (k + 1) * actDim));
+      const r = envs[i].step(action);
+      returns[i] += r.reward;
+      lengths[i] += 1;
+      obs[i] = r.observation;
+      if (i === 0) {
+        states.push(...envs[0].getState());
+        if (typeof action === 'number') actions.push(action);
+        else actions.push(...action);
+        rewards.push(r.reward);
+        firstTerminated = r.terminated;
+      }
+      if (r.terminated || r.truncated) active[i] = false;
+    });
+  }
+
+  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+  const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
+  const stateDim = envs[0].getState().length;
+  return {
+    update,
+    returns,
+    lengths,
+    meanReturn: mean,
+    stdReturn: std,
+    normalizedScore: normalizedScore(mean, spec.referenceScores),
+    episode: {
+      envId,
+      states: Float64Array.from(states),
+      stateDim,
+      actions: Float32Array.from(actions),
+      actionDim: actDim,
+      rewards: Float32Array.from(rewards),
+      length: lengths[0],
+      return: returns[0],
+      terminated: firstTerminated,
+    },
+  };
+}

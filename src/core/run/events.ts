@@ -1,0 +1,32 @@
+import type { HyperValue } from './hyperparameters';
+import type { EvaluationResult } from './evaluate';
+
+/** A hyperparameter change, drawn as a marker on every chart at `update`. */
+export interface HyperparameterEvent {
+  update: number;
+  key: string;
+  label: string;
+  from: HyperValue;
+  to: HyperValue;
+}
+
+export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed';
+
+/** Metrics of consecutive updates: row r is update `firstUpdate + r`, columns in `names` order. */
+export interface MetricBatch {
+  names: string[];
+  firstUpdate: number;
+  rows: number;
+  values: Float32Array;
+}
+
+/** What one tick (or step) of training produced; the worker forwards one of these per tick. */
+export interface TrainingReport {
+  update: number;
+  status: RunStatus;
+  metrics: MetricBatch | null;
+  evaluations: EvaluationResult[];
+  events: HyperparameterEvent[];
+  updatesPerSecond: number;
+  error?: string;
+}

@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs';
+import { getAlgorithm } from '../algos/registry';
+import type { Batch } from '../algos/types';
+import { Rng } from '../rng';
+import { resolveValues } from './hyperparameters';
+import { runSchema } from './runSettings';
+
+export interface MeasureSpec {
+  algorithmId: string;
+  observationDim: number;
+  actionDim: number;
+  discreteActions: number | null;
+  hyperparameters?: Record<string, unknown>;
+}
+
+/** A random batch shaped like the real one, made on the current backend. */
+export function syntheticBatch(spec: MeasureSpec, batchSize: number, rng: Rng): Batch {
+  const rand = (n: number) => Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
+  const actions =
+    spec.discreteActions !== null
+      ? Float32Array.from({ length: batchSize }, () => rng.int(spec.discreteActions!))
+      : rand(batchSize * spec.actionDim);
+  return {
+    observations: tf.tensor2d(rand(batchSize * spec.observationDim), [batchSize, spec.observationDim]),
+    actions: tf.tensor2d(actions, [batchSize, spec.actionDim]),
+    rewards: tf.tensor1d(rand(batchSize)),
+    nextObservations: tf.tensor2d(rand(batchSize * spec.observationDim), [batchSize, spec.observationDim]),
+    dones: tf.tensor1d(new Float32Array(batchSize)),
+  };
+}
+
+/**
+ * Training updates per second of the real networks on the current backend: two warm-up updates (shader
+ * compilation, kernel caches), then as many as fit in `budgetMs`, with a read every few updates.
+ */
+export async function measureUpdatesPerSecond(spec: MeasureSpec, budgetMs = 600, maxUpdates = 200): Promise<number> {
+  const algo = getAlgorithm(spec.algorithmId);
+  const values = resolveValues([...algo.hyperparameters, ...runSchema], spec.hyperparameters ?? {}, algo.name);
+  const rng = new Rng(0);
+  const agent = algo.create({
+    observationDim: spec.observationDim,
+    actionDim: spec.actionDim,
+    discreteActions: spec.discreteActions,
+    hyperparameters: values,
+    rng,
+    observationMean: new Float32Array(spec.observationDim),
+    observationStd: new Float32Array(spec.observationDim).fill(1),
+  });
+  const batch = syntheticBatch(spec, Number(values.batchSize), rng);
+  try {
+    for (let i = 0; i < 2; i++) {
+      const m = agent.update(batch);
+      await m.data();
+      m.dispose();
+    }
+    let count = 0;
+    const start = performance.now();
+    while (count < maxUpdates && performance.now() - start < budgetMs) {
+      const m = agent.update(batch);
+      count += 1;
+      if (count % 4 === 0) await m.data();
+      m.dispose();
+    }
+    const last = agent.update(batch);
+    await last.data();
+    last.dispose();
+    count += 1;
+    return (count / (performance.now() - start)) * 1000;
+  } finally {
+    tf.dispose(Object.values(batch));
+    agent.dispose();
+  }
+}

@@ -1,0 +1,9 @@
+import type { HyperParam } from './hyperparameters';
+
+/** Settings of the run itself, shared by every algorithm; shown with the algorithm's own controls. */
+export const runSchema: HyperParam[] = [
+  { key: 'seed', label: 'seed', help: 'Seeds initial weights, batch sampling and evaluation resets: same seed and backend, same curve.', kind: 'int', default: 0, min: 0, max: 2 ** 31 - 1, live: false },
+  { key: 'updatesPerEval', label: 'updates per evaluation', help: 'Gradient updates between two evaluations of the policy in the environment.', kind: 'int', default: 250, min: 10, max: 1_000_000, live: true },
+  { key: 'evalEpisodes', label: 'evaluation episodes', help: 'Episodes per evaluation; the chart shows their mean return.', kind: 'int', default: 5, min: 1, max: 100, live: true },
+  { key: 'maxUpdates', label: 'total updates', help: 'The run stops by itself after this many updates.', kind: 'int', default: 20_000, min: 1, max: 10_000_000, live: true },
+];

@@ -1,0 +1,153 @@
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend, type BackendReport, type BackendRequest, configureWasm, type WasmFiles } from '../tf/backend';
+import type { HyperparameterEvent, RunStatus, TrainingReport } from './events';
+import { measureUpdatesPerSecond } from './measure';
+import { Trainer, type TickResult, type TrainerConfig } from './trainer';
+
+export type ReportListener = (report: TrainingReport) => void;
+
+export interface SessionOptions {
+  wasmFiles?: WasmFiles;
+  /** Time budget of one training tick; the host handles messages (pause, hyperparameters) between ticks. */
+  tickMs?: number;
+}
+
+const yieldToHost = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * One training run at a time, driven by messages: start, pause, resume, step, stop, setHyperparameters.
+ * The trainer worker exposes this object through Comlink; tests use it directly.
+ */
+export class TrainingSession {
+  private trainer: Trainer | null = null;
+  private listener: ReportListener = () => {};
+  private status: RunStatus = 'idle';
+  private backend: BackendReport | null = null;
+  private backendKey = '';
+  private loop: Promise<void> | null = null;
+  private readonly tickMs: number;
+
+  constructor(options: SessionOptions = {}) {
+    this.tickMs = options.tickMs ?? 100;
+    configureWasm(options.wasmFiles);
+  }
+
+  getStatus(): RunStatus {
+    return this.status;
+  }
+
+  getBackend(): BackendReport | null {
+    return this.backend;
+  }
+
+  /** Chooses the backend for this algorithm and dataset shape (measuring when `auto`); cached per shape. */
+  async prepareBackend(request: BackendRequest, config: TrainerConfig): Promise<BackendReport> {
+    const d = config.dataset;
+    const spec = {
+      algorithmId: config.algorithmId,
+      observationDim: d.observationDim,
+      actionDim: d.actionDim,
+      discreteActions: d.discreteActions,
+      hyperparameters: config.hyperparameters,
+    };
+    const key = JSON.stringify([request, spec]);
+    if (this.backend && key === this.backendKey) return this.backend;
+    this.backend = await selectBackend(request, () => measureUpdatesPerSecond(spec));
+    this.backendKey = key;
+    return this.backend;
+  }
+
+  /** Starts a run (stopping any current one). Training proceeds in ticks until paused, stopped or finished. */
+  async start(config: TrainerConfig & { backend?: BackendRequest; paused?: boolean }, listener: ReportListener): Promise<BackendReport> {
+    await this.stop();
+    this.listener = listener;
+    this.status = 'starting';
+    try {
+      const backend = await this.prepareBackend(config.backend ?? 'auto', config);
+      this.trainer = new Trainer(config);
+      this.status = config.paused ? 'paused' : 'running';
+      this.emit({ metrics: null, evaluations: [], events: [], updatesPerSecond: 0 });
+      if (!config.paused) this.loop = this.runLoop();
+      return backend;
+    } catch (e) {
+      this.fail(e);
+      throw e;
+    }
+  }
+
+  pause(): void {
+    if (this.status === 'running') this.status = 'paused';
+  }
+
+  resume(): void {
+    if (this.status !== 'paused' || !this.trainer) return;
+    this.status = 'running';
+    this.loop = this.runLoop();
+  }
+
+  /** While paused: exactly `n` more updates (evaluating if one falls due), then report. */
+  async step(n = 1): Promise<void> {
+    if (!this.trainer || this.status !== 'paused') throw new Error('step needs a paused run');
+    if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new Error(`step count must be a whole number from 1 to 1,000,000, got ${n}`);
+    await this.loop;
+    let left = n;
+    while (left > 0 && !this.trainer.finished) {
+      const before = this.trainer.update;
+      const tick = await this.guard(() => this.trainer!.run(this.tickMs, left));
+      if (!tick) return;
+      left -= this.trainer.update - before;
+      this.emit(tick);
+      if (this.trainer.update === before && tick.evaluations.length === 0) break;
+    }
+  }
+
+  /** Applies a change before the next update and returns the events; throws a message naming the bad key. */
+  setHyperparameters(patch: Record<string, unknown>): HyperparameterEvent[] {
+    if (!this.trainer) throw new Error('no run to change: start one first');
+    return this.trainer.setHyperparameters(patch);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.trainer) return;
+    const wasActive = this.status === 'running' || this.status === 'paused';
+    if (wasActive) this.status = 'stopped';
+    await this.loop;
+    this.trainer.dispose();
+    this.trainer = null;
+    if (wasActive) this.emit({ metrics: null, evaluations: [], events: [], updatesPerSecond: 0 });
+  }
+
+  /** Live tensors on the backend, for the memory check in the page. */
+  tensorCount(): number {
+    return tf.memory().numTensors;
+  }
+
+  private async runLoop(): Promise<void> {
+    while (this.status === 'running' && this.trainer) {
+      const tick = await this.guard(() => this.trainer!.run(this.tickMs));
+      if (!tick) return;
+      if (this.trainer.finished && this.status === 'running') this.status = 'finished';
+      this.emit(tick);
+      await yieldToHost();
+    }
+  }
+
+  private async guard(work: () => Promise<TickResult>): Promise<TickResult | null> {
+    try {
+      return await work();
+    } catch (e) {
+      this.fail(e);
+      return null;
+    }
+  }
+
+  private fail(e: unknown): void {
+    this.status = 'failed';
+    this.listener({ update: this.trainer?.update ?? 0, status: 'failed', metrics: null, evaluations: [], events: [], updatesPerSecond: 0, error: e instanceof Error ? e.message : String(e) });
+  }
+
+  private emit(tick: TickResult): void {
+    this.listener({ update: this.trainer?.update ?? 0, status: this.status, ...tick });
+  }
+}
+

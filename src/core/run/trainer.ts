@@ -1,0 +1,179 @@
+import * as tf from '@tensorflow/tfjs';
+import { getAlgorithm } from '../algos/registry';
+import type { Agent, AlgorithmDef } from '../algos/types';
+import type { Dataset } from '../data/dataset';
+import { observationStats } from '../data/statistics';
+import { listEnvs } from '../envs/registry';
+import { Rng } from '../rng';
+import { DeviceDataset } from './deviceDataset';
+import { evaluateAgent, type EvaluationResult } from './evaluate';
+import type { HyperparameterEvent, MetricBatch } from './events';
+import { resolveValues, validatePatch, type HyperParam, type HyperValues } from './hyperparameters';
+import { runSchema } from './runSettings';
+
+export interface TrainerConfig {
+  dataset: Dataset;
+  algorithmId: string;
+  /** Algorithm and run settings in one patch; anything left out takes its default. */
+  hyperparameters?: Record<string, unknown>;
+}
+
+export interface TickResult {
+  metrics: MetricBatch | null;
+  evaluations: EvaluationResult[];
+  events: HyperparameterEvent[];
+  updatesPerSecond: number;
+}
+
+/** How often the host awaits a small read: bounds the queue of work an async backend (webgpu, webgl) holds. */
+const SYNC_EVERY = 4;
+
+export class TrainingDivergedError extends Error {}
+
+/**
+ * Offline training of one agent on one dataset, independent of any worker or page: the worker drives it
+ * with ticks, Node tests drive it directly.
+ */
+export class Trainer {
+  readonly algorithm: AlgorithmDef;
+  readonly schema: HyperParam[];
+  readonly agent: Agent;
+  /** Updates done so far; also the index of the next update. */
+  update = 0;
+  private values: HyperValues;
+  private readonly data: DeviceDataset;
+  private readonly sampleRng: Rng;
+  private readonly evalRng: Rng;
+  private readonly envId: string | null;
+  private pendingEvents: HyperparameterEvent[] = [];
+  private lastEvaluatedAt = -1;
+
+  constructor(readonly config: TrainerConfig) {
+    this.algorithm = getAlgorithm(config.algorithmId);
+    this.schema = [...this.algorithm.hyperparameters, ...runSchema];
+    this.values = resolveValues(this.schema, config.hyperparameters ?? {}, this.algorithm.name);
+    const d = config.dataset;
+    const kind = d.discreteActions !== null ? 'discrete' : 'continuous';
+    if (!this.algorithm.actions.includes(kind)) throw new Error(`${this.algorithm.name} does not handle ${kind} actions`);
+    const rng = new Rng(Number(this.values.seed));
+    const initRng = rng.fork();
+    this.sampleRng = rng.fork();
+    this.evalRng = rng.fork();
+    this.envId = d.envId && listEnvs().some((s) => s.id === d.envId) ? d.envId : null;
+    const stats = observationStats(d);
+    this.data = new DeviceDataset(d);
+    this.agent = this.algorithm.create({
+      observationDim: d.observationDim,
+      actionDim: d.actionDim,
+      discreteActions: d.discreteActions,
+      hyperparameters: this.values,
+      rng: initRng,
+      observationMean: stats.mean,
+      observationStd: stats.std,
+    });
+  }
+
+  get hyperparameters(): HyperValues {
+    return { ...this.values };
+  }
+
+  get finished(): boolean {
+    return this.update >= Number(this.values.maxUpdates);
+  }
+
+  get canEvaluate(): boolean {
+    return this.envId !== null;
+  }
+
+  /**
+   * Validates and applies a change before the next update (all-or-nothing), and records one event per key
+   * that changed. Throws a HyperparameterError naming the key when the value is bad or not live.
+   */
+  setHyperparameters(patch: Record<string, unknown>): HyperparameterEvent[] {
+    const checked = validatePatch(this.schema, patch, this.algorithm.name, true);
+    const events: HyperparameterEvent[] = [];
+    for (const [key, to] of Object.entries(checked)) {
+      const from = this.values[key];
+      if (from === to) continue;
+      const label = this.schema.find((p) => p.key === key)!.label;
+      events.push({ update: this.update, key, label, from, to });
+    }
+    this.values = { ...this.values, ...checked };
+    this.agent.setHyperparameters(checked);
+    this.pendingEvents.push(...events);
+    return events;
+  }
+
+  private evaluationDue(): boolean {
+    if (!this.canEvaluate || this.lastEvaluatedAt === this.update) return false;
+    return this.update % Number(this.values.updatesPerEval) === 0 || this.finished;
+  }
+
+  /** Evaluates the current policy on fresh seeded episodes. */
+  async evaluate(): Promise<EvaluationResult> {
+    if (!this.envId) throw new Error('this dataset has no environment, so the policy cannot be evaluated');
+    const seeds = Array.from({ length: Number(this.values.evalEpisodes) }, () => this.evalRng.nextUint32());
+    this.lastEvaluatedAt = this.update;
+    return evaluateAgent(this.agent, this.envId, seeds, this.update);
+  }
+
+  /**
+   * Runs updates until `budgetMs` has passed or `maxCount` updates are done (or the run's total is reached),
+   * evaluating when due. Metrics are stacked on the device and read once.
+   */
+  async run(budgetMs: number, maxCount = Number.POSITIVE_INFINITY): Promise<TickResult> {
+    const evaluations: EvaluationResult[] = [];
+    const pending: tf.Tensor1D[] = [];
+    const firstUpdate = this.update;
+    const start = performance.now();
+    let evalTime = 0;
+    try {
+      if (this.evaluationDue()) {
+        const t0 = performance.now();
+        evaluations.push(await this.evaluate());
+        evalTime += performance.now() - t0;
+      }
+      while (pending.length < maxCount && !this.finished && performance.now() - start < budgetMs) {
+        const batch = this.data.sample(Number(this.values.batchSize), this.sampleRng, this.algorithm.usesNextState ?? false);
+        const metrics = this.agent.update(batch);
+        tf.dispose(Object.values(batch));
+        pending.push(metrics);
+        this.update += 1;
+        if (pending.length % SYNC_EVERY === 0) await metrics.data();
+        if (this.evaluationDue()) {
+          const t0 = performance.now();
+          evaluations.push(await this.evaluate());
+          evalTime += performance.now() - t0;
+          break; // let the host report the evaluation before training on
+        }
+      }
+      const metrics = await this.readMetrics(pending, firstUpdate);
+      const trainTime = performance.now() - start - evalTime;
+      const events = this.pendingEvents;
+      this.pendingEvents = [];
+      return { metrics, evaluations, events, updatesPerSecond: trainTime > 0 ? (pending.length / trainTime) * 1000 : 0 };
+    } finally {
+      tf.dispose(pending);
+    }
+  }
+
+  private async readMetrics(pending: tf.Tensor1D[], firstUpdate: number): Promise<MetricBatch | null> {
+    if (pending.length === 0) return null;
+    const stacked = tf.stack(pending);
+    const values = (await stacked.data()) as Float32Array;
+    stacked.dispose();
+    const names = this.agent.metricNames;
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) {
+        const update = firstUpdate + Math.floor(i / names.length);
+        throw new TrainingDivergedError(`${names[i % names.length]} became ${values[i]} at update ${update}: training diverged (try a lower learning rate)`);
+      }
+    }
+    return { names, firstUpdate, rows: pending.length, values };
+  }
+
+  dispose(): void {
+    this.agent.dispose();
+    this.data.dispose();
+  }
+}
