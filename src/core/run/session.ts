@@ -2,7 +2,18 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendReport, type BackendRequest, configureWasm, type WasmFiles } from '../tf/backend';
 import type { HyperparameterEvent, RunStatus, TrainingReport } from './events';
 import { measureUpdatesPerSecond } from './measure';
+import { listAlgorithms } from '../algos/registry';
+import type { AlgorithmDef } from '../algos/types';
+import type { HyperParam } from './hyperparameters';
+import { runSchema } from './runSettings';
 import { Trainer, type TickResult, type TrainerConfig } from './trainer';
+
+export type AlgorithmInfo = Omit<AlgorithmDef, 'create'>;
+
+export interface Catalog {
+  algorithms: AlgorithmInfo[];
+  runSchema: HyperParam[];
+}
 
 export type ReportListener = (report: TrainingReport) => void;
 
@@ -30,6 +41,14 @@ export class TrainingSession {
   constructor(options: SessionOptions = {}) {
     this.tickMs = options.tickMs ?? 100;
     configureWasm(options.wasmFiles);
+  }
+
+  /** The algorithms and run settings the page builds its controls from (plain data, no tensors). */
+  catalog(): Catalog {
+    return {
+      algorithms: listAlgorithms().map(({ create: _create, ...info }) => info),
+      runSchema,
+    };
   }
 
   getStatus(): RunStatus {

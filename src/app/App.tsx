@@ -1,0 +1,37 @@
+import { useEffect } from 'react';
+import { AlgorithmPanel } from './components/AlgorithmPanel';
+import { BackendPanel } from './components/BackendPanel';
+import { ChartsPanel } from './components/ChartsPanel';
+import { DatasetPanel } from './components/DatasetPanel';
+import { Header } from './components/Header';
+import { RolloutPanel } from './components/RolloutPanel';
+import { RunControls } from './components/RunControls';
+import { initLab } from './store/actions';
+import { useLab } from './store/labStore';
+
+export function App() {
+  const ready = useLab((s) => s.catalog !== null && s.datasetId !== null);
+  const error = useLab((s) => s.datasetError);
+  useEffect(() => {
+    initLab().catch((e: unknown) => useLab.setState({ datasetError: `The lab could not start: ${e instanceof Error ? e.message : String(e)}` }));
+  }, []);
+
+  return (
+    <div className="lab" data-ready={ready}>
+      <Header />
+      <main className="layout">
+        <aside className="sidebar">
+          <DatasetPanel />
+          <AlgorithmPanel />
+          <BackendPanel />
+        </aside>
+        <div className="main">
+          {!ready && !error && <p className="loading">Preparing the built-in datasets…</p>}
+          <RunControls />
+          <RolloutPanel />
+          <ChartsPanel />
+        </div>
+      </main>
+    </div>
+  );
+}

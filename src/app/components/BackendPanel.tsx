@@ -1,0 +1,42 @@
+import type { BackendRequest } from '../../core/tf/backend';
+import { setBackendRequest } from '../store/actions';
+import { useLab } from '../store/labStore';
+
+const choices: BackendRequest[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** The backend choice, and what `auto` measured on this machine. */
+export function BackendPanel() {
+  const request = useLab((s) => s.backendRequest);
+  const backend = useLab((s) => s.backend);
+  const active = useLab((s) => s.run.status === 'running' || s.run.status === 'paused' || s.run.status === 'starting');
+  return (
+    <section className="panel">
+      <h2>Compute backend</h2>
+      <label className="field">
+        <span>backend</span>
+        <select value={request} disabled={active} onChange={(e) => setBackendRequest(e.target.value as BackendRequest)} data-testid="backend-select">
+          {choices.map((c) => (
+            <option key={c} value={c}>
+              {c === 'auto' ? 'auto (measure, pick fastest)' : c}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="help">Applied when a run starts. Auto trains the real networks briefly on each backend and keeps the fastest.</p>
+      {backend && (
+        <table className="probes" data-testid="backend-probes">
+          <tbody>
+            {backend.probes.map((p) => (
+              <tr key={p.name} className={p.name === backend.active ? 'active' : ''}>
+                <td>{p.name}</td>
+                <td>{p.updatesPerSecond !== null ? `${p.updatesPerSecond.toFixed(1)} upd/s` : p.initialised ? '—' : 'unavailable'}</td>
+                <td className="note">{p.note}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {backend && <p className="help">{backend.reason}</p>}
+    </section>
+  );
+}
