@@ -30,7 +30,7 @@ export const acrobotSpec: EnvSpec = {
   actionSpace: discrete(3),
   maxEpisodeSteps: 500,
   solvedThreshold: -100,
-  referenceScores: labScores(0, 0),
+  referenceScores: labScores(-496.58, -83.45),
   observationLabels: ['cos(theta1)', 'sin(theta1)', 'cos(theta2)', 'sin(theta2)', 'theta1 velocity', 'theta2 velocity'],
   actionLabels: ['torque -1', 'torque 0', 'torque +1'],
 };

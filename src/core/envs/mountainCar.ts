@@ -25,7 +25,7 @@ export const mountainCarSpec: EnvSpec = {
   actionSpace: discrete(3),
   maxEpisodeSteps: 200,
   solvedThreshold: -110,
-  referenceScores: labScores(0, 0),
+  referenceScores: labScores(-200, -106.5),
   observationLabels: ['position', 'velocity'],
   actionLabels: ['push left', 'no push', 'push right'],
 };

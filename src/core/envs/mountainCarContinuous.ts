@@ -24,7 +24,7 @@ export const mountainCarContinuousSpec: EnvSpec = {
   actionSpace: box([MIN_ACTION], [MAX_ACTION]),
   maxEpisodeSteps: 999,
   solvedThreshold: 90,
-  referenceScores: labScores(0, 0),
+  referenceScores: labScores(-33.2647, 98.2696),
   observationLabels: ['position', 'velocity'],
   actionLabels: ['engine force'],
 };

@@ -1,9 +1,25 @@
+import { listEnvs } from '../envs/registry';
+import { isGridWorldSpec } from '../envs/gridWorld';
+import { isPointMazeSpec } from '../envs/pointMaze';
+import { acrobotPolicies } from './acrobot';
 import { cartPolePolicies } from './cartpole';
+import { gridWorldPolicies } from './gridWorld';
+import { mountainCarContinuousPolicies, mountainCarPolicies } from './mountainCar';
+import { pendulumPolicies } from './pendulum';
+import { pointMazePolicies } from './pointMaze';
 import type { PolicyLevel } from './types';
 
 const byEnv: Record<string, PolicyLevel[]> = {
   'CartPole-v1': cartPolePolicies,
+  'MountainCar-v0': mountainCarPolicies,
+  'MountainCarContinuous-v0': mountainCarContinuousPolicies,
+  'Pendulum-v1': pendulumPolicies,
+  'Acrobot-v1': acrobotPolicies,
 };
+for (const spec of listEnvs()) {
+  if (isGridWorldSpec(spec)) byEnv[spec.id] = gridWorldPolicies(spec.id);
+  if (isPointMazeSpec(spec)) byEnv[spec.id] = pointMazePolicies(spec.id);
+}
 
 /** Behaviour policies of an environment, from worst to best. */
 export function policyLevels(envId: string): PolicyLevel[] {

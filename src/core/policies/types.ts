@@ -1,5 +1,5 @@
 import type { Rng } from '../rng';
-import type { Action } from '../envs/types';
+import type { Action, EnvSpec } from '../envs/types';
 
 /** A scripted behaviour policy: maps an observation to an action, drawing noise from the given Rng. */
 export interface BehaviorPolicy {
@@ -12,5 +12,9 @@ export interface PolicyLevel {
   id: string;
   label: string;
   description: string;
-  make(): BehaviorPolicy;
+  /**
+   * A fresh policy. Pass the env's spec when it may differ from the registered one (a custom GridWorld or
+   * PointMaze layout): policies that plan on the layout read it from there.
+   */
+  make(spec?: EnvSpec): BehaviorPolicy;
 }

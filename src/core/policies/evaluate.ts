@@ -1,0 +1,38 @@
+import { makeEnv, type EnvOptions } from '../envs/registry';
+import { Rng } from '../rng';
+import { getPolicyLevel } from './index';
+
+export interface PolicyEvaluation {
+  envId: string;
+  level: string;
+  episodes: number;
+  mean: number;
+  std: number;
+  returns: number[];
+}
+
+/**
+ * Mean undiscounted return of a behaviour policy over seeded episodes: episode k resets the env with seed
+ * `seed + k` and gives the policy its own stream, so every episode is reproducible on its own.
+ * This is how the lab's reference scores (random = min, expert = max) are measured, with 100 episodes.
+ */
+export function evaluatePolicy(envId: string, level: string, episodes = 100, seed = 0, options: Omit<EnvOptions, 'seed'> = {}): PolicyEvaluation {
+  const env = makeEnv(envId, options);
+  const policy = getPolicyLevel(envId, level).make(env.spec);
+  const returns: number[] = [];
+  for (let k = 0; k < episodes; k++) {
+    let obs = env.reset(seed + k);
+    const rng = new Rng(((seed + k) ^ 0x5bd1e995) >>> 0);
+    let total = 0;
+    for (;;) {
+      const r = env.step(policy.act(obs, rng));
+      total += r.reward;
+      obs = r.observation;
+      if (r.terminated || r.truncated) break;
+    }
+    returns.push(total);
+  }
+  const mean = returns.reduce((a, b) => a + b, 0) / episodes;
+  const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / episodes);
+  return { envId, level, episodes, mean, std, returns };
+}
