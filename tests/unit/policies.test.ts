@@ -63,7 +63,7 @@ describe('behaviour policies', () => {
     const policy = getPolicyLevel('PointMaze-UMaze-v1', 'expert').make(env.spec);
     // Start at the far end of the U: the path runs right, down and back left (8 cells).
     env.setState(Float64Array.of(1, 1, 0, 0));
-    let obs = Float32Array.of(1, 1, 0, 0);
+    let obs: Float32Array = Float32Array.of(1, 1, 0, 0);
     let total = 0;
     for (let t = 0; t < 300; t++) {
       const r = env.step(policy.act(obs, new Rng(0)));
