@@ -103,3 +103,15 @@ describe('checkFinite and file dispatch', () => {
     await expectFormatError(() => parseDatasetFile(fixture('bad_not_hdf5.hdf5'), 'bad_not_hdf5.hdf5'), 'not an HDF5 file');
   });
 });
+
+describe('discrete actions stored as floats', () => {
+  it('are read as indices when a discrete environment is chosen, and named when they are not indices', async () => {
+    const { parseCsv } = await import('../../src/core/data/formats/csv');
+    const text = 'obs_0,obs_1,obs_2,obs_3,action_0,reward\n0,0,0,0,1,1\n0,0,0,0,0,1\n';
+    expect(parseCsv(text).discreteActions).toBeNull();
+    const d = parseCsv(text, { envId: 'CartPole-v1' });
+    expect([d.discreteActions, d.envId]).toEqual([2, 'CartPole-v1']);
+    await expectFormatError(() => parseCsv(text.replace(',1,1\n', ',0.5,1\n'), { envId: 'CartPole-v1' }), /^action_0 row 0 is 0.5, expected a non-negative integer action index/);
+    await expectFormatError(() => parseCsv(text, { envId: 'Nope-v0' }), "unknown environment 'Nope-v0'");
+  });
+});

@@ -134,6 +134,10 @@ export function assembleDataset(cols: Columns, opts: ImportOptions, ctx: Assembl
   let env: EnvSpec | null = null;
   if (opts.envId) {
     env = findEnv(opts.envId);
+    // Some files store discrete actions as floats: for a discrete env, one float column of indices is fine.
+    if (env.actionSpace.kind === 'discrete' && dims.discreteActions === null && actionDim === 1) {
+      dims.discreteActions = discreteActions = discreteCount({ ...cols.actions, integer: true });
+    }
     checkAgainstEnv(dims, env);
   } else {
     const named = matchEnvironment(dims, listEnvs()).find((m) => m.nameMatch === 'exact');

@@ -41,6 +41,10 @@ export async function readHdf5<T>(bytes: Uint8Array, read: (file: H5File) => T):
     }
     try {
       return read(file);
+    } catch (e) {
+      // HDF5 errors past the header (a damaged B-tree, an unknown filter) become named format errors too.
+      if (e instanceof DatasetFormatError) throw e;
+      throw new DatasetFormatError(`the HDF5 file is damaged or unreadable: ${errorText(e)}`);
     } finally {
       file.close();
     }
@@ -89,7 +93,8 @@ export function readColumn(group: H5Group, key: string, prefix = ''): Column | n
   if (!group.keys().includes(key)) return null;
   const name = prefix + key;
   const entity = group.get(key);
-  if (!isDataset(entity)) throw new DatasetFormatError(`${name} is a group, expected an array`);
+  if (isGroup(entity)) throw new DatasetFormatError(`${name} is a group, expected an array`);
+  if (!isDataset(entity)) throw new DatasetFormatError(`${name} could not be opened as an array (the file may be damaged)`);
   const meta = entity.metadata;
   const type = meta.type === H5T_ENUM && meta.enum_type ? meta.enum_type.type : meta.type;
   if (type !== H5T_INTEGER && type !== H5T_FLOAT) {

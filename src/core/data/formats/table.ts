@@ -114,7 +114,7 @@ export function tableColumns(table: Table): { columns: Columns; ignored: string[
     });
     const unnumbered = parts.vectors[key][0].index === null;
     const integer = integerSingle && unnumbered && data.every((v) => Number.isInteger(v) && v >= 0);
-    const name = unnumbered ? table.names[order[0]] : `${table.names[order[0]]}..${table.names[order[width - 1]]}`;
+    const name = width === 1 ? table.names[order[0]] : `${table.names[order[0]]}..${table.names[order[width - 1]]}`;
     return { name, data, shape: width === 1 && unnumbered ? [n] : [n, width], integer };
   };
   const scalar = (key: ScalarKey, flag: boolean): Column | undefined => {

@@ -43,18 +43,20 @@ export function checkFlags(name: string, data: ArrayLike<number>): void {
   }
 }
 
+const columns = (n: number): string => `${n} column${n === 1 ? '' : 's'}`;
+
 type DimsInfo = Pick<DatasetInfo, 'observationDim' | 'actionDim' | 'discreteActions'>;
 
 /** Why the dataset's dimensions do not fit the environment, or null when they do. */
 export function envMismatch(info: DimsInfo, spec: EnvSpec): string | null {
   const obsDim = flatDim(spec.observationSpace);
   if (info.observationDim !== obsDim) {
-    return `observations have ${info.observationDim} columns but ${spec.id} expects ${obsDim}`;
+    return `observations have ${columns(info.observationDim)} but ${spec.id} expects ${obsDim}`;
   }
   const space = spec.actionSpace;
   if (space.kind === 'discrete') {
     if (info.discreteActions === null) {
-      return `actions are continuous (${info.actionDim} columns) but ${spec.id} has ${space.n} discrete actions`;
+      return `actions are continuous (${columns(info.actionDim)}) but ${spec.id} has ${space.n} discrete actions`;
     }
     if (info.discreteActions > space.n) {
       return `actions use indices up to ${info.discreteActions - 1} but ${spec.id} has ${space.n} actions (0..${space.n - 1})`;
@@ -62,9 +64,9 @@ export function envMismatch(info: DimsInfo, spec: EnvSpec): string | null {
     return null;
   }
   if (info.discreteActions !== null) {
-    return `actions are discrete indices but ${spec.id} expects continuous actions with ${flatDim(space)} columns`;
+    return `actions are discrete indices but ${spec.id} expects continuous actions with ${columns(flatDim(space))}`;
   }
-  if (info.actionDim !== flatDim(space)) return `actions have ${info.actionDim} columns but ${spec.id} expects ${flatDim(space)}`;
+  if (info.actionDim !== flatDim(space)) return `actions have ${columns(info.actionDim)} but ${spec.id} expects ${flatDim(space)}`;
   return null;
 }
 
