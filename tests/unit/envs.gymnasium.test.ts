@@ -68,6 +68,32 @@ describe(`classic control matches Gymnasium ${ref.meta.gymnasium_version}`, () =
     });
   }
 
+  it('resets from the same distributions as Gymnasium', () => {
+    const sample = (make: () => Env, n: number) => {
+      const env = make();
+      env.reset(123);
+      return Array.from({ length: n }, () => (env.reset(), Array.from(env.getState())));
+    };
+    const within = (xs: number[], lo: number, hi: number) => xs.every((x) => x >= lo && x <= hi);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    // MountainCar(-Continuous): position ~ U(-0.6, -0.4), velocity 0.
+    for (const make of [makers['MountainCar-v0'], makers['MountainCarContinuous-v0']]) {
+      const s = sample(make, 2000);
+      expect(within(s.map((x) => x[0]), -0.6, -0.4)).toBe(true);
+      expect(s.every((x) => x[1] === 0)).toBe(true);
+      expect(Math.abs(mean(s.map((x) => x[0])) + 0.5)).toBeLessThan(0.005);
+    }
+    // Pendulum: theta ~ U(-pi, pi), theta_dot ~ U(-1, 1).
+    const p = sample(makers['Pendulum-v1'], 2000);
+    expect(within(p.map((x) => x[0]), -Math.PI, Math.PI) && within(p.map((x) => x[1]), -1, 1)).toBe(true);
+    expect(Math.max(...p.map((x) => Math.abs(x[0])))).toBeGreaterThan(3.1);
+    // Acrobot: all four ~ U(-0.1, 0.1), stored as float32.
+    const a = sample(makers['Acrobot-v1'], 2000).flat();
+    expect(within(a, -0.1, 0.1)).toBe(true);
+    expect(a.every((x) => Math.fround(x) === x)).toBe(true);
+    expect(Math.max(...a)).toBeGreaterThan(0.099);
+  });
+
   it('covers terminations, clipped actions and limits in the data', () => {
     for (const id of ['CartPole-v1', 'MountainCar-v0', 'MountainCarContinuous-v0', 'Acrobot-v1']) {
       expect(ref.envs[id].some((r) => r.t === 1), id).toBe(true);

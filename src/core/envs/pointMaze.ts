@@ -17,6 +17,9 @@ import type { Action, Env, EnvSpec, ReferenceScores, StepResult } from './types'
  * integrated with semi-implicit Euler with the damping implicit (MuJoCo's Euler does the same); contacts are
  * hard: the ball is pushed out of a wall and loses the velocity component into it (MuJoCo's soft contacts let
  * it sink in slightly and spring back a little). So trajectories are close to D4RL's, not equal.
+ * Checked once against MuJoCo 3 (the official WASM build) running D4RL's point_maze model: free flight agrees
+ * to 1e-6, one random step from random states by 1e-5 on average (2e-3 at worst, at contacts); against a wall
+ * MuJoCo's ball dips up to 0.02 in and settles 0.003 further out than ours (tests/unit/pointMaze.test.ts).
  */
 const DT = 0.01;
 const GEAR = 100;
