@@ -20,6 +20,8 @@ export default defineConfig({
         plugins: [react()],
         server: { headers: isolationHeaders },
         worker: { format: 'es' },
+        // Pre-bundled up front so Vite does not reload the page mid-test when it discovers them.
+        optimizeDeps: { include: ['comlink', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu'] },
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],

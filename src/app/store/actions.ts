@@ -1,4 +1,4 @@
-import { checkValue, defaultValues, HyperparameterError, type HyperValues } from '../../core/run/hyperparameters';
+import { checkValue, defaultValues, formatValue, HyperparameterError, type HyperValues } from '../../core/run/hyperparameters';
 import type { HyperparameterEvent, TrainingReport } from '../../core/run/events';
 import type { BackendRequest } from '../../core/tf/backend';
 import type { GenerateOptions } from '../../core/data/generate';
@@ -137,7 +137,8 @@ export async function setValue(key: string, raw: unknown): Promise<void> {
     }
     set((s) => ({ values: { ...s.values, [algorithmId]: { ...s.values[algorithmId], [key]: value } }, inputErrors: clearError(s) }));
   } catch (e) {
-    set((s) => ({ inputErrors: { ...clearError(s), [key]: message(e) } }));
+    const kept = get().values[algorithmId]?.[key];
+    set((s) => ({ inputErrors: { ...clearError(s), [key]: `${message(e)} (kept ${kept !== undefined ? formatValue(kept) : 'the old value'})` } }));
   }
 }
 

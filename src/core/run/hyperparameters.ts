@@ -47,7 +47,7 @@ export function checkValue(param: HyperParam, value: unknown): HyperValue {
       if (typeof v !== 'number' || !Number.isFinite(v)) throw new HyperparameterError(param.key, `${name} must be a finite number, got ${describe(value)}`);
       if (param.kind === 'int' && !Number.isInteger(v)) throw new HyperparameterError(param.key, `${name} must be a whole number, got ${v}`);
       if ((param.min !== undefined && v < param.min) || (param.max !== undefined && v > param.max)) {
-        throw new HyperparameterError(param.key, `${name} must be between ${param.min ?? '-∞'} and ${param.max ?? '∞'}, got ${v}`);
+        throw new HyperparameterError(param.key, `${name} must be between ${param.min !== undefined ? formatValue(param.min) : '-∞'} and ${param.max !== undefined ? formatValue(param.max) : '∞'}, got ${formatValue(v)}`);
       }
       return v;
     }
@@ -82,8 +82,10 @@ export function resolveValues(schema: readonly HyperParam[], patch: Record<strin
   return { ...defaultValues(schema), ...validatePatch(schema, patch, owner) };
 }
 
+/** Short display of a value: small and large numbers in exponent form ("1e-3", "2.5e-4"), others as is. */
 export function formatValue(v: HyperValue): string {
   if (typeof v !== 'number') return String(v);
-  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) return v.toExponential(0).replace('e+', 'e');
-  return String(Number(v.toPrecision(4)));
+  const r = Number(v.toPrecision(4));
+  if (r !== 0 && (Math.abs(r) < 0.01 || Math.abs(r) >= 1e5)) return r.toExponential().replace('e+', 'e');
+  return String(r);
 }

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend, type BackendReport, type BackendRequest, configureWasm, type WasmFiles } from '../tf/backend';
+import { selectBackend, trySetBackend, type BackendName, type BackendReport, type BackendRequest, configureWasm, type WasmFiles } from '../tf/backend';
+import { fixedUpdates } from './crossCheck';
 import type { HyperparameterEvent, RunStatus, TrainingReport } from './events';
-import { measureUpdatesPerSecond } from './measure';
+import { measureUpdatesPerSecond, type MeasureSpec } from './measure';
 import { listAlgorithms } from '../algos/registry';
 import type { AlgorithmDef } from '../algos/types';
 import type { HyperParam } from './hyperparameters';
@@ -36,6 +37,7 @@ export class TrainingSession {
   private backend: BackendReport | null = null;
   private backendKey = '';
   private loop: Promise<void> | null = null;
+  private looping = false;
   private readonly tickMs: number;
 
   constructor(options: SessionOptions = {}) {
@@ -101,7 +103,8 @@ export class TrainingSession {
   resume(): void {
     if (this.status !== 'paused' || !this.trainer) return;
     this.status = 'running';
-    this.loop = this.runLoop();
+    // A pause and resume within one tick: the loop that is still running simply carries on.
+    if (!this.looping) this.loop = this.runLoop();
   }
 
   /** While paused: exactly `n` more updates (evaluating if one falls due), then report. */
@@ -131,9 +134,21 @@ export class TrainingSession {
     const wasActive = this.status === 'running' || this.status === 'paused';
     if (wasActive) this.status = 'stopped';
     await this.loop;
+    if (wasActive) this.emit({ metrics: null, evaluations: [], events: [], updatesPerSecond: 0 });
     this.trainer.dispose();
     this.trainer = null;
-    if (wasActive) this.emit({ metrics: null, evaluations: [], events: [], updatesPerSecond: 0 });
+  }
+
+  /**
+   * Switches to `backend` and runs updates from seeded weights and a fixed batch (see fixedUpdates); the run's
+   * backend choice is forgotten, so the next start chooses again. Refused while a run is active.
+   */
+  async checkBackend(backend: BackendName, spec: MeasureSpec, seed: number, updates: number): Promise<{ backend: BackendName; metrics: number[][] | null; error: string | null }> {
+    if (this.trainer) throw new Error('stop the run before checking backends');
+    this.backend = null;
+    const failure = await trySetBackend(backend);
+    if (failure) return { backend, metrics: null, error: failure };
+    return { backend, metrics: await fixedUpdates(spec, seed, updates), error: null };
   }
 
   /** Live tensors on the backend, for the memory check in the page. */
@@ -142,6 +157,15 @@ export class TrainingSession {
   }
 
   private async runLoop(): Promise<void> {
+    this.looping = true;
+    try {
+      await this.loopTicks();
+    } finally {
+      this.looping = false;
+    }
+  }
+
+  private async loopTicks(): Promise<void> {
     while (this.status === 'running' && this.trainer) {
       const tick = await this.guard(() => this.trainer!.run(this.tickMs));
       if (!tick) return;
@@ -149,6 +173,8 @@ export class TrainingSession {
       this.emit(tick);
       await yieldToHost();
     }
+    // A pause that lands between ticks must still reach the page.
+    if (this.status === 'paused') this.emit({ metrics: null, evaluations: [], events: [], updatesPerSecond: 0 });
   }
 
   private async guard(work: () => Promise<TickResult>): Promise<TickResult | null> {

@@ -41,7 +41,8 @@ export function configureWasm(files?: WasmFiles): void {
   wasmConfigured = true;
 }
 
-async function trySetBackend(name: BackendName): Promise<string | null> {
+/** Switches to `name`; returns null on success, else why it could not start. */
+export async function trySetBackend(name: BackendName): Promise<string | null> {
   try {
     if (!tf.findBackendFactory(name)) return 'not available here';
     if (name === 'wasm') configureWasm();
