@@ -13,6 +13,8 @@ export interface MixPart {
 
 export interface GenerateOptions {
   envId: string;
+  /** A custom GridWorld or PointMaze map (see EnvOptions.layout). */
+  layout?: string;
   /** One part for a plain dataset; several are concatenated in order, as D4RL builds medium-expert. */
   mix: MixPart[];
   transitions: number;
@@ -36,7 +38,7 @@ export function generateDataset(opts: GenerateOptions): Dataset {
     throw new Error(`transitions must be an integer between 1 and 5,000,000, got ${opts.transitions}`);
   }
   if (opts.mix.length === 0 || opts.mix.some((p) => !(p.weight > 0))) throw new Error('mix needs at least one part, each with a positive weight');
-  const env = makeEnv(opts.envId);
+  const env = makeEnv(opts.envId, opts.layout ? { layout: opts.layout } : {});
   const { spec } = env;
   const obsDim = flatDim(spec.observationSpace);
   const actDim = flatDim(spec.actionSpace);
@@ -52,7 +54,7 @@ export function generateDataset(opts: GenerateOptions): Dataset {
   let row = 0;
   let episodes = 0;
   opts.mix.forEach((part, k) => {
-    const policy = getPolicyLevel(opts.envId, part.policy).make();
+    const policy = getPolicyLevel(opts.envId, part.policy).make(spec);
     const end = row + counts[k];
     let obs = env.reset(envSeeds.nextUint32());
     while (row < end) {

@@ -1,5 +1,6 @@
 import { Rng } from '../rng';
 import { checkAction } from './actions';
+import { labScores } from './referenceScores';
 import { box, discrete } from './spaces';
 import type { Action, Env, EnvSpec, StepResult } from './types';
 
@@ -27,6 +28,7 @@ export const cartPoleSpec: EnvSpec = {
   actionSpace: discrete(2),
   maxEpisodeSteps: 500,
   solvedThreshold: 475,
+  referenceScores: labScores(22.84, 500),
   observationLabels: ['cart position', 'cart velocity', 'pole angle', 'pole angular velocity'],
   actionLabels: ['push left', 'push right'],
 };
