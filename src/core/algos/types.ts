@@ -10,12 +10,24 @@ export interface Batch {
   nextObservations: tf.Tensor2D;
   /** 1 where the environment ended the episode (terminal), else 0. */
   dones: tf.Tensor1D;
+  /** Discounted Monte-Carlo return-to-go of each row in the data (data/returns.ts): what Q on dataset actions should approach. */
+  mcReturns: tf.Tensor1D;
+}
+
+export interface ChartGroup {
+  title: string;
+  metrics: string[];
+  /** What a healthy and a broken picture look like. */
+  help: string;
 }
 
 export interface AgentContext {
   observationDim: number;
   actionDim: number;
-  /** Number of discrete actions, or null for continuous actions in [-1, 1]^actionDim. */
+  /**
+   * Number of discrete actions, or null for continuous actions. Continuous actions are always in [-1, 1]^actionDim
+   * here: the trainer maps the environment's bounds to it (run/actionScale.ts), so algorithms need no rescaling.
+   */
   discreteActions: number | null;
   hyperparameters: HyperValues;
   /** Seeds weight initialisation and any sampling inside the agent. */
@@ -37,6 +49,10 @@ export interface Agent {
   /** Actions for a batch of observations: [n] int32 indices (discrete) or [n, actionDim] floats. */
   act(observations: tf.Tensor2D, mode: 'sample' | 'greedy'): tf.Tensor;
   setHyperparameters(patch: HyperValues): void;
+  /** Q(s, a) the agent acts on (e.g. the min of twin critics), for inspection: Q(s, .) plots, overestimation. */
+  qValue?(observations: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D;
+  /** V(s): IQL's value net, max_a Q for discrete critics, Q(s, pi(s)) for actor-critics; for value heatmaps. */
+  stateValue?(observations: tf.Tensor2D): tf.Tensor1D;
   save(): Promise<Checkpoint>;
   load(checkpoint: Checkpoint): void;
   dispose(): void;
@@ -53,6 +69,8 @@ export interface AlgorithmDef {
   hyperparameters: HyperParam[];
   /** Trains on (s, a, r, s') and so samples only rows whose next state is known (D4RL qlearning_dataset). */
   usesNextState?: boolean;
+  /** Metrics drawn together in one chart (e.g. Q on data vs the Monte-Carlo return); others get a chart each. */
+  charts?: ChartGroup[];
   /** What each metric means, and what healthy and broken curves look like. */
   metricHelp: Record<string, string>;
   create(ctx: AgentContext): Agent;

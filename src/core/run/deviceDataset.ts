@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../algos/types';
 import type { Dataset } from '../data/dataset';
+import { discountedReturnsToGo } from '../data/returns';
+import { toUnitActions, type ActionScale } from './actionScale';
 import type { Rng } from '../rng';
 
 /**
@@ -13,19 +15,22 @@ export class DeviceDataset {
   private readonly rewards: tf.Tensor1D;
   private readonly nextObservations: tf.Tensor2D;
   private readonly dones: tf.Tensor1D;
+  private readonly mcReturns: tf.Tensor1D;
   /** Rows with a real successor state (TD targets use only these), or null when all rows qualify. */
   private readonly validRows: Int32Array | null;
   readonly size: number;
 
-  constructor(d: Dataset) {
+  /** Continuous actions are stored mapped to [-1, 1] by `actionScale`. `gamma` discounts the Monte-Carlo returns-to-go that come with every batch. */
+  constructor(d: Dataset, gamma = 0.99, actionScale: ActionScale | null = null) {
     if (d.size < 1) throw new Error(`dataset "${d.name}" is empty`);
     this.size = d.size;
     // Copy out of SharedArrayBuffers: tfjs backends may keep a reference to the array they were given.
     this.observations = tf.tensor2d(d.observations.slice(), [d.size, d.observationDim]);
-    this.actions = tf.tensor2d(d.actions.slice(), [d.size, d.actionDim]);
+    this.actions = tf.tensor2d(actionScale ? toUnitActions(d.actions, actionScale) : d.actions.slice(), [d.size, d.actionDim]);
     this.rewards = tf.tensor1d(d.rewards.slice());
     this.nextObservations = tf.tensor2d(d.nextObservations.slice(), [d.size, d.observationDim]);
     this.dones = tf.tensor1d(Float32Array.from(d.terminals));
+    this.mcReturns = tf.tensor1d(discountedReturnsToGo(d, gamma));
     const valid: number[] = [];
     for (let i = 0; i < d.size; i++) if (d.nextValid[i]) valid.push(i);
     if (valid.length === 0) throw new Error(`dataset "${d.name}" has no transition with a valid next state`);
@@ -46,11 +51,12 @@ export class DeviceDataset {
         rewards: tf.gather(this.rewards, indices),
         nextObservations: tf.gather(this.nextObservations, indices),
         dones: tf.gather(this.dones, indices),
+        mcReturns: tf.gather(this.mcReturns, indices),
       };
     });
   }
 
   dispose(): void {
-    tf.dispose([this.observations, this.actions, this.rewards, this.nextObservations, this.dones]);
+    tf.dispose([this.observations, this.actions, this.rewards, this.nextObservations, this.dones, this.mcReturns]);
   }
 }

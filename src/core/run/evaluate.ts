@@ -3,6 +3,7 @@ import type { Agent } from '../algos/types';
 import { makeEnv } from '../envs/registry';
 import { flatDim } from '../envs/spaces';
 import { normalizedScore } from '../data/score';
+import { toEnvAction, type ActionScale } from './actionScale';
 
 /** One evaluation episode recorded for the replay canvas. */
 export interface EpisodeRecord {
@@ -31,9 +32,10 @@ export interface EvaluationResult {
 
 /**
  * Runs `seeds.length` episodes of the agent's greedy policy in lockstep (one batched forward pass per step,
- * one async read per step) and records the first episode in full.
+ * one async read per step) and records the first episode in full. Continuous policy actions in [-1, 1] are
+ * mapped to the environment's range by `actionScale`.
  */
-export async function evaluateAgent(agent: Agent, envId: string, seeds: number[], update: number): Promise<EvaluationResult> {
+export async function evaluateAgent(agent: Agent, envId: string, seeds: number[], update: number, actionScale: ActionScale | null = null): Promise<EvaluationResult> {
   const envs = seeds.map(() => makeEnv(envId));
   const spec = envs[0].spec;
   const obsDim = flatDim(spec.observationSpace);
@@ -57,7 +59,7 @@ export async function evaluateAgent(agent: Agent, envId: string, seeds: number[]
     const values = await out.data();
     tf.dispose([batch, out]);
     live.forEach((i, k) => {
-      const action = discrete ? values[k] : Float32Array.from(values.subarray(k * actDim, (k + 1) * actDim));
+      const action = discrete ? values[k] : toEnvAction(Float32Array.from(values.subarray(k * actDim, (k + 1) * actDim)), actionScale);
       const r = envs[i].step(action);
       returns[i] += r.reward;
       lengths[i] += 1;

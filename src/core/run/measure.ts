@@ -26,6 +26,7 @@ export function syntheticBatch(spec: MeasureSpec, batchSize: number, rng: Rng): 
     rewards: tf.tensor1d(rand(batchSize)),
     nextObservations: tf.tensor2d(rand(batchSize * spec.observationDim), [batchSize, spec.observationDim]),
     dones: tf.tensor1d(new Float32Array(batchSize)),
+    mcReturns: tf.tensor1d(rand(batchSize)),
   };
 }
 

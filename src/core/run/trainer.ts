@@ -3,7 +3,8 @@ import { getAlgorithm } from '../algos/registry';
 import type { Agent, AlgorithmDef } from '../algos/types';
 import type { Dataset } from '../data/dataset';
 import { observationStats } from '../data/statistics';
-import { listEnvs } from '../envs/registry';
+import { getEnvSpec, listEnvs } from '../envs/registry';
+import { actionScaleFor, type ActionScale } from './actionScale';
 import { Rng } from '../rng';
 import { DeviceDataset } from './deviceDataset';
 import { evaluateAgent, type EvaluationResult } from './evaluate';
@@ -45,6 +46,7 @@ export class Trainer {
   private readonly sampleRng: Rng;
   private readonly evalRng: Rng;
   private readonly envId: string | null;
+  private readonly actionScale: ActionScale | null;
   private pendingEvents: HyperparameterEvent[] = [];
   private lastEvaluatedAt = -1;
 
@@ -61,7 +63,8 @@ export class Trainer {
     this.evalRng = rng.fork();
     this.envId = d.envId && listEnvs().some((s) => s.id === d.envId) ? d.envId : null;
     const stats = observationStats(d);
-    this.data = new DeviceDataset(d);
+    this.actionScale = this.envId ? actionScaleFor(getEnvSpec(this.envId).actionSpace, d.actionDim) : null;
+    this.data = new DeviceDataset(d, this.values.gamma !== undefined ? Number(this.values.gamma) : 0.99, this.actionScale);
     this.agent = this.algorithm.create({
       observationDim: d.observationDim,
       actionDim: d.actionDim,
@@ -114,7 +117,7 @@ export class Trainer {
     if (!this.envId) throw new Error('this dataset has no environment, so the policy cannot be evaluated');
     const seeds = Array.from({ length: Number(this.values.evalEpisodes) }, () => this.evalRng.nextUint32());
     this.lastEvaluatedAt = this.update;
-    return evaluateAgent(this.agent, this.envId, seeds, this.update);
+    return evaluateAgent(this.agent, this.envId, seeds, this.update, this.actionScale);
   }
 
   /**

@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../rng';
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+/** log N(x; mean, exp(logStd)^2) summed over the last axis. */
+export function gaussianLogProb(x: tf.Tensor2D, mean: tf.Tensor2D, logStd: tf.Tensor): tf.Tensor1D {
+  const z = tf.div(tf.sub(x, mean), tf.exp(logStd));
+  const perDim = tf.sub(tf.mul(-0.5, tf.add(tf.square(z), LOG_2PI)), logStd);
+  return tf.sum(perDim, -1) as tf.Tensor1D;
+}
+
+/** Standard normal noise of a shape, seeded from the lab's Rng (tfjs draws it on the CPU, so every backend sees the same numbers). */
+export function normalNoise(shape: number[], rng: Rng): tf.Tensor {
+  return tf.randomNormal(shape, 0, 1, 'float32', rng.nextUint32());
+}
+
+/**
+ * A tanh-squashed diagonal Gaussian (SAC, Haarnoja et al. 2018, appendix C): a = tanh(u), u ~ N(mean, std^2),
+ * reparameterised, with log pi(a|s) = log N(u) - sum log(1 - tanh(u)^2), the last term computed stably as
+ * 2 (log 2 - u - softplus(-2u)).
+ */
+export function sampleTanhGaussian(mean: tf.Tensor2D, logStd: tf.Tensor2D, rng: Rng): { action: tf.Tensor2D; logProb: tf.Tensor1D } {
+  const u = tf.add(mean, tf.mul(tf.exp(logStd), normalNoise(mean.shape, rng))) as tf.Tensor2D;
+  const correction = tf.sum(tf.mul(2, tf.sub(tf.sub(Math.log(2), u), tf.softplus(tf.mul(-2, u)))), -1);
+  return { action: tf.tanh(u), logProb: tf.sub(gaussianLogProb(u, mean, logStd), correction) as tf.Tensor1D };
+}
+
+/** log pi(a|s) of given actions in (-1, 1) under a tanh-Gaussian (atanh of a clipped action). */
+export function tanhGaussianLogProb(action: tf.Tensor2D, mean: tf.Tensor2D, logStd: tf.Tensor2D): tf.Tensor1D {
+  const a = tf.clipByValue(action, -1 + 1e-6, 1 - 1e-6);
+  const u = tf.mul(0.5, tf.log(tf.div(tf.add(1, a), tf.sub(1, a)))) as tf.Tensor2D;
+  const correction = tf.sum(tf.mul(2, tf.sub(tf.sub(Math.log(2), u), tf.softplus(tf.mul(-2, u)))), -1);
+  return tf.sub(gaussianLogProb(u, mean, logStd), correction) as tf.Tensor1D;
+}
+
+/** Entropy of a diagonal Gaussian, summed over dimensions: sum(logStd) + d/2 (1 + log 2pi). */
+export function gaussianEntropy(logStd: tf.Tensor2D | tf.Tensor1D): tf.Tensor {
+  const dims = logStd.shape[logStd.shape.length - 1];
+  return tf.add(tf.sum(logStd, -1), (dims / 2) * (1 + LOG_2PI));
+}
+
+/** Entropy of categorical distributions given logits [n, k]: -sum p log p. */
+export function categoricalEntropy(logits: tf.Tensor2D): tf.Tensor1D {
+  const logp = tf.logSoftmax(logits);
+  return tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), -1)) as tf.Tensor1D;
+}

@@ -1,0 +1,16 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** Asymmetric L2 (IQL, Kostrikov et al. 2021, eq. 5): mean(|tau - 1(u < 0)| * u^2) for u = target - prediction. */
+export function expectileLoss(u: tf.Tensor, tau: number): tf.Scalar {
+  const weight = tf.abs(tf.sub(tau, tf.cast(tf.less(u, 0), 'float32')));
+  return tf.mean(tf.mul(weight, tf.square(u))) as tf.Scalar;
+}
+
+export function mse(prediction: tf.Tensor, target: tf.Tensor): tf.Scalar {
+  return tf.mean(tf.square(tf.sub(prediction, target))) as tf.Scalar;
+}
+
+/** Q(s, a) for the dataset's discrete actions: picks column a of q [n, k]. */
+export function pickActions(q: tf.Tensor2D, indices: tf.Tensor1D, numActions: number): tf.Tensor1D {
+  return tf.sum(tf.mul(q, tf.oneHot(indices, numActions)), -1) as tf.Tensor1D;
+}
