@@ -9,10 +9,24 @@ export type DatasetApi = Comlink.Remote<DatasetService>;
 let trainerWorker: Worker | null = null;
 let trainer: TrainerApi | null = null;
 
+let crashListener: (message: string) => void = () => {};
+
+/** Called when the trainer worker itself dies (not a failed run, which the session reports). */
+export function onTrainerCrash(listener: (message: string) => void): void {
+  crashListener = listener;
+}
+
 export function trainerClient(): TrainerApi {
   if (!trainer) {
-    trainerWorker = new Worker(new URL('../../../workers/trainer.worker.ts', import.meta.url), { type: 'module', name: 'trainer' });
-    trainer = Comlink.wrap<TrainingSession>(trainerWorker);
+    const worker = new Worker(new URL('../../../workers/trainer.worker.ts', import.meta.url), { type: 'module', name: 'trainer' });
+    worker.addEventListener('error', (e) => {
+      // The next call makes a fresh worker; the page and its datasets go on.
+      worker.terminate();
+      if (trainerWorker === worker) trainer = trainerWorker = null;
+      crashListener(`the trainer worker stopped: ${e.message || 'unknown error'}`);
+    });
+    trainerWorker = worker;
+    trainer = Comlink.wrap<TrainingSession>(worker);
   }
   return trainer;
 }

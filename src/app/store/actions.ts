@@ -2,7 +2,7 @@ import { checkValue, defaultValues, formatValue, HyperparameterError, type Hyper
 import type { HyperparameterEvent, TrainingReport } from '../../core/run/events';
 import type { BackendRequest } from '../../core/tf/backend';
 import type { GenerateOptions } from '../../core/data/generate';
-import { datasetJob, progressCallback, reportCallback, trainerClient } from '../client/labClient';
+import { datasetJob, onTrainerCrash, progressCallback, reportCallback, trainerClient } from '../client/labClient';
 import { appendMetrics, clearMetrics, takeDirty } from './metrics';
 import { initialRun, selectedDataset, useLab } from './labStore';
 import { builtInPresets } from './presets';
@@ -18,6 +18,7 @@ function message(e: unknown): string {
 
 /** Loads the algorithm catalog from the trainer worker and makes the built-in datasets. */
 export async function initLab(): Promise<void> {
+  onTrainerCrash((error) => set((s) => ({ run: { ...s.run, status: 'failed', error } })));
   const catalog = await trainerClient().catalog();
   const values: Record<string, HyperValues> = {};
   for (const a of catalog.algorithms) values[a.id] = defaultValues([...a.hyperparameters, ...catalog.runSchema]);

@@ -7,6 +7,7 @@ import { listAlgorithms } from '../algos/registry';
 import type { AlgorithmDef } from '../algos/types';
 import type { HyperParam } from './hyperparameters';
 import { runSchema } from './runSettings';
+import type { InspectRequest, InspectResult } from './inspect';
 import { Trainer, type TickResult, type TrainerConfig } from './trainer';
 
 export type AlgorithmInfo = Omit<AlgorithmDef, 'create'>;
@@ -149,6 +150,12 @@ export class TrainingSession {
     const failure = await trySetBackend(backend);
     if (failure) return { backend, metrics: null, error: failure };
     return { backend, metrics: await fixedUpdates(spec, seed, updates), error: null };
+  }
+
+  /** Asks the running (or paused) agent about states and actions; see run/inspect.ts. */
+  async inspect(request: InspectRequest): Promise<InspectResult> {
+    if (!this.trainer) throw new Error('no run to inspect: start one first');
+    return this.trainer.inspect(request);
   }
 
   /** Live tensors on the backend, for the memory check in the page. */

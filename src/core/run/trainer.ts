@@ -7,6 +7,7 @@ import { getEnvSpec, listEnvs } from '../envs/registry';
 import { actionScaleFor, type ActionScale } from './actionScale';
 import { Rng } from '../rng';
 import { DeviceDataset } from './deviceDataset';
+import { inspectAgent, type InspectRequest, type InspectResult } from './inspect';
 import { evaluateAgent, type EvaluationResult } from './evaluate';
 import type { HyperparameterEvent, MetricBatch } from './events';
 import { resolveValues, validatePatch, type HyperParam, type HyperValues } from './hyperparameters';
@@ -173,6 +174,11 @@ export class Trainer {
       }
     }
     return { names, firstUpdate, rows: pending.length, values };
+  }
+
+  /** Questions about the current agent (value heatmaps, Q(s, .) slices), answered between updates. */
+  inspect(request: InspectRequest): Promise<InspectResult> {
+    return inspectAgent(this.agent, this.config.dataset, this.actionScale, request);
   }
 
   dispose(): void {
