@@ -63,3 +63,27 @@ export function observationNormalizer(ctx: AgentContext, enabled: boolean): { ap
 export function actionIndices(actions: tf.Tensor2D): tf.Tensor1D {
   return tf.cast(tf.reshape(actions, [-1]), 'int32') as tf.Tensor1D;
 }
+
+/** The discount; the trainer also uses `gamma` for the Monte-Carlo returns drawn against Q. */
+export const gammaParam: HyperParam = {
+  key: 'gamma',
+  label: 'discount (gamma)',
+  help: 'Weight of the next reward relative to this one. Q values grow like 1/(1 - gamma) times the reward.',
+  kind: 'number',
+  default: 0.99,
+  min: 0,
+  max: 0.9999,
+  live: false,
+};
+
+export const tauParam: HyperParam = {
+  key: 'tau',
+  label: 'target update rate (tau)',
+  help: 'Polyak rate of the target networks: target <- tau * online + (1 - tau) * target. Larger: faster, less stable targets.',
+  kind: 'number',
+  default: 0.005,
+  min: 1e-4,
+  max: 1,
+  log: true,
+  live: true,
+};

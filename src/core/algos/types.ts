@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/dataset';
 import type { HyperParam, HyperValues } from '../run/hyperparameters';
 import type { Rng } from '../rng';
 
@@ -12,6 +13,37 @@ export interface Batch {
   dones: tf.Tensor1D;
   /** Discounted Monte-Carlo return-to-go of each row in the data (data/returns.ts): what Q on dataset actions should approach. */
   mcReturns: tf.Tensor1D;
+}
+
+/**
+ * Windows of `contextLength` consecutive steps within episodes, for sequence models (Decision Transformer). A window
+ * that runs past its episode's end is padded with zeros (mask 0) on the right.
+ */
+export interface SequenceBatch {
+  /** [B, K, observationDim] */
+  states: tf.Tensor3D;
+  /** [B, K, actionDim]: unit-box actions, or the discrete index in a float column. */
+  actions: tf.Tensor3D;
+  /** Undiscounted return from each step to its episode's end, [B, K, 1]. */
+  returnsToGo: tf.Tensor3D;
+  /** Step index within the episode, [B, K] int32. */
+  timesteps: tf.Tensor2D;
+  /** 1 for steps of the episode, 0 for padding, [B, K]. */
+  mask: tf.Tensor2D;
+}
+
+/** What the trainer hands to Agent.update: a SequenceBatch when the algorithm's batchKind is 'sequences', else a Batch. */
+export type TrainingBatch = Batch | SequenceBatch;
+
+/**
+ * Evaluation-time memory of policies that condition on the episode so far (Decision Transformer: the recent states and
+ * actions, and the return still to get). Evaluation begins one per batch of episodes and calls act, then observe, each step.
+ */
+export interface EpisodeMemory {
+  /** Greedy actions for the listed episodes (indices into the batch begun) given their observations (rows of observationDim). */
+  act(episodes: number[], observations: Float32Array): tf.Tensor;
+  /** The actions act returned, as read back (unit box, or indices), and the rewards the environment gave for them. */
+  observe(episodes: number[], actions: Float32Array, rewards: Float32Array): void;
 }
 
 export interface ChartGroup {
@@ -44,7 +76,7 @@ export interface Checkpoint {
 
 export interface Agent {
   /** One gradient update; returns the stacked scalar metrics (in metricNames order), still on the device. */
-  update(batch: Batch): tf.Tensor1D;
+  update(batch: TrainingBatch): tf.Tensor1D;
   readonly metricNames: string[];
   /** Actions for a batch of observations: [n] int32 indices (discrete) or [n, actionDim] floats. */
   act(observations: tf.Tensor2D, mode: 'sample' | 'greedy'): tf.Tensor;
@@ -53,6 +85,8 @@ export interface Agent {
   qValue?(observations: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D;
   /** V(s): IQL's value net, max_a Q for discrete critics, Q(s, pi(s)) for actor-critics; for value heatmaps. */
   stateValue?(observations: tf.Tensor2D): tf.Tensor1D;
+  /** Sequence policies only: memory for `count` evaluation episodes run in lockstep (see EpisodeMemory). */
+  beginEpisodes?(count: number): EpisodeMemory;
   save(): Promise<Checkpoint>;
   load(checkpoint: Checkpoint): void;
   dispose(): void;
@@ -69,6 +103,13 @@ export interface AlgorithmDef {
   hyperparameters: HyperParam[];
   /** Trains on (s, a, r, s') and so samples only rows whose next state is known (D4RL qlearning_dataset). */
   usesNextState?: boolean;
+  /** 'sequences': trains on SequenceBatch windows whose length is the `contextLength` hyperparameter. Default 'transitions'. */
+  batchKind?: 'transitions' | 'sequences';
+  /**
+   * Rows the algorithm trains on (ascending indices), chosen before training, e.g. filtered BC's best episodes. The
+   * trainer samples only these and takes the observation statistics from them. Default: every row.
+   */
+  filterRows?(dataset: Dataset, hyperparameters: HyperValues): Int32Array;
   /** Metrics drawn together in one chart (e.g. Q on data vs the Monte-Carlo return); others get a chart each. */
   charts?: ChartGroup[];
   /** What each metric means, and what healthy and broken curves look like. */
