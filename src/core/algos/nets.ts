@@ -71,8 +71,8 @@ export function softUpdate(target: MLP, online: MLP, tau: number): void {
   });
 }
 
-/** Reads all variables of some networks into a checkpoint record (async reads only: webgpu-safe). */
-export async function readWeights(nets: MLP[]): Promise<Record<string, { shape: number[]; values: Float32Array }>> {
+/** Reads all variables of some networks (or any holders of variables) into a checkpoint record (async reads only: webgpu-safe). */
+export async function readWeights(nets: readonly { readonly variables: tf.Variable[] }[]): Promise<Record<string, { shape: number[]; values: Float32Array }>> {
   const out: Record<string, { shape: number[]; values: Float32Array }> = {};
   for (const net of nets) {
     for (const v of net.variables) out[v.name] = { shape: v.shape.slice(), values: (await v.data()) as Float32Array };
@@ -80,7 +80,7 @@ export async function readWeights(nets: MLP[]): Promise<Record<string, { shape: 
   return out;
 }
 
-export function writeWeights(nets: MLP[], weights: Record<string, { shape: number[]; values: Float32Array }>): void {
+export function writeWeights(nets: readonly { readonly variables: tf.Variable[] }[], weights: Record<string, { shape: number[]; values: Float32Array }>): void {
   for (const net of nets) {
     for (const v of net.variables) {
       const w = weights[v.name];
