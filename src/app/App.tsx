@@ -4,6 +4,7 @@ import { BackendPanel } from './components/BackendPanel';
 import { ChartsPanel } from './components/ChartsPanel';
 import { DatasetPanel } from './components/DatasetPanel';
 import { Header } from './components/Header';
+import { QSlicePanel } from './components/inspect/QSlicePanel';
 import { RolloutPanel } from './components/RolloutPanel';
 import { RunControls } from './components/RunControls';
 import { initLab } from './store/actions';
@@ -30,6 +31,7 @@ export function App() {
           <RunControls />
           <RolloutPanel />
           <ChartsPanel />
+          <QSlicePanel />
         </div>
       </main>
     </div>

@@ -1,0 +1,38 @@
+import { useEffect, useState } from 'react';
+import type { InspectRequest, InspectResult } from '../../../core/run/inspect';
+import { trainerClient } from '../../client/labClient';
+import { useLab } from '../../store/labStore';
+
+/**
+ * Asks the trainer about the current agent twice a second while a run is active (and once after it pauses), so
+ * inspection views follow training without flooding the worker. `request` null: nothing to ask.
+ */
+export function useInspection(request: InspectRequest | null, key: string): { result: InspectResult | null; error: string | null } {
+  const status = useLab((s) => s.run.status);
+  const update = useLab((s) => s.run.update);
+  const [result, setResult] = useState<InspectResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const active = status === 'running' || status === 'paused';
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    if (status !== 'running') return;
+    const id = setInterval(() => setTick((t) => t + 1), 500);
+    return () => clearInterval(id);
+  }, [status]);
+
+  useEffect(() => {
+    if (!active || !request) return;
+    let cancelled = false;
+    trainerClient()
+      .inspect(request)
+      .then((r) => !cancelled && (setResult(r), setError(null)))
+      .catch((e: unknown) => !cancelled && setError(e instanceof Error ? e.message : String(e)));
+    return () => {
+      cancelled = true;
+    };
+    // Re-ask on the clock, after steps while paused, and when the question changes.
+  }, [tick, key, active, status === 'paused' ? update : 0]);
+
+  return { result: active ? result : null, error };
+}
