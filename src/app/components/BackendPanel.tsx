@@ -1,8 +1,7 @@
-import type { BackendRequest } from '../../core/tf/backend';
+import { BACKEND_REQUESTS, type BackendRequest } from '../../core/tf/backendNames';
 import { setBackendRequest } from '../store/actions';
 import { useLab } from '../store/labStore';
 
-const choices: BackendRequest[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
 
 /** The backend choice, and what `auto` measured on this machine. */
 export function BackendPanel() {
@@ -15,7 +14,7 @@ export function BackendPanel() {
       <label className="field">
         <span>backend</span>
         <select value={request} disabled={active} onChange={(e) => setBackendRequest(e.target.value as BackendRequest)} data-testid="backend-select">
-          {choices.map((c) => (
+          {BACKEND_REQUESTS.map((c) => (
             <option key={c} value={c}>
               {c === 'auto' ? 'auto (measure, pick fastest)' : c}
             </option>

@@ -6,6 +6,7 @@ import { datasetJob, onTrainerCrash, progressCallback, reportCallback, trainerCl
 import { appendMetrics, clearMetrics, takeDirty } from './metrics';
 import { initialRun, selectedDataset, useLab } from './labStore';
 import { builtInPresets } from './presets';
+import { startUrlSync } from './urlSync';
 
 const set = useLab.setState;
 const get = useLab.getState;
@@ -23,6 +24,7 @@ export async function initLab(): Promise<void> {
   const values: Record<string, HyperValues> = {};
   for (const a of catalog.algorithms) values[a.id] = defaultValues([...a.hyperparameters, ...catalog.runSchema]);
   set({ catalog, values });
+  startUrlSync();
   startChartClock();
   for (const preset of builtInPresets(get().envId)) {
     await generate({ envId: get().envId, mix: preset.mix, transitions: preset.transitions, seed: preset.seed, name: preset.name }, preset.name.endsWith('-expert') && !preset.name.includes('medium'));

@@ -4,9 +4,9 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { describeWebGpuAdapter, type AdapterInfo } from './webgpuAdapter';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export type BackendRequest = 'auto' | BackendName;
-export const BACKENDS: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+import { BACKENDS, type BackendName, type BackendRequest } from './backendNames';
+
+export { BACKENDS, type BackendName, type BackendRequest };
 
 export interface BackendProbe {
   name: BackendName;
