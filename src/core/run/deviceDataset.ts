@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Batch } from '../algos/types';
+import type { Batch, SequenceBatch } from '../algos/types';
 import type { Dataset } from '../data/dataset';
+import { episodeStarts } from '../data/episodes';
 import { discountedReturnsToGo } from '../data/returns';
 import { toUnitActions, type ActionScale } from './actionScale';
 import type { Rng } from '../rng';
@@ -16,12 +17,21 @@ export class DeviceDataset {
   private readonly nextObservations: tf.Tensor2D;
   private readonly dones: tf.Tensor1D;
   private readonly mcReturns: tf.Tensor1D;
-  /** Rows with a real successor state (TD targets use only these), or null when all rows qualify. */
+  /** Undiscounted returns-to-go, for sequence batches. */
+  private readonly returnsToGo: tf.Tensor1D;
+  /** Rows that batches are drawn from (all, or the algorithm's filterRows), or null for all rows. */
+  private readonly rows: Int32Array | null;
+  /** Of those, rows with a real successor state (TD targets use only these), or null when the same as `rows`. */
   private readonly validRows: Int32Array | null;
+  /** Episode e spans rows [starts[e], starts[e + 1]). */
+  private readonly starts: Int32Array;
   readonly size: number;
 
-  /** Continuous actions are stored mapped to [-1, 1] by `actionScale`. `gamma` discounts the Monte-Carlo returns-to-go that come with every batch. */
-  constructor(d: Dataset, gamma = 0.99, actionScale: ActionScale | null = null) {
+  /**
+   * Continuous actions are stored mapped to [-1, 1] by `actionScale`. `gamma` discounts the Monte-Carlo returns-to-go
+   * that come with every batch. `keepRows` (ascending) restricts sampling to those rows.
+   */
+  constructor(d: Dataset, gamma = 0.99, actionScale: ActionScale | null = null, keepRows: Int32Array | null = null) {
     if (d.size < 1) throw new Error(`dataset "${d.name}" is empty`);
     this.size = d.size;
     // Copy out of SharedArrayBuffers: tfjs backends may keep a reference to the array they were given.
@@ -31,18 +41,26 @@ export class DeviceDataset {
     this.nextObservations = tf.tensor2d(d.nextObservations.slice(), [d.size, d.observationDim]);
     this.dones = tf.tensor1d(Float32Array.from(d.terminals));
     this.mcReturns = tf.tensor1d(discountedReturnsToGo(d, gamma));
-    const valid: number[] = [];
-    for (let i = 0; i < d.size; i++) if (d.nextValid[i]) valid.push(i);
+    this.returnsToGo = tf.tensor1d(discountedReturnsToGo(d, 1));
+    this.starts = episodeStarts(d);
+    if (keepRows && keepRows.length === 0) throw new Error(`no rows of dataset "${d.name}" are left to train on`);
+    if (keepRows?.some((r) => !(r >= 0 && r < d.size))) throw new Error(`kept rows must be indices below ${d.size}`);
+    this.rows = keepRows && keepRows.length < d.size ? keepRows : null;
+    const candidates = this.rows ?? Int32Array.from({ length: d.size }, (_, i) => i);
+    const valid = candidates.filter((i) => d.nextValid[i] === 1);
     if (valid.length === 0) throw new Error(`dataset "${d.name}" has no transition with a valid next state`);
-    this.validRows = valid.length === d.size ? null : Int32Array.from(valid);
+    this.validRows = valid.length === candidates.length ? null : valid;
+  }
+
+  private drawRow(rng: Rng, needsNextState: boolean): number {
+    const rows = needsNextState && this.validRows ? this.validRows : this.rows;
+    return rows ? rows[rng.int(rows.length)] : rng.int(this.size);
   }
 
   /** Uniform minibatch (with replacement). With `needsNextState`, only rows whose successor is known. */
   sample(batchSize: number, rng: Rng, needsNextState: boolean): Batch {
-    const rows = needsNextState && this.validRows ? this.validRows : null;
-    const n = rows ? rows.length : this.size;
     const idx = new Int32Array(batchSize);
-    for (let i = 0; i < batchSize; i++) idx[i] = rows ? rows[rng.int(n)] : rng.int(n);
+    for (let i = 0; i < batchSize; i++) idx[i] = this.drawRow(rng, needsNextState);
     return tf.tidy(() => {
       const indices = tf.tensor1d(idx, 'int32');
       return {
@@ -56,7 +74,52 @@ export class DeviceDataset {
     });
   }
 
+  /**
+   * Windows of `length` steps starting at uniformly drawn rows, cut at their episode's end and zero-padded on the
+   * right (as CORL's DT: a trajectory drawn in proportion to its length, then a uniform start in it).
+   */
+  sampleSequences(batchSize: number, length: number, rng: Rng): SequenceBatch {
+    const n = batchSize * length;
+    const idx = new Int32Array(n);
+    const mask = new Float32Array(n);
+    const timesteps = new Int32Array(n);
+    for (let b = 0; b < batchSize; b++) {
+      const start = this.drawRow(rng, false);
+      const e = this.episodeOf(start);
+      for (let k = 0; k < length; k++) {
+        const row = start + k;
+        const inside = row < this.starts[e + 1];
+        idx[b * length + k] = inside ? row : start;
+        mask[b * length + k] = inside ? 1 : 0;
+        timesteps[b * length + k] = inside ? row - this.starts[e] : 0;
+      }
+    }
+    return tf.tidy(() => {
+      const indices = tf.tensor1d(idx, 'int32');
+      const m = tf.tensor2d(mask, [batchSize, length]);
+      const window = (t: tf.Tensor2D): tf.Tensor3D => tf.mul(tf.reshape(tf.gather(t, indices), [batchSize, length, t.shape[1]]), tf.expandDims(m, 2));
+      return {
+        states: window(this.observations),
+        actions: window(this.actions),
+        returnsToGo: window(tf.expandDims(this.returnsToGo, 1) as tf.Tensor2D),
+        timesteps: tf.tensor2d(timesteps, [batchSize, length], 'int32'),
+        mask: m,
+      };
+    });
+  }
+
+  /** The episode holding `row` (binary search in the episode starts). */
+  private episodeOf(row: number): number {
+    let [lo, hi] = [0, this.starts.length - 2];
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
   dispose(): void {
-    tf.dispose([this.observations, this.actions, this.rewards, this.nextObservations, this.dones, this.mcReturns]);
+    tf.dispose([this.observations, this.actions, this.rewards, this.nextObservations, this.dones, this.mcReturns, this.returnsToGo]);
   }
 }

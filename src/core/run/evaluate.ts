@@ -33,7 +33,8 @@ export interface EvaluationResult {
 /**
  * Runs `seeds.length` episodes of the agent's greedy policy in lockstep (one batched forward pass per step,
  * one async read per step) and records the first episode in full. Continuous policy actions in [-1, 1] are
- * mapped to the environment's range by `actionScale`.
+ * mapped to the environment's range by `actionScale`. Agents with episode memory (beginEpisodes) act through it
+ * and are told each step's rewards.
  */
 export async function evaluateAgent(agent: Agent, envId: string, seeds: number[], update: number, actionScale: ActionScale | null = null): Promise<EvaluationResult> {
   const envs = seeds.map(() => makeEnv(envId));
@@ -49,19 +50,22 @@ export async function evaluateAgent(agent: Agent, envId: string, seeds: number[]
   const actions: number[] = [];
   const rewards: number[] = [];
   let firstTerminated = false;
+  const memory = agent.beginEpisodes ? agent.beginEpisodes(seeds.length) : null;
 
   while (active.some(Boolean)) {
     const live = active.flatMap((a, i) => (a ? [i] : []));
     const input = new Float32Array(live.length * obsDim);
     live.forEach((i, k) => input.set(obs[i], k * obsDim));
     const batch = tf.tensor2d(input, [live.length, obsDim]);
-    const out = agent.act(batch, 'greedy');
+    const out = memory ? memory.act(live, input) : agent.act(batch, 'greedy');
     const values = await out.data();
     tf.dispose([batch, out]);
+    const stepRewards = new Float32Array(live.length);
     live.forEach((i, k) => {
       const action = discrete ? values[k] : toEnvAction(Float32Array.from(values.subarray(k * actDim, (k + 1) * actDim)), actionScale);
       const r = envs[i].step(action);
       returns[i] += r.reward;
+      stepRewards[k] = r.reward;
       lengths[i] += 1;
       obs[i] = r.observation;
       if (i === 0) {
@@ -73,6 +77,7 @@ export async function evaluateAgent(agent: Agent, envId: string, seeds: number[]
       }
       if (r.terminated || r.truncated) active[i] = false;
     });
+    memory?.observe(live, Float32Array.from(values), stepRewards);
   }
 
   const mean = returns.reduce((a, b) => a + b, 0) / returns.length;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { getAlgorithm } from '../algos/registry';
-import type { Agent, AlgorithmDef } from '../algos/types';
+import type { Agent, AlgorithmDef, Checkpoint } from '../algos/types';
 import type { Dataset } from '../data/dataset';
 import { observationStats } from '../data/statistics';
 import { getEnvSpec, listEnvs } from '../envs/registry';
@@ -31,6 +31,13 @@ export interface TickResult {
 const SYNC_EVERY = 4;
 
 export class TrainingDivergedError extends Error {}
+
+/** Enough to resume a run elsewhere (another backend): weights, settings and position. Optimizer moments restart. */
+export interface TrainerCheckpoint {
+  update: number;
+  hyperparameters: HyperValues;
+  agent: Checkpoint;
+}
 
 /**
  * Offline training of one agent on one dataset, independent of any worker or page: the worker drives it
@@ -63,9 +70,11 @@ export class Trainer {
     this.sampleRng = rng.fork();
     this.evalRng = rng.fork();
     this.envId = d.envId && listEnvs().some((s) => s.id === d.envId) ? d.envId : null;
-    const stats = observationStats(d);
+    if (this.algorithm.batchKind === 'sequences' && this.values.contextLength === undefined) throw new Error(`${this.algorithm.name} trains on sequences but has no contextLength hyperparameter`);
+    const keepRows = this.algorithm.filterRows ? this.algorithm.filterRows(d, this.values) : null;
+    const stats = observationStats(d, keepRows ?? undefined);
     this.actionScale = this.envId ? actionScaleFor(getEnvSpec(this.envId).actionSpace, d.actionDim) : null;
-    this.data = new DeviceDataset(d, this.values.gamma !== undefined ? Number(this.values.gamma) : 0.99, this.actionScale);
+    this.data = new DeviceDataset(d, this.values.gamma !== undefined ? Number(this.values.gamma) : 0.99, this.actionScale, keepRows);
     this.agent = this.algorithm.create({
       observationDim: d.observationDim,
       actionDim: d.actionDim,
@@ -138,7 +147,11 @@ export class Trainer {
         evalTime += performance.now() - t0;
       }
       while (pending.length < maxCount && !this.finished && performance.now() - start < budgetMs) {
-        const batch = this.data.sample(Number(this.values.batchSize), this.sampleRng, this.algorithm.usesNextState ?? false);
+        const batchSize = Number(this.values.batchSize);
+        const batch =
+          this.algorithm.batchKind === 'sequences'
+            ? this.data.sampleSequences(batchSize, Number(this.values.contextLength), this.sampleRng)
+            : this.data.sample(batchSize, this.sampleRng, this.algorithm.usesNextState ?? false);
         const metrics = this.agent.update(batch);
         tf.dispose(Object.values(batch));
         pending.push(metrics);
@@ -174,6 +187,19 @@ export class Trainer {
       }
     }
     return { names, firstUpdate, rows: pending.length, values };
+  }
+
+  async checkpoint(): Promise<TrainerCheckpoint> {
+    return { update: this.update, hyperparameters: this.hyperparameters, agent: await this.agent.save() };
+  }
+
+  /** A trainer on the current backend, continuing from a checkpoint taken on any backend. */
+  static restore(config: TrainerConfig, checkpoint: TrainerCheckpoint): Trainer {
+    const trainer = new Trainer({ ...config, hyperparameters: checkpoint.hyperparameters });
+    trainer.agent.load(checkpoint.agent);
+    trainer.update = checkpoint.update;
+    trainer.lastEvaluatedAt = checkpoint.update;
+    return trainer;
   }
 
   /** Questions about the current agent (value heatmaps, Q(s, .) slices), answered between updates. */
