@@ -40,6 +40,11 @@ export function RunControls() {
           Start paused
         </button>
       )}
+      {run.notice && (
+        <p className="notice" role="status" data-testid="run-notice">
+          {run.notice}
+        </p>
+      )}
       {run.error && (
         <p className="error" role="alert" data-testid="run-error">
           {run.error}

@@ -79,7 +79,9 @@ function onReport(report: TrainingReport): void {
       update: report.update,
       updatesPerSecond: report.metrics ? report.updatesPerSecond : s.run.updatesPerSecond,
       error: report.error ?? (report.status === 'failed' ? 'the run failed' : s.run.error),
+      notice: report.notice ?? s.run.notice,
     },
+    backend: report.backend ?? s.backend,
     events: mergeEvents(s.events, report.events),
     evaluations: report.evaluations.length
       ? [...s.evaluations, ...report.evaluations.map((e) => ({ update: e.update, meanReturn: e.meanReturn, stdReturn: e.stdReturn, normalizedScore: e.normalizedScore }))]

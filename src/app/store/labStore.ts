@@ -18,6 +18,8 @@ export interface RunState {
   update: number;
   updatesPerSecond: number;
   error: string | null;
+  /** Something that happened without stopping the run (e.g. a backend fallback). */
+  notice: string | null;
   /** Settings the run started with (algorithm id, dataset id), for the header and charts. */
   algorithmId: string | null;
   datasetId: string | null;
@@ -45,7 +47,7 @@ export interface LabState {
   chartVersion: number;
 }
 
-export const initialRun: RunState = { status: 'idle', update: 0, updatesPerSecond: 0, error: null, algorithmId: null, datasetId: null };
+export const initialRun: RunState = { status: 'idle', update: 0, updatesPerSecond: 0, error: null, notice: null, algorithmId: null, datasetId: null };
 
 export const useLab = create<LabState>(() => ({
   envId: 'CartPole-v1',

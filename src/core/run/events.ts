@@ -1,5 +1,6 @@
 import type { HyperValue } from './hyperparameters';
 import type { EvaluationResult } from './evaluate';
+import type { BackendReport } from '../tf/backend';
 
 /** A hyperparameter change, drawn as a marker on every chart at `update`. */
 export interface HyperparameterEvent {
@@ -29,4 +30,8 @@ export interface TrainingReport {
   events: HyperparameterEvent[];
   updatesPerSecond: number;
   error?: string;
+  /** Something the user should know that did not stop the run, e.g. a fallback to another backend. */
+  notice?: string;
+  /** Set when the backend changed during the run. */
+  backend?: BackendReport;
 }

@@ -8,7 +8,7 @@ import type { AlgorithmDef } from '../algos/types';
 import type { HyperParam } from './hyperparameters';
 import { runSchema } from './runSettings';
 import type { InspectRequest, InspectResult } from './inspect';
-import { Trainer, type TickResult, type TrainerConfig } from './trainer';
+import { Trainer, TrainingDivergedError, type TickResult, type TrainerCheckpoint, type TrainerConfig } from './trainer';
 
 export type AlgorithmInfo = Omit<AlgorithmDef, 'create'>;
 
@@ -25,6 +25,9 @@ export interface SessionOptions {
   tickMs?: number;
 }
 
+/** Updates between checkpoints when no evaluation comes sooner. */
+const CHECKPOINT_EVERY = 2000;
+
 const yieldToHost = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
@@ -40,6 +43,8 @@ export class TrainingSession {
   private loop: Promise<void> | null = null;
   private looping = false;
   private readonly tickMs: number;
+  private config: TrainerConfig | null = null;
+  private checkpoint: TrainerCheckpoint | null = null;
 
   constructor(options: SessionOptions = {}) {
     this.tickMs = options.tickMs ?? 100;
@@ -87,6 +92,8 @@ export class TrainingSession {
     try {
       const backend = await this.prepareBackend(config.backend ?? 'auto', config);
       this.trainer = new Trainer(config);
+      this.config = config;
+      this.checkpoint = await this.trainer.checkpoint();
       this.status = config.paused ? 'paused' : 'running';
       this.emit({ metrics: null, evaluations: [], events: [], updatesPerSecond: 0 });
       if (!config.paused) this.loop = this.runLoop();
@@ -138,6 +145,7 @@ export class TrainingSession {
     if (wasActive) this.emit({ metrics: null, evaluations: [], events: [], updatesPerSecond: 0 });
     this.trainer.dispose();
     this.trainer = null;
+    this.config = this.checkpoint = null;
   }
 
   /**
@@ -186,11 +194,54 @@ export class TrainingSession {
 
   private async guard(work: () => Promise<TickResult>): Promise<TickResult | null> {
     try {
-      return await work();
+      const tick = await work();
+      await this.keepCheckpoint(tick);
+      return tick;
     } catch (e) {
+      if (await this.recoverOnCpu(e)) return { metrics: null, evaluations: [], events: [], updatesPerSecond: 0 };
       this.fail(e);
       return null;
     }
+  }
+
+  /** A checkpoint after every evaluation and every CHECKPOINT_EVERY updates: where a run resumes if the GPU is lost. */
+  private async keepCheckpoint(tick: TickResult): Promise<void> {
+    if (!this.trainer || !this.checkpoint) return;
+    if (tick.evaluations.length > 0 || this.trainer.update - this.checkpoint.update >= CHECKPOINT_EVERY) this.checkpoint = await this.trainer.checkpoint();
+  }
+
+  /**
+   * A GPU backend (webgpu, webgl) that fails mid-run, e.g. a lost device: switch to wasm (or cpu) and resume from the
+   * last checkpoint, and say so. Errors of the run itself (divergence, bad data) are not retried.
+   */
+  private async recoverOnCpu(e: unknown): Promise<boolean> {
+    const from = this.backend?.active;
+    if (!this.config || !this.checkpoint || (from !== 'webgpu' && from !== 'webgl') || e instanceof TrainingDivergedError) return false;
+    const reason = e instanceof Error ? e.message : String(e);
+    try {
+      this.trainer?.dispose();
+    } catch {
+      // The lost device's tensors cannot always be released; they go with it.
+    }
+    this.trainer = null;
+    for (const to of ['wasm', 'cpu'] as const) {
+      if ((await trySetBackend(to)) !== null) continue;
+      this.trainer = Trainer.restore(this.config, this.checkpoint);
+      this.backend = { ...this.backend!, active: to, reason: `fell back from ${from}: ${reason}` };
+      this.backendKey = '';
+      this.listener({
+        update: this.trainer.update,
+        status: this.status,
+        metrics: null,
+        evaluations: [],
+        events: [],
+        updatesPerSecond: 0,
+        backend: this.backend,
+        notice: `The ${from} backend failed (${reason}). Training resumed on ${to} from the checkpoint at update ${this.checkpoint.update}; optimizer state restarted.`,
+      });
+      return true;
+    }
+    return false;
   }
 
   private fail(e: unknown): void {
