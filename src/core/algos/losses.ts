@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 
 /** Asymmetric L2 (IQL, Kostrikov et al. 2021, eq. 5): mean(|tau - 1(u < 0)| * u^2) for u = target - prediction. */
 export function expectileLoss(u: tf.Tensor, tau: number): tf.Scalar {
-  const weight = tf.abs(tf.sub(tau, tf.cast(tf.less(u, 0), 'float32')));
+  // 1(u < 0) as step(-u): tf.less has no gradient function, and tfjs refuses any op without one on the gradient path.
+  const weight = tf.abs(tf.sub(tau, tf.step(tf.neg(u))));
   return tf.mean(tf.mul(weight, tf.square(u))) as tf.Scalar;
 }
 

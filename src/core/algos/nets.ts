@@ -34,8 +34,9 @@ export class MLP {
       for (let i = 0; i < w.length; i++) w[i] = rng.uniform(-bound, bound);
       const b = new Float32Array(fanOut);
       for (let i = 0; i < b.length; i++) b[i] = rng.uniform(-bound, bound);
-      this.weights.push(tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true, `${name}/w${l}`));
-      this.biases.push(tf.variable(tf.tensor1d(b), true, `${name}/b${l}`));
+      // Inside tidy: tf.variable shares the initial tensor's data, and that tensor would otherwise leak.
+      this.weights.push(tf.tidy(() => tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true, `${name}/w${l}`)));
+      this.biases.push(tf.tidy(() => tf.variable(tf.tensor1d(b), true, `${name}/b${l}`)));
     }
   }
 

@@ -15,8 +15,9 @@ export class Adam {
     public learningRate: number,
     readonly options: { beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number; clipNorm?: number } = {},
   ) {
-    this.m = variables.map((x) => tf.variable(tf.zerosLike(x), false));
-    this.v = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+    // Inside tidy: tf.variable shares the initial tensor's data, and that tensor would otherwise leak.
+    this.m = variables.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
+    this.v = variables.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
   }
 
   /**
