@@ -15,7 +15,7 @@ const dims = (observationDim: number, actionDim: number, discreteActions: number
 describe('DatasetService.importFile', () => {
   it('reads a dropped File (a Blob) with staged progress and matches CartPole by its dimensions', async () => {
     const stages: ImportProgress[] = [];
-    const file = new Blob([fixture('d4rl_discrete.hdf5')]);
+    const file = new Blob([fixture('d4rl_discrete.hdf5') as Uint8Array<ArrayBuffer>]);
     const { dataset, decision, fits } = await service.importFile(file, { fileName: 'd4rl_discrete.hdf5', env: { kind: 'auto' } }, (p) => stages.push(p));
     expect(dataset.size).toBe(expected.d4rl_discrete.size);
     expect(Array.from(dataset.actions)).toEqual(list(expected.d4rl_discrete.actions));
@@ -160,5 +160,27 @@ describe('environment choice', () => {
     expect(reattachEnvironment(info, 'CartPole-v1')).toMatchObject({ envId: 'CartPole-v1', discreteActions: 2 });
     expect(reattachEnvironment({ ...info, envId: 'CartPole-v1' }, null).envId).toBeNull();
     expect(() => reattachEnvironment(info, 'Acrobot-v1')).toThrow('observations have 4 columns but Acrobot-v1 expects 6');
+  });
+});
+
+describe('generation by episodes', () => {
+  it('runs whole episodes shared by weight, with no episode cut short, and trims the arrays to the rows used', () => {
+    const d = service.generate({ envId: 'CartPole-v1', mix: [{ policy: 'random', weight: 3 }, { policy: 'expert', weight: 4 }], episodes: 7, seed: 2 });
+    expect(d.episodes).toBe(7);
+    const returns = Array.from(episodeReturns(d));
+    expect(returns.length).toBe(7);
+    expect(returns.slice(0, 3).every((r) => r < 100)).toBe(true); // random pushes fall within a few dozen steps
+    expect(returns.slice(3)).toEqual([500, 500, 500, 500]); // the expert runs to the 500-step limit
+    expect(returns.reduce((a, b) => a + b, 0)).toBe(d.size); // reward 1 per step
+    expect(d.observations.length).toBe(d.size * 4);
+    expect(d.observations.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // Only real ends: terminals where the pole fell, time-outs at the limit.
+    expect(d.terminals.reduce((a, b) => a + b, 0) + d.timeouts.reduce((a, b) => a + b, 0)).toBe(7);
+    expect(d.id).toBe('cartpole-random-expert-7ep-s2');
+  });
+
+  it('refuses a size given both ways, or more episodes than 5,000,000 rows could hold', () => {
+    expect(() => service.generate({ envId: 'CartPole-v1', mix: [{ policy: 'random', weight: 1 }], transitions: 10, episodes: 2, seed: 0 })).toThrow('one of them');
+    expect(() => service.generate({ envId: 'CartPole-v1', mix: [{ policy: 'random', weight: 1 }], episodes: 20_000, seed: 0 })).toThrow('20000 episodes of up to 500 steps could exceed 5,000,000');
   });
 });

@@ -2,7 +2,7 @@ import { makeEnv } from '../envs/registry';
 import { flatDim } from '../envs/spaces';
 import { getPolicyLevel } from '../policies/index';
 import { Rng } from '../rng';
-import { allocateArrays, type Dataset } from './dataset';
+import { allocateArrays, type Dataset, type DatasetArrays } from './dataset';
 
 export interface MixPart {
   /** Behaviour policy level id, e.g. "expert". */
@@ -17,7 +17,10 @@ export interface GenerateOptions {
   layout?: string;
   /** One part for a plain dataset; several are concatenated in order, as D4RL builds medium-expert. */
   mix: MixPart[];
-  transitions: number;
+  /** Size in transitions: each part gets its share, its last episode cut short (a time-out) where the share ends. */
+  transitions?: number;
+  /** Size in whole episodes instead, shared among the parts by weight; the dataset is as long as they run. */
+  episodes?: number;
   seed: number;
   /** Std of Gaussian noise added to continuous actions (clipped to the action space). */
   actionNoise?: number;
@@ -33,8 +36,32 @@ export class GenerationCancelled extends Error {
 }
 
 /** Rolls out behaviour policies in the environment and records every transition, with the true next state. */
+const MAX_ROWS = 5_000_000;
+
+/** Integer shares of `n` by weight; the rounding remainder goes to the last part. */
+function shares(mix: readonly MixPart[], n: number): number[] {
+  const total = mix.reduce((s, p) => s + p.weight, 0);
+  const counts = mix.map((p) => Math.floor((p.weight / total) * n));
+  counts[counts.length - 1] += n - counts.reduce((a, b) => a + b, 0);
+  return counts;
+}
+
+/** The first `n` rows of each array, copied onto fresh (shared) buffers. */
+function trimArrays(a: DatasetArrays, n: number, obsDim: number, actDim: number): DatasetArrays {
+  const out = allocateArrays(n, obsDim, actDim);
+  out.observations.set(a.observations.subarray(0, n * obsDim));
+  out.actions.set(a.actions.subarray(0, n * actDim));
+  out.nextObservations.set(a.nextObservations.subarray(0, n * obsDim));
+  for (const key of ['rewards', 'terminals', 'timeouts', 'nextValid'] as const) out[key].set(a[key].subarray(0, n));
+  return out;
+}
+
+/** Rolls out behaviour policies in the environment and records every transition, with the true next state. */
 export function generateDataset(opts: GenerateOptions): Dataset {
-  if (!Number.isInteger(opts.transitions) || opts.transitions < 1 || opts.transitions > 5_000_000) {
+  const byEpisodes = opts.episodes !== undefined;
+  if (byEpisodes === (opts.transitions !== undefined)) throw new Error('give the size as transitions or as episodes (one of them)');
+  if (byEpisodes && (!Number.isInteger(opts.episodes) || opts.episodes! < 1)) throw new Error(`episodes must be a positive integer, got ${opts.episodes}`);
+  if (!byEpisodes && (!Number.isInteger(opts.transitions) || opts.transitions! < 1 || opts.transitions! > MAX_ROWS)) {
     throw new Error(`transitions must be an integer between 1 and 5,000,000, got ${opts.transitions}`);
   }
   if (opts.mix.length === 0 || opts.mix.some((p) => !(p.weight > 0))) throw new Error('mix needs at least one part, each with a positive weight');
@@ -42,22 +69,28 @@ export function generateDataset(opts: GenerateOptions): Dataset {
   const { spec } = env;
   const obsDim = flatDim(spec.observationSpace);
   const actDim = flatDim(spec.actionSpace);
-  const n = opts.transitions;
-  const arrays = allocateArrays(n, obsDim, actDim);
+  // By episodes, room for every episode to run to the time limit; the rows they do not use are trimmed.
+  const capacity = byEpisodes ? opts.episodes! * spec.maxEpisodeSteps : opts.transitions!;
+  if (capacity > MAX_ROWS) {
+    throw new Error(`${opts.episodes} episodes of up to ${spec.maxEpisodeSteps} steps could exceed 5,000,000 transitions; ask for fewer episodes`);
+  }
+  let arrays = allocateArrays(capacity, obsDim, actDim);
   const rng = new Rng(opts.seed);
   const envSeeds = rng.fork();
   const noise = opts.actionNoise ?? 0;
   const total = opts.mix.reduce((s, p) => s + p.weight, 0);
-  const counts = opts.mix.map((p) => Math.floor((p.weight / total) * n));
-  counts[counts.length - 1] += n - counts.reduce((a, b) => a + b, 0);
+  const counts = shares(opts.mix, byEpisodes ? opts.episodes! : capacity);
+  const progress = (row: number, episodes: number) => (byEpisodes ? episodes / opts.episodes! : row / capacity);
 
   let row = 0;
   let episodes = 0;
   opts.mix.forEach((part, k) => {
     const policy = getPolicyLevel(opts.envId, part.policy).make(spec);
-    const end = row + counts[k];
+    const end = byEpisodes ? capacity : row + counts[k];
+    const endEpisodes = episodes + counts[k];
+    const partDone = () => (byEpisodes ? episodes >= endEpisodes : row >= end);
     let obs = env.reset(envSeeds.nextUint32());
-    while (row < end) {
+    while (!partDone()) {
       let action = policy.act(obs, rng);
       if (noise > 0 && typeof action !== 'number' && spec.actionSpace.kind === 'box') {
         const noisy = new Float32Array(action.length);
@@ -80,16 +113,18 @@ export function generateDataset(opts: GenerateOptions): Dataset {
       row += 1;
       if (r.terminated || r.truncated || cut) {
         episodes += 1;
-        if (row < end) obs = env.reset(envSeeds.nextUint32());
+        if (!partDone()) obs = env.reset(envSeeds.nextUint32());
       } else obs = r.observation;
-      if (opts.onProgress && row % 5000 === 0 && opts.onProgress(row / n) === false) throw new GenerationCancelled();
+      if (opts.onProgress && row % 5000 === 0 && opts.onProgress(progress(row, episodes)) === false) throw new GenerationCancelled();
     }
   });
+  if (row < capacity) arrays = trimArrays(arrays, row, obsDim, actDim);
+  const n = row;
 
   const behavior = opts.mix.length === 1 ? opts.mix[0].policy : opts.mix.map((p) => `${p.policy} ${Math.round((p.weight / total) * 100)}%`).join(' + ');
   const name = opts.name ?? `${spec.id.split('-')[0].toLowerCase()}-${opts.mix.map((p) => p.policy).join('-')}`;
   return {
-    id: opts.id ?? `${name}-${n}-s${opts.seed}`,
+    id: opts.id ?? (byEpisodes ? `${name}-${opts.episodes}ep-s${opts.seed}` : `${name}-${n}-s${opts.seed}`),
     name,
     envId: spec.id,
     source: 'generated',
