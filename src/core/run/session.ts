@@ -160,6 +160,15 @@ export class TrainingSession {
     return { backend, metrics: await fixedUpdates(spec, seed, updates), error: null };
   }
 
+  /** Training updates per second of an algorithm's real networks on one backend (bench/); refused during a run. */
+  async benchmark(backend: BackendName, spec: MeasureSpec, budgetMs = 3000): Promise<{ backend: BackendName; updatesPerSecond: number | null; error: string | null }> {
+    if (this.trainer) throw new Error('stop the run before benchmarking');
+    this.backend = null;
+    const failure = await trySetBackend(backend);
+    if (failure) return { backend, updatesPerSecond: null, error: failure };
+    return { backend, updatesPerSecond: await measureUpdatesPerSecond(spec, budgetMs, 100_000), error: null };
+  }
+
   /** Asks the running (or paused) agent about states and actions; see run/inspect.ts. */
   async inspect(request: InspectRequest): Promise<InspectResult> {
     if (!this.trainer) throw new Error('no run to inspect: start one first');
