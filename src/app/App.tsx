@@ -5,6 +5,7 @@ import { ChartsPanel } from './components/ChartsPanel';
 import { DatasetPanel } from './components/DatasetPanel';
 import { Header } from './components/Header';
 import { QSlicePanel } from './components/inspect/QSlicePanel';
+import { ValueMapPanel } from './components/inspect/ValueMapPanel';
 import { RolloutPanel } from './components/RolloutPanel';
 import { RunControls } from './components/RunControls';
 import { initLab } from './store/actions';
@@ -31,6 +32,7 @@ export function App() {
           <RunControls />
           <RolloutPanel />
           <ChartsPanel />
+          <ValueMapPanel />
           <QSlicePanel />
         </div>
       </main>
