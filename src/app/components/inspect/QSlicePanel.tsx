@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { drawActionMap } from '../../render/actionMap';
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
 import { getEnvSpec } from '../../../core/envs/registry';
 import type { Dataset } from '../../../core/data/dataset';
@@ -8,6 +9,7 @@ import { useLab } from '../../store/labStore';
 import { useInspection } from './useInspection';
 
 const GRID = 61;
+const GRID_2D = 25;
 const NEIGHBOURS = 30;
 
 function sliceRequest(d: Dataset, row: number): QSliceRequest | null {
@@ -16,8 +18,24 @@ function sliceRequest(d: Dataset, row: number): QSliceRequest | null {
     const n = d.discreteActions;
     return { kind: 'qSlice', observation, actions: Float32Array.from({ length: n }, (_, i) => i), count: n, neighbours: NEIGHBOURS };
   }
-  if (d.actionDim !== 1) return null;
-  return { kind: 'qSlice', observation, actions: Float32Array.from({ length: GRID }, (_, i) => -1 + (2 * i) / (GRID - 1)), count: GRID, neighbours: NEIGHBOURS };
+  const axis = (i: number, n: number) => -1 + (2 * i) / (n - 1);
+  if (d.actionDim === 1) return { kind: 'qSlice', observation, actions: Float32Array.from({ length: GRID }, (_, i) => axis(i, GRID)), count: GRID, neighbours: NEIGHBOURS };
+  if (d.actionDim !== 2) return null;
+  // Row-major over the square: row r is the second action component, column c the first (heatmap layout).
+  const actions = new Float32Array(GRID_2D * GRID_2D * 2);
+  for (let r = 0; r < GRID_2D; r++) for (let c = 0; c < GRID_2D; c++) actions.set([axis(c, GRID_2D), axis(r, GRID_2D)], (r * GRID_2D + c) * 2);
+  return { kind: 'qSlice', observation, actions, count: GRID_2D * GRID_2D, neighbours: NEIGHBOURS };
+}
+
+/** Q over the 2D action square, drawn on a canvas with the data's actions as dots. */
+function ActionSquare({ q, dots, axes }: { q: Float32Array; dots: Float32Array; axes: [string, string] }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const ctx = canvas.current?.getContext('2d');
+    if (!ctx) return;
+    drawActionMap(ctx, 420, 320, { width: GRID_2D, height: GRID_2D, values: q, xRange: [-1, 1], yRange: [-1, 1], label: 'Q(s, a)' }, dots, axes);
+  }, [q, dots, axes]);
+  return <canvas ref={canvas} width={420} height={320} data-testid="q-square" />;
 }
 
 /**
@@ -36,11 +54,13 @@ export function QSlicePanel() {
   const obs = request?.observation ?? new Float32Array();
 
   let body;
-  if (!request) body = <p className="help">Q(s, ·) is drawn for discrete actions and for one-dimensional continuous actions.</p>;
+  if (!request) body = <p className="help">Q(s, ·) is drawn for discrete actions and for continuous actions of one or two dimensions.</p>;
   else if (error) body = <p className="error">{error}</p>;
   else if (result && !result.q) body = <p className="help">This algorithm has no critic, so there is no Q to draw.</p>;
   else if (result?.q && result.datasetActions) {
-    if (dataset.discreteActions !== null) {
+    if (dataset.actionDim === 2 && dataset.discreteActions === null) {
+      body = <ActionSquare q={result.q} dots={result.datasetActions} axes={[`${spec?.actionLabels[0] ?? 'action 0'} (scaled to ±1)`, spec?.actionLabels[1] ?? 'action 1']} />;
+    } else if (dataset.discreteActions !== null) {
       const counts = new Array<number>(dataset.discreteActions).fill(0);
       result.datasetActions.forEach((a) => counts[a]++);
       const data = Array.from(result.q, (q, a) => ({ action: spec?.actionLabels[a] ?? String(a), q, data: counts[a] }));
