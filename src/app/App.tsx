@@ -3,6 +3,8 @@ import { AlgorithmPanel } from './components/AlgorithmPanel';
 import { BackendPanel } from './components/BackendPanel';
 import { ChartsPanel } from './components/ChartsPanel';
 import { DatasetPanel } from './components/DatasetPanel';
+import { DatasetInspector } from './components/dataset/DatasetInspector';
+import { EnvironmentPanel } from './components/EnvironmentPanel';
 import { Header } from './components/Header';
 import { QSlicePanel } from './components/inspect/QSlicePanel';
 import { ValueMapPanel } from './components/inspect/ValueMapPanel';
@@ -23,6 +25,7 @@ export function App() {
       <Header />
       <main className="layout">
         <aside className="sidebar">
+          <EnvironmentPanel />
           <DatasetPanel />
           <AlgorithmPanel />
           <BackendPanel />
@@ -30,6 +33,7 @@ export function App() {
         <div className="main">
           {!ready && !error && <p className="loading">Preparing the built-in datasets…</p>}
           <RunControls />
+          <DatasetInspector />
           <RolloutPanel />
           <ChartsPanel />
           <ValueMapPanel />

@@ -1,46 +1,76 @@
 import { THETA_THRESHOLD, X_THRESHOLD } from '../../core/envs/cartpole';
+import { ACTION, arrow, clear, DANGER, INK, label, MUTED, readout, signed } from './draw';
 import type { SceneRenderer } from './types';
 
-/** Cart and pole at state [x, x_dot, theta, theta_dot], scaled as Gymnasium renders (track = ±2.4 m). */
-export const drawCartPole: SceneRenderer = (ctx, state, { width, height }) => {
+/**
+ * Cart and pole at state [x, x_dot, theta, theta_dot] in Gymnasium's proportions (cart 0.4 m wide, pole 1 m);
+ * the view spans ±3 m so the ±2.4 m track limits show. theta > 0 leans the pole right. The pole turns red past the ±12° limit.
+ * `action`: 0 push left, 1 push right, drawn as an arrow at the cart's side.
+ */
+export const drawCartPole: SceneRenderer = (ctx, state, { width, height, action }) => {
   const x = state[0];
   const theta = state[2];
-  const scale = width / (X_THRESHOLD * 2);
-  const trackY = height * 0.7;
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, width, height);
-  // Track and its limits.
-  ctx.strokeStyle = '#333';
-  ctx.lineWidth = 1;
+  const scale = width / 6;
+  const trackY = height * 0.66;
+  clear(ctx, width, height);
+  const X = (m: number) => width / 2 + m * scale;
+
+  // Track, its limits and metre ticks.
+  ctx.save();
+  ctx.strokeStyle = INK;
+  ctx.lineWidth = 1.5;
   ctx.beginPath();
   ctx.moveTo(0, trackY);
   ctx.lineTo(width, trackY);
   ctx.stroke();
-  ctx.strokeStyle = '#c0392b';
-  for (const limit of [-X_THRESHOLD, X_THRESHOLD]) {
-    const lx = width / 2 + limit * scale;
+  ctx.strokeStyle = '#9ca3af';
+  ctx.lineWidth = 1;
+  for (let m = -3; m <= 3; m++) {
     ctx.beginPath();
-    ctx.moveTo(lx, trackY - 12);
-    ctx.lineTo(lx, trackY + 12);
+    ctx.moveTo(X(m), trackY + 2);
+    ctx.lineTo(X(m), trackY + 7);
+    ctx.stroke();
+    if (Math.abs(m) < 3) label(ctx, `${m} m`, X(m), trackY + 20, { align: 'center', size: 11, colour: MUTED });
+  }
+  ctx.strokeStyle = DANGER;
+  ctx.lineWidth = 2;
+  for (const limit of [-X_THRESHOLD, X_THRESHOLD]) {
+    ctx.beginPath();
+    ctx.moveTo(X(limit), trackY - 14);
+    ctx.lineTo(X(limit), trackY + 14);
     ctx.stroke();
   }
-  const cartW = 0.2 * scale * 2.5;
+  ctx.restore();
+  label(ctx, 'limit', X(X_THRESHOLD) + 4, trackY - 6, { size: 11, colour: DANGER });
+
+  const cartW = 0.4 * scale;
   const cartH = cartW * 0.6;
-  const cx = width / 2 + x * scale;
-  ctx.fillStyle = '#222';
-  ctx.fillRect(cx - cartW / 2, trackY - cartH / 2, cartW, cartH);
-  // Pole: full length 1.0 m (Gymnasium's length is the half-length 0.5); red when past the angle limit.
+  const cx = X(x);
+  ctx.fillStyle = INK;
+  ctx.beginPath();
+  ctx.roundRect(cx - cartW / 2, trackY - cartH / 2, cartW, cartH, 3);
+  ctx.fill();
+  // Pole: full length 1.0 m (Gymnasium's length is the half-length 0.5).
   const poleLen = 1.0 * scale;
   const axleY = trackY - cartH / 4;
   ctx.save();
   ctx.translate(cx, axleY);
   ctx.rotate(theta);
-  ctx.fillStyle = Math.abs(theta) > THETA_THRESHOLD ? '#c0392b' : '#ca9865';
-  const poleW = Math.max(4, cartW * 0.16);
+  ctx.fillStyle = Math.abs(theta) > THETA_THRESHOLD ? DANGER : '#ca9865';
+  const poleW = Math.max(6, 0.08 * scale);
   ctx.fillRect(-poleW / 2, -poleLen, poleW, poleLen);
   ctx.restore();
   ctx.fillStyle = '#8184cb';
   ctx.beginPath();
   ctx.arc(cx, axleY, poleW / 2, 0, Math.PI * 2);
   ctx.fill();
+
+  if (action && action.length > 0) {
+    const dir = action[0] === 1 ? 1 : -1;
+    // The arrow pushes on the side opposite to where it points, like a hand.
+    const from = cx - dir * (cartW / 2 + 34);
+    arrow(ctx, from, trackY, cx - dir * (cartW / 2 + 3), trackY, { colour: ACTION, width: 4, head: 11 });
+    label(ctx, dir > 0 ? 'push right' : 'push left', width - 10, 20, { align: 'right', colour: ACTION, bold: true, size: 13 });
+  }
+  readout(ctx, [`x ${signed(x)} m`, `θ ${signed((theta * 180) / Math.PI, 1)}°`], 10, 8);
 };

@@ -25,6 +25,13 @@ export interface RunState {
   datasetId: string | null;
 }
 
+export interface DemoEpisode {
+  episode: EpisodeRecord;
+  /** Behaviour policy level (random, medium, expert) and the seed it ran with. */
+  policy: string;
+  seed: number;
+}
+
 export interface LabState {
   envId: string;
   datasets: Dataset[];
@@ -43,6 +50,8 @@ export interface LabState {
   events: HyperparameterEvent[];
   evaluations: EvaluationPoint[];
   episode: EpisodeRecord | null;
+  /** An episode of a behaviour policy played from the environment panel, shown in the replay beside evaluations. */
+  demo: DemoEpisode | null;
   /** Bumped by the chart clock (at most 10 Hz) when metric buffers changed. */
   chartVersion: number;
 }
@@ -65,6 +74,7 @@ export const useLab = create<LabState>(() => ({
   events: [],
   evaluations: [],
   episode: null,
+  demo: null,
   chartVersion: 0,
 }));
 

@@ -1,0 +1,121 @@
+import { useCallback, useMemo, useState } from 'react';
+import { getEnvSpec, listEnvs, makeEnv } from '../../core/envs/registry';
+import type { Space } from '../../core/envs/spaces';
+import { policyLevels } from '../../core/policies/index';
+import { rendererFor } from '../render/registry';
+import { playDemoEpisode, selectEnvironment } from '../store/environment';
+import { useLab } from '../store/labStore';
+import { groupEnvs, spaceRows, spaceSummary } from './envFacts';
+import { SceneCanvas } from './SceneCanvas';
+import './environment.css';
+
+const PREVIEW_W = 310;
+const PREVIEW_H = 170;
+
+/** Chooses the environment, tells what it is, and plays a behaviour policy's episode into the replay. */
+export function EnvironmentPanel() {
+  const envId = useLab((s) => s.envId);
+  const spec = useMemo(() => getEnvSpec(envId), [envId]);
+  const groups = useMemo(() => groupEnvs(listEnvs()), []);
+  const levels = useMemo(() => policyLevels(envId), [envId]);
+  const [policy, setPolicy] = useState('random');
+  const [seed, setSeed] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const start = useMemo(() => makeEnv(envId, { seed: 0 }).getState(), [envId]);
+  const drawPreview = useCallback((ctx: CanvasRenderingContext2D) => rendererFor(envId)?.(ctx, start, { width: PREVIEW_W, height: PREVIEW_H }), [envId, start]);
+  const ref = spec.referenceScores;
+
+  const play = () => {
+    try {
+      setError(null);
+      playDemoEpisode(levels.some((l) => l.id === policy) ? policy : levels[0].id, seed);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  return (
+    <section className="panel environment" data-testid="environment-panel">
+      <h2>Environment</h2>
+      <label className="field">
+        <span>environment</span>
+        <select value={envId} onChange={(e) => selectEnvironment(e.target.value)} data-testid="env-select">
+          {groups.map((g) => (
+            <optgroup key={g.label} label={g.label}>
+              {g.envs.map((e) => (
+                <option key={e.id} value={e.id}>
+                  {e.name} ({e.id})
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+      </label>
+      <SceneCanvas width={PREVIEW_W} height={PREVIEW_H} draw={drawPreview} testId="env-preview" label={`${spec.name} at its first reset`} />
+      <p className="help" data-testid="env-description">
+        {spec.description}
+      </p>
+      <dl className="stats env-facts">
+        <dt>observation</dt>
+        <dd>
+          <SpaceFacts space={spec.observationSpace} labels={spec.observationLabels} />
+        </dd>
+        <dt>action</dt>
+        <dd>
+          <SpaceFacts space={spec.actionSpace} labels={spec.actionLabels} />
+        </dd>
+        <dt>episode limit</dt>
+        <dd data-testid="env-limit">{spec.maxEpisodeSteps} steps</dd>
+        {ref && (
+          <>
+            <dt title="the returns that score 0 and 100 in the normalized score">reference returns</dt>
+            <dd title={ref.source}>
+              {fmt(ref.min)} → {fmt(ref.max)}
+              <span className="source"> ({ref.source})</span>
+            </dd>
+          </>
+        )}
+        {spec.solvedThreshold !== undefined && (
+          <>
+            <dt>solved at</dt>
+            <dd>return ≥ {fmt(spec.solvedThreshold)}</dd>
+          </>
+        )}
+      </dl>
+      <div className="demo-controls">
+        <select value={policy} onChange={(e) => setPolicy(e.target.value)} aria-label="behaviour policy" data-testid="demo-policy">
+          {levels.map((l) => (
+            <option key={l.id} value={l.id} title={l.description}>
+              {l.label} policy
+            </option>
+          ))}
+        </select>
+        <label className="seed">
+          seed <input type="number" min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
+        </label>
+        <button onClick={play} data-testid="play-episode">
+          Play an episode
+        </button>
+      </div>
+      {error && <p className="error">{error}</p>}
+    </section>
+  );
+}
+
+/** A space in one line, unfolding to one line per dimension or action. */
+function SpaceFacts({ space, labels }: { space: Space; labels: readonly string[] }) {
+  return (
+    <details>
+      <summary>{spaceSummary(space)}</summary>
+      <ul>
+        {spaceRows(space, labels).map((r) => (
+          <li key={r}>{r}</li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+function fmt(v: number): string {
+  return String(Number(v.toPrecision(4))).replace('-', '−');
+}
