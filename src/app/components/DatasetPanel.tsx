@@ -1,54 +1,61 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { episodeReturns, returnStats } from '../../core/data/episodes';
-import { listEnvs } from '../../core/envs/registry';
-import { policyLevels } from '../../core/policies/index';
-import { cancelGeneration, generate, selectDataset } from '../store/actions';
+import { cancelJob, exportDataset, selectDataset } from '../store/datasets';
+import { useDatasets } from '../store/datasetsState';
 import { selectedDataset, useLab } from '../store/labStore';
+import { count } from './dataset/format';
+import { GenerateForm } from './dataset/GenerateForm';
+import { ImportForm, usePageFileDrop } from './dataset/ImportForm';
+import { SavedDatasets } from './dataset/SavedDatasets';
 
-const sizes = [5_000, 20_000, 50_000, 100_000, 250_000];
-
+/**
+ * The dataset to train on: chosen from this environment's datasets (and those without one), generated from
+ * behaviour policies, or imported from a file; exported, and kept in the browser across reloads.
+ */
 export function DatasetPanel() {
   const envId = useLab((s) => s.envId);
   const datasets = useLab((s) => s.datasets);
   const dataset = useLab(selectedDataset);
-  const generation = useLab((s) => s.generation);
+  const job = useLab((s) => s.generation);
   const error = useLab((s) => s.datasetError);
-  const [policy, setPolicy] = useState('expert');
-  const [size, setSize] = useState(20_000);
-  const [seed, setSeed] = useState(7);
+  const queued = useDatasets((s) => s.queued);
+  const exporting = useDatasets((s) => s.exporting);
+  const dragging = usePageFileDrop();
   const stats = useMemo(() => (dataset ? returnStats(episodeReturns(dataset)) : null), [dataset]);
-  const spec = listEnvs().find((e) => e.id === envId);
+  const own = datasets.filter((d) => d.envId === envId);
+  const loose = datasets.filter((d) => d.envId === null);
 
   return (
-    <section className="panel">
-      <h2>Environment and dataset</h2>
-      <label className="field">
-        <span>environment</span>
-        <select value={envId} disabled>
-          {listEnvs().map((e) => (
-            <option key={e.id} value={e.id}>
-              {e.id}
-            </option>
-          ))}
-        </select>
-      </label>
-      {spec && <p className="help">{spec.description}</p>}
+    <section className="panel dataset-panel" data-testid="dataset-panel">
+      <h2>Dataset</h2>
       <label className="field">
         <span>dataset</span>
         <select value={dataset?.id ?? ''} onChange={(e) => selectDataset(e.target.value)} data-testid="dataset-select">
-          {datasets.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name} ({d.size.toLocaleString()})
-            </option>
-          ))}
+          {!dataset && <option value="">—</option>}
+          <optgroup label={envId}>
+            {own.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name} ({count(d.size)})
+              </option>
+            ))}
+          </optgroup>
+          {loose.length > 0 && (
+            <optgroup label="no environment">
+              {loose.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name} ({count(d.size)})
+                </option>
+              ))}
+            </optgroup>
+          )}
         </select>
       </label>
       {dataset && stats && (
         <dl className="stats" data-testid="dataset-stats">
           <dt>transitions</dt>
-          <dd data-testid="dataset-size">{dataset.size.toLocaleString()}</dd>
+          <dd data-testid="dataset-size">{count(dataset.size)}</dd>
           <dt>episodes</dt>
-          <dd>{stats.episodes.toLocaleString()}</dd>
+          <dd>{count(stats.episodes)}</dd>
           <dt>mean return</dt>
           <dd data-testid="dataset-return">
             {stats.mean.toFixed(1)} ± {stats.std.toFixed(1)}
@@ -57,47 +64,43 @@ export function DatasetPanel() {
           <dd>{dataset.behavior}</dd>
         </dl>
       )}
-      <details className="generate">
-        <summary>Generate a dataset</summary>
-        <label className="field">
-          <span>behaviour policy</span>
-          <select value={policy} onChange={(e) => setPolicy(e.target.value)}>
-            {policyLevels(envId).map((l) => (
-              <option key={l.id} value={l.id} title={l.description}>
-                {l.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>transitions</span>
-          <select value={size} onChange={(e) => setSize(Number(e.target.value))}>
-            {sizes.map((n) => (
-              <option key={n} value={n}>
-                {n.toLocaleString()}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>seed</span>
-          <input type="number" value={seed} min={0} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
-        </label>
-        <button
-          disabled={generation !== null}
-          onClick={() => void generate({ envId, mix: [{ policy, weight: 1 }], transitions: size, seed, name: `${envId.split('-')[0].toLowerCase()}-${policy}` })}
-        >
-          Generate
-        </button>
-      </details>
-      {generation && (
-        <div className="progress" data-testid="generation-progress">
-          <span>making {generation.label}…</span>
-          <progress value={generation.progress} max={1} />
-          <button onClick={cancelGeneration}>Cancel</button>
+      {dataset && dataset.envId === null && (
+        <p className="note" data-testid="no-env-note">
+          No environment: training runs without evaluation rollouts, and the charts show offline metrics (losses, value estimates) only.
+        </p>
+      )}
+      {dataset && (
+        <div className="export">
+          <span>download</span>
+          <button className="small" disabled={exporting !== null} onClick={() => void exportDataset(dataset.id, 'hdf5')} data-testid="export-hdf5" title="D4RL layout: observations, actions, rewards, next_observations, terminals, timeouts">
+            HDF5 (D4RL)
+          </button>
+          <button className="small" disabled={exporting !== null} onClick={() => void exportDataset(dataset.id, 'npz')} data-testid="export-npz" title="numpy.load-able, D4RL key names">
+            NPZ
+          </button>
+          {exporting && <span className="help">writing {exporting}…</span>}
         </div>
       )}
-      {error && <p className="error">{error}</p>}
+      {job && (
+        <div className="progress" data-testid="dataset-progress">
+          <span>
+            {job.label}…{queued > 0 ? ` (${queued} more waiting)` : ''}
+          </span>
+          <progress value={job.progress} max={1} />
+          <button className="small" onClick={cancelJob} data-testid="dataset-cancel">
+            Cancel
+          </button>
+        </div>
+      )}
+      {error && (
+        <p className="error" role="alert" data-testid="dataset-error">
+          {error}
+        </p>
+      )}
+      <ImportForm />
+      <GenerateForm />
+      <SavedDatasets />
+      {dragging && <div className="drop-overlay">Drop dataset files to import them</div>}
     </section>
   );
 }

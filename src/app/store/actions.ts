@@ -1,11 +1,10 @@
 import { checkValue, defaultValues, formatValue, HyperparameterError, type HyperValues } from '../../core/run/hyperparameters';
 import type { HyperparameterEvent, TrainingReport } from '../../core/run/events';
 import type { BackendRequest } from '../../core/tf/backend';
-import type { GenerateOptions } from '../../core/data/generate';
-import { datasetJob, onTrainerCrash, progressCallback, reportCallback, trainerClient } from '../client/labClient';
+import { onTrainerCrash, reportCallback, trainerClient } from '../client/labClient';
 import { appendMetrics, clearMetrics, takeDirty } from './metrics';
 import { initialRun, selectedDataset, useLab } from './labStore';
-import { builtInPresets } from './presets';
+import { initDatasets } from './datasets';
 import { startUrlSync } from './urlSync';
 
 const set = useLab.setState;
@@ -17,7 +16,7 @@ function message(e: unknown): string {
   return text.replace(/^Error: /, '');
 }
 
-/** Loads the algorithm catalog from the trainer worker and makes the built-in datasets. */
+/** Loads the algorithm catalog from the trainer worker, then the saved datasets (or makes the built-in ones). */
 export async function initLab(): Promise<void> {
   onTrainerCrash((error) => set((s) => ({ run: { ...s.run, status: 'failed', error } })));
   const catalog = await trainerClient().catalog();
@@ -26,9 +25,7 @@ export async function initLab(): Promise<void> {
   set({ catalog, values });
   startUrlSync();
   startChartClock();
-  for (const preset of builtInPresets(get().envId)) {
-    await generate({ envId: get().envId, mix: preset.mix, transitions: preset.transitions, seed: preset.seed, name: preset.name }, preset.name.endsWith('-expert') && !preset.name.includes('medium'));
-  }
+  await initDatasets();
 }
 
 let clock: ReturnType<typeof setInterval> | null = null;
@@ -38,28 +35,6 @@ function startChartClock(): void {
   clock = setInterval(() => {
     if (takeDirty()) set((s) => ({ chartVersion: s.chartVersion + 1 }));
   }, 100);
-}
-
-export async function generate(options: Omit<GenerateOptions, 'onProgress'>, select = true): Promise<void> {
-  const job = datasetJob();
-  set({ generation: { label: options.name ?? 'dataset', progress: 0, cancel: job.cancel }, datasetError: null });
-  try {
-    const dataset = await job.api.generate(options, progressCallback((p) => set((s) => (s.generation ? { generation: { ...s.generation, progress: p } } : {}))));
-    set((s) => ({
-      datasets: [...s.datasets.filter((d) => d.id !== dataset.id), dataset],
-      datasetId: select || !s.datasetId ? dataset.id : s.datasetId,
-    }));
-  } catch (e) {
-    set({ datasetError: `Could not generate ${options.name ?? 'the dataset'}: ${message(e)}` });
-  } finally {
-    job.cancel();
-    set({ generation: null });
-  }
-}
-
-export function cancelGeneration(): void {
-  get().generation?.cancel();
-  set({ generation: null, datasetError: 'Generation cancelled; nothing was added.' });
 }
 
 const sameEvent = (a: HyperparameterEvent, b: HyperparameterEvent) => a.update === b.update && a.key === b.key && a.to === b.to;

@@ -7,14 +7,32 @@ export interface DatasetPreset {
   seed: number;
 }
 
-/** Built-in datasets made at first start, named as D4RL names its kinds. */
-export function builtInPresets(envId: string): DatasetPreset[] {
-  const prefix = envId.split('-')[0].toLowerCase();
-  const size = 20_000;
-  return [
-    { name: `${prefix}-random`, mix: [{ policy: 'random', weight: 1 }], transitions: size, seed: 1 },
-    { name: `${prefix}-medium`, mix: [{ policy: 'medium', weight: 1 }], transitions: size, seed: 2 },
-    { name: `${prefix}-expert`, mix: [{ policy: 'expert', weight: 1 }], transitions: size, seed: 3 },
-    { name: `${prefix}-medium-expert`, mix: [{ policy: 'medium', weight: 1 }, { policy: 'expert', weight: 1 }], transitions: 2 * size, seed: 4 },
-  ];
+/** The name stem of an environment's datasets, as D4RL names them: "cartpole", "pointmaze-umaze-dense", "frozenlake-4x4". */
+export function datasetPrefix(envId: string): string {
+  return envId.replace(/-v\d+$/i, '').toLowerCase();
 }
+
+/** A dataset name for a behaviour mix: "cartpole-medium-expert". */
+export function mixName(envId: string, mix: readonly MixPart[]): string {
+  return `${datasetPrefix(envId)}-${mix.map((p) => p.policy).join('-')}`;
+}
+
+/** The id generateDataset gives a generated dataset: the same settings make the same data, so the same id. */
+export const generatedId = (name: string, transitions: number, seed: number): string => `${name}-${transitions}-s${seed}`;
+
+const PRESET_SIZE = 20_000;
+
+/**
+ * Built-in datasets of an environment, named as D4RL names its kinds; expert first, so the one a first lesson
+ * uses is ready first. medium-expert concatenates medium and expert data, as D4RL builds it.
+ */
+export function builtInPresets(envId: string): DatasetPreset[] {
+  const preset = (policies: string[], seed: number): DatasetPreset => {
+    const mix = policies.map((policy) => ({ policy, weight: 1 }));
+    return { name: mixName(envId, mix), mix, transitions: PRESET_SIZE * policies.length, seed };
+  };
+  return [preset(['expert'], 3), preset(['medium'], 2), preset(['random'], 1), preset(['medium', 'expert'], 4)];
+}
+
+/** The dataset selected when an environment is opened: its expert preset. */
+export const preferredPresetName = (envId: string): string => `${datasetPrefix(envId)}-expert`;

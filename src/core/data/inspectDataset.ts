@@ -77,5 +77,5 @@ function visitationOver(d: Dataset, envId: string): ViewGrid | null {
   const points = projectObservations(view, d.observations, d.observationDim, d.size);
   const [width, height] = view.resolution;
   const grid = visitationGrid({ observations: points, observationDim: 2, size: d.size }, 0, 1, { width, height, bounds: viewBounds(view) });
-  return { width, height, values: grid.density, xRange: [...view.xRange], yRange: [...view.yRange], label: 'share of transitions', scale: 'log' };
+  return { width, height, values: grid.density, xRange: [...view.xRange], yRange: [...view.yRange], label: 'share', scale: 'log' };
 }

@@ -1,0 +1,55 @@
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Histogram } from '../../../core/data/histogram';
+import type { ActionDistribution } from '../../../core/data/measures';
+import { stat } from './format';
+
+const bars = (h: Histogram): BarDatum[] =>
+  Array.from(h.counts, (n, k) => ({ label: `${stat(h.edges[k], 3)} … ${stat(h.edges[k + 1], 3)}`, mid: (h.edges[k] + h.edges[k + 1]) / 2, n }));
+
+interface BarDatum {
+  label: string;
+  n: number;
+  /** The bin's centre, for a numeric axis label. */
+  mid?: number;
+}
+
+function Bars({ data, height, xLabel, colour, testId }: { data: BarDatum[]; height: number; xLabel: (d: BarDatum) => string; colour: string; testId: string }) {
+  return (
+    <div data-testid={testId} data-bars={data.filter((d) => d.n > 0).length}>
+      <ResponsiveContainer width="100%" height={height}>
+        <BarChart data={data} margin={{ top: 6, right: 8, bottom: 2, left: 0 }} barCategoryGap={1}>
+          <CartesianGrid stroke="#eee" vertical={false} />
+          <XAxis dataKey={xLabel} fontSize={10} interval="preserveStartEnd" minTickGap={12} />
+          <YAxis fontSize={10} width={40} allowDecimals={false} />
+          <Tooltip isAnimationActive={false} labelFormatter={(l) => String(l)} formatter={(v) => [Number(v).toLocaleString('en-US'), 'count']} />
+          <Bar dataKey="n" fill={colour} isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+/** Episode returns in equal-width bins. */
+export function ReturnHistogram({ histogram }: { histogram: Histogram }) {
+  return <Bars data={bars(histogram)} height={170} xLabel={(d) => stat(d.mid, 3)} colour="#2563eb" testId="return-histogram" />;
+}
+
+/** Counts per discrete action, or a histogram per continuous action dimension. */
+export function ActionChart({ actions, labels }: { actions: ActionDistribution; labels: readonly string[] }) {
+  if (actions.kind === 'discrete') {
+    const data = Array.from(actions.counts, (n, a) => ({ label: labels[a] ?? `action ${a}`, n }));
+    return <Bars data={data} height={170} xLabel={(d) => d.label} colour="#16a34a" testId="action-chart" />;
+  }
+  const shown = actions.perDim.slice(0, 4);
+  return (
+    <div data-testid="action-chart" data-bars={shown.length}>
+      {shown.map((h, j) => (
+        <div key={j}>
+          <p className="axis-title">{labels[j] ?? `action ${j}`}</p>
+          <Bars data={bars(h)} height={shown.length > 1 ? 90 : 170} xLabel={(d) => stat(d.mid, 2)} colour="#16a34a" testId={`action-dim-${j}`} />
+        </div>
+      ))}
+      {actions.perDim.length > shown.length && <p className="help">and {actions.perDim.length - shown.length} more dimensions</p>}
+    </div>
+  );
+}

@@ -1,0 +1,154 @@
+import { useEffect, useMemo } from 'react';
+import type { Dataset } from '../../../core/data/dataset';
+import { chooseEnvironment } from '../../../core/data/importFile';
+import type { DatasetInspection } from '../../../core/data/inspectDataset';
+import { getEnvSpec, listEnvs } from '../../../core/envs/registry';
+import { requestInspection, setDatasetEnvironment } from '../../store/datasets';
+import { inspectionKey, useDatasets } from '../../store/datasetsState';
+import { selectedDataset, useLab } from '../../store/labStore';
+import { CoverageMap } from './CoverageMap';
+import { ActionChart, ReturnHistogram } from './DatasetCharts';
+import { count, stat } from './format';
+
+const SOURCES: Record<Dataset['source'], string> = {
+  generated: 'generated in the lab',
+  replay: 'replay buffer of an online learner',
+  d4rl: 'D4RL HDF5 file',
+  minari: 'Minari HDF5 file',
+  npz: 'NPZ file',
+  csv: 'CSV file',
+  json: 'JSON file',
+};
+
+const specOf = (envId: string | null) => (envId && listEnvs().some((s) => s.id === envId) ? getEnvSpec(envId) : null);
+
+/** The environment a dataset is attached to; imported data can move to any environment its dimensions fit. */
+function EnvironmentChoice({ dataset }: { dataset: Dataset }) {
+  const fits = useMemo(() => chooseEnvironment({ ...dataset, envId: null }).fits, [dataset]);
+  if (dataset.source === 'generated') return <>{dataset.envId}</>;
+  return (
+    <select value={dataset.envId ?? ''} onChange={(e) => void setDatasetEnvironment(dataset.id, e.target.value || null)} data-testid="inspector-env" aria-label="dataset environment">
+      <option value="">no environment</option>
+      {fits.map((id) => (
+        <option key={id} value={id}>
+          {id}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function Facts({ dataset, result }: { dataset: Dataset; result: DatasetInspection | null }) {
+  const spec = specOf(dataset.envId);
+  const actions = dataset.discreteActions !== null ? `${dataset.discreteActions} discrete` : `${dataset.actionDim} continuous`;
+  return (
+    <dl className="stats" data-testid="inspector-facts">
+      <dt>transitions</dt>
+      <dd data-testid="inspector-transitions">{count(dataset.size)}</dd>
+      <dt>episodes</dt>
+      <dd data-testid="inspector-episodes">{count(dataset.episodes)}</dd>
+      <dt>observations</dt>
+      <dd>{dataset.observationDim} dimensions</dd>
+      <dt>actions</dt>
+      <dd>{actions}</dd>
+      <dt>source</dt>
+      <dd>{SOURCES[dataset.source]}</dd>
+      <dt>behaviour policy</dt>
+      <dd>{dataset.behavior}</dd>
+      <dt>environment</dt>
+      <dd>
+        <EnvironmentChoice dataset={dataset} />
+      </dd>
+      {result && (
+        <>
+          <dt>episode ends</dt>
+          <dd title="Terminal: the environment ended the episode (no future reward). Time-out: a time limit or the end of the data cut it; the state after it is not a real successor.">
+            {count(result.flags.terminals)} terminal · {count(result.flags.timeouts)} time-outs
+          </dd>
+          <dt>no next state</dt>
+          <dd title="Rows whose next observation is not known (a time-out without next_observations in the file): used for behaviour cloning, skipped in TD targets.">
+            {count(result.flags.withoutSuccessor)} rows
+          </dd>
+        </>
+      )}
+      {spec === null && dataset.envId === null && <dd className="span">No environment: training shows offline metrics only, without evaluation rollouts.</dd>}
+    </dl>
+  );
+}
+
+function Quality({ result }: { result: DatasetInspection }) {
+  const { measures: m, referenceScores: ref, reference } = result;
+  const r = m.returnStats;
+  return (
+    <dl className="stats measures" data-testid="inspector-measures">
+      <dt>episode return</dt>
+      <dd data-testid="inspector-return">
+        {stat(r.mean)} ± {stat(r.std)} <span className="muted">(min {stat(r.min)}, max {stat(r.max)})</span>
+      </dd>
+      <dt>normalized score</dt>
+      <dd data-testid="inspector-score">
+        {stat(m.normalizedScore, 3)}
+        <p className="help">
+          {ref
+            ? `D4RL's 100 × (return − random) / (expert − random), with random ${stat(ref.min)} and expert ${stat(ref.max)} (${ref.source}).`
+            : 'Needs reference returns (random and expert) for the environment.'}
+        </p>
+      </dd>
+      <dt>TQ</dt>
+      <dd data-testid="inspector-tq">
+        {stat(m.trajectoryQuality, 3)}
+        <p className="help">Trajectory quality: the mean episode return between a random policy (0) and the expert (1) (Schweighofer et al.).</p>
+      </dd>
+      <dt>SACo</dt>
+      <dd data-testid="inspector-saco">
+        {stat(m.stateActionCoverage, 3)} <span className="muted">({count(m.uniqueStateActions)} unique state-action cells)</span>
+        <p className="help">
+          State-action coverage: unique discretised (state, action) pairs relative to a reference dataset
+          {reference ? ` (${reference.name}: ${count(reference.pairs)} pairs)` : ', which needs an environment'}. Off-policy RL needs high SACo; BC needs high TQ.
+        </p>
+      </dd>
+    </dl>
+  );
+}
+
+/** What is in the selected dataset: sizes, returns and their quality, actions taken, and where the states lie. */
+export function DatasetInspector() {
+  const dataset = useLab(selectedDataset);
+  const state = useDatasets((s) => (dataset ? s.inspections[inspectionKey(dataset)] : undefined));
+  useEffect(() => {
+    if (dataset) requestInspection(dataset);
+  }, [dataset]);
+  if (!dataset) return null;
+  const result = state?.status === 'ready' ? state.result : null;
+  const spec = specOf(dataset.envId);
+
+  return (
+    <details className="panel inspector" open data-testid="dataset-inspector">
+      <summary>
+        <h2>Dataset: {dataset.name}</h2>
+      </summary>
+      <div className="inspector-grid">
+        <div>
+          <Facts dataset={dataset} result={result} />
+          {state?.status === 'computing' && <p className="help" data-testid="inspector-computing">Measuring the data (SACo compares it with a reference dataset made in a worker)…</p>}
+          {state?.status === 'failed' && <p className="error">Could not measure this dataset: {state.error}</p>}
+          {result && <Quality result={result} />}
+        </div>
+        {result && (
+          <div>
+            <h3>Episode returns ({count(result.measures.returnStats.episodes)} episodes)</h3>
+            <ReturnHistogram histogram={result.measures.returnHistogram} />
+            <h3>Actions</h3>
+            <ActionChart actions={result.measures.actions} labels={spec?.actionLabels ?? []} />
+          </div>
+        )}
+        {result?.coverage && dataset.envId && (
+          <div>
+            <h3>Coverage</h3>
+            <CoverageMap envId={dataset.envId} coverage={result.coverage} />
+          </div>
+        )}
+      </div>
+    </details>
+  );
+}
