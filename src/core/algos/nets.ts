@@ -49,7 +49,7 @@ export class MLP {
     let h = x;
     const last = this.weights.length - 1;
     for (let l = 0; l <= last; l++) {
-      const z = tf.add(tf.matMul(h, this.weights[l]), this.biases[l]) as tf.Tensor2D;
+      const z = tf.add(matMulFastGrad(h, this.weights[l] as tf.Tensor2D), this.biases[l]) as tf.Tensor2D;
       h = l === last ? z : this.activation === 'relu' ? tf.relu(z) : tf.tanh(z);
     }
     return h;
@@ -63,6 +63,27 @@ export class MLP {
   dispose(): void {
     for (const v of this.variables) v.dispose();
   }
+}
+
+/**
+ * x w with gradients dx = dy w^T and dw = x^T dy computed from explicit transposes. tfjs-wasm multiplies a transposed
+ * operand about ten times slower than a plain one (measured: [1920,64]^T [1920,64] 4.3 ms against 0.4 ms for transpose
+ * then multiply), and the default gradient of matMul uses exactly those; on the other backends the default is kept.
+ */
+const matMulExplicitTranspose = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([x, w]);
+  return {
+    value: tf.matMul(x, w),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sx, sw] = saved as tf.Tensor2D[];
+      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sw)), tf.matMul(tf.transpose(sx), dy as tf.Tensor2D)];
+    },
+  };
+});
+
+function matMulFastGrad(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  return tf.getBackend() === 'wasm' ? (matMulExplicitTranspose(x, w) as tf.Tensor2D) : tf.matMul(x, w);
 }
 
 /** Polyak averaging of target networks: target <- tau * online + (1 - tau) * target. */
