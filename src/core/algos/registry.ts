@@ -1,7 +1,12 @@
 import { bc } from './bc';
+import { cqlContinuous } from './cqlContinuous';
+import { cqlDiscrete } from './cqlDiscrete';
+import { dqn } from './dqn';
+import { iql } from './iql';
+import { sac } from './sac';
 import type { AlgorithmDef } from './types';
 
-const algorithms: AlgorithmDef[] = [bc];
+const algorithms: AlgorithmDef[] = [bc, iql, cqlContinuous, cqlDiscrete, dqn, sac];
 
 export function listAlgorithms(): AlgorithmDef[] {
   return algorithms;
