@@ -48,6 +48,10 @@ describe('colourScale', () => {
     expect(s.domain).toEqual([0.001, 0.1]);
     expect(s.unit(0)).toBeNull();
     expect(s.unit(0.01)).toBeCloseTo(0.5, 12);
+    // Nearly equal counts (an expert's path) span a decade, so they all look bright rather than stretched apart.
+    const path = colourScale([0.07686, 0.07698, 0], { scale: 'log' });
+    expect(path.domain[0]).toBeCloseTo(0.007698, 9);
+    expect(path.unit(0.07686)).toBeGreaterThan(0.99);
   });
 
   it('ticks include both ends in increasing order, with round numbers between', () => {
@@ -57,12 +61,15 @@ describe('colourScale', () => {
     for (let i = 1; i < t.length; i++) expect(t[i]).toBeGreaterThan(t[i - 1]);
     expect(t.slice(1, -1)).toEqual([0, 0.5]);
     expect(scaleTicks(colourScale([0.002, 0.5], { scale: 'log' }))).toEqual([0.002, 0.01, 0.1, 0.5]);
+    // 1e-4 would crowd the end label 5e-5 (0.3 of 3.8 decades away): left out.
+    expect(scaleTicks(colourScale([5e-5, 0.328], { scale: 'log' }))).toEqual([5e-5, 0.001, 0.01, 0.1, 0.328]);
   });
 
   it('formats numbers short', () => {
     expect(formatNumber(0.0321456)).toBe('0.0321');
     expect(formatNumber(-2081.65)).toBe('-2080');
-    expect(formatNumber(1e-5)).toBe('1.0e-5');
+    expect(formatNumber(1e-5)).toBe('1e-5');
+    expect(formatNumber(2.5e-5)).toBe('2.5e-5');
     expect(formatNumber(0)).toBe('0');
     expect(cellNumber(-0.0604)).toBe('−0.06');
     expect(cellNumber(-10.2)).toBe('−10.2');

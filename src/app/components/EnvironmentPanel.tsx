@@ -43,8 +43,8 @@ export function EnvironmentPanel() {
           {groups.map((g) => (
             <optgroup key={g.label} label={g.label}>
               {g.envs.map((e) => (
-                <option key={e.id} value={e.id}>
-                  {e.name} ({e.id})
+                <option key={e.id} value={e.id} title={e.name}>
+                  {e.id}
                 </option>
               ))}
             </optgroup>

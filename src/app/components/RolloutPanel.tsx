@@ -108,7 +108,8 @@ function Player({ episode, coverage }: { episode: EpisodeRecord; coverage: Cover
     let hold = 0;
     let last = performance.now();
     let id = requestAnimationFrame(function tick(now) {
-      const dt = Math.min(0.25, (now - last) / 1000);
+      // rAF's timestamp is the frame's start, which can precede the performance.now() taken before it.
+      const dt = Math.max(0, Math.min(0.25, (now - last) / 1000));
       last = now;
       if (position.current >= episode.length) {
         hold += dt;
@@ -126,7 +127,7 @@ function Player({ episode, coverage }: { episode: EpisodeRecord; coverage: Cover
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [playing, episode, fps, speed]);
 
-  const f = Math.min(frame, episode.length);
+  const f = Math.max(0, Math.min(frame, episode.length));
   const state = episode.states.subarray(f * episode.stateDim, (f + 1) * episode.stateDim);
   const action = f < episode.length ? episode.actions.subarray(f * episode.actionDim, (f + 1) * episode.actionDim) : undefined;
   const rewardSoFar = useMemo(() => {
@@ -140,7 +141,7 @@ function Player({ episode, coverage }: { episode: EpisodeRecord; coverage: Cover
     const points = projectObservations(view, coverage.observations, coverage.observationDim, coverage.size);
     const [width, height] = view.resolution;
     const grid = visitationGrid({ observations: points, observationDim: 2, size: coverage.size }, 0, 1, { width, height, bounds: viewBounds(view) });
-    return { width, height, values: grid.density, xRange: view.xRange, yRange: view.yRange, label: 'data share', scale: 'log' };
+    return { width, height, values: grid.density, xRange: view.xRange, yRange: view.yRange, label: 'share', scale: 'log' };
   }, [view, coverage]);
   const shownHeatmap = showCoverage ? heatmap : undefined;
 

@@ -73,5 +73,6 @@ export const drawAcrobot: SceneRenderer = (ctx, state, { width, height, action }
 
   readout(ctx, [`θ1 ${signed(t1)}  θ2 ${signed(t2)} rad`, `θ1' ${signed(d1)}  θ2' ${signed(d2)} rad/s`, `tip height ${signed(tipHeight)} (target +1)`], 10, 8);
   if (torque !== undefined) label(ctx, `torque ${signed(torque, 0)}`, width - 10, 20, { align: 'right', colour: ACTION, bold: true, size: 13 });
-  label(ctx, 'counter-clockwise = +', width - 10, height - 8, { align: 'right', size: 11, colour: MUTED });
+  // The sign convention, where there is room for small print.
+  if (width >= 400) label(ctx, 'counter-clockwise = +', width - 10, height - 8, { align: 'right', size: 11, colour: MUTED });
 };

@@ -4,13 +4,13 @@ import type { SceneRenderer } from './types';
 
 /**
  * Cart and pole at state [x, x_dot, theta, theta_dot] in Gymnasium's proportions (cart 0.4 m wide, pole 1 m);
- * the view spans ±3 m so the ±2.4 m track limits show. theta > 0 leans the pole right. The pole turns red past the ±12° limit.
+ * the view spans ±2.7 m so the ±2.4 m track limits show. theta > 0 leans the pole right. The pole turns red past the ±12° limit.
  * `action`: 0 push left, 1 push right, drawn as an arrow at the cart's side.
  */
 export const drawCartPole: SceneRenderer = (ctx, state, { width, height, action }) => {
   const x = state[0];
   const theta = state[2];
-  const scale = width / 6;
+  const scale = width / 5.4;
   const trackY = height * 0.66;
   clear(ctx, width, height);
   const X = (m: number) => width / 2 + m * scale;
@@ -25,12 +25,12 @@ export const drawCartPole: SceneRenderer = (ctx, state, { width, height, action 
   ctx.stroke();
   ctx.strokeStyle = '#9ca3af';
   ctx.lineWidth = 1;
-  for (let m = -3; m <= 3; m++) {
+  for (let m = -2; m <= 2; m++) {
     ctx.beginPath();
     ctx.moveTo(X(m), trackY + 2);
     ctx.lineTo(X(m), trackY + 7);
     ctx.stroke();
-    if (Math.abs(m) < 3) label(ctx, `${m} m`, X(m), trackY + 20, { align: 'center', size: 11, colour: MUTED });
+    label(ctx, `${m} m`, X(m), trackY + 20, { align: 'center', size: 11, colour: MUTED });
   }
   ctx.strokeStyle = DANGER;
   ctx.lineWidth = 2;

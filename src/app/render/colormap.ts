@@ -48,7 +48,7 @@ export interface ColourScale {
 
 /**
  * The scale of a set of values: `domain` if given, else the finite values' min and max (on a log scale the
- * positive ones'). A constant field maps to the middle of the colour map.
+ * positive ones', widened to a decade at least). A constant field maps to the middle of the colour map.
  */
 export function colourScale(values: ArrayLike<number>, options: { domain?: [number, number]; scale?: 'linear' | 'log' } = {}): ColourScale {
   const scale = options.scale ?? 'linear';
@@ -61,6 +61,9 @@ export function colourScale(values: ArrayLike<number>, options: { domain?: [numb
       if (v > hi) hi = v;
     }
     if (lo > hi) [lo, hi] = scale === 'log' ? [1, 1] : [0, 0];
+    // A log scale spans at least a decade: counts that are nearly equal (an expert's path, visited ~equally)
+    // should look equal, not be stretched over the whole colour map.
+    if (scale === 'log') lo = Math.min(lo, hi / 10);
   }
   const f = scale === 'log' ? Math.log : (v: number) => v;
   const a = f(lo);
@@ -80,17 +83,12 @@ export function colourScale(values: ArrayLike<number>, options: { domain?: [numb
 export function scaleTicks(s: ColourScale, count = 5): number[] {
   const [lo, hi] = s.domain;
   if (!(hi > lo)) return [lo];
-  if (s.scale === 'log') {
-    const ticks = [lo];
-    for (let p = Math.ceil(Math.log10(lo)); p <= Math.floor(Math.log10(hi)); p++) {
-      const v = 10 ** p;
-      if (v > lo * 1.5 && v < hi / 1.5) ticks.push(v);
-    }
-    ticks.push(hi);
-    return ticks;
-  }
-  // Round values between the ends, unless they would crowd an end's label (closer than 6% of the bar).
-  const inner = niceTicks(lo, hi, count).filter((v) => v - lo > 0.06 * (hi - lo) && hi - v > 0.06 * (hi - lo));
+  // Round values between the ends (powers of ten on a log scale), unless they would crowd an end's label.
+  const candidates = s.scale === 'log' ? Array.from({ length: Math.floor(Math.log10(hi)) - Math.ceil(Math.log10(lo)) + 1 }, (_, k) => 10 ** (Math.ceil(Math.log10(lo)) + k)) : niceTicks(lo, hi, count);
+  const inner = candidates.filter((v) => {
+    const t = s.unit(v) ?? 0;
+    return t > 0.08 && t < 0.92;
+  });
   return [lo, ...inner, hi];
 }
 
@@ -99,6 +97,6 @@ export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-3) return v.toExponential(1).replace('e+', 'e');
+  if (a >= 1e5 || a < 1e-3) return v.toExponential(1).replace('.0e', 'e').replace('e+', 'e');
   return String(Number(v.toPrecision(3)));
 }

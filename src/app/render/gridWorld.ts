@@ -4,7 +4,7 @@ import { stateViewOf } from '../../core/envs/stateView';
 import { formatNumber, luminance, viridis } from './colormap';
 import { ACTION, AGENT, arrow, clear, disc, INK, label, MUTED } from './draw';
 import { fitFrame, px, py } from './frame';
-import { colourBar, heatmapScale, paintHeatmap } from './heatmap';
+import { COLOUR_BAR_WIDTH, colourBar, heatmapScale, paintHeatmap } from './heatmap';
 import type { DrawOptions, PolicyArrows } from './types';
 
 const WALL = '#4b5563';
@@ -51,7 +51,7 @@ export function drawGridWorld(ctx: CanvasRenderingContext2D, state: ArrayLike<nu
   const grid = view.grid!;
   const { width, height } = o;
   clear(ctx, width, height);
-  const bar = o.heatmap ? 70 : 0;
+  const bar = o.heatmap ? COLOUR_BAR_WIDTH : 0;
   const footer = 20;
   const frame = fitFrame({ left: 8, top: 8, width: width - 16 - bar, height: height - 16 - footer }, view.xRange, view.yRange, true, grid.cols / grid.rows);
   const cell = frame.width / grid.cols;

@@ -11,6 +11,9 @@ interface Raster {
 // Rasterised once per heatmap object: replays redraw at 60 fps over the same field.
 const rasters = new WeakMap<Heatmap, Raster>();
 
+/** Room a colour bar needs beside a plot, its tick labels included. */
+export const COLOUR_BAR_WIDTH = 74;
+
 function makeCanvas(width: number, height: number): HTMLCanvasElement | OffscreenCanvas {
   if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(width, height);
   const c = document.createElement('canvas');
@@ -68,7 +71,7 @@ export function paintHeatmap(ctx: CanvasRenderingContext2D, h: Heatmap, frame: F
   ctx.restore();
 }
 
-/** A vertical colour bar with its ticks and the heatmap's label, in the given box (about 60 px wide). */
+/** A vertical colour bar with its ticks and the heatmap's label, in the given box (COLOUR_BAR_WIDTH wide). */
 export function colourBar(ctx: CanvasRenderingContext2D, scale: ColourScale, box: { left: number; top: number; height: number }, title?: string): void {
   const barW = 12;
   const titleH = title ? 16 : 0;
@@ -86,11 +89,15 @@ export function colourBar(ctx: CanvasRenderingContext2D, scale: ColourScale, box
   ctx.fillStyle = MUTED;
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'left';
+  let previous = '';
   for (const v of scaleTicks(scale)) {
+    const text = formatNumber(v);
+    if (text === previous) continue;
+    previous = text;
     const t = scale.unit(v) ?? 0;
     const y = top + (1 - t) * (h - 1);
     ctx.fillRect(box.left + barW, y - 0.5, 3, 1);
-    ctx.fillText(formatNumber(v), box.left + barW + 5, Math.min(top + h - 5, Math.max(top + 5, y)));
+    ctx.fillText(text, box.left + barW + 5, Math.min(top + h - 5, Math.max(top + 5, y)));
   }
   if (title) {
     ctx.fillStyle = INK;

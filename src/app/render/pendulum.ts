@@ -53,5 +53,6 @@ export const drawPendulum: SceneRenderer = (ctx, state, { width, height, action 
 
   readout(ctx, [`θ ${signed(angleNormalize(theta))} rad`, `θ' ${signed(thetaDot)} rad/s`], 10, 8);
   if (u !== null) label(ctx, `torque ${signed(u)}`, width - 10, 20, { align: 'right', colour: ACTION, bold: true, size: 13 });
-  label(ctx, 'counter-clockwise = +', width - 10, height - 8, { align: 'right', size: 11, colour: MUTED });
+  // The sign convention, where there is room for small print.
+  if (width >= 400) label(ctx, 'counter-clockwise = +', width - 10, height - 8, { align: 'right', size: 11, colour: MUTED });
 };

@@ -2,7 +2,7 @@ import type { StateView } from '../../core/envs/stateView';
 import { formatNumber } from './colormap';
 import { AGENT, clear, disc, FONT, INK, label, MUTED } from './draw';
 import { niceTicks, px, py, type Frame } from './frame';
-import { colourBar, heatmapScale, paintHeatmap } from './heatmap';
+import { COLOUR_BAR_WIDTH, colourBar, heatmapScale, paintHeatmap } from './heatmap';
 import type { Heatmap } from './types';
 
 /** A reference line on a phase plane: the goal position, the upright angle. */
@@ -43,7 +43,7 @@ function ticksOf(range: readonly [number, number]): [number, string][] {
 export function drawPhasePlane(ctx: CanvasRenderingContext2D, o: PhasePlaneOptions): void {
   const { width, height, view } = o;
   clear(ctx, width, height);
-  const right = o.heatmap ? 64 : 12;
+  const right = o.heatmap ? COLOUR_BAR_WIDTH : 12;
   const frame: Frame = { left: 52, top: 12, width: width - 52 - right, height: height - 12 - 40, xRange: view.xRange, yRange: view.yRange, yDown: view.yDown };
   ctx.save();
   ctx.fillStyle = '#f9fafb';

@@ -3,7 +3,7 @@ import { BALL_RADIUS, SPARSE_GOAL_RADIUS, type PointMazeSpec } from '../../core/
 import { stateViewOf } from '../../core/envs/stateView';
 import { ACTION, AGENT, arrow, clear, disc, GOAL, label, MUTED } from './draw';
 import { fitFrame, px, py } from './frame';
-import { colourBar, heatmapScale, paintHeatmap } from './heatmap';
+import { COLOUR_BAR_WIDTH, colourBar, heatmapScale, paintHeatmap } from './heatmap';
 import type { DrawOptions } from './types';
 
 const WALL = '#4b5563';
@@ -21,7 +21,7 @@ export function drawPointMaze(ctx: CanvasRenderingContext2D, state: ArrayLike<nu
   const view = stateViewOf(spec)!;
   const { width, height } = o;
   clear(ctx, width, height);
-  const bar = o.heatmap ? 70 : 0;
+  const bar = o.heatmap ? COLOUR_BAR_WIDTH : 0;
   const frame = fitFrame({ left: 8, top: 8, width: width - 16 - bar, height: height - 28 }, view.xRange, view.yRange, true);
   const X = (col: number) => px(frame, col);
   const Y = (row: number) => py(frame, row);
