@@ -76,7 +76,7 @@ test('datasets: import a D4RL file, inspect it, train on it, survive a bad file 
   expect(await savedNames(page)).not.toContain('cartpole-random');
 
   // Export the imported dataset as D4RL HDF5: a download whose bytes start with the HDF5 signature.
-  await page.getByTestId('saved-item').filter({ hasText: 'd4rl_discrete' }).getByRole('button', { name: 'd4rl_discrete' }).click();
+  await page.getByTestId('saved-item').filter({ hasText: 'd4rl_discrete' }).getByRole('button', { name: 'd4rl_discrete', exact: true }).click();
   await expect(page.getByTestId('dataset-select').locator('option:checked')).toHaveText('d4rl_discrete (30)');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-hdf5').click()]);
   expect(download.suggestedFilename()).toBe('d4rl_discrete.hdf5');

@@ -55,7 +55,8 @@ export function datasetBytes(d: Pick<Dataset, ArrayName>): number {
   return ARRAYS.reduce((sum, name) => sum + d[name].byteLength, 0);
 }
 
-export function infoOf(d: Dataset): DatasetInfo {
+/** The info fields of a dataset, without its arrays (which IndexedDB stores apart). */
+export function infoOf(d: DatasetInfo & Partial<DatasetArrays>): DatasetInfo {
   const { observations: _o, actions: _a, rewards: _r, nextObservations: _n, terminals: _t, timeouts: _to, nextValid: _v, ...info } = d;
   return info;
 }
@@ -90,10 +91,10 @@ export async function saveDataset(d: Dataset): Promise<number> {
 }
 
 /** Rewrites a saved dataset's info (a new environment, a new name); the arrays stay. */
-export async function updateSavedInfo(info: DatasetInfo): Promise<void> {
+export async function updateSavedInfo(d: DatasetInfo & Partial<DatasetArrays>): Promise<void> {
   const store = await db();
-  const record = await store.get('datasets', info.id);
-  if (record) await store.put('datasets', info.id, { ...record, info });
+  const record = await store.get('datasets', d.id);
+  if (record) await store.put('datasets', d.id, { ...record, info: infoOf(d) });
 }
 
 export async function deleteSavedDataset(id: string): Promise<void> {
@@ -109,21 +110,20 @@ export interface SavedDataset {
 
 async function loadArrays(store: TypedDb<Schema>, record: DatasetRecord): Promise<DatasetArrays> {
   const id = record.info.id;
-  const arrays: Partial<DatasetArrays> = {};
+  const arrays: Partial<Record<ArrayName, Float32Array | Uint8Array>> = {};
   for (const name of ARRAYS) {
     const length = record.lengths[name];
     const out = FLOAT[name] ? sharedFloat32(length) : sharedUint8(length);
-    const chunks = await store.entries('chunks', IDBKeyRange.bound([id, name], [id, name, []]));
-    let at = 0;
-    for (const { value } of chunks) {
-      const part = FLOAT[name] ? new Float32Array(value) : new Uint8Array(value);
-      if (at + part.length > length) break;
+    const step = Math.floor(CHUNK_BYTES / out.BYTES_PER_ELEMENT);
+    // One chunk per read, so no single structured clone holds the page for long.
+    for (let index = 0, at = 0; at < length; index++, at += step) {
+      const chunk = await store.get('chunks', [id, name, index]);
+      const part = chunk && (FLOAT[name] ? new Float32Array(chunk) : new Uint8Array(chunk));
+      if (!part || part.length !== Math.min(step, length - at)) throw new Error(`saved dataset ${record.info.name} is incomplete (${name}, part ${index + 1})`);
       out.set(part, at);
-      at += part.length;
+      await yieldToPage();
     }
-    if (at !== length) throw new Error(`saved dataset ${record.info.name} is incomplete (${name}: ${at} of ${length} values)`);
-    (arrays as Record<ArrayName, Float32Array | Uint8Array>)[name] = out;
-    await yieldToPage();
+    arrays[name] = out;
   }
   return arrays as DatasetArrays;
 }

@@ -4,7 +4,7 @@ import type { GenerateOptions } from '../../core/data/generate';
 import { reattachEnvironment, type EnvChoice, type ImportProgress, type ImportStage } from '../../core/data/importFile';
 import { listEnvs } from '../../core/envs/registry';
 import { datasetJob, JobCancelled, progressCallback, type DatasetJob } from '../client/labClient';
-import { deleteSavedDataset, infoOf, loadSavedDatasets, saveDataset, updateSavedInfo } from '../persist/datasetDb';
+import { deleteSavedDataset, loadSavedDatasets, saveDataset, updateSavedInfo } from '../persist/datasetDb';
 import { storageEstimate } from '../persist/db';
 import { inspectionKey, useDatasets } from './datasetsState';
 import { useLab } from './labStore';
@@ -241,7 +241,7 @@ export async function setDatasetEnvironment(id: string, envId: string | null): P
     envId: s.datasetId === id && envId ? envId : s.envId,
     datasetError: null,
   }));
-  await updateSavedInfo(infoOf(moved)).catch((e: unknown) => ui.setState({ storageNote: errorText(e) }));
+  await updateSavedInfo(moved).catch((e: unknown) => ui.setState({ storageNote: errorText(e) }));
 }
 
 /** Removes a dataset from the page and from storage (not the one a run is training on). */

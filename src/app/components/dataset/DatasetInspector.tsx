@@ -8,7 +8,7 @@ import { inspectionKey, useDatasets } from '../../store/datasetsState';
 import { selectedDataset, useLab } from '../../store/labStore';
 import { CoverageMap } from './CoverageMap';
 import { ActionChart, ReturnHistogram } from './DatasetCharts';
-import { count, stat } from './format';
+import { count, plural, stat } from './format';
 
 const SOURCES: Record<Dataset['source'], string> = {
   generated: 'generated in the lab',
@@ -63,11 +63,11 @@ function Facts({ dataset, result }: { dataset: Dataset; result: DatasetInspectio
         <>
           <dt>episode ends</dt>
           <dd title="Terminal: the environment ended the episode (no future reward). Time-out: a time limit or the end of the data cut it; the state after it is not a real successor.">
-            {count(result.flags.terminals)} terminal · {count(result.flags.timeouts)} time-outs
+            {count(result.flags.terminals)} terminal · {plural(result.flags.timeouts, 'time-out')}
           </dd>
           <dt>no next state</dt>
           <dd title="Rows whose next observation is not known (a time-out without next_observations in the file): used for behaviour cloning, skipped in TD targets.">
-            {count(result.flags.withoutSuccessor)} rows
+            {plural(result.flags.withoutSuccessor, 'row')}
           </dd>
         </>
       )}

@@ -1,8 +1,15 @@
 /** Numbers as the dataset panels print them. */
 
-export const megabytes = (bytes: number): string => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`);
-
 export const count = (n: number): string => n.toLocaleString('en-US');
+
+/** Bytes in kB, MB or GB (decimal units, as browsers report storage). */
+export function megabytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`;
+  return `${Math.ceil(bytes / 1e3)} kB`;
+}
+
+export const plural = (n: number, word: string): string => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
 
 /** A statistic with a fixed number of significant digits, or "n/a" when it is missing or not finite. */
 export function stat(v: number | null | undefined, digits = 4): string {
