@@ -59,10 +59,11 @@ describe('colourScale', () => {
     expect(t[0]).toBe(-0.089);
     expect(t[t.length - 1]).toBe(0.978);
     for (let i = 1; i < t.length; i++) expect(t[i]).toBeGreaterThan(t[i - 1]);
-    expect(t.slice(1, -1)).toEqual([0, 0.5]);
+    expect(t.slice(1, -1)).toEqual([0.5]);
     expect(scaleTicks(colourScale([0.002, 0.5], { scale: 'log' }))).toEqual([0.002, 0.01, 0.1, 0.5]);
-    // 1e-4 would crowd the end label 5e-5 (0.3 of 3.8 decades away): left out.
-    expect(scaleTicks(colourScale([5e-5, 0.328], { scale: 'log' }))).toEqual([5e-5, 0.001, 0.01, 0.1, 0.328]);
+    expect(scaleTicks(colourScale([-1, 1]))).toEqual([-1, -0.5, 0, 0.5, 1]);
+    // 1e-4 and 0.1 would crowd the end labels 5e-5 and 0.328 (within 15% of the bar): left out.
+    expect(scaleTicks(colourScale([5e-5, 0.328], { scale: 'log' }))).toEqual([5e-5, 0.001, 0.01, 0.328]);
   });
 
   it('formats numbers short', () => {

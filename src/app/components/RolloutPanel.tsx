@@ -153,8 +153,9 @@ function Player({ episode, coverage }: { episode: EpisodeRecord; coverage: Cover
   }, [view, episode]);
 
   const drawScene = useCallback(
-    (ctx: CanvasRenderingContext2D) => draw?.(ctx, state, { width: SCENE_W, height: SCENE_H, action, heatmap: view?.kind === 'scene' ? shownHeatmap : undefined }),
-    [draw, state, action, view, shownHeatmap],
+    (ctx: CanvasRenderingContext2D) =>
+      draw?.(ctx, state, { width: SCENE_W, height: SCENE_H, action, heatmap: view?.kind === 'scene' ? shownHeatmap : undefined, trail: view?.kind === 'scene' && path ? path.subarray(0, 2 * (f + 1)) : undefined }),
+    [draw, state, action, view, shownHeatmap, path, f],
   );
   const drawPhase = useCallback(
     (ctx: CanvasRenderingContext2D) => {

@@ -87,7 +87,7 @@ export function scaleTicks(s: ColourScale, count = 5): number[] {
   const candidates = s.scale === 'log' ? Array.from({ length: Math.floor(Math.log10(hi)) - Math.ceil(Math.log10(lo)) + 1 }, (_, k) => 10 ** (Math.ceil(Math.log10(lo)) + k)) : niceTicks(lo, hi, count);
   const inner = candidates.filter((v) => {
     const t = s.unit(v) ?? 0;
-    return t > 0.08 && t < 0.92;
+    return t > 0.15 && t < 0.85;
   });
   return [lo, ...inner, hi];
 }

@@ -1,6 +1,6 @@
 import type { StateView } from '../../core/envs/stateView';
 import { formatNumber } from './colormap';
-import { AGENT, clear, disc, FONT, INK, label, MUTED } from './draw';
+import { AGENT, clear, disc, FONT, GOAL, INK, label, MUTED } from './draw';
 import { niceTicks, px, py, type Frame } from './frame';
 import { COLOUR_BAR_WIDTH, colourBar, heatmapScale, paintHeatmap } from './heatmap';
 import type { Heatmap } from './types';
@@ -87,28 +87,42 @@ export function drawPhasePlane(ctx: CanvasRenderingContext2D, o: PhasePlaneOptio
   label(ctx, view.yLabel, 0, 0, { align: 'center', baseline: 'middle', colour: INK, size: 12 });
   ctx.restore();
 
-  // Reference lines.
-  const markColour = o.heatmap ? '#ffffff' : '#16a34a';
+  // Reference lines: green dashes on a white underlay, legible on the plain plot and on every heatmap colour.
   for (const m of o.marks ?? []) {
+    const line = () => {
+      ctx.beginPath();
+      if (m.x !== undefined) {
+        ctx.moveTo(px(frame, m.x), frame.top);
+        ctx.lineTo(px(frame, m.x), frame.top + frame.height);
+      } else if (m.y !== undefined) {
+        ctx.moveTo(frame.left, py(frame, m.y));
+        ctx.lineTo(frame.left + frame.width, py(frame, m.y));
+      }
+    };
     ctx.save();
-    ctx.strokeStyle = markColour;
+    ctx.strokeStyle = 'rgba(255, 255, 255, 0.85)';
+    ctx.lineWidth = 3.5;
+    line();
+    ctx.stroke();
+    ctx.strokeStyle = GOAL;
     ctx.setLineDash([5, 4]);
     ctx.lineWidth = 1.5;
-    ctx.beginPath();
-    if (m.x !== undefined) {
-      ctx.moveTo(px(frame, m.x), frame.top);
-      ctx.lineTo(px(frame, m.x), frame.top + frame.height);
-    } else if (m.y !== undefined) {
-      ctx.moveTo(frame.left, py(frame, m.y));
-      ctx.lineTo(frame.left + frame.width, py(frame, m.y));
-    }
+    line();
     ctx.stroke();
     ctx.restore();
     // Labels sit right of their line, or left of it near the right edge.
     const nearRight = m.x !== undefined && px(frame, m.x) > frame.left + frame.width - 50;
-    const lx = m.x !== undefined ? px(frame, m.x) + (nearRight ? -4 : 4) : frame.left + 4;
-    const ly = m.y !== undefined ? py(frame, m.y) - 4 : frame.top + 14;
-    label(ctx, m.label, lx, ly, { colour: markColour, size: 11, bold: true, align: nearRight ? 'right' : 'left' });
+    const lx = m.x !== undefined ? px(frame, m.x) + (nearRight ? -5 : 5) : frame.left + 4;
+    const ly = m.y !== undefined ? py(frame, m.y) - 5 : frame.top + 14;
+    ctx.save();
+    ctx.font = `600 11px ${FONT}`;
+    ctx.textAlign = nearRight ? 'right' : 'left';
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = '#ffffff';
+    ctx.strokeText(m.label, lx, ly);
+    ctx.fillStyle = GOAL;
+    ctx.fillText(m.label, lx, ly);
+    ctx.restore();
   }
 
   const trail = o.trail;
@@ -119,8 +133,6 @@ export function drawPhasePlane(ctx: CanvasRenderingContext2D, o: PhasePlaneOptio
     ctx.beginPath();
     ctx.rect(frame.left, frame.top, frame.width, frame.height);
     ctx.clip();
-    ctx.strokeStyle = o.heatmap ? 'rgba(255,255,255,0.9)' : 'rgba(234,88,12,0.75)';
-    ctx.lineWidth = 1.6;
     ctx.lineJoin = 'round';
     ctx.beginPath();
     for (let i = 0; i < n; i++) {
@@ -131,6 +143,14 @@ export function drawPhasePlane(ctx: CanvasRenderingContext2D, o: PhasePlaneOptio
       if (i === 0 || jump) ctx.moveTo(x, y);
       else ctx.lineTo(x, y);
     }
+    // Over a heatmap: a white line with a dark edge, legible on every colour of the map.
+    if (o.heatmap) {
+      ctx.strokeStyle = 'rgba(17, 24, 39, 0.7)';
+      ctx.lineWidth = 3.6;
+      ctx.stroke();
+    }
+    ctx.strokeStyle = o.heatmap ? '#ffffff' : 'rgba(234,88,12,0.75)';
+    ctx.lineWidth = 1.6;
     ctx.stroke();
     ctx.restore();
     disc(ctx, px(frame, trail[0]), py(frame, trail[1]), 4, '#ffffff', INK, 1.5);

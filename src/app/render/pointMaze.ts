@@ -15,7 +15,8 @@ const MIN_BALL_PX = 7;
  * A PointMaze (D4RL maze2d) at state [x, y, vx, vy, goal x, goal y]. D4RL's x runs down the layout's rows and
  * y along its columns, so the maze is drawn as its layout text reads (stateView's maze view). Walls are the
  * squares of side 1 around (i - 0.2, j - 0.2). The goal is drawn with the sparse reward's radius 0.5;
- * `action` (force x, force y in [-1, 1]) as an arrow from the ball; `heatmap` over the view, under the walls.
+ * `action` (force x, force y in [-1, 1]) as an arrow from the ball; `heatmap` over the view, under the walls;
+ * `trail` as a line behind the ball.
  */
 export function drawPointMaze(ctx: CanvasRenderingContext2D, state: ArrayLike<number>, o: DrawOptions, spec: PointMazeSpec): void {
   const view = stateViewOf(spec)!;
@@ -58,6 +59,21 @@ export function drawPointMaze(ctx: CanvasRenderingContext2D, state: ArrayLike<nu
     }
   });
   label(ctx, 'goal', X(gy), Y(gx) - SPARSE_GOAL_RADIUS * unit - 4, { align: 'center', size: 11, colour: GOAL, bold: true });
+
+  // The path so far.
+  if (o.trail && o.trail.length >= 4) {
+    ctx.save();
+    ctx.strokeStyle = o.heatmap ? 'rgba(234, 88, 12, 0.9)' : 'rgba(234, 88, 12, 0.55)';
+    ctx.lineWidth = 2;
+    ctx.lineJoin = 'round';
+    ctx.beginPath();
+    for (let k = 0; k < o.trail.length; k += 2) {
+      if (k === 0) ctx.moveTo(X(o.trail[k]), Y(o.trail[k + 1]));
+      else ctx.lineTo(X(o.trail[k]), Y(o.trail[k + 1]));
+    }
+    ctx.stroke();
+    ctx.restore();
+  }
 
   // The ball and the force on it.
   const bx = X(state[1]);

@@ -26,6 +26,8 @@ export interface DrawOptions {
   arrows?: PolicyArrows;
   /** GridWorld: a number printed in each cell (values, counts), in cell order; NaN prints nothing. */
   numbers?: ArrayLike<number>;
+  /** PointMaze: the path so far as view points [x0, y0, x1, y1, ...] (stateView's pointOfState of each frame). */
+  trail?: ArrayLike<number>;
   /** The env's spec when it differs from the registered one (a custom GridWorld or PointMaze layout). */
   spec?: EnvSpec;
 }
