@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { listAlgorithms } from '../../src/core/algos/registry';
 import { runSchema } from '../../src/core/run/runSettings';
+import { algorithmInfo } from '../../src/core/run/session';
 import { changedValues, decodeUrlState, encodeUrlState, schemaOf } from '../../src/app/store/urlState';
 import { defaultValues } from '../../src/core/run/hyperparameters';
 
-const catalog = { algorithms: listAlgorithms().map(({ create: _c, ...info }) => info), runSchema };
+const catalog = { algorithms: listAlgorithms().map(algorithmInfo), runSchema };
 
 describe('the page state in the URL', () => {
   it('round-trips environment, dataset, algorithm, backend and changed values', () => {
@@ -30,5 +31,12 @@ describe('the page state in the URL', () => {
   it('puts only values that differ from the defaults in the link', () => {
     const schema = schemaOf(catalog, 'bc');
     expect(changedValues(schema, { ...defaultValues(schema), lr: 0.01 })).toEqual({ lr: 0.01 });
+  });
+});
+
+describe('the algorithm catalog the page receives', () => {
+  it('is plain data that survives structured cloning (the worker boundary)', () => {
+    const cloned = structuredClone(catalog);
+    expect(cloned.algorithms.map((a) => a.id)).toEqual(listAlgorithms().map((a) => a.id));
   });
 });

@@ -10,11 +10,17 @@ import { runSchema } from './runSettings';
 import type { InspectRequest, InspectResult } from './inspect';
 import { Trainer, TrainingDivergedError, type TickResult, type TrainerCheckpoint, type TrainerConfig } from './trainer';
 
-export type AlgorithmInfo = Omit<AlgorithmDef, 'create'>;
+/** What the page knows of an algorithm: plain data only, so it crosses the worker boundary. */
+export type AlgorithmInfo = Omit<AlgorithmDef, 'create' | 'filterRows'>;
 
 export interface Catalog {
   algorithms: AlgorithmInfo[];
   runSchema: HyperParam[];
+}
+
+export function algorithmInfo(a: AlgorithmDef): AlgorithmInfo {
+  const { id, name, paper, summary, family, actions, hyperparameters, usesNextState, batchKind, charts, metricHelp } = a;
+  return { id, name, paper, summary, family, actions, hyperparameters, usesNextState, batchKind, charts, metricHelp };
 }
 
 export type ReportListener = (report: TrainingReport) => void;
@@ -54,7 +60,7 @@ export class TrainingSession {
   /** The algorithms and run settings the page builds its controls from (plain data, no tensors). */
   catalog(): Catalog {
     return {
-      algorithms: listAlgorithms().map(({ create: _create, ...info }) => info),
+      algorithms: listAlgorithms().map(algorithmInfo),
       runSchema,
     };
   }
