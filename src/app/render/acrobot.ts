@@ -1,4 +1,4 @@
-import { ACTION, clear, disc, INK, label, MUTED, readout, signed, torqueArc } from './draw';
+import { ACTION, clear, disc, INK, label, MUTED, readout, roomy, signed, torqueArc } from './draw';
 import type { SceneRenderer } from './types';
 
 const TORQUES = [-1, 0, 1];
@@ -71,8 +71,8 @@ export const drawAcrobot: SceneRenderer = (ctx, state, { width, height, action }
   const torque = action && action.length > 0 ? TORQUES[action[0]] : undefined;
   if (torque !== undefined) torqueArc(ctx, jx, jy, Math.max(18, L * 0.3), torque, 1);
 
-  readout(ctx, [`θ1 ${signed(t1)}  θ2 ${signed(t2)} rad`, `θ1' ${signed(d1)}  θ2' ${signed(d2)} rad/s`, `tip height ${signed(tipHeight)} (target +1)`], 10, 8);
+  if (roomy(width)) readout(ctx, [`θ1 ${signed(t1)}  θ2 ${signed(t2)} rad`, `θ1' ${signed(d1)}  θ2' ${signed(d2)} rad/s`, `tip height ${signed(tipHeight)} (target +1)`], 10, 8);
   if (torque !== undefined) label(ctx, `torque ${signed(torque, 0)}`, width - 10, 20, { align: 'right', colour: ACTION, bold: true, size: 13 });
   // The sign convention, where there is room for small print.
-  if (width >= 400) label(ctx, 'counter-clockwise = +', width - 10, height - 8, { align: 'right', size: 11, colour: MUTED });
+  if (roomy(width)) label(ctx, 'counter-clockwise = +', width - 10, height - 8, { align: 'right', size: 11, colour: MUTED });
 };

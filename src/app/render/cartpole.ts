@@ -1,5 +1,5 @@
 import { THETA_THRESHOLD, X_THRESHOLD } from '../../core/envs/cartpole';
-import { ACTION, arrow, clear, DANGER, INK, label, MUTED, readout, signed } from './draw';
+import { ACTION, arrow, clear, DANGER, INK, label, MUTED, readout, roomy, signed } from './draw';
 import type { SceneRenderer } from './types';
 
 /**
@@ -72,5 +72,5 @@ export const drawCartPole: SceneRenderer = (ctx, state, { width, height, action 
     arrow(ctx, from, trackY, cx - dir * (cartW / 2 + 3), trackY, { colour: ACTION, width: 4, head: 11 });
     label(ctx, dir > 0 ? 'push right' : 'push left', width - 10, 20, { align: 'right', colour: ACTION, bold: true, size: 13 });
   }
-  readout(ctx, [`x ${signed(x)} m`, `θ ${signed((theta * 180) / Math.PI, 1)}°`], 10, 8);
+  if (roomy(width)) readout(ctx, [`x ${signed(x)} m`, `θ ${signed((theta * 180) / Math.PI, 1)}°`], 10, 8);
 };

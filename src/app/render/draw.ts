@@ -26,6 +26,9 @@ export function label(ctx: CanvasRenderingContext2D, text: string, x: number, y:
   ctx.restore();
 }
 
+/** Small print (readouts, conventions, footers) only where there is room: not on thumbnails. */
+export const roomy = (width: number): boolean => width >= 400;
+
 /** Lines of "name value" text in a corner, for the state a lecturer wants to read out. */
 export function readout(ctx: CanvasRenderingContext2D, lines: string[], x: number, y: number, align: CanvasTextAlign = 'left'): void {
   lines.forEach((line, i) => label(ctx, line, x, y + i * 15, { size: 12, colour: MUTED, align, baseline: 'top' }));

@@ -2,7 +2,7 @@ import { DIRECTION_DELTA } from '../../core/envs/gridLayout';
 import type { GridWorldSpec } from '../../core/envs/gridWorld';
 import { stateViewOf } from '../../core/envs/stateView';
 import { formatNumber, luminance, viridis } from './colormap';
-import { ACTION, AGENT, arrow, clear, disc, INK, label, MUTED } from './draw';
+import { ACTION, AGENT, arrow, clear, disc, INK, label, MUTED, roomy } from './draw';
 import { fitFrame, px, py } from './frame';
 import { COLOUR_BAR_WIDTH, colourBar, heatmapScale, paintHeatmap } from './heatmap';
 import type { DrawOptions, PolicyArrows } from './types';
@@ -52,7 +52,7 @@ export function drawGridWorld(ctx: CanvasRenderingContext2D, state: ArrayLike<nu
   const { width, height } = o;
   clear(ctx, width, height);
   const bar = o.heatmap ? COLOUR_BAR_WIDTH : 0;
-  const footer = 20;
+  const footer = roomy(width) ? 20 : 0;
   const frame = fitFrame({ left: 8, top: 8, width: width - 16 - bar, height: height - 16 - footer }, view.xRange, view.yRange, true, grid.cols / grid.rows);
   const cell = frame.width / grid.cols;
   const rewards = enteringRewards(spec);
@@ -121,9 +121,10 @@ export function drawGridWorld(ctx: CanvasRenderingContext2D, state: ArrayLike<nu
     }
     const tag = ch === 'S' ? 'S' : ch === 'G' ? 'G' : ch === 'H' ? 'H' : ch === 'C' ? 'C' : '';
     const size = Math.max(10, Math.min(16, cell * 0.22));
-    if (tag) label(ctx, tag, x + 4, y + 3, { size, bold: true, baseline: 'top', colour: ch === 'H' ? '#ffffff' : onDark(i) ? '#ffffff' : ch === 'C' ? CLIFF : ch === 'G' ? '#15803d' : INK });
+    // Letters and rewards need cells big enough to hold them beside the drawing.
+    if (tag && cell >= 28) label(ctx, tag, x + 4, y + 3, { size, bold: true, baseline: 'top', colour: ch === 'H' ? '#ffffff' : onDark(i) ? '#ffffff' : ch === 'C' ? CLIFF : ch === 'G' ? '#15803d' : INK });
     const r = rewards[i];
-    if (!o.numbers && ch !== '#' && ch !== '.' && ch !== 'F' && ch !== 'S' && Number.isFinite(r) && r !== 0) {
+    if (!o.numbers && cell >= 36 && ch !== '#' && ch !== '.' && ch !== 'F' && ch !== 'S' && Number.isFinite(r) && r !== 0) {
       label(ctx, signedReward(r), x + cell - 4, y + cell - 4, { size: Math.max(9, size * 0.8), align: 'right', colour: onDark(i) ? '#ffffff' : r > 0 ? '#15803d' : CLIFF });
     }
   }
@@ -175,7 +176,7 @@ export function drawGridWorld(ctx: CanvasRenderingContext2D, state: ArrayLike<nu
 
   const { step } = spec.grid.rewards;
   const footerText = `reward per step ${signedReward(step)} · slip ${formatNumber(spec.grid.slip)}${spec.grid.slip > 0 ? ' (a move can go sideways)' : ''}`;
-  label(ctx, footerText, frame.left, height - 8, { size: 11, colour: MUTED });
+  if (roomy(width)) label(ctx, footerText, frame.left, height - 8, { size: 11, colour: MUTED });
   if (o.heatmap && scale) colourBar(ctx, scale, { left: frame.left + frame.width + 14, top: frame.top, height: frame.height }, o.heatmap.label);
 }
 

@@ -1,6 +1,6 @@
 import { GOAL_POSITION, MAX_POSITION, MIN_POSITION } from '../../core/envs/mountainCar';
 import { CONTINUOUS_GOAL_POSITION } from '../../core/envs/mountainCarContinuous';
-import { ACTION, arrow, clear, INK, label, MUTED, readout, signed } from './draw';
+import { ACTION, arrow, clear, INK, label, MUTED, readout, roomy, signed } from './draw';
 import type { SceneRenderer } from './types';
 
 /** Gymnasium's hill: height(x) = 0.45 sin(3x) + 0.55, the curve sin(3x) lifted to lie in [0.1, 1]. */
@@ -130,7 +130,7 @@ function drawMountainCar(goal: number, continuous: boolean): SceneRenderer {
     ctx.restore();
 
     const pushText = !action || action.length === 0 ? [] : continuous ? [`force ${signed(action[0])}`] : [['push left', 'no push', 'push right'][action[0]] ?? ''];
-    readout(ctx, [`position ${signed(position, 3)}`, `velocity ${signed(velocity, 4)}`], X(MIN_POSITION) + 10, 8);
+    if (roomy(width)) readout(ctx, [`position ${signed(position, 3)}`, `velocity ${signed(velocity, 4)}`], X(MIN_POSITION) + 10, 8);
     if (pushText.length) label(ctx, pushText[0], width / 2, 22, { align: 'center', colour: ACTION, bold: true, size: 13 });
   };
 }

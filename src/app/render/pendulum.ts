@@ -1,5 +1,5 @@
 import { angleNormalize } from '../../core/envs/pendulum';
-import { ACTION, clear, disc, INK, label, MUTED, readout, signed, torqueArc } from './draw';
+import { ACTION, clear, disc, INK, label, MUTED, readout, roomy, signed, torqueArc } from './draw';
 import type { SceneRenderer } from './types';
 
 const MAX_TORQUE = 2;
@@ -51,8 +51,8 @@ export const drawPendulum: SceneRenderer = (ctx, state, { width, height, action 
   const u = action && action.length > 0 ? action[0] : null;
   if (u !== null) torqueArc(ctx, cx, cy, Math.max(26, L * 0.28), u, MAX_TORQUE);
 
-  readout(ctx, [`θ ${signed(angleNormalize(theta))} rad`, `θ' ${signed(thetaDot)} rad/s`], 10, 8);
+  if (roomy(width)) readout(ctx, [`θ ${signed(angleNormalize(theta))} rad`, `θ' ${signed(thetaDot)} rad/s`], 10, 8);
   if (u !== null) label(ctx, `torque ${signed(u)}`, width - 10, 20, { align: 'right', colour: ACTION, bold: true, size: 13 });
   // The sign convention, where there is room for small print.
-  if (width >= 400) label(ctx, 'counter-clockwise = +', width - 10, height - 8, { align: 'right', size: 11, colour: MUTED });
+  if (roomy(width)) label(ctx, 'counter-clockwise = +', width - 10, height - 8, { align: 'right', size: 11, colour: MUTED });
 };

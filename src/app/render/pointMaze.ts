@@ -1,7 +1,7 @@
 import { WALL_HALF_SIZE, WALL_OFFSET } from '../../core/envs/mazeLayout';
 import { BALL_RADIUS, SPARSE_GOAL_RADIUS, type PointMazeSpec } from '../../core/envs/pointMaze';
 import { stateViewOf } from '../../core/envs/stateView';
-import { ACTION, AGENT, arrow, clear, disc, GOAL, label, MUTED } from './draw';
+import { ACTION, AGENT, arrow, clear, disc, GOAL, label, MUTED, roomy } from './draw';
 import { fitFrame, px, py } from './frame';
 import { COLOUR_BAR_WIDTH, colourBar, heatmapScale, paintHeatmap } from './heatmap';
 import type { DrawOptions } from './types';
@@ -23,7 +23,7 @@ export function drawPointMaze(ctx: CanvasRenderingContext2D, state: ArrayLike<nu
   const { width, height } = o;
   clear(ctx, width, height);
   const bar = o.heatmap ? COLOUR_BAR_WIDTH : 0;
-  const frame = fitFrame({ left: 8, top: 8, width: width - 16 - bar, height: height - 28 }, view.xRange, view.yRange, true);
+  const frame = fitFrame({ left: 8, top: 8, width: width - 16 - bar, height: height - (roomy(width) ? 28 : 16) }, view.xRange, view.yRange, true);
   const X = (col: number) => px(frame, col);
   const Y = (row: number) => py(frame, row);
   const unit = frame.width / (view.xRange[1] - view.xRange[0]);
@@ -85,6 +85,6 @@ export function drawPointMaze(ctx: CanvasRenderingContext2D, state: ArrayLike<nu
   }
   disc(ctx, bx, by, Math.max(MIN_BALL_PX, BALL_RADIUS * unit), AGENT, '#ffffff', 2);
   const dist = Math.hypot(state[0] - gx, state[1] - gy);
-  label(ctx, `ball (${state[0].toFixed(2)}, ${state[1].toFixed(2)}) · distance to goal ${dist.toFixed(2)}`, frame.left, height - 8, { size: 11, colour: MUTED });
+  if (roomy(width)) label(ctx, `ball (${state[0].toFixed(2)}, ${state[1].toFixed(2)}) · distance to goal ${dist.toFixed(2)}`, frame.left, height - 8, { size: 11, colour: MUTED });
   if (o.heatmap) colourBar(ctx, heatmapScale(o.heatmap), { left: frame.left + frame.width + 14, top: frame.top, height: frame.height }, o.heatmap.label);
 }
