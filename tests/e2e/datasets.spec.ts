@@ -86,3 +86,54 @@ test('datasets: import a D4RL file, inspect it, train on it, survive a bad file 
   await page.screenshot({ path: `${artifacts}/datasets.png`, fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test('datasets: a dropped file without an environment trains on offline metrics only; wrong dimensions and a cancelled generation change nothing', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('/');
+  await expect(page.locator('[data-ready=true]')).toBeVisible();
+
+  // Drag a file over the page and drop it: 40 transitions with 3-dim observations, 2-dim actions (no env fits).
+  const b64 = readFileSync(fixture('d4rl_basic.hdf5')).toString('base64');
+  const transfer = await page.evaluateHandle((data) => {
+    const t = new DataTransfer();
+    t.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], 'd4rl_basic.hdf5'));
+    return t;
+  }, b64);
+  await page.dispatchEvent('main', 'dragenter', { dataTransfer: transfer });
+  await expect(page.locator('.drop-overlay')).toBeVisible();
+  await page.dispatchEvent('main', 'drop', { dataTransfer: transfer });
+  await expect(page.locator('.drop-overlay')).toHaveCount(0);
+  await expect(page.getByTestId('import-note')).toHaveText('d4rl_basic.hdf5: kept without an environment: none has these dimensions');
+  await expect(page.getByTestId('dataset-select').locator('option:checked')).toHaveText('d4rl_basic (40)');
+  await expect(page.getByTestId('no-env-note')).toContainText('training runs without evaluation rollouts');
+  await expect(page.getByTestId('inspector-transitions')).toHaveText('40');
+  await expect(page.getByTestId('inspector-saco')).toContainText('n/a');
+  await expect(page.getByTestId('inspector-score')).toContainText('n/a');
+
+  // BC trains on it: losses, no evaluation chart, and the page says why.
+  await page.getByTestId('start').click();
+  await expect.poll(() => points(page, 'chart-loss')).toBeGreaterThan(3);
+  await expect(page.getByText('This dataset has no environment, so there are no evaluation episodes')).toBeVisible();
+  await expect(page.getByTestId('chart-return')).toHaveCount(0);
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('run-status')).toHaveText('stopped');
+
+  // A file whose dimensions do not fit the chosen environment: named, nothing added.
+  const options = await page.getByTestId('dataset-select').locator('option').count();
+  await page.getByTestId('import-env').selectOption('CartPole-v1');
+  await page.getByTestId('import-file').setInputFiles(fixture('bad_wrong_dims.hdf5'));
+  await expect(page.getByTestId('dataset-error')).toHaveText('Could not import bad_wrong_dims.hdf5: observations have 5 columns but CartPole-v1 expects 4');
+  await expect(page.getByTestId('dataset-select').locator('option')).toHaveCount(options);
+
+  // A large generation shows its progress and can be cancelled; nothing is added.
+  await page.getByTestId('generate-form').locator('summary').click();
+  await page.getByTestId('generate-size').fill('5000000'); // the largest size: seconds of work to cancel
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('dataset-progress')).toContainText('making cartpole-expert');
+  await expect.poll(async () => Number(await page.getByTestId('dataset-progress').locator('progress').getAttribute('value'))).toBeGreaterThan(0);
+  await page.getByTestId('dataset-cancel').click();
+  await expect(page.getByTestId('dataset-error')).toHaveText('Cancelled cartpole-expert; nothing was added.');
+  await expect(page.getByTestId('dataset-progress')).toHaveCount(0);
+  await expect(page.getByTestId('dataset-select').locator('option')).toHaveCount(options);
+  expect(errors).toEqual([]);
+});
