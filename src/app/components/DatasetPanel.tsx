@@ -20,6 +20,7 @@ export function DatasetPanel() {
   const error = useLab((s) => s.datasetError);
   const queued = useDatasets((s) => s.queued);
   const exporting = useDatasets((s) => s.exporting);
+  const storageNote = useDatasets((s) => s.storageNote);
   const dragging = usePageFileDrop();
   const stats = useMemo(() => (dataset ? returnStats(episodeReturns(dataset)) : null), [dataset]);
   const own = datasets.filter((d) => d.envId === envId);
@@ -95,6 +96,11 @@ export function DatasetPanel() {
       {error && (
         <p className="error" role="alert" data-testid="dataset-error">
           {error}
+        </p>
+      )}
+      {storageNote && (
+        <p className="error" data-testid="storage-note">
+          {storageNote}
         </p>
       )}
       <ImportForm />

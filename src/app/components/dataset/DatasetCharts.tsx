@@ -13,13 +13,13 @@ interface BarDatum {
   mid?: number;
 }
 
-function Bars({ data, height, xLabel, colour, testId }: { data: BarDatum[]; height: number; xLabel: (d: BarDatum) => string; colour: string; testId: string }) {
+function Bars({ data, height, xLabel, colour, testId, everyLabel = false }: { data: BarDatum[]; height: number; xLabel: (d: BarDatum) => string; colour: string; testId: string; everyLabel?: boolean }) {
   return (
     <div data-testid={testId} data-bars={data.filter((d) => d.n > 0).length}>
       <ResponsiveContainer width="100%" height={height}>
         <BarChart data={data} margin={{ top: 6, right: 8, bottom: 2, left: 0 }} barCategoryGap={1}>
           <CartesianGrid stroke="#eee" vertical={false} />
-          <XAxis dataKey={xLabel} fontSize={10} interval="preserveStartEnd" minTickGap={12} />
+          <XAxis dataKey={xLabel} fontSize={10} interval={everyLabel ? 0 : 'preserveStartEnd'} minTickGap={everyLabel ? 0 : 12} />
           <YAxis fontSize={10} width={40} allowDecimals={false} />
           <Tooltip isAnimationActive={false} labelFormatter={(l) => String(l)} formatter={(v) => [Number(v).toLocaleString('en-US'), 'count']} />
           <Bar dataKey="n" fill={colour} isAnimationActive={false} />
@@ -38,7 +38,7 @@ export function ReturnHistogram({ histogram }: { histogram: Histogram }) {
 export function ActionChart({ actions, labels }: { actions: ActionDistribution; labels: readonly string[] }) {
   if (actions.kind === 'discrete') {
     const data = Array.from(actions.counts, (n, a) => ({ label: labels[a] ?? `action ${a}`, n }));
-    return <Bars data={data} height={170} xLabel={(d) => d.label} colour="#16a34a" testId="action-chart" />;
+    return <Bars data={data} height={170} xLabel={(d) => d.label} colour="#16a34a" testId="action-chart" everyLabel />;
   }
   const shown = actions.perDim.slice(0, 4);
   return (

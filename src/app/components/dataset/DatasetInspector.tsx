@@ -24,7 +24,10 @@ const specOf = (envId: string | null) => (envId && listEnvs().some((s) => s.id =
 
 /** The environment a dataset is attached to; imported data can move to any environment its dimensions fit. */
 function EnvironmentChoice({ dataset }: { dataset: Dataset }) {
-  const fits = useMemo(() => chooseEnvironment({ ...dataset, envId: null }).fits, [dataset]);
+  const fits = useMemo(() => {
+    const ids = chooseEnvironment({ ...dataset, envId: null }).fits;
+    return dataset.envId && !ids.includes(dataset.envId) ? [dataset.envId, ...ids] : ids;
+  }, [dataset]);
   if (dataset.source === 'generated') return <>{dataset.envId}</>;
   return (
     <select value={dataset.envId ?? ''} onChange={(e) => void setDatasetEnvironment(dataset.id, e.target.value || null)} data-testid="inspector-env" aria-label="dataset environment">

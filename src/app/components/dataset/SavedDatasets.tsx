@@ -10,7 +10,6 @@ export function SavedDatasets() {
   const envId = useLab((s) => s.envId);
   const saved = useDatasets((s) => s.saved);
   const usage = useDatasets((s) => s.usage);
-  const note = useDatasets((s) => s.storageNote);
   const total = Object.values(saved).reduce((a, b) => a + b, 0);
   const sorted = [...datasets].sort((a, b) => (a.envId ?? '~').localeCompare(b.envId ?? '~') || a.name.localeCompare(b.name));
 
@@ -37,11 +36,6 @@ export function SavedDatasets() {
       {usage && (
         <p className="help">
           This site stores {megabytes(usage.usage)} of the {megabytes(usage.quota)} the browser allows it.
-        </p>
-      )}
-      {note && (
-        <p className="error" data-testid="storage-note">
-          {note}
         </p>
       )}
     </details>
