@@ -27,7 +27,9 @@ export class Adam {
   minimize(loss: () => tf.Scalar): { loss: tf.Scalar; gradNorm: tf.Scalar } {
     const { value, grads } = tf.variableGrads(loss, this.variables);
     const gs = this.variables.map((x) => grads[x.name]);
-    const gradNorm = tf.sqrt(tf.addN(gs.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+    // A sum of a stack, not tf.addN: tfjs-webgpu's AddN binds every input at once and silently breaks the whole
+    // command batch past the device's storage-buffer limit (8 by default), i.e. for networks of more than 7 variables.
+    const gradNorm = tf.sqrt(tf.sum(tf.stack(gs.map((g) => tf.sum(tf.square(g)))))) as tf.Scalar;
     let scale: tf.Scalar | number = 1;
     if (this.options.clipNorm !== undefined) scale = tf.minimum(1, tf.div(this.options.clipNorm, tf.add(gradNorm, 1e-6))) as tf.Scalar;
     this.apply(gs.map((g) => (scale === 1 ? g : tf.mul(g, scale))));
