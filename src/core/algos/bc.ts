@@ -6,7 +6,8 @@ import { MLP, parseHidden, readWeights, writeWeights } from './nets';
 import { Adam } from './optim';
 import type { Agent, AgentContext, AlgorithmDef, Batch, Checkpoint } from './types';
 
-function createBC(ctx: AgentContext): Agent {
+/** The BC agent; `id` names its checkpoints (filtered BC trains the same agent on fewer rows). */
+export function createBC(ctx: AgentContext, id = 'bc'): Agent {
   const hp = ctx.hyperparameters;
   const discrete = ctx.discreteActions !== null;
   const outDim = discrete ? ctx.discreteActions! : ctx.actionDim;
@@ -52,7 +53,7 @@ function createBC(ctx: AgentContext): Agent {
     },
 
     async save(): Promise<Checkpoint> {
-      return { algorithm: 'bc', weights: await readWeights([actor]) };
+      return { algorithm: id, weights: await readWeights([actor]) };
     },
 
     load(checkpoint: Checkpoint) {
@@ -80,5 +81,5 @@ export const bc: AlgorithmDef = {
     accuracy: 'Share of batch states where the policy picks the dataset action. Expert data: close to 1; random data: about 1/#actions, whatever you do.',
     gradNorm: 'Size of the gradient step before the optimizer. Spikes that grow: instability.',
   },
-  create: createBC,
+  create: (ctx) => createBC(ctx),
 };

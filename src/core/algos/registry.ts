@@ -1,4 +1,8 @@
+import { awac } from './awac';
 import { bc } from './bc';
+import { bcFiltered } from './bcFiltered';
+import { decisionTransformer } from './decisionTransformer';
+import { td3bc } from './td3bc';
 import { cqlContinuous } from './cqlContinuous';
 import { cqlDiscrete } from './cqlDiscrete';
 import { dqn } from './dqn';
@@ -6,7 +10,7 @@ import { iql } from './iql';
 import { sac } from './sac';
 import type { AlgorithmDef } from './types';
 
-const algorithms: AlgorithmDef[] = [bc, iql, cqlContinuous, cqlDiscrete, dqn, sac];
+const algorithms: AlgorithmDef[] = [bc, bcFiltered, td3bc, awac, decisionTransformer, iql, cqlContinuous, cqlDiscrete, dqn, sac];
 
 export function listAlgorithms(): AlgorithmDef[] {
   return algorithms;

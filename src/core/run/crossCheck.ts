@@ -1,7 +1,7 @@
 import { getAlgorithm } from '../algos/registry';
 import { Rng } from '../rng';
 import { resolveValues } from './hyperparameters';
-import { syntheticBatch, type MeasureSpec } from './measure';
+import { syntheticTrainingBatch, type MeasureSpec } from './measure';
 import { runSchema } from './runSettings';
 import * as tf from '@tensorflow/tfjs';
 
@@ -22,7 +22,7 @@ export async function fixedUpdates(spec: MeasureSpec, seed: number, updates: num
     observationMean: new Float32Array(spec.observationDim),
     observationStd: new Float32Array(spec.observationDim).fill(1),
   });
-  const batch = syntheticBatch(spec, Number(values.batchSize), new Rng(seed + 1));
+  const batch = syntheticTrainingBatch(algo, values, spec, new Rng(seed + 1));
   const rows: number[][] = [];
   try {
     for (let i = 0; i < updates; i++) {

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { getAlgorithm } from '../algos/registry';
-import type { Batch } from '../algos/types';
+import type { AlgorithmDef, Batch, SequenceBatch, TrainingBatch } from '../algos/types';
 import { Rng } from '../rng';
-import { resolveValues } from './hyperparameters';
+import { resolveValues, type HyperValues } from './hyperparameters';
 import { runSchema } from './runSettings';
 
 export interface MeasureSpec {
@@ -30,6 +30,27 @@ export function syntheticBatch(spec: MeasureSpec, batchSize: number, rng: Rng): 
   };
 }
 
+/** Random windows shaped like DeviceDataset.sampleSequences': some rows end early (mask 0, zeros) as at an episode's end. */
+export function syntheticSequences(spec: MeasureSpec, batchSize: number, length: number, rng: Rng): SequenceBatch {
+  const n = batchSize * length;
+  const mask = Float32Array.from({ length: n }, (_, i) => (i % length < length - (Math.floor(i / length) % 3) ? 1 : 0));
+  const column = (dim: number, draw: () => number) => Float32Array.from({ length: n * dim }, (_, i) => mask[Math.floor(i / dim)] * draw());
+  const actions = spec.discreteActions !== null ? column(1, () => rng.int(spec.discreteActions!)) : column(spec.actionDim, () => rng.uniform(-1, 1));
+  return {
+    states: tf.tensor3d(column(spec.observationDim, () => rng.uniform(-1, 1)), [batchSize, length, spec.observationDim]),
+    actions: tf.tensor3d(actions, [batchSize, length, spec.actionDim]),
+    returnsToGo: tf.tensor3d(column(1, () => rng.uniform(0, 500)), [batchSize, length, 1]),
+    timesteps: tf.tensor2d(Int32Array.from({ length: n }, (_, i) => (mask[i] ? rng.int(200) : 0)), [batchSize, length], 'int32'),
+    mask: tf.tensor2d(mask, [batchSize, length]),
+  };
+}
+
+/** The kind of batch the algorithm trains on (its batchKind), random. */
+export function syntheticTrainingBatch(algo: AlgorithmDef, values: HyperValues, spec: MeasureSpec, rng: Rng): TrainingBatch {
+  const batchSize = Number(values.batchSize);
+  return algo.batchKind === 'sequences' ? syntheticSequences(spec, batchSize, Number(values.contextLength), rng) : syntheticBatch(spec, batchSize, rng);
+}
+
 /**
  * Training updates per second of the real networks on the current backend: two warm-up updates (shader
  * compilation, kernel caches), then as many as fit in `budgetMs`, with a read every few updates.
@@ -47,7 +68,7 @@ export async function measureUpdatesPerSecond(spec: MeasureSpec, budgetMs = 600,
     observationMean: new Float32Array(spec.observationDim),
     observationStd: new Float32Array(spec.observationDim).fill(1),
   });
-  const batch = syntheticBatch(spec, Number(values.batchSize), rng);
+  const batch = syntheticTrainingBatch(algo, values, spec, rng);
   try {
     for (let i = 0; i < 2; i++) {
       const m = agent.update(batch);
