@@ -7,6 +7,7 @@ import { actionScaleFor, toUnitActions } from '../../../src/core/run/actionScale
 import type { MetricBatch } from '../../../src/core/run/events';
 import { Trainer } from '../../../src/core/run/trainer';
 import { getAlgorithm } from '../../../src/core/algos/registry';
+import type { Agent, Batch, Checkpoint } from '../../../src/core/algos/types';
 import { resolveValues } from '../../../src/core/run/hyperparameters';
 import { syntheticBatch, type MeasureSpec } from '../../../src/core/run/measure';
 import { runSchema } from '../../../src/core/run/runSettings';
@@ -112,4 +113,32 @@ export async function read(t: tf.Tensor): Promise<number[]> {
   const v = Array.from(await t.data());
   t.dispose();
   return v;
+}
+
+/**
+ * Trains three updates, saves, and loads the checkpoint into a fresh agent built from another seed: returns the
+ * checkpoint and what both agents answer (Q on the batch actions, V and greedy actions on the batch states).
+ */
+export async function checkpointRoundTrip(spec: MeasureSpec) {
+  const answers = async (agent: Agent, batch: Batch) => [
+    await read(agent.qValue!(batch.observations, batch.actions)),
+    await read(agent.stateValue!(batch.observations)),
+    await read(agent.act(batch.observations, 'greedy')),
+  ];
+  const first = agentAndBatch(spec, 1);
+  let saved: { checkpoint: Checkpoint; want: number[][] };
+  try {
+    for (let i = 0; i < 3; i++) first.agent.update(first.batch).dispose();
+    saved = { checkpoint: await first.agent.save(), want: await answers(first.agent, first.batch) };
+  } finally {
+    first.agent.dispose();
+  }
+  const second = agentAndBatch(spec, 99);
+  try {
+    second.agent.load(saved.checkpoint);
+    return { ...saved, got: await answers(second.agent, first.batch) };
+  } finally {
+    second.agent.dispose();
+    tf.dispose([...Object.values(first.batch), ...Object.values(second.batch)]);
+  }
 }
