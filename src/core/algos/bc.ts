@@ -2,6 +2,8 @@
 // CORL, Tarasov et al. 2022). Continuous: deterministic tanh actor with MSE; discrete: softmax policy with cross-entropy.
 import * as tf from '@tensorflow/tfjs';
 import { batchSizeParam, hiddenParam, learningRateParam, normalizeStatesParam, observationNormalizer, actionIndices } from './common';
+import { categoricalEntropy } from './distributions';
+import { minimizeWith } from './minimize';
 import { MLP, parseHidden, readWeights, writeWeights } from './nets';
 import { Adam } from './optim';
 import type { Agent, AgentContext, AlgorithmDef, Batch, Checkpoint } from './types';
@@ -18,25 +20,29 @@ export function createBC(ctx: AgentContext, id = 'bc'): Agent {
   const policyOutput = (obs: tf.Tensor2D): tf.Tensor2D => actor.apply(normalize.apply(obs));
 
   return {
-    metricNames: discrete ? ['loss', 'accuracy', 'gradNorm'] : ['loss', 'gradNorm'],
+    metricNames: discrete ? ['loss', 'accuracy', 'entropy', 'gradNorm'] : ['loss', 'action_std', 'gradNorm'],
 
     update(batch: Batch): tf.Tensor1D {
       return tf.tidy(() => {
         if (discrete) {
           const labels = tf.oneHot(actionIndices(batch.actions), outDim);
-          let logits: tf.Tensor2D | null = null;
-          // L(pi) = -E[log pi(a|s)]; the logits are kept out of the gradient scope to reuse them for accuracy.
-          const { loss, gradNorm } = optimizer.minimize(() => {
-            logits = tf.keep(policyOutput(batch.observations));
-            return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+          // L(pi) = -E[log pi(a|s)]; the logits come out of the gradient scope for accuracy and entropy.
+          const step = minimizeWith(optimizer, () => {
+            const logits = policyOutput(batch.observations);
+            return { loss: tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar, aux: [logits] };
           });
-          const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(logits!, 1), actionIndices(batch.actions)), 'float32'));
-          tf.dispose(logits!);
-          return tf.stack([loss, accuracy, gradNorm]) as tf.Tensor1D;
+          const [logits] = step.aux;
+          const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), actionIndices(batch.actions)), 'float32'));
+          return tf.stack([step.loss, accuracy, tf.mean(categoricalEntropy(logits)), step.gradNorm]) as tf.Tensor1D;
         }
         // L(pi) = E[(pi(s) - a)^2]
-        const { loss, gradNorm } = optimizer.minimize(() => tf.mean(tf.square(tf.sub(tf.tanh(policyOutput(batch.observations)), batch.actions))) as tf.Scalar);
-        return tf.stack([loss, gradNorm]) as tf.Tensor1D;
+        const step = minimizeWith(optimizer, () => {
+          const actions = tf.tanh(policyOutput(batch.observations));
+          return { loss: tf.mean(tf.square(tf.sub(actions, batch.actions))) as tf.Scalar, aux: [actions] };
+        });
+        const [actions] = step.aux;
+        const actionStd = tf.mean(tf.sqrt(tf.moments(actions, 0).variance));
+        return tf.stack([step.loss, actionStd, step.gradNorm]) as tf.Tensor1D;
       });
     },
 
@@ -79,6 +85,8 @@ export const bc: AlgorithmDef = {
   metricHelp: {
     loss: 'Cross-entropy (discrete) or squared error (continuous) to the dataset action. Healthy: falls and levels off; rising or NaN: learning rate too high.',
     accuracy: 'Share of batch states where the policy picks the dataset action. Expert data: close to 1; random data: about 1/#actions, whatever you do.',
+    entropy: 'Entropy of the policy’s action probabilities, averaged over the batch. Falls as the policy grows sure; stays near log(#actions) on random data.',
+    action_std: 'Spread of the policy’s actions over the batch’s states, averaged over action dimensions. Near 0: the policy ignores the state.',
     gradNorm: 'Size of the gradient step before the optimizer. Spikes that grow: instability.',
   },
   create: (ctx) => createBC(ctx),
