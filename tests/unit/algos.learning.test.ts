@@ -5,6 +5,7 @@ import { GridWorld, gridWorldSpec } from '../../src/core/envs/gridWorld';
 import { valueIteration } from '../../src/core/policies/valueIteration';
 import { generateDataset } from '../../src/core/data/generate';
 import { Trainer } from '../../src/core/run/trainer';
+import type { MetricBatch } from '../../src/core/run/events';
 import { lastMean, mean, offlineData, read, series, train } from './helpers/algoRuns';
 import { actionFrequencies, cqlFixedPoint, iqlFixedPoint } from './helpers/tabular';
 import { useBackend } from './helpers/tfNode';
@@ -120,35 +121,36 @@ describe('CartPole', () => {
   });
 });
 
-describe('Pendulum (continuous actions, expert data)', () => {
-  // Narrow data (the expert's swing-up), gamma 0.9 and tau 0.05 so Q settles within a few hundred updates.
-  const expert = offlineData('Pendulum-v1', [{ policy: 'expert', weight: 1 }], 4000);
-  const hp = { hidden: '64,64', batchSize: 32, gamma: 0.9, tau: 0.05, actorLr: 3e-4, seed: 3 };
+describe('Pendulum (continuous actions, medium-expert data)', () => {
+  // gamma 0.9, tau 0.1 and lr 1e-3 so Q settles within a few hundred updates (values about -22 here).
+  const mediumExpert = offlineData('Pendulum-v1', [{ policy: 'medium', weight: 1 }, { policy: 'expert', weight: 1 }], 4000);
+  const hp = { hidden: '64,64', batchSize: 32, gamma: 0.9, tau: 0.1, lr: 1e-3, actorLr: 3e-4, seed: 3 };
   const run = async (algorithmId: string, extra: Record<string, unknown> = {}) => {
-    const t = new Trainer({ dataset: expert, algorithmId, hyperparameters: { ...hp, ...extra } });
+    const t = new Trainer({ dataset: mediumExpert, algorithmId, hyperparameters: { ...hp, ...extra } });
     try {
-      return await train(t, 800);
+      return await train(t, 600);
     } finally {
       t.dispose();
     }
   };
+  const falls = (m: MetricBatch, name: string) => expect(lastMean(m, name, 100)).toBeLessThan(mean(series(m, name).slice(0, 100)));
 
   it('CQL and IQL lower their losses and keep Q on data near the Monte-Carlo return; naive SAC values its own actions above CQL', async () => {
-    const cql = await run('cql', { sampledActions: 4 });
+    // alpha 1: CORL's 10 suits MuJoCo's rewards at gamma 0.99; on values this small it holds Q at about 2.5x the return.
+    const cql = await run('cql', { sampledActions: 4, alpha: 1 });
     const iql = await run('iql');
     const sac = await run('sac');
-    const mc = lastMean(cql, 'mc_return', 100);
-    expect(mc).toBeLessThan(-2); // the expert's discounted cost to go
-    expect(lastMean(cql, 'td_loss', 100)).toBeLessThan(mean(series(cql, 'td_loss').slice(0, 100)));
-    expect(lastMean(cql, 'cql_gap', 100)).toBeLessThan(mean(series(cql, 'cql_gap').slice(0, 100)));
-    expect(lastMean(iql, 'q_loss', 100)).toBeLessThan(mean(series(iql, 'q_loss').slice(0, 100)));
-    // IQL never leaves the data: Q on data within 35% of the return (-6.9 against -5.7 here). CQL is conservative: below it, within a factor 4.
-    expect(Math.abs(lastMean(iql, 'q_data', 100) - mc)).toBeLessThan(0.35 * Math.abs(mc));
-    expect(lastMean(cql, 'q_data', 100)).toBeLessThan(mc);
-    expect(lastMean(cql, 'q_data', 100)).toBeGreaterThan(4 * mc);
-    // CQL rates the actions its actor picks below the data's return; naive SAC, with nothing holding its critic down,
-    // rates its own well above CQL's (about -5.7 against -12 here, and climbing with longer training).
-    expect(lastMean(cql, 'q_policy', 100)).toBeLessThan(mc);
+    const mc = lastMean(iql, 'mc_return', 100);
+    expect(mc).toBeLessThan(-15); // the discounted cost to go of the data
+    falls(cql, 'td_loss');
+    falls(cql, 'cql_gap');
+    falls(iql, 'q_loss');
+    // IQL never leaves the data: Q on data within 15% of the return (2% here).
+    expect(Math.abs(lastMean(iql, 'q_data', 100) - mc)).toBeLessThan(0.15 * Math.abs(mc));
+    // CQL is conservative: Q on data at or below the return, and not far below it (about 1.2x here).
+    expect(lastMean(cql, 'q_data', 100)).toBeLessThan(mc + 0.05 * Math.abs(mc));
+    expect(lastMean(cql, 'q_data', 100)).toBeGreaterThan(1.6 * mc);
+    // Nothing holds naive SAC's critic down at the actions its actor picks: it rates them above CQL's own.
     expect(lastMean(sac, 'q_policy', 100)).toBeGreaterThan(lastMean(cql, 'q_policy', 100) + 2);
   });
 });

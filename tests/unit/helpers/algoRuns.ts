@@ -49,14 +49,14 @@ export function lastMean(m: MetricBatch, name: string, n: number): number {
   return mean(series(m, name).slice(-n));
 }
 
-/** Trains 1,000 updates after a warm-up and expects the backend's tensor count to be back where it was. */
-export async function expectFlatTensorCount(dataset: Dataset, algorithmId: string, hyperparameters: Record<string, unknown>): Promise<void> {
+/** Trains 1,000 updates (or `updates`) after a warm-up and expects the backend's tensor count to be back where it was. */
+export async function expectFlatTensorCount(dataset: Dataset, algorithmId: string, hyperparameters: Record<string, unknown>, updates = 1000): Promise<void> {
   const t = new Trainer({ dataset, algorithmId, hyperparameters: { batchSize: 16, hidden: '32,32', ...hyperparameters } });
   try {
     await train(t, 20);
     const before = tf.memory().numTensors;
-    await train(t, 1000);
-    expect(t.update).toBe(1020);
+    await train(t, updates);
+    expect(t.update).toBe(20 + updates);
     expect(tf.memory().numTensors).toBe(before);
   } finally {
     t.dispose();
