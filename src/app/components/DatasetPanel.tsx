@@ -1,12 +1,34 @@
-import { useMemo } from 'react';
-import { episodeReturns, returnStats } from '../../core/data/episodes';
+import { memo } from 'react';
 import { cancelJob, exportDataset, selectDataset } from '../store/datasets';
-import { useDatasets } from '../store/datasetsState';
+import { inspectionKey, useDatasets } from '../store/datasetsState';
 import { selectedDataset, useLab } from '../store/labStore';
 import { count } from './dataset/format';
 import { GenerateForm } from './dataset/GenerateForm';
 import { ImportForm, usePageFileDrop } from './dataset/ImportForm';
 import { SavedDatasets } from './dataset/SavedDatasets';
+
+// The parts keep their own subscriptions: a progress tick re-renders only the progress bar.
+const ImportPart = memo(ImportForm);
+const GeneratePart = memo(GenerateForm);
+const SavedPart = memo(SavedDatasets);
+
+/** The running job (generation or import) with its progress, what waits behind it, and Cancel. */
+function JobProgress() {
+  const job = useLab((s) => s.generation);
+  const queued = useDatasets((s) => s.queued);
+  if (!job) return null;
+  return (
+    <div className="progress" data-testid="dataset-progress">
+      <span>
+        {job.label}…{queued > 0 ? ` (${queued} more waiting)` : ''}
+      </span>
+      <progress value={job.progress} max={1} />
+      <button className="small" onClick={cancelJob} data-testid="dataset-cancel">
+        Cancel
+      </button>
+    </div>
+  );
+}
 
 /**
  * The dataset to train on: chosen from this environment's datasets (and those without one), generated from
@@ -16,13 +38,13 @@ export function DatasetPanel() {
   const envId = useLab((s) => s.envId);
   const datasets = useLab((s) => s.datasets);
   const dataset = useLab(selectedDataset);
-  const job = useLab((s) => s.generation);
   const error = useLab((s) => s.datasetError);
-  const queued = useDatasets((s) => s.queued);
   const exporting = useDatasets((s) => s.exporting);
   const storageNote = useDatasets((s) => s.storageNote);
   const dragging = usePageFileDrop();
-  const stats = useMemo(() => (dataset ? returnStats(episodeReturns(dataset)) : null), [dataset]);
+  // Return statistics come with the inspection, computed in a worker: the page never loops over the rows.
+  const inspection = useDatasets((s) => (dataset ? s.inspections[inspectionKey(dataset)] : undefined));
+  const stats = inspection?.status === 'ready' ? inspection.result.measures.returnStats : null;
   const own = datasets.filter((d) => d.envId === envId);
   const loose = datasets.filter((d) => d.envId === null);
 
@@ -51,16 +73,14 @@ export function DatasetPanel() {
           )}
         </select>
       </label>
-      {dataset && stats && (
+      {dataset && (
         <dl className="stats" data-testid="dataset-stats">
           <dt>transitions</dt>
           <dd data-testid="dataset-size">{count(dataset.size)}</dd>
           <dt>episodes</dt>
-          <dd>{count(stats.episodes)}</dd>
+          <dd>{count(dataset.episodes)}</dd>
           <dt>mean return</dt>
-          <dd data-testid="dataset-return">
-            {stats.mean.toFixed(1)} ± {stats.std.toFixed(1)}
-          </dd>
+          <dd data-testid="dataset-return">{stats ? `${stats.mean.toFixed(1)} ± ${stats.std.toFixed(1)}` : inspection?.status === 'failed' ? 'n/a' : 'measuring…'}</dd>
           <dt>behaviour</dt>
           <dd>{dataset.behavior}</dd>
         </dl>
@@ -82,17 +102,7 @@ export function DatasetPanel() {
           {exporting && <span className="help">writing {exporting}…</span>}
         </div>
       )}
-      {job && (
-        <div className="progress" data-testid="dataset-progress">
-          <span>
-            {job.label}…{queued > 0 ? ` (${queued} more waiting)` : ''}
-          </span>
-          <progress value={job.progress} max={1} />
-          <button className="small" onClick={cancelJob} data-testid="dataset-cancel">
-            Cancel
-          </button>
-        </div>
-      )}
+      <JobProgress />
       {error && (
         <p className="error" role="alert" data-testid="dataset-error">
           {error}
@@ -103,9 +113,9 @@ export function DatasetPanel() {
           {storageNote}
         </p>
       )}
-      <ImportForm />
-      <GenerateForm />
-      <SavedDatasets />
+      <ImportPart />
+      <GeneratePart />
+      <SavedPart />
       {dragging && <div className="drop-overlay">Drop dataset files to import them</div>}
     </section>
   );

@@ -6,6 +6,18 @@ import { stat } from './format';
 const bars = (h: Histogram): BarDatum[] =>
   Array.from(h.counts, (n, k) => ({ label: `${stat(h.edges[k], 3)} … ${stat(h.edges[k + 1], 3)}`, mid: (h.edges[k] + h.edges[k + 1]) / 2, n }));
 
+/** Plain SVG tick labels: recharts' own measure each word in the DOM to wrap it, a long task with several charts. */
+const tickX = ({ x, y, payload }: { x?: number | string; y?: number | string; payload?: { value?: unknown } }) => (
+  <text x={Number(x)} y={Number(y) + 10} textAnchor="middle" fontSize={10} fill="#666">
+    {String(payload?.value ?? '')}
+  </text>
+);
+const tickY = ({ x, y, payload }: { x?: number | string; y?: number | string; payload?: { value?: unknown } }) => (
+  <text x={Number(x) - 2} y={Number(y) + 3} textAnchor="end" fontSize={10} fill="#666">
+    {Number(payload?.value ?? 0).toLocaleString('en-US')}
+  </text>
+);
+
 interface BarDatum {
   label: string;
   n: number;
@@ -19,8 +31,9 @@ function Bars({ data, height, xLabel, colour, testId, everyLabel = false }: { da
       <ResponsiveContainer width="100%" height={height}>
         <BarChart data={data} margin={{ top: 6, right: 8, bottom: 2, left: 0 }} barCategoryGap={1}>
           <CartesianGrid stroke="#eee" vertical={false} />
-          <XAxis dataKey={xLabel} fontSize={10} interval={everyLabel ? 0 : 'preserveStartEnd'} minTickGap={everyLabel ? 0 : 12} />
-          <YAxis fontSize={10} width={40} allowDecimals={false} />
+          {/* A fixed label step: 'preserveStartEnd' measures every label in the DOM to choose. */}
+          <XAxis dataKey={xLabel} tick={tickX} interval={everyLabel ? 0 : Math.max(0, Math.ceil(data.length / 6) - 1)} />
+          <YAxis tick={tickY} width={40} allowDecimals={false} />
           <Tooltip isAnimationActive={false} labelFormatter={(l) => String(l)} formatter={(v) => [Number(v).toLocaleString('en-US'), 'count']} />
           <Bar dataKey="n" fill={colour} isAnimationActive={false} />
         </BarChart>

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { startTransition, useEffect, useMemo, useState } from 'react';
 import type { Dataset } from '../../../core/data/dataset';
 import { chooseEnvironment } from '../../../core/data/importFile';
 import type { DatasetInspection } from '../../../core/data/inspectDataset';
@@ -117,12 +117,17 @@ function Quality({ result }: { result: DatasetInspection }) {
 /** What is in the selected dataset: sizes, returns and their quality, actions taken, and where the states lie. */
 export function DatasetInspector() {
   const dataset = useLab(selectedDataset);
-  const state = useDatasets((s) => (dataset ? s.inspections[inspectionKey(dataset)] : undefined));
+  const key = dataset ? inspectionKey(dataset) : '';
+  const state = useDatasets((s) => (dataset ? s.inspections[key] : undefined));
+  const ready = state?.status === 'ready' ? state.result : null;
+  // The charts render in a transition, which React splits into short slices: a store update renders at once.
+  const [shown, setShown] = useState<{ key: string; result: DatasetInspection } | null>(null);
   useEffect(() => {
     if (dataset) requestInspection(dataset);
   }, [dataset]);
+  useEffect(() => startTransition(() => setShown(ready ? { key, result: ready } : null)), [key, ready]);
   if (!dataset) return null;
-  const result = state?.status === 'ready' ? state.result : null;
+  const result = shown?.key === key ? shown.result : null;
   const spec = specOf(dataset.envId);
 
   return (

@@ -1,6 +1,8 @@
 /** Numbers as the dataset panels print them. */
 
-export const count = (n: number): string => n.toLocaleString('en-US');
+// One formatter for every count: toLocaleString builds a new one per call, which shows in long lists.
+const integers = new Intl.NumberFormat('en-US');
+export const count = (n: number): string => integers.format(n);
 
 /** Bytes in kB, MB or GB (decimal units, as browsers report storage). */
 export function megabytes(bytes: number): string {
