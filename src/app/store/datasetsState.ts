@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { Dataset } from '../../core/data/dataset';
 import type { EnvDecision } from '../../core/data/importFile';
 import type { DatasetInspection } from '../../core/data/inspectDataset';
+import type { ViewGrid } from '../../core/envs/stateView';
 
 export type InspectionState = { status: 'computing' } | { status: 'ready'; result: DatasetInspection } | { status: 'failed'; error: string };
 
@@ -41,3 +42,15 @@ export const useDatasets = create<DatasetsState>(() => ({
 
 /** A dataset's inspection depends on its data (id) and its environment (references, coverage view). */
 export const inspectionKey = (d: Pick<Dataset, 'id' | 'envId'>): string => `${d.id}|${d.envId ?? ''}`;
+
+/**
+ * A dataset's visitation heatmap over its environment's state view, once the dataset worker has measured it
+ * (null before that, or without a 2D view): for any panel that draws dataset coverage without looping over
+ * the rows on the page.
+ */
+export const coverageOf =
+  (d: Pick<Dataset, 'id' | 'envId'> | null | undefined) =>
+  (s: DatasetsState): ViewGrid | null => {
+    const i = d ? s.inspections[inspectionKey(d)] : undefined;
+    return i?.status === 'ready' ? i.result.coverage : null;
+  };
