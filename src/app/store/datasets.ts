@@ -23,7 +23,7 @@ let tail: Promise<void> = Promise.resolve();
 const cancelledGroups = new Set<string>();
 
 /** Queues work for a dataset worker; its progress and a Cancel button show in the dataset panel. */
-function enqueue(label: string, work: (job: DatasetJob, progress: Progress) => Promise<void>, group?: string): Promise<void> {
+function enqueue(label: string, work: (job: DatasetJob, progress: Progress) => Promise<void>, group?: string, onCancel?: () => void): Promise<void> {
   ui.setState((s) => ({ queued: s.queued + 1 }));
   const run = async () => {
     ui.setState((s) => ({ queued: s.queued - 1 }));
@@ -32,6 +32,7 @@ function enqueue(label: string, work: (job: DatasetJob, progress: Progress) => P
     const cancel = () => {
       if (group) cancelledGroups.add(group);
       job.cancel();
+      onCancel?.();
     };
     lab.setState({ generation: { label, progress: 0, cancel } });
     try {
@@ -123,6 +124,8 @@ export function ensurePresets(envId: string): Promise<void> {
       `making ${p.name}`,
       (job, progress) => generateWith(job, progress, { envId, mix: p.mix, transitions: p.transitions, seed: p.seed, name: p.name, id: generatedId(p.name, p.transitions, p.seed) }, false),
       group,
+      // Cancelled presets are offered again on the next visit if the environment still has no dataset.
+      () => presetsAsked.delete(envId),
     ),
   );
   return Promise.all(jobs).then(() => undefined);
@@ -204,12 +207,13 @@ export async function importFiles(files: readonly File[]): Promise<void> {
   lab.setState({ datasetError: null });
   const metadataFile = files.length > 1 ? files.find((f) => f.name.toLowerCase() === 'metadata.json') : undefined;
   const metadataJson = metadataFile ? await metadataFile.text() : undefined;
+  const env = envChoice(); // as chosen when the files came, even if the choice changes while they wait
   const jobs = files
     .filter((f) => f !== metadataFile)
     .map((file) =>
       enqueue(`reading ${file.name}`, async (job, progress) => {
         try {
-          const request = { fileName: file.name, env: envChoice(), ...(metadataJson && /\.(hdf5|h5)$/i.test(file.name) ? { metadataJson } : {}) };
+          const request = { fileName: file.name, env, ...(metadataJson && /\.(hdf5|h5)$/i.test(file.name) ? { metadataJson } : {}) };
           const result = await job.run((api) => api.importFile(file, request, progressCallback<ImportProgress>((p) => progress(`${STAGES[p.stage]} ${file.name}`, p.fraction))));
           // Unique per import: the same file imported twice is two datasets, not a silent replacement.
           const id = `${result.dataset.id}-${Date.now().toString(36)}${importCount.n++}`;
