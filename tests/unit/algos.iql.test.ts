@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { advantageWeights, cosineRate, EXP_ADV_MAX } from '../../src/core/algos/iql';
+import { cosineRate } from '../../src/core/algos/iql';
+import { advantageWeights, EXP_ADV_MAX } from '../../src/core/algos/losses';
 import { expectileLoss } from '../../src/core/algos/losses';
 import { agentAndBatch, checkpointRoundTrip, expectFlatTensorCount, mean, offlineData, read, series, withAndWithoutChange } from './helpers/algoRuns';
 import { useBackend } from './helpers/tfNode';

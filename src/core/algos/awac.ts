@@ -11,10 +11,10 @@ import type { HyperParam } from '../run/hyperparameters';
 import { actionIndices, batchSizeParam, gammaParam, hiddenParam, learningRateParam, normalizeStatesParam, observationNormalizer, tauParam } from './common';
 import { Critics, minOf } from './critics';
 import { categoricalEntropy, gaussianEntropy, gaussianLogProb, normalNoise } from './distributions';
-import { advantageWeights, EXP_ADV_MAX } from './iql';
+import { advantageWeights, EXP_ADV_MAX } from './losses';
 import { mse, pickActions } from './losses';
 import { minimizeWith } from './minimize';
-import { MLP, parseHidden, readWeights, writeWeights } from './nets';
+import { MLP, newVariable, parseHidden, readWeights, writeWeights } from './nets';
 import { Adam } from './optim';
 import type { Agent, AgentContext, AlgorithmDef, Batch, Checkpoint } from './types';
 
@@ -36,7 +36,7 @@ function createAWAC(ctx: AgentContext): Agent {
 
   const critics = new Critics('awac/q', ctx.observationDim, ctx.actionDim, ctx.discreteActions, hidden, 2, ctx.rng);
   const actor = new MLP('awac/actor', [ctx.observationDim, ...hidden, discrete ? k : ctx.actionDim], ctx.rng);
-  const logStd = discrete ? null : tf.tidy(() => tf.variable(tf.zeros([1, ctx.actionDim]), true, 'awac/actor_log_std'));
+  const logStd = discrete ? null : newVariable(() => tf.zeros([1, ctx.actionDim]), 'awac/actor_log_std');
   const criticOptimizer = new Adam(critics.variables, Number(hp.lr));
   const actorOptimizer = new Adam(logStd ? [...actor.variables, logStd] : actor.variables, Number(hp.lr));
   const normalize = observationNormalizer(ctx, Boolean(hp.normalizeStates));

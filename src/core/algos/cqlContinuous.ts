@@ -9,6 +9,7 @@
 // alpha 10 settles near 2.5x the return and alpha 1 near 1.2x (tests/unit/algos.learning.test.ts). Data whose actions
 // sit at the action bounds (bang-bang experts) is a hard case: the tanh policy never reaches them, and Q keeps falling.
 import * as tf from '@tensorflow/tfjs';
+import { newVariable } from './nets';
 import { Rng } from '../rng';
 import type { HyperValues } from '../run/hyperparameters';
 import { sampledCqlGap } from './cql';
@@ -26,7 +27,7 @@ function conservativeTerm(ctx: AgentContext, hp: HyperValues, rng: Rng): Continu
   const A = ctx.actionDim;
   let [alpha, lagrange, targetGap, temperature, n] = [Number(hp.alpha), Boolean(hp.lagrange), Number(hp.targetGap), Number(hp.temperature), Number(hp.sampledActions)];
   // log alpha' starts at 1 (CORL's Scalar(1.0)) and steps with the critic's learning rate.
-  const logAlphaPrime = tf.tidy(() => tf.variable(tf.scalar(1), true, 'cql/log_alpha_prime'));
+  const logAlphaPrime = newVariable(() => tf.scalar(1), 'cql/log_alpha_prime');
   const lagrangeOptimizer = new Adam([logAlphaPrime], Number(hp.lr));
   const multiplier = () => tf.clipByValue(tf.exp(logAlphaPrime), 0, 1e6) as tf.Scalar;
 

@@ -11,19 +11,13 @@ import { Critics, minOf } from './critics';
 import { categoricalEntropy, gaussianEntropy, gaussianLogProb, normalNoise } from './distributions';
 import { expectileLoss, mse, pickActions } from './losses';
 import { minimizeWith } from './minimize';
-import { MLP, parseHidden, readWeights, writeWeights } from './nets';
+import { MLP, newVariable, parseHidden, readWeights, writeWeights } from './nets';
 import { Adam } from './optim';
+import { advantageWeights } from './losses';
 import type { Agent, AgentContext, AlgorithmDef, Batch, Checkpoint } from './types';
 
-/** exp(beta A) is clipped here so one large advantage cannot dominate a batch (CORL's EXP_ADV_MAX). */
-export const EXP_ADV_MAX = 100;
 const LOG_STD_MIN = -20;
 const LOG_STD_MAX = 2;
-
-/** Advantage weights of eq. 7: min(exp(beta * A), 100). */
-export function advantageWeights(advantage: tf.Tensor1D, beta: number): tf.Tensor1D {
-  return tf.minimum(tf.exp(tf.mul(advantage, beta)), EXP_ADV_MAX) as tf.Tensor1D;
-}
 
 /** Cosine annealing of a learning rate from `base` at update 0 to 0 at update `total` (PyTorch's CosineAnnealingLR). */
 export function cosineRate(base: number, update: number, total: number): number {
@@ -43,7 +37,7 @@ function createIQL(ctx: AgentContext): Agent {
   const value = new MLP('iql/v', [ctx.observationDim, ...hidden, 1], ctx.rng);
   const actor = new MLP('iql/actor', [ctx.observationDim, ...hidden, discrete ? k : ctx.actionDim], ctx.rng);
   // State-independent log std of the Gaussian actor (continuous actions only), starting at std 1 as CORL's.
-  const logStd = discrete ? null : tf.tidy(() => tf.variable(tf.zeros([1, ctx.actionDim]), true, 'iql/actor_log_std'));
+  const logStd = discrete ? null : newVariable(() => tf.zeros([1, ctx.actionDim]), 'iql/actor_log_std');
   const qOptimizer = new Adam(critics.variables, Number(hp.lr));
   const vOptimizer = new Adam(value.variables, Number(hp.lr));
   const actorOptimizer = new Adam(logStd ? [...actor.variables, logStd] : actor.variables, actorLr);

@@ -15,3 +15,11 @@ export function mse(prediction: tf.Tensor, target: tf.Tensor): tf.Scalar {
 export function pickActions(q: tf.Tensor2D, indices: tf.Tensor1D, numActions: number): tf.Tensor1D {
   return tf.sum(tf.mul(q, tf.oneHot(indices, numActions)), -1) as tf.Tensor1D;
 }
+
+/** exp(beta A) is clipped so one large advantage cannot dominate a batch (CORL's EXP_ADV_MAX). */
+export const EXP_ADV_MAX = 100;
+
+/** Advantage weights of IQL eq. 7 and AWAC (beta = 1 / lambda): min(exp(beta * A), 100). */
+export function advantageWeights(advantage: tf.Tensor1D, beta: number): tf.Tensor1D {
+  return tf.minimum(tf.exp(tf.mul(advantage, beta)), EXP_ADV_MAX) as tf.Tensor1D;
+}

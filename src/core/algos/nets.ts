@@ -3,6 +3,14 @@ import type { Rng } from '../rng';
 
 export type Activation = 'relu' | 'tanh';
 
+/**
+ * A variable from an initial value. Made inside tidy because tf.variable shares the initial tensor's data, and
+ * that tensor would otherwise outlive the model (every run leaked its weight memory before).
+ */
+export function newVariable(init: () => tf.Tensor, name?: string, trainable = true): tf.Variable {
+  return tf.tidy(() => tf.variable(init(), trainable, name));
+}
+
 /** Parses a hidden-sizes control value like "256,256". */
 export function parseHidden(value: unknown): number[] {
   const sizes = String(value).split(',').map((s) => Number(s.trim()));
@@ -34,9 +42,8 @@ export class MLP {
       for (let i = 0; i < w.length; i++) w[i] = rng.uniform(-bound, bound);
       const b = new Float32Array(fanOut);
       for (let i = 0; i < b.length; i++) b[i] = rng.uniform(-bound, bound);
-      // Inside tidy: tf.variable shares the initial tensor's data, and that tensor would otherwise leak.
-      this.weights.push(tf.tidy(() => tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true, `${name}/w${l}`)));
-      this.biases.push(tf.tidy(() => tf.variable(tf.tensor1d(b), true, `${name}/b${l}`)));
+      this.weights.push(newVariable(() => tf.tensor2d(w, [fanIn, fanOut]), `${name}/w${l}`));
+      this.biases.push(newVariable(() => tf.tensor1d(b), `${name}/b${l}`));
     }
   }
 

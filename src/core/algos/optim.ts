@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { newVariable } from './nets';
 
 /**
  * Adam (Kingma & Ba 2015, Algorithm 1) over a fixed list of variables, with a learning rate that can change
@@ -15,9 +16,8 @@ export class Adam {
     public learningRate: number,
     readonly options: { beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number; clipNorm?: number } = {},
   ) {
-    // Inside tidy: tf.variable shares the initial tensor's data, and that tensor would otherwise leak.
-    this.m = variables.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
-    this.v = variables.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
+    this.m = variables.map((x) => newVariable(() => tf.zerosLike(x), undefined, false));
+    this.v = variables.map((x) => newVariable(() => tf.zerosLike(x), undefined, false));
   }
 
   /**

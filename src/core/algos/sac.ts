@@ -12,7 +12,7 @@ import { Critics, minOf } from './critics';
 import { sampleTanhGaussian } from './distributions';
 import { mse } from './losses';
 import { minimizeWith } from './minimize';
-import { MLP, parseHidden, readWeights, writeWeights } from './nets';
+import { MLP, newVariable, parseHidden, readWeights, writeWeights } from './nets';
 import { Adam } from './optim';
 import type { Agent, AgentContext, AlgorithmDef, Batch, ChartGroup, Checkpoint } from './types';
 
@@ -64,7 +64,7 @@ export function createSACAgent(ctx: AgentContext, id: string, regularizer: Conti
 
   const critics = new Critics(`${id}/q`, ctx.observationDim, A, null, hidden, 2, ctx.rng);
   const actor = new MLP(`${id}/actor`, [ctx.observationDim, ...hidden, 2 * A], ctx.rng);
-  const logAlpha = tf.tidy(() => tf.variable(tf.scalar(0), true, `${id}/log_alpha`));
+  const logAlpha = newVariable(() => tf.scalar(0), `${id}/log_alpha`);
   const criticOptimizer = new Adam(critics.variables, Number(hp.lr));
   const actorOptimizer = new Adam(actor.variables, Number(hp.actorLr));
   const alphaOptimizer = new Adam([logAlpha], Number(hp.actorLr));

@@ -12,7 +12,7 @@ import { Critics, minOf } from './critics';
 import { normalNoise } from './distributions';
 import { mse } from './losses';
 import { minimizeWith } from './minimize';
-import { MLP, parseHidden, readWeights, softUpdate, writeWeights } from './nets';
+import { MLP, newVariable, parseHidden, readWeights, softUpdate, writeWeights } from './nets';
 import { Adam } from './optim';
 import type { Agent, AgentContext, AlgorithmDef, Batch, Checkpoint } from './types';
 
@@ -48,7 +48,7 @@ function createTD3BC(ctx: AgentContext): Agent {
   const criticOptimizer = new Adam(critics.variables, Number(hp.lr));
   const normalize = observationNormalizer(ctx, Boolean(hp.normalizeStates));
   // The actor moves every `policyDelay` updates; in between, its last metrics are reported again.
-  const lastActorMetrics = tf.tidy(() => tf.variable(tf.zeros([ACTOR_METRICS]), false, 'td3bc/last_actor_metrics'));
+  const lastActorMetrics = newVariable(() => tf.zeros([ACTOR_METRICS]), 'td3bc/last_actor_metrics', false);
 
   const pi = (net: MLP, obs: tf.Tensor2D): tf.Tensor2D => tf.tanh(net.apply(obs));
   /** Q1, the critic the actor climbs (TD3 uses the first critic for the policy gradient). */

@@ -4,7 +4,7 @@
 // biases, LayerNorm 1 and 0) from the lab's seeded Rng, so a seed fixes them on every backend.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
-import { matMulFastGrad, swapLastAxes } from './nets';
+import { matMulFastGrad, newVariable, swapLastAxes } from './nets';
 
 /** Dropout as the caller wants it: seeded tf.dropout while training, the identity at evaluation. */
 export type Dropout = (x: tf.Tensor) => tf.Tensor;
@@ -13,13 +13,9 @@ export const noDropout: Dropout = (x) => x;
 function normalVariable(shape: number[], std: number, rng: Rng, name: string): tf.Variable {
   const n = shape.reduce((a, b) => a * b, 1);
   const values = Float32Array.from({ length: n }, () => rng.normal(0, std));
-  return constantVariable(() => tf.tensor(values, shape), name);
+  return newVariable(() => tf.tensor(values, shape), name);
 }
 
-/** Inside tidy: tf.variable shares the initial tensor's data, and that tensor would otherwise outlive the model. */
-function constantVariable(init: () => tf.Tensor, name: string): tf.Variable {
-  return tf.tidy(() => tf.variable(init(), true, name));
-}
 
 /** y = x W + b over the last axis of x (any rank). */
 export class Linear {
@@ -28,7 +24,7 @@ export class Linear {
 
   constructor(name: string, readonly inDim: number, readonly outDim: number, rng: Rng) {
     this.w = normalVariable([inDim, outDim], 0.02, rng, `${name}/w`);
-    this.b = constantVariable(() => tf.zeros([outDim]), `${name}/b`);
+    this.b = newVariable(() => tf.zeros([outDim]), `${name}/b`);
   }
 
   get variables(): tf.Variable[] {
@@ -68,8 +64,8 @@ export class LayerNorm {
   readonly bias: tf.Variable;
 
   constructor(name: string, dim: number) {
-    this.gain = constantVariable(() => tf.ones([dim]), `${name}/gain`);
-    this.bias = constantVariable(() => tf.zeros([dim]), `${name}/bias`);
+    this.gain = newVariable(() => tf.ones([dim]), `${name}/gain`);
+    this.bias = newVariable(() => tf.zeros([dim]), `${name}/bias`);
   }
 
   get variables(): tf.Variable[] {
