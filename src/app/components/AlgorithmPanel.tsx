@@ -7,10 +7,11 @@ export function AlgorithmPanel() {
   const algorithmId = useLab((s) => s.algorithmId);
   const values = useLab((s) => s.values[s.algorithmId]);
   const errors = useLab((s) => s.inputErrors);
-  const run = useLab((s) => s.run);
+  const runStatus = useLab((s) => s.run.status);
+  const runAlgorithm = useLab((s) => s.run.algorithmId);
   if (!catalog || !values) return <section className="panel">Loading algorithms…</section>;
   const algo = catalog.algorithms.find((a) => a.id === algorithmId)!;
-  const training = (run.status === 'running' || run.status === 'paused' || run.status === 'starting') && run.algorithmId === algorithmId;
+  const training = (runStatus === 'running' || runStatus === 'paused' || runStatus === 'starting') && runAlgorithm === algorithmId;
 
   return (
     <section className="panel">

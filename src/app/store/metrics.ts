@@ -15,7 +15,7 @@ export function appendMetrics(batch: MetricBatch): void {
   dirty = true;
 }
 
-export function metricView(name: string, maxPoints = 1500): { x: number; y: number }[] {
+export function metricView(name: string, maxPoints = 300): { x: number; y: number }[] {
   return series.get(name)?.view(maxPoints) ?? [];
 }
 

@@ -7,6 +7,7 @@ import { actionScaleFor, toEnvAction } from '../../../core/run/actionScale';
 import type { QSliceRequest } from '../../../core/run/inspect';
 import { useLab } from '../../store/labStore';
 import { useInspection } from './useInspection';
+import { useInView } from '../../charts/useInView';
 
 const GRID = 61;
 const GRID_2D = 25;
@@ -47,7 +48,9 @@ export function QSlicePanel() {
   const dataset = useLab((s) => s.datasets.find((d) => d.id === s.run.datasetId) ?? null);
   const [row, setRow] = useState(0);
   const request = useMemo(() => (dataset ? sliceRequest(dataset, Math.min(row, dataset.size - 1)) : null), [dataset, row]);
-  const { result, error } = useInspection(request, `${dataset?.id}:${row}`);
+  const section = useRef<HTMLElement>(null);
+  const visible = useInView(section);
+  const { result, error } = useInspection(request, `${dataset?.id}:${row}`, visible);
   if (!dataset) return null;
   const spec = dataset.envId ? getEnvSpec(dataset.envId) : null;
   const scale = spec ? actionScaleFor(spec.actionSpace, dataset.actionDim) : null;
@@ -99,7 +102,7 @@ export function QSlicePanel() {
   } else body = <p className="help">Start a run to see the critic's Q values here.</p>;
 
   return (
-    <section className="panel" data-testid="q-slice">
+    <section className="panel" data-testid="q-slice" ref={section}>
       <h2>Q(s, ·) at one state</h2>
       <div className="scrubber">
         <span>dataset row</span>

@@ -7,6 +7,7 @@ import { phaseMarks, rendererFor } from '../../render/registry';
 import type { Heatmap } from '../../render/types';
 import { useLab } from '../../store/labStore';
 import { useInspection } from './useInspection';
+import { useInView } from '../../charts/useInView';
 
 const WIDTH = 520;
 const HEIGHT = 360;
@@ -31,7 +32,9 @@ export function ValueMapPanel() {
   const grid = useMemo(() => (view ? gridObservations(view) : null), [view]);
   const [layer, setLayer] = useState<Layer>('value');
   const request = useMemo<ValuesRequest | null>(() => (grid ? { kind: 'values', observations: grid.observations, count: grid.width * grid.height } : null), [grid]);
-  const { result, error } = useInspection(request, envId ?? '');
+  const section = useRef<HTMLElement>(null);
+  const visible = useInView(section);
+  const { result, error } = useInspection(request, envId ?? '', visible);
   const canvas = useRef<HTMLCanvasElement>(null);
   const sceneState = useMemo(() => (envId ? makeEnv(envId, { seed: 0 }).getState() : null), [envId]);
 
@@ -54,7 +57,7 @@ export function ValueMapPanel() {
 
   if (!view || !envId) return null;
   return (
-    <section className="panel" data-testid="value-map">
+    <section className="panel" data-testid="value-map" ref={section}>
       <h2>{layer === 'value' ? 'Value function' : 'Greedy policy'} over the state space</h2>
       <div className="scrubber">
         <label>

@@ -7,19 +7,20 @@ import { useLab } from '../../store/labStore';
  * Asks the trainer about the current agent twice a second while a run is active (and once after it pauses), so
  * inspection views follow training without flooding the worker. `request` null: nothing to ask.
  */
-export function useInspection(request: InspectRequest | null, key: string): { result: InspectResult | null; error: string | null } {
+export function useInspection(request: InspectRequest | null, key: string, visible = true): { result: InspectResult | null; error: string | null } {
   const status = useLab((s) => s.run.status);
-  const update = useLab((s) => s.run.update);
+  // The update count matters only while paused (a step changes the agent); running, the clock re-asks.
+  const update = useLab((s) => (s.run.status === 'paused' ? s.run.update : 0));
   const [result, setResult] = useState<InspectResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const active = status === 'running' || status === 'paused';
   const [tick, setTick] = useState(0);
 
   useEffect(() => {
-    if (status !== 'running') return;
+    if (status !== 'running' || !visible) return;
     const id = setInterval(() => setTick((t) => t + 1), 500);
     return () => clearInterval(id);
-  }, [status]);
+  }, [status, visible]);
 
   useEffect(() => {
     if (!active || !request) return;
@@ -32,7 +33,7 @@ export function useInspection(request: InspectRequest | null, key: string): { re
       cancelled = true;
     };
     // Re-ask on the clock, after steps while paused, and when the question changes.
-  }, [tick, key, active, status === 'paused' ? update : 0]);
+  }, [tick, key, active, update]);
 
   return { result: active ? result : null, error };
 }
