@@ -29,7 +29,7 @@ export function BackendPanel() {
               <tr key={p.name} className={p.name === backend.active ? 'active' : ''}>
                 <td>{p.name}</td>
                 <td>{p.updatesPerSecond !== null ? `${p.updatesPerSecond.toFixed(1)} upd/s` : p.initialised ? '—' : 'unavailable'}</td>
-                <td className="note">{p.note}</td>
+                <td className="probe-note">{p.note}</td>
               </tr>
             ))}
           </tbody>

@@ -6,6 +6,9 @@ import { stat } from './format';
 const bars = (h: Histogram): BarDatum[] =>
   Array.from(h.counts, (n, k) => ({ label: `${stat(h.edges[k], 3)} … ${stat(h.edges[k + 1], 3)}`, mid: (h.edges[k] + h.edges[k + 1]) / 2, n }));
 
+/** 12,000 as "12K": counts fit the narrow axis instead of being clipped. */
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+
 /** Plain SVG tick labels: recharts' own measure each word in the DOM to wrap it, a long task with several charts. */
 const tickX = ({ x, y, payload }: { x?: number | string; y?: number | string; payload?: { value?: unknown } }) => (
   <text x={Number(x)} y={Number(y) + 10} textAnchor="middle" fontSize={10} fill="#666">
@@ -14,7 +17,7 @@ const tickX = ({ x, y, payload }: { x?: number | string; y?: number | string; pa
 );
 const tickY = ({ x, y, payload }: { x?: number | string; y?: number | string; payload?: { value?: unknown } }) => (
   <text x={Number(x) - 2} y={Number(y) + 3} textAnchor="end" fontSize={10} fill="#666">
-    {Number(payload?.value ?? 0).toLocaleString('en-US')}
+    {compact.format(Number(payload?.value ?? 0))}
   </text>
 );
 
