@@ -19,6 +19,10 @@ export function drawActionMap(ctx: CanvasRenderingContext2D, width: number, heig
   for (const v of [q.xRange[0], 0, q.xRange[1]]) label(ctx, v.toFixed(1), px(frame, v), frame.top + frame.height + 12, { size: 11, align: 'center', colour: MUTED });
   for (const v of [q.yRange[0], 0, q.yRange[1]]) label(ctx, v.toFixed(1), frame.left - 6, py(frame, v), { size: 11, align: 'right', baseline: 'middle', colour: MUTED });
   label(ctx, axes[0], frame.left + frame.width / 2, frame.top + frame.height + 26, { size: 11, align: 'center', colour: MUTED });
-  label(ctx, axes[1], 10, frame.top + frame.height / 2, { size: 11, align: 'left', baseline: 'middle', colour: MUTED });
+  ctx.save();
+  ctx.translate(12, frame.top + frame.height / 2);
+  ctx.rotate(-Math.PI / 2);
+  label(ctx, axes[1], 0, 0, { size: 11, align: 'center', baseline: 'middle', colour: MUTED });
+  ctx.restore();
   colourBar(ctx, heatmapScale(q), { left: frame.left + frame.width + 14, top: frame.top, height: frame.height }, 'Q(s, a)');
 }
