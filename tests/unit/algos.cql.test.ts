@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { discreteCqlGap, sampledCqlGap } from '../../src/core/algos/cql';
-import { agentAndBatch, expectFlatTensorCount, mean, offlineData, read, series, withAndWithoutChange } from './helpers/algoRuns';
+import { agentAndTransitions, expectFlatTensorCount, mean, offlineData, read, series, withAndWithoutChange } from './helpers/algoRuns';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -40,7 +40,7 @@ describe('CQL conservative term by hand', () => {
 describe('discrete CQL update', () => {
   it('reports the gap of the Q values it started from, and alpha times it as its loss', async () => {
     const spec = { algorithmId: 'cql-discrete', observationDim: 4, actionDim: 1, discreteActions: 3, hyperparameters: { hidden: '32,32', batchSize: 32, alpha: 2 } };
-    const { agent, batch } = agentAndBatch(spec);
+    const { agent, batch } = agentAndTransitions(spec);
     try {
       const n = 32;
       const qAll = await Promise.all(
@@ -81,7 +81,7 @@ describe('continuous CQL update', () => {
 
   it('adds alpha times the gaps of both critics; with Lagrange, alpha\' * alpha * (gap - target) per critic', async () => {
     for (const lagrange of [false, true]) {
-      const { agent, batch } = agentAndBatch(spec({ lagrange, targetGap: 0.5 }));
+      const { agent, batch } = agentAndTransitions(spec({ lagrange, targetGap: 0.5 }));
       try {
         const m = await read(agent.update(batch));
         const at = (name: string) => m[agent.metricNames.indexOf(name)];
@@ -102,7 +102,7 @@ describe('continuous CQL update', () => {
 
   it('moves the Lagrange multiplier up while the gap is above the target and down while below', async () => {
     const multiplier = async (targetGap: number) => {
-      const { agent, batch } = agentAndBatch(spec({ lagrange: true, targetGap }));
+      const { agent, batch } = agentAndTransitions(spec({ lagrange: true, targetGap }));
       try {
         const rows = [];
         for (let i = 0; i < 4; i++) rows.push(await read(agent.update(batch)));

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dqnTarget, tdLoss } from '../../src/core/algos/dqn';
-import { agentAndBatch, checkpointRoundTrip, expectFlatTensorCount, mean, offlineData, read, series, withAndWithoutChange } from './helpers/algoRuns';
+import { agentAndTransitions, checkpointRoundTrip, expectFlatTensorCount, mean, offlineData, read, series, withAndWithoutChange } from './helpers/algoRuns';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -37,7 +37,7 @@ describe('DQN agent', () => {
   const spec = { algorithmId: 'dqn', observationDim: 4, actionDim: 1, discreteActions: 2, hyperparameters: { hidden: '32,32', batchSize: 32, gamma: 0.9 } };
 
   it('reports Q on data, max_a Q and the target from the network it started with', async () => {
-    const { agent, batch } = agentAndBatch(spec);
+    const { agent, batch } = agentAndTransitions(spec);
     try {
       const q = await read(agent.qValue!(batch.observations, batch.actions));
       const v = await read(agent.stateValue!(batch.observations));
@@ -57,7 +57,7 @@ describe('DQN agent', () => {
   });
 
   it('acts greedily, or epsilon-greedily (5% random) when sampling', async () => {
-    const { agent, batch } = agentAndBatch(spec);
+    const { agent, batch } = agentAndTransitions(spec);
     try {
       const obs = tf.tile(batch.observations.slice([0, 0], [1, 4]), [4000, 1]) as tf.Tensor2D;
       const greedy = await read(agent.act(obs, 'greedy'));

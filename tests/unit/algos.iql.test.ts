@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cosineRate } from '../../src/core/algos/iql';
 import { advantageWeights, EXP_ADV_MAX } from '../../src/core/algos/losses';
 import { expectileLoss } from '../../src/core/algos/losses';
-import { agentAndBatch, checkpointRoundTrip, expectFlatTensorCount, mean, offlineData, read, series, withAndWithoutChange } from './helpers/algoRuns';
+import { agentAndTransitions, checkpointRoundTrip, expectFlatTensorCount, mean, offlineData, read, series, withAndWithoutChange } from './helpers/algoRuns';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -42,7 +42,7 @@ describe('IQL update', () => {
   for (const discrete of [2, null]) {
     it(`reports Q, V and the return of the batch from before its step (${discrete ? 'discrete' : 'continuous'})`, async () => {
       const spec = { algorithmId: 'iql', observationDim: 3, actionDim: 1, discreteActions: discrete, hyperparameters: { hidden: '32,32', batchSize: 32 } };
-      const { agent, batch } = agentAndBatch(spec);
+      const { agent, batch } = agentAndTransitions(spec);
       try {
         const q = mean(await read(agent.qValue!(batch.observations, batch.actions)));
         const v = mean(await read(agent.stateValue!(batch.observations)));

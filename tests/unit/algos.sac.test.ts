@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sacTarget } from '../../src/core/algos/sac';
-import { agentAndBatch, checkpointRoundTrip, expectFlatTensorCount, mean, offlineData, read, series, withAndWithoutChange } from './helpers/algoRuns';
+import { agentAndTransitions, checkpointRoundTrip, expectFlatTensorCount, mean, offlineData, read, series, withAndWithoutChange } from './helpers/algoRuns';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -28,7 +28,7 @@ describe('offline SAC agent', () => {
   const spec = { algorithmId: 'sac', observationDim: 3, actionDim: 2, discreteActions: null, hyperparameters: { hidden: '32,32', batchSize: 32 } };
 
   it('reports Q on data from before its step, alpha 1 at the start, and actions in (-1, 1)', async () => {
-    const { agent, batch } = agentAndBatch(spec);
+    const { agent, batch } = agentAndTransitions(spec);
     try {
       const q = await read(agent.qValue!(batch.observations, batch.actions));
       const v = await read(agent.stateValue!(batch.observations));

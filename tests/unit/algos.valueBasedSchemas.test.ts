@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getAlgorithm } from '../../src/core/algos/registry';
-import { agentAndBatch } from './helpers/algoRuns';
+import { agentAndTransitions } from './helpers/algoRuns';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -29,7 +29,7 @@ describe('value-based algorithms: schema, metrics and charts', () => {
       }
       // The discount also sets the Monte-Carlo returns of the dataset, so it cannot change mid-run.
       expect(algo.hyperparameters.find((p) => p.key === 'gamma')?.live).toBe(false);
-      const { agent, batch } = agentAndBatch({ algorithmId: id, observationDim: 3, actionDim: 1, discreteActions, hyperparameters: { hidden: '32,32', batchSize: 8 } });
+      const { agent, batch } = agentAndTransitions({ algorithmId: id, observationDim: 3, actionDim: 1, discreteActions, hyperparameters: { hidden: '32,32', batchSize: 8 } });
       try {
         for (const name of ['q_data', 'q_policy', 'mc_return']) expect(agent.metricNames).toContain(name);
         expect(agent.metricNames.some((n) => n.endsWith('grad_norm'))).toBe(true);

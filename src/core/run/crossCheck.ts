@@ -1,9 +1,5 @@
-import { getAlgorithm } from '../algos/registry';
-import { Rng } from '../rng';
-import { resolveValues } from './hyperparameters';
-import { syntheticTrainingBatch, type MeasureSpec } from './measure';
-import { runSchema } from './runSettings';
 import * as tf from '@tensorflow/tfjs';
+import { agentForSpec, type MeasureSpec } from './measure';
 
 /**
  * Runs `updates` updates from weights and a batch fixed by `seed`, on the current backend, and returns the
@@ -11,18 +7,7 @@ import * as tf from '@tensorflow/tfjs';
  * knows a backend (WebGPU above all) computes the algorithm right.
  */
 export async function fixedUpdates(spec: MeasureSpec, seed: number, updates: number): Promise<number[][]> {
-  const algo = getAlgorithm(spec.algorithmId);
-  const values = resolveValues([...algo.hyperparameters, ...runSchema], spec.hyperparameters ?? {}, algo.name);
-  const agent = algo.create({
-    observationDim: spec.observationDim,
-    actionDim: spec.actionDim,
-    discreteActions: spec.discreteActions,
-    hyperparameters: values,
-    rng: new Rng(seed),
-    observationMean: new Float32Array(spec.observationDim),
-    observationStd: new Float32Array(spec.observationDim).fill(1),
-  });
-  const batch = syntheticTrainingBatch(algo, values, spec, new Rng(seed + 1));
+  const { agent, batch } = agentForSpec(spec, seed);
   const rows: number[][] = [];
   try {
     for (let i = 0; i < updates; i++) {

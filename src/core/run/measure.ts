@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { getAlgorithm } from '../algos/registry';
-import type { AlgorithmDef, Batch, SequenceBatch, TrainingBatch } from '../algos/types';
+import type { Agent, AlgorithmDef, Batch, SequenceBatch, TrainingBatch } from '../algos/types';
 import { Rng } from '../rng';
 import { resolveValues, type HyperValues } from './hyperparameters';
 import { runSchema } from './runSettings';
@@ -55,20 +55,27 @@ export function syntheticTrainingBatch(algo: AlgorithmDef, values: HyperValues, 
  * Training updates per second of the real networks on the current backend: two warm-up updates (shader
  * compilation, kernel caches), then as many as fit in `budgetMs`, with a read every few updates.
  */
-export async function measureUpdatesPerSecond(spec: MeasureSpec, budgetMs = 600, maxUpdates = 200): Promise<number> {
+/**
+ * An agent of a registered algorithm for a spec (defaults overridden by spec.hyperparameters, unit state statistics),
+ * with a random training batch of the right kind: what speed and cross-backend checks run on.
+ */
+export function agentForSpec(spec: MeasureSpec, seed: number): { agent: Agent; batch: TrainingBatch; values: HyperValues } {
   const algo = getAlgorithm(spec.algorithmId);
   const values = resolveValues([...algo.hyperparameters, ...runSchema], spec.hyperparameters ?? {}, algo.name);
-  const rng = new Rng(0);
   const agent = algo.create({
     observationDim: spec.observationDim,
     actionDim: spec.actionDim,
     discreteActions: spec.discreteActions,
     hyperparameters: values,
-    rng,
+    rng: new Rng(seed),
     observationMean: new Float32Array(spec.observationDim),
     observationStd: new Float32Array(spec.observationDim).fill(1),
   });
-  const batch = syntheticTrainingBatch(algo, values, spec, rng);
+  return { agent, batch: syntheticTrainingBatch(algo, values, spec, new Rng(seed + 1)), values };
+}
+
+export async function measureUpdatesPerSecond(spec: MeasureSpec, budgetMs = 600, maxUpdates = 200): Promise<number> {
+  const { agent, batch } = agentForSpec(spec, 0);
   try {
     for (let i = 0; i < 2; i++) {
       const m = agent.update(batch);

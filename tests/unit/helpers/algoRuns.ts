@@ -6,12 +6,8 @@ import { getEnvSpec } from '../../../src/core/envs/registry';
 import { actionScaleFor, toUnitActions } from '../../../src/core/run/actionScale';
 import type { MetricBatch } from '../../../src/core/run/events';
 import { Trainer } from '../../../src/core/run/trainer';
-import { getAlgorithm } from '../../../src/core/algos/registry';
-import type { Agent, Batch, Checkpoint } from '../../../src/core/algos/types';
-import { resolveValues } from '../../../src/core/run/hyperparameters';
-import { syntheticBatch, type MeasureSpec } from '../../../src/core/run/measure';
-import { runSchema } from '../../../src/core/run/runSettings';
-import { Rng } from '../../../src/core/rng';
+import type { Agent, Batch, Checkpoint, TrainingBatch } from '../../../src/core/algos/types';
+import { agentForSpec, type MeasureSpec } from '../../../src/core/run/measure';
 
 /**
  * A generated dataset with its environment removed, so a Trainer never stops for evaluation rollouts; continuous
@@ -93,19 +89,15 @@ export async function withAndWithoutChange(dataset: Dataset, algorithmId: string
 }
 
 /** An agent of a registered algorithm with its defaults (overridden by `hyperparameters`), and a random batch for it. */
-export function agentAndBatch(spec: MeasureSpec, seed = 1) {
-  const algo = getAlgorithm(spec.algorithmId);
-  const values = resolveValues([...algo.hyperparameters, ...runSchema], spec.hyperparameters ?? {}, algo.name);
-  const agent = algo.create({
-    observationDim: spec.observationDim,
-    actionDim: spec.actionDim,
-    discreteActions: spec.discreteActions,
-    hyperparameters: values,
-    rng: new Rng(seed),
-    observationMean: new Float32Array(spec.observationDim),
-    observationStd: new Float32Array(spec.observationDim).fill(1),
-  });
-  return { agent, batch: syntheticBatch(spec, Number(values.batchSize), new Rng(seed + 1)) };
+export function agentAndBatch(spec: MeasureSpec, seed = 1): { agent: Agent; batch: TrainingBatch } {
+  return agentForSpec(spec, seed);
+}
+
+/** The same for algorithms that train on transitions, with the batch typed as such. */
+export function agentAndTransitions(spec: MeasureSpec, seed = 1): { agent: Agent; batch: Batch } {
+  const { agent, batch } = agentForSpec(spec, seed);
+  if (!('nextObservations' in batch)) throw new Error(`${spec.algorithmId} trains on sequences, not transitions`);
+  return { agent, batch };
 }
 
 /** The numbers of a tensor, then disposes it. */
@@ -125,7 +117,7 @@ export async function checkpointRoundTrip(spec: MeasureSpec) {
     await read(agent.stateValue!(batch.observations)),
     await read(agent.act(batch.observations, 'greedy')),
   ];
-  const first = agentAndBatch(spec, 1);
+  const first = agentAndTransitions(spec, 1);
   let saved: { checkpoint: Checkpoint; want: number[][] };
   try {
     for (let i = 0; i < 3; i++) first.agent.update(first.batch).dispose();
@@ -133,7 +125,7 @@ export async function checkpointRoundTrip(spec: MeasureSpec) {
   } finally {
     first.agent.dispose();
   }
-  const second = agentAndBatch(spec, 99);
+  const second = agentAndTransitions(spec, 99);
   try {
     second.agent.load(saved.checkpoint);
     return { ...saved, got: await answers(second.agent, first.batch) };
