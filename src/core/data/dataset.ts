@@ -1,3 +1,5 @@
+import type { ReferenceScores } from '../envs/types';
+
 /**
  * An offline dataset as flat typed arrays, one row per transition (D4RL's layout plus explicit
  * next observations). Arrays may sit on SharedArrayBuffers so trainer workers read them without a copy.
@@ -22,6 +24,22 @@ export interface DatasetInfo {
   seed?: number;
   /** Small scalar facts read from an imported file (D4RL metadata/*, HDF5 attributes, Minari env_spec), JSON-able. */
   metadata?: Record<string, string | number>;
+  /** How the data's environment differs from the registered `envId` (a custom map); absent: the registered one. */
+  envOptions?: DatasetEnvOptions;
+}
+
+/**
+ * The environment a dataset was made in, when it is not the registered one: evaluation, the replay, value and
+ * coverage maps build it as makeEnv(envId, { layout }) (see datasetEnv.ts).
+ */
+export interface DatasetEnvOptions {
+  /** A custom GridWorld or PointMaze map in EnvOptions.layout's text format. */
+  layout?: string;
+  /**
+   * Random and expert reference returns measured on that layout (the lab's behaviour policies, 100 seeded
+   * episodes each), so the normalized score compares against this map, not the registered one. Only with `layout`.
+   */
+  referenceScores?: ReferenceScores;
 }
 
 export interface DatasetArrays {

@@ -1,5 +1,6 @@
 import { makeEnv } from '../envs/registry';
 import { flatDim } from '../envs/spaces';
+import { measureReferenceScores } from '../policies/evaluate';
 import { getPolicyLevel } from '../policies/index';
 import { Rng } from '../rng';
 import { allocateArrays, type Dataset, type DatasetArrays } from './dataset';
@@ -13,7 +14,10 @@ export interface MixPart {
 
 export interface GenerateOptions {
   envId: string;
-  /** A custom GridWorld or PointMaze map (see EnvOptions.layout). */
+  /**
+   * A custom GridWorld or PointMaze map (see EnvOptions.layout). The dataset keeps it in envOptions, with
+   * reference returns measured on it, so training evaluates and scores on this map.
+   */
   layout?: string;
   /** One part for a plain dataset; several are concatenated in order, as D4RL builds medium-expert. */
   mix: MixPart[];
@@ -65,7 +69,7 @@ export function generateDataset(opts: GenerateOptions): Dataset {
     throw new Error(`transitions must be an integer between 1 and 5,000,000, got ${opts.transitions}`);
   }
   if (opts.mix.length === 0 || opts.mix.some((p) => !(p.weight > 0))) throw new Error('mix needs at least one part, each with a positive weight');
-  const env = makeEnv(opts.envId, opts.layout ? { layout: opts.layout } : {});
+  const env = makeEnv(opts.envId, opts.layout !== undefined ? { layout: opts.layout } : {});
   const { spec } = env;
   const obsDim = flatDim(spec.observationSpace);
   const actDim = flatDim(spec.actionSpace);
@@ -136,6 +140,7 @@ export function generateDataset(opts: GenerateOptions): Dataset {
     episodes,
     createdAt: Date.now(),
     seed: opts.seed,
+    ...(opts.layout !== undefined ? { envOptions: { layout: opts.layout, referenceScores: measureReferenceScores(opts.envId, { layout: opts.layout }) } } : {}),
     ...arrays,
   };
 }

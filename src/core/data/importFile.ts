@@ -1,5 +1,6 @@
 import { getEnvSpec, listEnvs } from '../envs/registry';
 import type { Dataset, DatasetInfo } from './dataset';
+import { checkEnvOptions } from './datasetEnv';
 import { parseDatasetFile } from './formats/index';
 import { checkAgainstEnv, DatasetFormatError, matchEnvironment } from './formats/validate';
 
@@ -105,6 +106,13 @@ export async function importDatasetFile(source: Uint8Array | Blob, request: Impo
       if (picked.envId && picked.envId !== dataset.envId) dataset = await parse(picked.envId);
     }
   }
+  if (dataset.envId && dataset.envOptions) {
+    try {
+      checkEnvOptions(dataset.envId, dataset.envOptions);
+    } catch (e) {
+      throw new DatasetFormatError(`the file's env_layout does not fit ${dataset.envId}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   report('done', 1);
   return { dataset, decision, fits };
 }
@@ -112,10 +120,22 @@ export async function importDatasetFile(source: Uint8Array | Blob, request: Impo
 /**
  * The dataset's info attached to another environment (or none), after checking that its dimensions fit.
  * Only the attachment changes: rules applied while parsing (an implied time limit) stay as they were read.
+ * A custom layout goes along only to an environment that takes it.
  */
-export function reattachEnvironment<T extends Pick<DatasetInfo, 'observationDim' | 'actionDim' | 'discreteActions' | 'envId'>>(d: T, envId: string | null): T {
+export function reattachEnvironment<T extends Pick<DatasetInfo, 'observationDim' | 'actionDim' | 'discreteActions' | 'envId' | 'envOptions'>>(d: T, envId: string | null): T {
   if (envId === null) return { ...d, envId: null };
   const spec = getEnvSpec(envId);
   checkAgainstEnv(d, spec);
-  return { ...d, envId, discreteActions: spec.actionSpace.kind === 'discrete' ? spec.actionSpace.n : d.discreteActions };
+  const moved = { ...d, envId, discreteActions: spec.actionSpace.kind === 'discrete' ? spec.actionSpace.n : d.discreteActions };
+  if (d.envOptions && !fitsLayout(envId, d)) delete moved.envOptions;
+  return moved;
+}
+
+function fitsLayout(envId: string, d: Pick<DatasetInfo, 'envOptions'>): boolean {
+  try {
+    checkEnvOptions(envId, d.envOptions);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,8 +1,8 @@
-import { getEnvSpec, listEnvs } from '../envs/registry';
-import { projectObservations, stateViewFor, viewBounds, type ViewGrid } from '../envs/stateView';
-import type { ReferenceScores } from '../envs/types';
+import { projectObservations, stateViewOf, viewBounds, type ViewGrid } from '../envs/stateView';
+import type { EnvSpec, ReferenceScores } from '../envs/types';
 import { coverageGrid, uniqueStateActions } from './coverage';
 import type { Dataset } from './dataset';
+import { datasetEnvSpec } from './datasetEnv';
 import { generateDataset } from './generate';
 import { datasetMeasures, type DatasetMeasures } from './measures';
 import { visitationGrid } from './visitation';
@@ -39,18 +39,20 @@ export interface DatasetInspection {
 const count = (a: Uint8Array): number => a.reduce((s, v) => s + (v ? 1 : 0), 0);
 
 /** SACo's reference for a dataset: the env's replay dataset if given and shaped alike, else fresh random data. */
-function sacoReference(d: Dataset, opts: InspectOptions): { data: Dataset; kind: SacoReference['kind'] } | null {
-  if (!d.envId || !listEnvs().some((s) => s.id === d.envId)) return null;
+function sacoReference(d: Dataset, spec: EnvSpec | null, opts: InspectOptions): { data: Dataset; kind: SacoReference['kind'] } | null {
+  if (!spec) return null;
   const replay = opts.replay;
-  if (replay && replay.envId === d.envId && replay.observationDim === d.observationDim && replay.actionDim === d.actionDim) return { data: replay, kind: 'replay' };
-  const random = generateDataset({ envId: d.envId, mix: [{ policy: 'random', weight: 1 }], transitions: d.size, seed: opts.referenceSeed ?? 0 });
+  const layout = d.envOptions?.layout;
+  if (replay && replay.envId === d.envId && replay.envOptions?.layout === layout && replay.observationDim === d.observationDim && replay.actionDim === d.actionDim) return { data: replay, kind: 'replay' };
+  // On the dataset's own map (a custom layout included).
+  const random = generateDataset({ envId: spec.id, mix: [{ policy: 'random', weight: 1 }], transitions: d.size, seed: opts.referenceSeed ?? 0, ...(layout !== undefined ? { layout } : {}) });
   return { data: random, kind: 'random' };
 }
 
 /** Every number and chart of the dataset inspector, computed in one place (the dataset worker calls this). */
 export function inspectDataset(d: Dataset, opts: InspectOptions = {}): DatasetInspection {
-  const spec = d.envId && listEnvs().some((s) => s.id === d.envId) ? getEnvSpec(d.envId) : null;
-  const ref = sacoReference(d, opts);
+  const spec = datasetEnvSpec(d);
+  const ref = sacoReference(d, spec, opts);
   let coverage: { grid: ReturnType<typeof coverageGrid>; referencePairs: number } | undefined;
   let reference: SacoReference | null = null;
   if (ref) {
@@ -66,13 +68,13 @@ export function inspectDataset(d: Dataset, opts: InspectOptions = {}): DatasetIn
     referenceScores: spec?.referenceScores ?? null,
     reference,
     flags: { terminals: count(d.terminals), timeouts: count(d.timeouts), withoutSuccessor: d.size - count(d.nextValid) },
-    coverage: spec ? visitationOver(d, spec.id) : null,
+    coverage: spec ? visitationOver(d, spec) : null,
   };
 }
 
 /** Visitation density on the env's state view: NaN-free fractions of all rows per cell, log-scaled when drawn. */
-function visitationOver(d: Dataset, envId: string): ViewGrid | null {
-  const view = stateViewFor(envId);
+function visitationOver(d: Dataset, spec: EnvSpec): ViewGrid | null {
+  const view = stateViewOf(spec);
   if (!view) return null;
   const points = projectObservations(view, d.observations, d.observationDim, d.size);
   const [width, height] = view.resolution;

@@ -1,5 +1,6 @@
 import { makeEnv, type EnvOptions } from '../envs/registry';
 import { Rng } from '../rng';
+import type { ReferenceScores } from '../envs/types';
 import { getPolicyLevel } from './index';
 
 export interface PolicyEvaluation {
@@ -35,4 +36,15 @@ export function evaluatePolicy(envId: string, level: string, episodes = 100, see
   const mean = returns.reduce((a, b) => a + b, 0) / episodes;
   const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / episodes);
   return { envId, level, episodes, mean, std, returns };
+}
+
+/**
+ * Reference returns as the lab measures them for its own environments: the random and expert behaviour policies'
+ * mean returns over 100 seeded episodes (episode seeds 0..99). For a custom layout this is what makes its
+ * normalized score honest: 0 is a random walk on this map, 100 the planner's return on it.
+ */
+export function measureReferenceScores(envId: string, options: Omit<EnvOptions, 'seed'> = {}, episodes = 100): ReferenceScores {
+  const min = evaluatePolicy(envId, 'random', episodes, 0, options).mean;
+  const max = evaluatePolicy(envId, 'expert', episodes, 0, options).mean;
+  return { min, max, source: `lab random/expert policies on ${options.layout !== undefined ? 'this custom layout' : envId} (${episodes} episodes)` };
 }

@@ -2,12 +2,16 @@ import * as tf from '@tensorflow/tfjs';
 import type { Agent } from '../algos/types';
 import { makeEnv } from '../envs/registry';
 import { flatDim } from '../envs/spaces';
+import type { DatasetEnvOptions } from '../data/dataset';
+import { envOptionsOf } from '../data/datasetEnv';
 import { normalizedScore } from '../data/score';
 import { toEnvAction, type ActionScale } from './actionScale';
 
 /** One evaluation episode recorded for the replay canvas. */
 export interface EpisodeRecord {
   envId: string;
+  /** The custom map the episode ran on (EnvOptions.layout), so the replay draws that map; absent: the registered one. */
+  layout?: string;
   /** Simulator states (getState layout), initial state first: (length + 1) rows of stateDim. */
   states: Float64Array;
   stateDim: number;
@@ -34,11 +38,13 @@ export interface EvaluationResult {
  * Runs `seeds.length` episodes of the agent's greedy policy in lockstep (one batched forward pass per step,
  * one async read per step) and records the first episode in full. Continuous policy actions in [-1, 1] are
  * mapped to the environment's range by `actionScale`. Agents with episode memory (beginEpisodes) act through it
- * and are told each step's rewards.
+ * and are told each step's rewards. `envOptions`: the dataset's custom layout and its reference scores (the
+ * normalized score then uses those, or is null without them).
  */
-export async function evaluateAgent(agent: Agent, envId: string, seeds: number[], update: number, actionScale: ActionScale | null = null): Promise<EvaluationResult> {
-  const envs = seeds.map(() => makeEnv(envId));
+export async function evaluateAgent(agent: Agent, envId: string, seeds: number[], update: number, actionScale: ActionScale | null = null, envOptions?: DatasetEnvOptions): Promise<EvaluationResult> {
+  const envs = seeds.map(() => makeEnv(envId, envOptionsOf(envOptions)));
   const spec = envs[0].spec;
+  const reference = envOptions?.layout !== undefined ? envOptions.referenceScores : spec.referenceScores;
   const obsDim = flatDim(spec.observationSpace);
   const actDim = flatDim(spec.actionSpace);
   const discrete = spec.actionSpace.kind === 'discrete';
@@ -89,9 +95,10 @@ export async function evaluateAgent(agent: Agent, envId: string, seeds: number[]
     lengths,
     meanReturn: mean,
     stdReturn: std,
-    normalizedScore: normalizedScore(mean, spec.referenceScores),
+    normalizedScore: normalizedScore(mean, reference),
     episode: {
       envId,
+      ...(envOptions?.layout !== undefined ? { layout: envOptions.layout } : {}),
       states: Float64Array.from(states),
       stateDim,
       actions: Float32Array.from(actions),

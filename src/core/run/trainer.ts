@@ -3,7 +3,7 @@ import { getAlgorithm } from '../algos/registry';
 import type { Agent, AlgorithmDef, Checkpoint } from '../algos/types';
 import type { Dataset } from '../data/dataset';
 import { observationStats } from '../data/statistics';
-import { getEnvSpec, listEnvs } from '../envs/registry';
+import { datasetEnvSpec } from '../data/datasetEnv';
 import { actionScaleFor, type ActionScale } from './actionScale';
 import { Rng } from '../rng';
 import { DeviceDataset } from './deviceDataset';
@@ -69,11 +69,13 @@ export class Trainer {
     const initRng = rng.fork();
     this.sampleRng = rng.fork();
     this.evalRng = rng.fork();
-    this.envId = d.envId && listEnvs().some((s) => s.id === d.envId) ? d.envId : null;
+    // The dataset's own environment: a custom layout is evaluated on that map, not the registered one.
+    const envSpec = datasetEnvSpec(d);
+    this.envId = envSpec ? envSpec.id : null;
     if (this.algorithm.batchKind === 'sequences' && this.values.contextLength === undefined) throw new Error(`${this.algorithm.name} trains on sequences but has no contextLength hyperparameter`);
     const keepRows = this.algorithm.filterRows ? this.algorithm.filterRows(d, this.values) : null;
     const stats = observationStats(d, keepRows ?? undefined);
-    this.actionScale = this.envId ? actionScaleFor(getEnvSpec(this.envId).actionSpace, d.actionDim) : null;
+    this.actionScale = envSpec ? actionScaleFor(envSpec.actionSpace, d.actionDim) : null;
     this.data = new DeviceDataset(d, this.values.gamma !== undefined ? Number(this.values.gamma) : 0.99, this.actionScale, keepRows);
     this.agent = this.algorithm.create({
       observationDim: d.observationDim,
@@ -127,7 +129,7 @@ export class Trainer {
     if (!this.envId) throw new Error('this dataset has no environment, so the policy cannot be evaluated');
     const seeds = Array.from({ length: Number(this.values.evalEpisodes) }, () => this.evalRng.nextUint32());
     this.lastEvaluatedAt = this.update;
-    return evaluateAgent(this.agent, this.envId, seeds, this.update, this.actionScale);
+    return evaluateAgent(this.agent, this.envId, seeds, this.update, this.actionScale, this.config.dataset.envOptions);
   }
 
   /**

@@ -2,6 +2,7 @@ import { listEnvs } from '../../envs/registry';
 import type { EnvSpec } from '../../envs/types';
 import { sharedFloat32, sharedUint8, type Dataset, type DatasetInfo } from '../dataset';
 import { episodeStarts } from '../episodes';
+import { takeEnvOptions } from './envOptionsAttrs';
 import { checkAgainstEnv, checkFlags, DatasetFormatError, formatShape, matchEnvironment } from './validate';
 
 /** One array as a file stores it: row-major numbers with the file's shape. */
@@ -129,7 +130,9 @@ export function assembleDataset(cols: Columns, opts: ImportOptions, ctx: Assembl
   const actionDim = widthOf(cols.actions);
   let discreteActions = discreteCount(cols.actions);
 
-  const metadata = ctx.metadata && Object.keys(ctx.metadata).length ? ctx.metadata : undefined;
+  // A custom map stored by the lab's export (env_layout) becomes envOptions; the rest stays metadata.
+  const { envOptions, rest } = takeEnvOptions(ctx.metadata);
+  const metadata = rest && Object.keys(rest).length ? rest : undefined;
   const dims = { observationDim, actionDim, discreteActions, metadata, envId: null };
   let env: EnvSpec | null = null;
   if (opts.envId) {
@@ -194,6 +197,7 @@ export function assembleDataset(cols: Columns, opts: ImportOptions, ctx: Assembl
     episodes,
     createdAt: Date.now(),
     ...(metadata ? { metadata } : {}),
+    ...(envOptions ? { envOptions } : {}),
   };
   return { ...info, observations, actions, rewards, nextObservations, terminals, timeouts, nextValid };
 }

@@ -2,6 +2,7 @@ import type { Dataset as H5Dataset, File as H5File, Group as H5Group } from 'h5w
 import type { Dataset } from '../dataset';
 import { assembleDataset, type Columns, type ImportOptions } from './assemble';
 import { isDataset, isGroup, readColumn, readHdf5, scalar, scalarAttrs, writeHdf5 } from './h5';
+import { envOptionsAttrs } from './envOptionsAttrs';
 import { DatasetFormatError, missingKey } from './validate';
 
 /**
@@ -74,7 +75,8 @@ const chunkRows = (n: number, width: number): number => Math.max(1, Math.min(n, 
  * indices for discrete actions), rewards (N), next_observations; terminals and timeouts as int8 0/1 (h5wasm cannot
  * write h5py's bool enum; numpy treats them as booleans in `bool(x)` and `astype(bool)`). `next_valid` (int8) is
  * added only when some row has no successor, so a re-import keeps those rows out of TD targets.
- * Dataset info goes to root attributes: env_id, dataset_name, behavior, plus the dataset's metadata.
+ * Dataset info goes to root attributes: env_id, dataset_name, behavior, plus the dataset's metadata; a custom map
+ * goes as env_layout (its text format) with ref_min_score / ref_max_score / ref_scores_source measured on it.
  */
 export async function exportD4rl(d: Dataset, opts: D4rlExportOptions = {}): Promise<Uint8Array> {
   if (d.size < 1) throw new DatasetFormatError('cannot export an empty dataset');
@@ -99,6 +101,7 @@ export async function exportD4rl(d: Dataset, opts: D4rlExportOptions = {}): Prom
     const attrs: Record<string, string | number> = { ...(d.metadata ?? {}), dataset_name: d.name, behavior: d.behavior };
     if (d.envId) attrs.env_id = d.envId;
     if (d.seed !== undefined) attrs.seed = d.seed;
+    Object.assign(attrs, envOptionsAttrs(d.envOptions));
     for (const [key, value] of Object.entries(attrs)) {
       // h5wasm guesses int32 for every integer: larger ones (uint32 seeds) go as float64, which holds them exactly.
       const dtype = typeof value === 'string' ? null : Number.isInteger(value) && Math.abs(value) < 2 ** 31 ? '<i' : '<d';
