@@ -2,6 +2,7 @@
 // (Playwright against the build). Prints one closing line "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 
 const out = 'test-results/summary';
 rmSync(out, { recursive: true, force: true });
@@ -37,6 +38,17 @@ function countPlaywright(file) {
   }
 }
 
+/** A port nothing listens on, for the e2e preview server. */
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 run('system packages', 'bash', ['scripts/ensure-system-deps.sh']);
 run('type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 run('unit tests', 'npx', ['vitest', 'run', '--project', 'unit', '--reporter=default', '--reporter=json', `--outputFile.json=${out}/unit.json`]);
@@ -44,7 +56,7 @@ countVitest(`${out}/unit.json`);
 if (run('production build', 'npx', ['vite', 'build'])) {
   run('browser tests', 'npx', ['vitest', 'run', '--project', 'browser', '--reporter=default', '--reporter=json', `--outputFile.json=${out}/browser.json`]);
   countVitest(`${out}/browser.json`);
-  run('e2e tests', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${out}/e2e.json`, CI: process.env.CI ?? '1' });
+  run('e2e tests', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${out}/e2e.json`, CI: process.env.CI ?? '1', E2E_PORT: String(await freePort()) });
   countPlaywright(`${out}/e2e.json`);
 }
 

@@ -76,6 +76,7 @@ test('BC on CartPole: start, live charts, a learning-rate change with its marker
   await expect(page.getByTestId('run-status')).toHaveText('stopped');
 
   expect(errors).toEqual([]);
-  const foreign = requests.filter((u) => !u.startsWith('http://127.0.0.1:4173/') && !u.startsWith('blob:') && !u.startsWith('data:'));
+  const origin = new URL(page.url()).origin;
+  const foreign = requests.filter((u) => new URL(u).origin !== origin && !u.startsWith('blob:') && !u.startsWith('data:'));
   expect(foreign).toEqual([]);
 });
