@@ -1,11 +1,15 @@
 import { useCallback, useMemo, useState } from 'react';
+import { envSpecOf } from '../../core/data/datasetEnv';
+import { isGridWorldSpec } from '../../core/envs/gridWorld';
 import { getEnvSpec, listEnvs, makeEnv } from '../../core/envs/registry';
 import type { Space } from '../../core/envs/spaces';
 import { policyLevels } from '../../core/policies/index';
 import { rendererFor } from '../render/registry';
 import { playDemoEpisode, selectEnvironment } from '../store/environment';
+import { customLayoutText, useGridEditor } from '../store/gridEditor';
 import { useLab } from '../store/labStore';
 import { groupEnvs, spaceRows, spaceSummary } from './envFacts';
+import { GridEditor } from './GridEditor';
 import { SceneCanvas } from './SceneCanvas';
 import './environment.css';
 
@@ -21,8 +25,11 @@ export function EnvironmentPanel() {
   const [policy, setPolicy] = useState('random');
   const [seed, setSeed] = useState(0);
   const [error, setError] = useState<string | null>(null);
-  const start = useMemo(() => makeEnv(envId, { seed: 0 }).getState(), [envId]);
-  const drawPreview = useCallback((ctx: CanvasRenderingContext2D) => rendererFor(envId)?.(ctx, start, { width: PREVIEW_W, height: PREVIEW_H }), [envId, start]);
+  // A usable map drawn in the layout editor replaces the registered one in the preview and demo episodes.
+  const layout = useGridEditor((s) => customLayoutText(envId, s.drafts));
+  const shown = useMemo(() => (layout !== undefined ? envSpecOf(envId, { layout }) : spec), [envId, layout, spec]);
+  const start = useMemo(() => makeEnv(envId, { seed: 0, ...(layout !== undefined ? { layout } : {}) }).getState(), [envId, layout]);
+  const drawPreview = useCallback((ctx: CanvasRenderingContext2D) => rendererFor(envId)?.(ctx, start, { width: PREVIEW_W, height: PREVIEW_H, spec: shown }), [envId, start, shown]);
   const ref = spec.referenceScores;
 
   const play = () => {
@@ -51,7 +58,7 @@ export function EnvironmentPanel() {
           ))}
         </select>
       </label>
-      <SceneCanvas width={PREVIEW_W} height={PREVIEW_H} draw={drawPreview} testId="env-preview" label={`${spec.name} at its first reset`} />
+      <SceneCanvas width={PREVIEW_W} height={PREVIEW_H} draw={drawPreview} testId="env-preview" label={`${shown.name} at its first reset`} />
       <p className="help" data-testid="env-description">
         {spec.description}
       </p>
@@ -62,16 +69,16 @@ export function EnvironmentPanel() {
         </dd>
         <dt>action</dt>
         <dd>
-          <SpaceFacts space={spec.actionSpace} labels={spec.actionLabels} />
+          <SpaceFacts space={spec.actionSpace} labels={shown.actionLabels} />
         </dd>
         <dt>episode limit</dt>
-        <dd data-testid="env-limit">{spec.maxEpisodeSteps} steps</dd>
+        <dd data-testid="env-limit">{shown.maxEpisodeSteps} steps</dd>
         {ref && (
           <>
             <dt title="the returns that score 0 and 100 in the normalized score">reference returns</dt>
             <dd title={ref.source}>
               {fmt(ref.min)} → {fmt(ref.max)}
-              <span className="source"> ({ref.source})</span>
+              <span className="source"> ({ref.source}{layout !== undefined ? '; for the registered map: datasets made on the drawn map measure their own' : ''})</span>
             </dd>
           </>
         )}
@@ -98,6 +105,7 @@ export function EnvironmentPanel() {
         </button>
       </div>
       {error && <p className="error">{error}</p>}
+      {isGridWorldSpec(spec) && <GridEditor envId={envId} />}
     </section>
   );
 }

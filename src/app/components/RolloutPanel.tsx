@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { envSpecOf, sameLayout } from '../../core/data/datasetEnv';
 import { visitationGrid } from '../../core/data/visitation';
-import { projectObservations, stateViewFor, viewBounds } from '../../core/envs/stateView';
+import { projectObservations, stateViewOf, viewBounds } from '../../core/envs/stateView';
 import type { EpisodeRecord } from '../../core/run/evaluate';
 import { drawPhasePlane } from '../render/phasePlane';
 import { phaseMarks, rendererFor, replayFps } from '../render/registry';
@@ -63,15 +64,17 @@ export function RolloutPanel() {
               <>
                 <span className="tag demo">demo</span>
                 {demo!.policy} policy, seed {demo!.seed}, {episode.envId}
+                {episode.layout !== undefined && ' (custom layout)'}
               </>
             ) : (
               <>
                 <span className="tag evaluation">evaluation</span>
                 greedy policy of the run{lastUpdate !== null ? ` at update ${lastUpdate.toLocaleString()}` : ''}, {episode.envId}
+                {episode.layout !== undefined && ' (custom layout)'}
               </>
             )}
           </p>
-          <Player episode={episode} coverage={dataset && dataset.envId === episode.envId ? dataset : null} />
+          <Player episode={episode} coverage={dataset && dataset.envId === episode.envId && sameLayout(dataset.envOptions, { layout: episode.layout }) ? dataset : null} />
         </>
       )}
     </section>
@@ -92,7 +95,9 @@ function Player({ episode, coverage }: { episode: EpisodeRecord; coverage: Cover
   const [speed, setSpeed] = useState(1);
   const [showCoverage, setShowCoverage] = useState(true);
   const fps = replayFps(episode.envId);
-  const view = useMemo(() => stateViewFor(episode.envId), [episode.envId]);
+  // The map the episode ran on: a custom layout draws as itself, not as the registered one.
+  const spec = useMemo(() => envSpecOf(episode.envId, episode.layout !== undefined ? { layout: episode.layout } : undefined), [episode.envId, episode.layout]);
+  const view = useMemo(() => stateViewOf(spec), [spec]);
   const draw = rendererFor(episode.envId);
 
   useEffect(() => {
@@ -154,8 +159,8 @@ function Player({ episode, coverage }: { episode: EpisodeRecord; coverage: Cover
 
   const drawScene = useCallback(
     (ctx: CanvasRenderingContext2D) =>
-      draw?.(ctx, state, { width: SCENE_W, height: SCENE_H, action, heatmap: view?.kind === 'scene' ? shownHeatmap : undefined, trail: view?.kind === 'scene' && path ? path.subarray(0, 2 * (f + 1)) : undefined }),
-    [draw, state, action, view, shownHeatmap, path, f],
+      draw?.(ctx, state, { width: SCENE_W, height: SCENE_H, action, heatmap: view?.kind === 'scene' ? shownHeatmap : undefined, trail: view?.kind === 'scene' && path ? path.subarray(0, 2 * (f + 1)) : undefined, spec }),
+    [draw, state, action, view, shownHeatmap, path, f, spec],
   );
   const drawPhase = useCallback(
     (ctx: CanvasRenderingContext2D) => {
@@ -208,7 +213,7 @@ function Player({ episode, coverage }: { episode: EpisodeRecord; coverage: Cover
         <div className="replay-options">
           <label>
             <input type="checkbox" checked={showCoverage} disabled={!heatmap} onChange={(e) => setShowCoverage(e.target.checked)} data-testid="rollout-coverage" /> dataset coverage
-            {coverage ? ` (${coverage.name}: share of its ${coverage.size.toLocaleString()} states per cell, log scale)` : ' (select a dataset of this environment)'}
+            {coverage ? ` (${coverage.name}: share of its ${coverage.size.toLocaleString()} states per cell, log scale)` : ` (select a dataset of this ${episode.layout !== undefined ? 'custom map' : 'environment'})`}
           </label>
         </div>
       )}

@@ -1,5 +1,4 @@
 import { makeEnv } from '../../core/envs/registry';
-import type { EnvSpec } from '../../core/envs/types';
 import { getPolicyLevel } from '../../core/policies/index';
 import { Rng } from '../../core/rng';
 import type { EpisodeRecord } from '../../core/run/evaluate';
@@ -8,11 +7,12 @@ import type { EpisodeRecord } from '../../core/run/evaluate';
  * One episode of a scripted behaviour policy (random, medium, expert), recorded for the replay like an
  * evaluation episode. Seeded as policies/evaluate.ts seeds episode k: the env resets with `seed`, the policy
  * draws from its own stream, so a demo shows exactly an episode the reference scores were measured on.
- * Pure TypeScript in the page: a few hundred steps take well under a millisecond per step.
+ * Pure TypeScript in the page: a few hundred steps take well under a millisecond per step. `layout`: a custom
+ * map (EnvOptions.layout) to play on; the policy plans on it, and the replay draws it.
  */
-export function recordBehaviourEpisode(envId: string, level: string, seed: number, spec?: EnvSpec): EpisodeRecord {
-  const env = makeEnv(envId);
-  const policy = getPolicyLevel(envId, level).make(spec ?? env.spec);
+export function recordBehaviourEpisode(envId: string, level: string, seed: number, layout?: string): EpisodeRecord {
+  const env = makeEnv(envId, layout !== undefined ? { layout } : {});
+  const policy = getPolicyLevel(envId, level).make(env.spec);
   const rng = new Rng((seed ^ 0x5bd1e995) >>> 0);
   let obs = env.reset(seed);
   const states: number[] = Array.from(env.getState());
@@ -35,6 +35,7 @@ export function recordBehaviourEpisode(envId: string, level: string, seed: numbe
   const length = rewards.length;
   return {
     envId,
+    ...(layout !== undefined ? { layout } : {}),
     states: Float64Array.from(states),
     stateDim: states.length / (length + 1),
     actions: Float32Array.from(actions),

@@ -1,5 +1,6 @@
 import { getEnvSpec } from '../../core/envs/registry';
 import { recordBehaviourEpisode } from './demoEpisode';
+import { customLayoutText } from './gridEditor';
 import { useLab } from './labStore';
 
 /**
@@ -12,8 +13,11 @@ export function selectEnvironment(envId: string): void {
   useLab.setState({ envId, demo: null });
 }
 
-/** Plays one episode of a behaviour policy in the current environment and hands it to the replay. */
+/**
+ * Plays one episode of a behaviour policy in the current environment (on the layout drawn in the editor, when
+ * there is a usable one) and hands it to the replay.
+ */
 export function playDemoEpisode(policy: string, seed: number): void {
   const { envId } = useLab.getState();
-  useLab.setState({ demo: { episode: recordBehaviourEpisode(envId, policy, seed), policy, seed } });
+  useLab.setState({ demo: { episode: recordBehaviourEpisode(envId, policy, seed, customLayoutText(envId)), policy, seed } });
 }

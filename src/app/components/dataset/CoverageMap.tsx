@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useRef } from 'react';
+import type { DatasetInfo } from '../../../core/data/dataset';
+import { datasetEnvSpec, envOptionsOf } from '../../../core/data/datasetEnv';
 import { makeEnv } from '../../../core/envs/registry';
-import { stateViewFor, type ViewGrid } from '../../../core/envs/stateView';
+import { stateViewOf, type ViewGrid } from '../../../core/envs/stateView';
 import { drawPhasePlane } from '../../render/phasePlane';
 import { phaseMarks, rendererFor } from '../../render/registry';
 
@@ -9,19 +11,21 @@ const HEIGHT = 300;
 
 /**
  * Where the data goes: the share of transitions in each cell of the environment's 2D state view, painted under
- * the scene (grids, mazes) or on the phase plane (MountainCar, Pendulum), on a log colour scale.
+ * the scene (grids, mazes) or on the phase plane (MountainCar, Pendulum), on a log colour scale. Drawn on the
+ * dataset's own map (a custom layout included).
  */
-export function CoverageMap({ envId, coverage }: { envId: string; coverage: ViewGrid }) {
+export function CoverageMap({ dataset, coverage }: { dataset: Pick<DatasetInfo, 'envId' | 'envOptions'>; coverage: ViewGrid }) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const view = useMemo(() => stateViewFor(envId), [envId]);
-  const sceneState = useMemo(() => makeEnv(envId, { seed: 0 }).getState(), [envId]);
+  const spec = useMemo(() => datasetEnvSpec(dataset), [dataset]);
+  const view = useMemo(() => (spec ? stateViewOf(spec) : null), [spec]);
+  const sceneState = useMemo(() => (spec ? makeEnv(spec.id, { seed: 0, ...envOptionsOf(dataset.envOptions) }).getState() : null), [spec, dataset]);
 
   useEffect(() => {
     const ctx = canvas.current?.getContext('2d');
-    if (!ctx || !view) return;
-    if (view.kind === 'phase') drawPhasePlane(ctx, { width: WIDTH, height: HEIGHT, view, heatmap: coverage, marks: phaseMarks(envId) });
-    else rendererFor(envId)?.(ctx, sceneState, { width: WIDTH, height: HEIGHT, heatmap: coverage });
-  }, [view, envId, sceneState, coverage]);
+    if (!ctx || !view || !spec || !sceneState) return;
+    if (view.kind === 'phase') drawPhasePlane(ctx, { width: WIDTH, height: HEIGHT, view, heatmap: coverage, marks: phaseMarks(spec.id) });
+    else rendererFor(spec.id)?.(ctx, sceneState, { width: WIDTH, height: HEIGHT, heatmap: coverage, spec });
+  }, [view, spec, sceneState, coverage]);
 
   if (!view) return null;
   return (

@@ -2,7 +2,8 @@ import { startTransition, useEffect, useMemo, useState } from 'react';
 import type { Dataset } from '../../../core/data/dataset';
 import { chooseEnvironment } from '../../../core/data/importFile';
 import type { DatasetInspection } from '../../../core/data/inspectDataset';
-import { getEnvSpec, listEnvs } from '../../../core/envs/registry';
+import { isGridWorldSpec } from '../../../core/envs/gridWorld';
+import { datasetEnvSpec } from '../../../core/data/datasetEnv';
 import { requestInspection, setDatasetEnvironment } from '../../store/datasets';
 import { inspectionKey, useDatasets } from '../../store/datasetsState';
 import { selectedDataset, useLab } from '../../store/labStore';
@@ -20,7 +21,14 @@ const SOURCES: Record<Dataset['source'], string> = {
   json: 'JSON file',
 };
 
-const specOf = (envId: string | null) => (envId && listEnvs().some((s) => s.id === envId) ? getEnvSpec(envId) : null);
+/** The dataset's environment spec (its custom layout and that layout's reference returns included), or null. */
+const specOf = (d: Dataset) => {
+  try {
+    return datasetEnvSpec(d);
+  } catch {
+    return null;
+  }
+};
 
 /** The environment a dataset is attached to; imported data can move to any environment its dimensions fit. */
 function EnvironmentChoice({ dataset }: { dataset: Dataset }) {
@@ -42,7 +50,7 @@ function EnvironmentChoice({ dataset }: { dataset: Dataset }) {
 }
 
 function Facts({ dataset, result }: { dataset: Dataset; result: DatasetInspection | null }) {
-  const spec = specOf(dataset.envId);
+  const spec = specOf(dataset);
   const actions = dataset.discreteActions !== null ? `${dataset.discreteActions} discrete` : `${dataset.actionDim} continuous`;
   return (
     <dl className="stats" data-testid="inspector-facts">
@@ -62,6 +70,15 @@ function Facts({ dataset, result }: { dataset: Dataset; result: DatasetInspectio
       <dd>
         <EnvironmentChoice dataset={dataset} />
       </dd>
+      {dataset.envOptions?.layout !== undefined && (
+        <>
+          <dt>map</dt>
+          <dd data-testid="inspector-layout" title={dataset.envOptions.layout}>
+            custom layout{spec && isGridWorldSpec(spec) ? `, ${spec.grid.rows.length} × ${spec.grid.rows[0].length}, slip ${spec.grid.slip}` : ''}
+            {spec === null && dataset.envId && <span className="error"> (does not fit {dataset.envId})</span>}
+          </dd>
+        </>
+      )}
       {result && (
         <>
           <dt>episode ends</dt>
@@ -128,7 +145,7 @@ export function DatasetInspector() {
   useEffect(() => startTransition(() => setShown(ready ? { key, result: ready } : null)), [key, ready]);
   if (!dataset) return null;
   const result = shown?.key === key ? shown.result : null;
-  const spec = specOf(dataset.envId);
+  const spec = specOf(dataset);
 
   return (
     <details className="panel inspector" open data-testid="dataset-inspector">
@@ -153,7 +170,7 @@ export function DatasetInspector() {
         {result?.coverage && dataset.envId && (
           <div>
             <h3>Coverage</h3>
-            <CoverageMap envId={dataset.envId} coverage={result.coverage} />
+            <CoverageMap dataset={dataset} coverage={result.coverage} />
           </div>
         )}
       </div>

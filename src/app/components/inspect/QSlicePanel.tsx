@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { drawActionMap } from '../../render/actionMap';
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
-import { getEnvSpec } from '../../../core/envs/registry';
+import { datasetEnvSpec } from '../../../core/data/datasetEnv';
 import type { Dataset } from '../../../core/data/dataset';
 import { actionScaleFor, toEnvAction } from '../../../core/run/actionScale';
 import type { QSliceRequest } from '../../../core/run/inspect';
@@ -52,7 +52,7 @@ export function QSlicePanel() {
   const visible = useInView(section);
   const { result, error } = useInspection(request, `${dataset?.id}:${row}`, visible);
   if (!dataset) return null;
-  const spec = dataset.envId ? getEnvSpec(dataset.envId) : null;
+  const spec = datasetEnvSpec(dataset);
   const scale = spec ? actionScaleFor(spec.actionSpace, dataset.actionDim) : null;
   const obs = request?.observation ?? new Float32Array();
 

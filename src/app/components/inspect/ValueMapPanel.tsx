@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { gridObservations, stateViewFor, type StateView } from '../../../core/envs/stateView';
-import { getEnvSpec, makeEnv } from '../../../core/envs/registry';
+import { datasetEnvSpec, envOptionsOf } from '../../../core/data/datasetEnv';
+import { gridObservations, stateViewOf, type StateView } from '../../../core/envs/stateView';
+import { makeEnv } from '../../../core/envs/registry';
 import type { ValuesRequest } from '../../../core/run/inspect';
 import { drawPhasePlane } from '../../render/phasePlane';
 import { phaseMarks, rendererFor } from '../../render/registry';
@@ -27,8 +28,10 @@ function maskWalls(view: StateView, values: Float32Array): Float32Array {
  */
 export function ValueMapPanel() {
   const dataset = useLab((s) => s.datasets.find((d) => d.id === s.run.datasetId) ?? null);
-  const envId = dataset?.envId ?? null;
-  const view = useMemo(() => (envId ? stateViewFor(envId) : null), [envId]);
+  // The dataset's own map (a custom layout included), as training evaluates on it.
+  const spec = useMemo(() => (dataset ? datasetEnvSpec(dataset) : null), [dataset]);
+  const envId = spec?.id ?? null;
+  const view = useMemo(() => (spec ? stateViewOf(spec) : null), [spec]);
   const grid = useMemo(() => (view ? gridObservations(view) : null), [view]);
   const [layer, setLayer] = useState<Layer>('value');
   const request = useMemo<ValuesRequest | null>(() => (grid ? { kind: 'values', observations: grid.observations, count: grid.width * grid.height } : null), [grid]);
@@ -36,9 +39,9 @@ export function ValueMapPanel() {
   const visible = useInView(section);
   const { result, error } = useInspection(request, envId ?? '', visible);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const sceneState = useMemo(() => (envId ? makeEnv(envId, { seed: 0 }).getState() : null), [envId]);
+  const sceneState = useMemo(() => (spec ? makeEnv(spec.id, { seed: 0, ...envOptionsOf(dataset?.envOptions) }).getState() : null), [spec, dataset]);
 
-  const discrete = envId ? getEnvSpec(envId).actionSpace.kind === 'discrete' : false;
+  const discrete = spec?.actionSpace.kind === 'discrete';
   const values = layer === 'value' ? result?.values : result?.greedy;
   const heatmap: Heatmap | undefined =
     grid && view && values && values.length === grid.width * grid.height
@@ -47,13 +50,13 @@ export function ValueMapPanel() {
 
   useEffect(() => {
     const ctx = canvas.current?.getContext('2d');
-    if (!ctx || !view || !envId || !sceneState) return;
+    if (!ctx || !view || !envId || !spec || !sceneState) return;
     if (view.kind === 'phase') drawPhasePlane(ctx, { width: WIDTH, height: HEIGHT, view, heatmap, marks: phaseMarks(envId) });
     else {
       const arrows = view.grid && result?.greedy ? { actions: result.greedy.map((a, i) => (/[#HG]/.test(view.grid!.kinds[i]) ? NaN : a)) } : undefined;
-      rendererFor(envId)?.(ctx, sceneState, { width: WIDTH, height: HEIGHT, heatmap, arrows: layer === 'policy' ? arrows : undefined, numbers: view.grid && layer === 'value' && heatmap ? heatmap.values : undefined });
+      rendererFor(envId)?.(ctx, sceneState, { width: WIDTH, height: HEIGHT, heatmap, arrows: layer === 'policy' ? arrows : undefined, numbers: view.grid && layer === 'value' && heatmap ? heatmap.values : undefined, spec });
     }
-  }, [view, envId, sceneState, heatmap, layer, result]);
+  }, [view, envId, spec, sceneState, heatmap, layer, result]);
 
   if (!view || !envId) return null;
   return (
