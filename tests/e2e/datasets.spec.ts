@@ -1,18 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { watchConsole } from './watchConsole';
 
 const artifacts = 'tests/artifacts';
 mkdirSync(artifacts, { recursive: true });
 const fixture = (name: string) => `tests/fixtures/${name}`;
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-
-/** Fails the test on any console error or uncaught exception in the page or its workers. */
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 const points = async (page: Page, testId: string) => Number(await page.getByTestId(testId).getAttribute('data-points'));
 const savedNames = (page: Page) => page.getByTestId('saved-item').evaluateAll((items) => items.map((i) => i.getAttribute('data-name')));

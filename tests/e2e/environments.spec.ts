@@ -1,18 +1,12 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
+import { watchConsole } from './watchConsole';
 
 const artifacts = 'tests/artifacts/envs';
 mkdirSync(artifacts, { recursive: true });
 
 // Phase-plane environments draw a second canvas beside the scene.
 const PHASE = ['MountainCar-v0', 'MountainCarContinuous-v0', 'Pendulum-v1'];
-
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 /** Pixels that differ from the white background, and a checksum of the whole image (to see frames change). */
 function inkAndSum(canvas: Locator): Promise<{ ink: number; sum: number }> {

@@ -1,16 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
+import { watchConsole } from './watchConsole';
 
 const artifacts = 'tests/artifacts';
 mkdirSync(artifacts, { recursive: true });
-
-/** Fails the test on any console error or uncaught exception in the page or its workers. */
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 async function points(page: Page, testId: string): Promise<number> {
   return Number(await page.getByTestId(testId).getAttribute('data-points'));
