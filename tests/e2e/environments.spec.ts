@@ -1,4 +1,4 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { watchConsole } from './watchConsole';
 
