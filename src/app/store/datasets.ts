@@ -86,12 +86,14 @@ function addDataset(d: Dataset, select: boolean): void {
 }
 
 let saving: Promise<void> = Promise.resolve();
+/** Datasets being deleted: a save of one that finishes later removes what it wrote. */
+const deleting = new Set<string>();
 /** Saves in the background, one dataset after another; a full disk is said once, the dataset stays loaded. */
 function persist(d: Dataset): Promise<void> {
   saving = saving.then(async () => {
     try {
       const bytes = await saveDataset(d);
-      if (!lab.getState().datasets.some((x) => x.id === d.id)) await deleteSavedDataset(d.id); // deleted meanwhile
+      if (deleting.has(d.id) || !lab.getState().datasets.some((x) => x.id === d.id)) await deleteSavedDataset(d.id); // deleted meanwhile
       else ui.setState((s) => ({ saved: { ...s.saved, [d.id]: bytes } }));
     } catch (e) {
       ui.setState({ storageNote: errorText(e) });
@@ -258,6 +260,10 @@ export async function deleteDataset(id: string): Promise<void> {
     lab.setState({ datasetError: `${d.name} is in use by the current run: stop the run before deleting it.` });
     return;
   }
+  // Gone from storage before it leaves the list, so a reload right after never brings it back. A save of it still
+  // under way deletes what it wrote when it finishes (persist).
+  deleting.add(id);
+  await deleteSavedDataset(id).catch((e: unknown) => ui.setState({ storageNote: `Could not delete ${d.name} from storage: ${errorText(e)}` }));
   lab.setState((st) => {
     const datasets = st.datasets.filter((x) => x.id !== id);
     return { datasets, datasetId: st.datasetId === id ? (preferredFor(st.envId, datasets)?.id ?? null) : st.datasetId, datasetError: null };
@@ -267,8 +273,6 @@ export async function deleteDataset(id: string): Promise<void> {
     const inspections = Object.fromEntries(Object.entries(u.inspections).filter(([k]) => !k.startsWith(`${id}|`)));
     return { saved, inspections, lastImport: u.lastImport?.datasetId === id ? null : u.lastImport };
   });
-  await saving;
-  await deleteSavedDataset(id).catch((e: unknown) => ui.setState({ storageNote: `Could not delete ${d.name} from storage: ${errorText(e)}` }));
   ui.setState({ usage: await storageEstimate() });
 }
 
