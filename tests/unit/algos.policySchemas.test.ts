@@ -4,7 +4,7 @@ import { getAlgorithm } from '../../src/core/algos/registry';
 import type { Agent } from '../../src/core/algos/types';
 import { syntheticSequences, type MeasureSpec } from '../../src/core/run/measure';
 import { Rng } from '../../src/core/rng';
-import { agentAndBatch, checkpointRoundTrip, read } from './helpers/algoRuns';
+import { agentAndBatch, checkpointRoundTrip, expectCriticContract, read } from './helpers/algoRuns';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -41,11 +41,7 @@ describe('policy-constraint and sequence algorithms: schema, metrics and charts'
         expect(agent.metricNames.some((n) => ['entropy', 'action_std'].includes(n))).toBe(true);
         if (withCritic.has(spec.algorithmId)) {
           expect(algo.usesNextState).toBe(true);
-          expect(algo.hyperparameters.find((p) => p.key === 'gamma')?.live).toBe(false);
-          for (const name of ['q_data', 'q_policy', 'mc_return']) expect(agent.metricNames).toContain(name);
-          expect(algo.charts?.[0]).toMatchObject({ title: 'Q on data vs Monte-Carlo return' });
-          expect(agent.qValue).toBeDefined();
-          expect(agent.stateValue).toBeDefined();
+          expectCriticContract(algo, agent);
         }
       } finally {
         agent.dispose();

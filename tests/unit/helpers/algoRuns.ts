@@ -6,7 +6,7 @@ import { getEnvSpec } from '../../../src/core/envs/registry';
 import { actionScaleFor, toUnitActions } from '../../../src/core/run/actionScale';
 import type { MetricBatch } from '../../../src/core/run/events';
 import { Trainer } from '../../../src/core/run/trainer';
-import type { Agent, Batch, Checkpoint, TrainingBatch } from '../../../src/core/algos/types';
+import type { Agent, AlgorithmDef, Batch, Checkpoint, TrainingBatch } from '../../../src/core/algos/types';
 import { agentForSpec, type MeasureSpec } from '../../../src/core/run/measure';
 
 /**
@@ -133,4 +133,16 @@ export async function checkpointRoundTrip(spec: MeasureSpec) {
     second.agent.dispose();
     tf.dispose([...Object.values(first.batch), ...Object.values(second.batch)]);
   }
+}
+
+/**
+ * What every algorithm with a critic promises the page: a fixed discount (it sets the data's Monte-Carlo returns),
+ * the Q-vs-return metrics and chart first, and Q/V for the inspection views.
+ */
+export function expectCriticContract(algo: AlgorithmDef, agent: Agent): void {
+  expect(algo.hyperparameters.find((p) => p.key === 'gamma')?.live).toBe(false);
+  for (const name of ['q_data', 'q_policy', 'mc_return']) expect(agent.metricNames).toContain(name);
+  expect(algo.charts?.[0]).toMatchObject({ title: 'Q on data vs Monte-Carlo return' });
+  expect(agent.qValue).toBeDefined();
+  expect(agent.stateValue).toBeDefined();
 }
