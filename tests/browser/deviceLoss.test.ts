@@ -14,7 +14,7 @@ describe('losing the GPU device mid-run', () => {
     const dataset = generateDataset({ envId: 'CartPole-v1', mix: [{ policy: 'expert', weight: 1 }], transitions: 2000, seed: 1 });
     const reports: TrainingReport[] = [];
     const backend = await session.start(
-      { dataset, algorithmId: 'bc', hyperparameters: { hidden: '32,32', batchSize: 32, updatesPerEval: 20, evalEpisodes: 1 }, backend: 'webgpu', paused: true },
+      { runId: 'device-loss', dataset, algorithmId: 'bc', hyperparameters: { hidden: '32,32', batchSize: 32, updatesPerEval: 20, evalEpisodes: 1 }, backend: 'webgpu', paused: true },
       (r) => void reports.push(r),
     );
     if (backend.active !== 'webgpu') throw new Error(`this test needs WebGPU in Chromium (--enable-unsafe-webgpu); it got ${backend.active}: ${JSON.stringify(backend.probes)}`);

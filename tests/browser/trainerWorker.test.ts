@@ -32,7 +32,7 @@ describe('trainer worker across backends', () => {
     const dataset = generateDataset({ envId: 'CartPole-v1', mix: [{ policy: 'expert', weight: 1 }], transitions: 5000, seed: 1 });
     const reports: TrainingReport[] = [];
     const backend = await session.start(
-      { dataset, algorithmId: 'bc', hyperparameters: { hidden: '64,64', batchSize: 64, updatesPerEval: 100, evalEpisodes: 2 }, backend: 'wasm', paused: true },
+      { runId: 'worker-bc', dataset, algorithmId: 'bc', hyperparameters: { hidden: '64,64', batchSize: 64, updatesPerEval: 100, evalEpisodes: 2 }, backend: 'wasm', paused: true },
       Comlink.proxy((r: TrainingReport) => void reports.push(r)),
     );
     expect(backend.active).toBe('wasm');
@@ -51,5 +51,6 @@ describe('trainer worker across backends', () => {
     const last = reports[reports.length - 1];
     expect(last.status).toBe('stopped');
     expect(last.update).toBeGreaterThan(15);
+    expect(new Set(reports.map((r) => r.runId))).toEqual(new Set(['worker-bc'])); // every report names its run
   });
 });

@@ -114,7 +114,7 @@ function createDT(ctx: AgentContext): Agent {
   const k = ctx.discreteActions ?? 0;
   const context = Number(hp.contextLength);
   let [lr, warmup, dropout, targetReturn] = [Number(hp.lr), Number(hp.warmup), Number(hp.dropout), Number(hp.targetReturn)];
-  let updates = 0;
+  let updates = ctx.startUpdate ?? 0; // a resumed or forked run continues its schedules
 
   const normalize = observationNormalizer(ctx, Boolean(hp.normalizeStates));
   const model = new DecisionTransformerModel(

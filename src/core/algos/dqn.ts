@@ -43,7 +43,7 @@ export function createDQNAgent(ctx: AgentContext, id: string, regularizer: Discr
   const hp = ctx.hyperparameters;
   const k = ctx.discreteActions;
   let [gamma, tau, targetPeriod, loss, double] = [Number(hp.gamma), Number(hp.tau), Number(hp.targetPeriod), String(hp.loss), Boolean(hp.double)];
-  let updates = 0;
+  let updates = ctx.startUpdate ?? 0; // a resumed or forked run continues its schedules
   const critic = new Critics(`${id}/q`, ctx.observationDim, ctx.actionDim, k, parseHidden(hp.hidden), 1, ctx.rng);
   const optimizer = new Adam(critic.variables, Number(hp.lr));
   const normalize = observationNormalizer(ctx, Boolean(hp.normalizeStates));

@@ -31,7 +31,7 @@ function createIQL(ctx: AgentContext): Agent {
   const hidden = parseHidden(hp.hidden);
   let [expectile, beta, tau, gamma] = [Number(hp.expectile), Number(hp.beta), Number(hp.tau), Number(hp.gamma)];
   let [actorLr, cosine, totalUpdates] = [Number(hp.actorLr), Boolean(hp.actorCosine), Number(hp.maxUpdates ?? 1_000_000)];
-  let updates = 0;
+  let updates = ctx.startUpdate ?? 0; // a resumed or forked run continues its schedules
 
   const critics = new Critics('iql/q', ctx.observationDim, ctx.actionDim, ctx.discreteActions, hidden, 2, ctx.rng);
   const value = new MLP('iql/v', [ctx.observationDim, ...hidden, 1], ctx.rng);

@@ -1,6 +1,28 @@
 import * as tf from '@tensorflow/tfjs';
 import { newVariable } from './nets';
 
+/** Adam's moments and step count as plain data: what a checkpoint keeps so a resumed or copied agent trains on exactly. */
+export interface OptimizerState {
+  t: number;
+  m: { shape: number[]; values: Float32Array }[];
+  v: { shape: number[]; values: Float32Array }[];
+}
+
+/** Optimizers built inside `collectOptimizers`; lets the trainer checkpoint them without every algorithm listing its own. */
+let collecting: Adam[] | null = null;
+
+/** Runs `build` (an algorithm's create) and returns what it built with every Adam it created, in creation order. */
+export function collectOptimizers<T>(build: () => T): { value: T; optimizers: Adam[] } {
+  const outer = collecting;
+  const optimizers: Adam[] = [];
+  collecting = optimizers;
+  try {
+    return { value: build(), optimizers };
+  } finally {
+    collecting = outer;
+  }
+}
+
 /**
  * Adam (Kingma & Ba 2015, Algorithm 1) over a fixed list of variables, with a learning rate that can change
  * between updates (tfjs's built-in optimizer fixes it at construction) and optional global-norm clipping and
@@ -18,6 +40,25 @@ export class Adam {
   ) {
     this.m = variables.map((x) => newVariable(() => tf.zerosLike(x), undefined, false));
     this.v = variables.map((x) => newVariable(() => tf.zerosLike(x), undefined, false));
+    collecting?.push(this);
+  }
+
+  async state(): Promise<OptimizerState> {
+    const read = (xs: tf.Variable[]) => Promise.all(xs.map(async (x) => ({ shape: x.shape.slice(), values: (await x.data()) as Float32Array })));
+    return { t: this.t, m: await read(this.m), v: await read(this.v) };
+  }
+
+  /** Takes over moments and step count (the shapes must match: the same algorithm and network sizes). */
+  setState(state: OptimizerState): void {
+    if (state.m.length !== this.m.length || state.v.length !== this.v.length) throw new Error(`optimizer state has ${state.m.length} moments, expected ${this.m.length}`);
+    const write = (xs: tf.Variable[], from: OptimizerState['m']) =>
+      xs.forEach((x, i) => {
+        if (from[i].shape.join('x') !== x.shape.join('x')) throw new Error(`optimizer moment ${i} has shape ${from[i].shape.join('x')}, expected ${x.shape.join('x')}`);
+        tf.tidy(() => x.assign(tf.tensor(from[i].values, from[i].shape)));
+      });
+    write(this.m, state.m);
+    write(this.v, state.v);
+    this.t = state.t;
   }
 
   /**

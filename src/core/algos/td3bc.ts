@@ -37,7 +37,7 @@ function createTD3BC(ctx: AgentContext): Agent {
   const hidden = parseHidden(hp.hidden);
   let [alpha, tau, policyNoise, noiseClip, policyDelay] = [Number(hp.alpha), Number(hp.tau), Number(hp.policyNoise), Number(hp.noiseClip), Number(hp.policyDelay)];
   const gamma = Number(hp.gamma);
-  let updates = 0;
+  let updates = ctx.startUpdate ?? 0; // a resumed or forked run continues its schedules
 
   const actor = new MLP('td3bc/actor', [ctx.observationDim, ...hidden, ctx.actionDim], ctx.rng);
   // The target starts as a copy; its own initial draw comes from a throwaway Rng so the lab's stream is unaffected.

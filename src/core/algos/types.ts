@@ -67,6 +67,30 @@ export interface AgentContext {
   /** Per-dimension mean and std of dataset observations, for algorithms that normalise states. */
   observationMean: Float32Array;
   observationStd: Float32Array;
+  /** Updates already done when the agent is restored from a checkpoint: schedules (cosine, target period, policy delay) go on from there. */
+  startUpdate?: number;
+}
+
+/** One fully connected layer of an exported policy: y = activation(x kernel + bias). */
+export interface DenseLayerWeights {
+  inputDim: number;
+  outputDim: number;
+  /** [inputDim, outputDim], row-major. */
+  kernel: Float32Array;
+  bias: Float32Array;
+  activation: 'relu' | 'tanh' | 'linear';
+}
+
+/**
+ * The greedy policy as plain dense layers on raw observations (any state normalisation folded into the first layer),
+ * for export as a feed-forward model (run/policyExport.ts).
+ */
+export interface PolicyNetwork {
+  layers: DenseLayerWeights[];
+  /** 'actions': the outputs are the actions, in [-1, 1]; 'scores': one number per discrete action, the action is the argmax. */
+  output: 'actions' | 'scores';
+  /** What the outputs are, in words (e.g. "Q-values", "tanh of the Gaussian mean"). */
+  description: string;
 }
 
 export interface Checkpoint {
@@ -85,6 +109,11 @@ export interface Agent {
   qValue?(observations: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D;
   /** V(s): IQL's value net, max_a Q for discrete critics, Q(s, pi(s)) for actor-critics; for value heatmaps. */
   stateValue?(observations: tf.Tensor2D): tf.Tensor1D;
+  /**
+   * Feed-forward policies: the greedy policy (what act(obs, 'greedy') returns, argmax left to the reader for discrete
+   * actions) as plain dense layers on raw observations, read from the current weights. Absent for sequence models.
+   */
+  policyNetwork?(): Promise<PolicyNetwork>;
   /** Sequence policies only: memory for `count` evaluation episodes run in lockstep (see EpisodeMemory). */
   beginEpisodes?(count: number): EpisodeMemory;
   save(): Promise<Checkpoint>;

@@ -9,6 +9,8 @@ export interface HyperparameterEvent {
   label: string;
   from: HyperValue;
   to: HyperValue;
+  /** What made the change when it was not a hand on a control, e.g. "PBT: copied member 3". */
+  source?: string;
 }
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed';
@@ -23,7 +25,11 @@ export interface MetricBatch {
 
 /** What one tick (or step) of training produced; the worker forwards one of these per tick. */
 export interface TrainingReport {
+  /** The run this report belongs to: every report names it, so many runs can share a page. */
+  runId: string;
   update: number;
+  /** Training time so far (ms, paused time excluded). */
+  wallMs: number;
   status: RunStatus;
   metrics: MetricBatch | null;
   evaluations: EvaluationResult[];

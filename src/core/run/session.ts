@@ -36,8 +36,18 @@ const CHECKPOINT_EVERY = 2000;
 
 const yieldToHost = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
+/** How a job starts: the run's id (named on every report), its config, and optionally where it starts from. */
+export interface JobStart extends TrainerConfig {
+  runId: string;
+  backend?: BackendRequest;
+  paused?: boolean;
+  /** Continue from this checkpoint (a fork, a run restored after a reload), with `hyperparameters` applied over its own. */
+  from?: TrainerCheckpoint;
+}
+
 /**
- * One training run at a time, driven by messages: start, pause, resume, step, stop, setHyperparameters.
+ * One job of the worker pool, driven by messages: start, pause, resume, step, stop, setHyperparameters. A job is one
+ * run today (a population of runs trained as one batched model later); every report carries its run id.
  * The trainer worker exposes this object through Comlink; tests use it directly.
  */
 export class TrainingSession {
@@ -51,6 +61,7 @@ export class TrainingSession {
   private readonly tickMs: number;
   private config: TrainerConfig | null = null;
   private checkpoint: TrainerCheckpoint | null = null;
+  private runId = '';
 
   constructor(options: SessionOptions = {}) {
     this.tickMs = options.tickMs ?? 100;
@@ -91,13 +102,14 @@ export class TrainingSession {
   }
 
   /** Starts a run (stopping any current one). Training proceeds in ticks until paused, stopped or finished. */
-  async start(config: TrainerConfig & { backend?: BackendRequest; paused?: boolean }, listener: ReportListener): Promise<BackendReport> {
+  async start(config: JobStart, listener: ReportListener): Promise<BackendReport> {
     await this.stop();
     this.listener = listener;
+    this.runId = config.runId;
     this.status = 'starting';
     try {
       const backend = await this.prepareBackend(config.backend ?? 'auto', config);
-      this.trainer = new Trainer(config);
+      this.trainer = config.from ? Trainer.restore(config, config.from, config.hyperparameters ?? {}) : new Trainer(config);
       this.config = config;
       this.checkpoint = await this.trainer.checkpoint();
       this.status = config.paused ? 'paused' : 'running';
@@ -141,6 +153,21 @@ export class TrainingSession {
   setHyperparameters(patch: Record<string, unknown>): HyperparameterEvent[] {
     if (!this.trainer) throw new Error('no run to change: start one first');
     return this.trainer.setHyperparameters(patch);
+  }
+
+  /**
+   * The run's full state now (weights, optimizer moments, settings, position): for forks, PBT's exploit and keeping
+   * runs across reloads. Taken between ticks.
+   */
+  async currentCheckpoint(): Promise<TrainerCheckpoint> {
+    if (!this.trainer) throw new Error('no run to checkpoint');
+    return this.trainer.checkpoint();
+  }
+
+  /** PBT: take over another member's weights and optimizer state, then apply the explored values (see Trainer.adopt). */
+  adopt(checkpoint: TrainerCheckpoint, patch: Record<string, unknown>, source: string): HyperparameterEvent[] {
+    if (!this.trainer) throw new Error('no run to copy into');
+    return this.trainer.adopt(checkpoint, patch, source);
   }
 
   async stop(): Promise<void> {
@@ -245,6 +272,8 @@ export class TrainingSession {
       this.backend = { ...this.backend!, active: to, reason: `fell back from ${from}: ${reason}` };
       this.backendKey = '';
       this.listener({
+        runId: this.runId,
+        wallMs: this.trainer.wallMs,
         update: this.trainer.update,
         status: this.status,
         metrics: null,
@@ -261,11 +290,11 @@ export class TrainingSession {
 
   private fail(e: unknown): void {
     this.status = 'failed';
-    this.listener({ update: this.trainer?.update ?? 0, status: 'failed', metrics: null, evaluations: [], events: [], updatesPerSecond: 0, error: e instanceof Error ? e.message : String(e) });
+    this.listener({ runId: this.runId, wallMs: this.trainer?.wallMs ?? 0, update: this.trainer?.update ?? 0, status: 'failed', metrics: null, evaluations: [], events: [], updatesPerSecond: 0, error: e instanceof Error ? e.message : String(e) });
   }
 
   private emit(tick: TickResult): void {
-    this.listener({ update: this.trainer?.update ?? 0, status: this.status, ...tick });
+    this.listener({ runId: this.runId, wallMs: this.trainer?.wallMs ?? 0, update: this.trainer?.update ?? 0, status: this.status, ...tick });
   }
 }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { getAlgorithm } from '../algos/registry';
 import type { Agent, AlgorithmDef, Checkpoint } from '../algos/types';
+import { collectOptimizers, type Adam, type OptimizerState } from '../algos/optim';
 import type { Dataset } from '../data/dataset';
 import { observationStats } from '../data/statistics';
 import { datasetEnvSpec } from '../data/datasetEnv';
@@ -15,6 +16,8 @@ import { runSchema } from './runSettings';
 
 export interface TrainerConfig {
   dataset: Dataset;
+  /** Updates already done (a run restored from a checkpoint): the agent's schedules continue from here. */
+  startUpdate?: number;
   algorithmId: string;
   /** Algorithm and run settings in one patch; anything left out takes its default. */
   hyperparameters?: Record<string, unknown>;
@@ -32,11 +35,15 @@ const SYNC_EVERY = 4;
 
 export class TrainingDivergedError extends Error {}
 
-/** Enough to resume a run elsewhere (another backend): weights, settings and position. Optimizer moments restart. */
+/** Enough to resume a run elsewhere (another backend, another worker, after a reload): weights, optimizer moments, settings and position. */
 export interface TrainerCheckpoint {
   update: number;
   hyperparameters: HyperValues;
   agent: Checkpoint;
+  /** Every Adam of the agent, in creation order; absent in old checkpoints (the moments then restart). */
+  optimizers?: OptimizerState[];
+  /** Training time up to this checkpoint, for the wall-time axis. */
+  wallMs?: number;
 }
 
 /**
@@ -49,7 +56,10 @@ export class Trainer {
   readonly agent: Agent;
   /** Updates done so far; also the index of the next update. */
   update = 0;
+  /** Milliseconds spent in updates and evaluations so far (not paused time): the wall-time x-axis. */
+  wallMs = 0;
   private values: HyperValues;
+  private readonly optimizers: Adam[];
   private readonly data: DeviceDataset;
   private readonly sampleRng: Rng;
   private readonly evalRng: Rng;
@@ -77,15 +87,20 @@ export class Trainer {
     const stats = observationStats(d, keepRows ?? undefined);
     this.actionScale = envSpec ? actionScaleFor(envSpec.actionSpace, d.actionDim) : null;
     this.data = new DeviceDataset(d, this.values.gamma !== undefined ? Number(this.values.gamma) : 0.99, this.actionScale, keepRows);
-    this.agent = this.algorithm.create({
-      observationDim: d.observationDim,
-      actionDim: d.actionDim,
-      discreteActions: d.discreteActions,
-      hyperparameters: this.values,
-      rng: initRng,
-      observationMean: stats.mean,
-      observationStd: stats.std,
-    });
+    const built = collectOptimizers(() =>
+      this.algorithm.create({
+        observationDim: d.observationDim,
+        actionDim: d.actionDim,
+        discreteActions: d.discreteActions,
+        hyperparameters: this.values,
+        rng: initRng,
+        observationMean: stats.mean,
+        observationStd: stats.std,
+        startUpdate: config.startUpdate ?? 0,
+      }),
+    );
+    this.agent = built.value;
+    this.optimizers = built.optimizers;
   }
 
   get hyperparameters(): HyperValues {
@@ -170,6 +185,7 @@ export class Trainer {
       const trainTime = performance.now() - start - evalTime;
       const events = this.pendingEvents;
       this.pendingEvents = [];
+      this.wallMs += performance.now() - start;
       return { metrics, evaluations, events, updatesPerSecond: trainTime > 0 ? (pending.length / trainTime) * 1000 : 0 };
     } finally {
       tf.dispose(pending);
@@ -192,14 +208,35 @@ export class Trainer {
   }
 
   async checkpoint(): Promise<TrainerCheckpoint> {
-    return { update: this.update, hyperparameters: this.hyperparameters, agent: await this.agent.save() };
+    const optimizers = await Promise.all(this.optimizers.map((o) => o.state()));
+    return { update: this.update, hyperparameters: this.hyperparameters, agent: await this.agent.save(), optimizers, wallMs: this.wallMs };
   }
 
-  /** A trainer on the current backend, continuing from a checkpoint taken on any backend. */
-  static restore(config: TrainerConfig, checkpoint: TrainerCheckpoint): Trainer {
-    const trainer = new Trainer({ ...config, hyperparameters: checkpoint.hyperparameters });
-    trainer.agent.load(checkpoint.agent);
+  /** Weights and optimizer moments from a checkpoint of the same algorithm and shapes (keeps this run's update count). */
+  loadState(checkpoint: TrainerCheckpoint): void {
+    this.agent.load(checkpoint.agent);
+    const states = checkpoint.optimizers;
+    if (states && states.length === this.optimizers.length) this.optimizers.forEach((o, i) => o.setState(states[i]));
+  }
+
+  /**
+   * Population-based training's exploit and explore: take over another member's weights and optimizer state, then
+   * change hyperparameters (live ones), each change an event with its source named. Keeps this run's own update count.
+   */
+  adopt(checkpoint: TrainerCheckpoint, patch: Record<string, unknown>, source: string): HyperparameterEvent[] {
+    validatePatch(this.schema, patch, this.algorithm.name, true); // all-or-nothing: a bad value copies nothing
+    this.loadState(checkpoint);
+    const events = this.setHyperparameters(patch);
+    for (const e of events) e.source = source;
+    return events;
+  }
+
+  /** A trainer on the current backend, continuing from a checkpoint taken on any backend, with `patch` applied (a fork). */
+  static restore(config: TrainerConfig, checkpoint: TrainerCheckpoint, patch: Record<string, unknown> = {}): Trainer {
+    const trainer = new Trainer({ ...config, startUpdate: checkpoint.update, hyperparameters: { ...checkpoint.hyperparameters, ...patch } });
+    trainer.loadState(checkpoint);
     trainer.update = checkpoint.update;
+    trainer.wallMs = checkpoint.wallMs ?? 0;
     trainer.lastEvaluatedAt = checkpoint.update;
     return trainer;
   }
