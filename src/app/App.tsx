@@ -10,6 +10,8 @@ import { QSlicePanel } from './components/inspect/QSlicePanel';
 import { ValueMapPanel } from './components/inspect/ValueMapPanel';
 import { RolloutPanel } from './components/RolloutPanel';
 import { RunControls } from './components/RunControls';
+import { CompareControls } from './components/runs/CompareControls';
+import { RunList } from './components/runs/RunList';
 import { initLab } from './store/actions';
 import { useLab } from './store/labStore';
 
@@ -33,9 +35,11 @@ export function App() {
         <div className="main">
           {!ready && !error && <p className="loading">Preparing the built-in datasets…</p>}
           <RunControls />
+          <RunList />
+          <CompareControls />
+          <ChartsPanel />
           <DatasetInspector />
           <RolloutPanel />
-          <ChartsPanel />
           <ValueMapPanel />
           <QSlicePanel />
         </div>

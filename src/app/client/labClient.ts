@@ -1,34 +1,18 @@
 // The only module of the page that talks to workers. The page never imports tfjs.
 import * as Comlink from 'comlink';
-import type { TrainingSession, ReportListener } from '../../core/run/session';
+import type { ReportListener } from '../../core/run/session';
 import type { DatasetService } from '../../core/data/datasetService';
+import { poolSize, TrainerPool } from './pool';
 
-export type TrainerApi = Comlink.Remote<TrainingSession>;
 export type DatasetApi = Comlink.Remote<DatasetService>;
+export type { TrainerApi } from './pool';
 
-let trainerWorker: Worker | null = null;
-let trainer: TrainerApi | null = null;
+let pool: TrainerPool | null = null;
 
-let crashListener: (message: string) => void = () => {};
-
-/** Called when the trainer worker itself dies (not a failed run, which the session reports). */
-export function onTrainerCrash(listener: (message: string) => void): void {
-  crashListener = listener;
-}
-
-export function trainerClient(): TrainerApi {
-  if (!trainer) {
-    const worker = new Worker(new URL('../../../workers/trainer.worker.ts', import.meta.url), { type: 'module', name: 'trainer' });
-    worker.addEventListener('error', (e) => {
-      // The next call makes a fresh worker; the page and its datasets go on.
-      worker.terminate();
-      if (trainerWorker === worker) trainer = trainerWorker = null;
-      crashListener(`the trainer worker stopped: ${e.message || 'unknown error'}`);
-    });
-    trainerWorker = worker;
-    trainer = Comlink.wrap<TrainingSession>(worker);
-  }
-  return trainer;
+/** The page's pool of trainer workers, sized to the machine (see poolSize). */
+export function labPool(): TrainerPool {
+  pool ??= new TrainerPool(poolSize(typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : 2), () => new Worker(new URL('../../../workers/trainer.worker.ts', import.meta.url), { type: 'module', name: 'trainer' }));
+  return pool;
 }
 
 /** Wraps a report callback so the worker can call it across the boundary. */

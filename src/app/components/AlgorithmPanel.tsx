@@ -1,5 +1,5 @@
 import { selectAlgorithm, setValue } from '../store/actions';
-import { useLab } from '../store/labStore';
+import { focusedRun, isActive, useLab } from '../store/labStore';
 import { HyperControl } from './HyperControl';
 
 export function AlgorithmPanel() {
@@ -7,18 +7,18 @@ export function AlgorithmPanel() {
   const algorithmId = useLab((s) => s.algorithmId);
   const values = useLab((s) => s.values[s.algorithmId]);
   const errors = useLab((s) => s.inputErrors);
-  const runStatus = useLab((s) => s.run.status);
-  const runAlgorithm = useLab((s) => s.run.algorithmId);
+  const run = useLab(focusedRun);
   if (!catalog || !values) return <section className="panel">Loading algorithms…</section>;
   const algo = catalog.algorithms.find((a) => a.id === algorithmId)!;
-  const training = (runStatus === 'running' || runStatus === 'paused' || runStatus === 'starting') && runAlgorithm === algorithmId;
+  // Live controls steer the focused run while it trains; every control sets what the next Start uses.
+  const training = isActive(run) && run!.config.algorithmId === algorithmId;
 
   return (
     <section className="panel">
       <h2>Algorithm</h2>
       <label className="field">
         <span>algorithm</span>
-        <select value={algorithmId} disabled={training} onChange={(e) => selectAlgorithm(e.target.value)} data-testid="algorithm-select">
+        <select value={algorithmId} onChange={(e) => selectAlgorithm(e.target.value)} data-testid="algorithm-select">
           {catalog.algorithms.map((a) => (
             <option key={a.id} value={a.id}>
               {a.name}
@@ -27,6 +27,7 @@ export function AlgorithmPanel() {
         </select>
       </label>
       <p className="help">{algo.summary}</p>
+      {training && <p className="note small" data-testid="live-target">Live controls also change the focused run, {run!.name}, as it trains; the others apply to the next Start.</p>}
       <p className="cite">{algo.paper}</p>
       {[
         ['Hyperparameters', algo.hyperparameters],
@@ -35,7 +36,7 @@ export function AlgorithmPanel() {
         <fieldset key={title as string}>
           <legend>{title as string}</legend>
           {(params as typeof algo.hyperparameters).map((p) => (
-            <HyperControl key={p.key} param={p} value={values[p.key]} error={errors[p.key]} editable={!training || p.live} onCommit={(v) => void setValue(p.key, v)} />
+            <HyperControl key={p.key} param={p} value={values[p.key]} error={errors[p.key]} editable onCommit={(v) => void setValue(p.key, v)} />
           ))}
         </fieldset>
       ))}

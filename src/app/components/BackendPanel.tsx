@@ -7,13 +7,12 @@ import { useLab } from '../store/labStore';
 export function BackendPanel() {
   const request = useLab((s) => s.backendRequest);
   const backend = useLab((s) => s.backend);
-  const active = useLab((s) => s.run.status === 'running' || s.run.status === 'paused' || s.run.status === 'starting');
   return (
     <section className="panel">
       <h2>Compute backend</h2>
       <label className="field">
         <span>backend</span>
-        <select value={request} disabled={active} onChange={(e) => setBackendRequest(e.target.value as BackendRequest)} data-testid="backend-select">
+        <select value={request} onChange={(e) => setBackendRequest(e.target.value as BackendRequest)} data-testid="backend-select">
           {BACKEND_REQUESTS.map((c) => (
             <option key={c} value={c}>
               {c === 'auto' ? 'auto (measure, pick fastest)' : c}
@@ -21,7 +20,7 @@ export function BackendPanel() {
           ))}
         </select>
       </label>
-      <p className="help">Applied when a run starts. Auto trains the real networks briefly on each backend and keeps the fastest.</p>
+      <p className="help">Applied to runs started from now on; each run keeps the backend it started with. Auto trains the real networks briefly on each backend and keeps the fastest.</p>
       {backend && (
         <table className="probes" data-testid="backend-probes">
           <tbody>

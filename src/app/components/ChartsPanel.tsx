@@ -1,7 +1,7 @@
 import { getEnvSpec } from '../../core/envs/registry';
 import { LiveMetricChart } from '../charts/LiveMetricChart';
-import { metricNames } from '../store/metrics';
 import { useLab } from '../store/labStore';
+import { useRunGroups } from '../store/runGroups';
 import { ReturnChart } from './ReturnChart';
 
 const envSpecOrNull = (id: string | null | undefined) => {
@@ -12,33 +12,40 @@ const envSpecOrNull = (id: string | null | undefined) => {
   }
 };
 
-/** Evaluation return, the algorithm's chart groups (several metrics in one chart), then one chart per other metric. */
+/**
+ * Every visible run on the same charts: evaluation results, the algorithms' chart groups (several metrics in one
+ * chart), then one chart per other metric. A metric only some runs have is drawn for those.
+ */
 export function ChartsPanel() {
-  useLab((s) => s.chartVersion > 0 && metricNames().length); // re-render only when the set of metrics changes
-  const events = useLab((s) => s.events);
+  const { groups, runs } = useRunGroups();
+  // Re-render when the set of metric names changes (a new run's first report), not on every report.
+  const namesKey = useLab((s) => (s.chartVersion >= 0 ? runs.filter((r) => !r.hidden).flatMap((r) => s.metrics.names(r.id)).filter((n, i, all) => all.indexOf(n) === i).join(',') : ''));
   const catalog = useLab((s) => s.catalog);
-  const algorithmId = useLab((s) => s.run.algorithmId);
-  const dataset = useLab((s) => s.datasets.find((d) => d.id === s.run.datasetId));
-  const algo = catalog?.algorithms.find((a) => a.id === algorithmId);
-  const spec = envSpecOrNull(dataset?.envId);
-  const names = metricNames();
-  const groups = (algo?.charts ?? []).filter((g) => g.metrics.some((m) => names.includes(m)));
-  const grouped = new Set(groups.flatMap((g) => g.metrics));
+  const visible = runs.filter((r) => !r.hidden);
+  if (visible.length === 0) return <section className="charts" data-testid="charts-empty"><p className="help">Start a run: its curves appear here, beside every other run's.</p></section>;
+  const names = namesKey ? namesKey.split(',') : [];
+  const algos = [...new Set(visible.map((r) => r.config.algorithmId))].map((id) => catalog?.algorithms.find((a) => a.id === id)).filter((a) => a !== undefined);
+  const groupsOfCharts = algos.flatMap((a) => a.charts ?? []).filter((g, i, all) => all.findIndex((o) => o.title === g.title) === i);
+  const chartGroups = groupsOfCharts.filter((g) => g.metrics.some((m) => names.includes(m)));
+  const grouped = new Set(chartGroups.flatMap((g) => g.metrics));
+  const help = (name: string) => algos.map((a) => a.metricHelp[name]).find((h) => h !== undefined);
+  const envIds = [...new Set(visible.map((r) => r.config.envId))];
+  const spec = envIds.length === 1 ? envSpecOrNull(envIds[0]) : null;
 
   return (
     <section className="charts">
-      {dataset && dataset.envId === null ? (
-        <p className="help">This dataset has no environment, so there are no evaluation episodes: the charts show offline metrics only.</p>
+      {envIds.every((e) => e === null) ? (
+        <p className="help">These runs' dataset has no environment, so there are no evaluation episodes: the charts show offline metrics only.</p>
       ) : (
-        <ReturnChart solvedThreshold={spec?.solvedThreshold} />
+        <ReturnChart groups={groups} solvedThreshold={spec?.solvedThreshold} />
       )}
-      {groups.map((g, i) => (
-        <LiveMetricChart key={g.title} title={g.title} help={g.help} metrics={g.metrics.filter((m) => names.includes(m)).join(',')} events={events} testId={`chart-group-${i}`} />
+      {chartGroups.map((g, i) => (
+        <LiveMetricChart key={g.title} title={g.title} help={g.help} metrics={g.metrics.filter((m) => names.includes(m)).join(',')} groups={groups} testId={`chart-group-${i}`} />
       ))}
       {names
         .filter((n) => !grouped.has(n))
         .map((name) => (
-          <LiveMetricChart key={name} title={name} help={algo?.metricHelp[name]} metrics={name} events={events} testId={`chart-${name}`} />
+          <LiveMetricChart key={name} title={name} help={help(name)} metrics={name} groups={groups} testId={`chart-${name}`} />
         ))}
     </section>
   );

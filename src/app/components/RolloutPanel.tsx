@@ -6,7 +6,7 @@ import type { EpisodeRecord } from '../../core/run/evaluate';
 import { drawPhasePlane } from '../render/phasePlane';
 import { phaseMarks, rendererFor, replayFps } from '../render/registry';
 import type { Heatmap } from '../render/types';
-import { selectedDataset, useLab } from '../store/labStore';
+import { focusedRun, selectedDataset, useLab } from '../store/labStore';
 import { SceneCanvas } from './SceneCanvas';
 import './environment.css';
 
@@ -26,8 +26,12 @@ type Source = 'evaluation' | 'demo';
  * or maze, or on a phase plane beside the scene with the episode's path).
  */
 export function RolloutPanel() {
-  const evaluation = useLab((s) => s.episode);
-  const lastUpdate = useLab((s) => (s.evaluations.length ? s.evaluations[s.evaluations.length - 1].update : null));
+  // The focused run's latest evaluation episode.
+  const evaluation = useLab((s) => (s.focusRunId ? (s.episodes[s.focusRunId] ?? null) : null));
+  const lastUpdate = useLab((s) => {
+    const evaluations = focusedRun(s)?.evaluations ?? [];
+    return evaluations.length ? evaluations[evaluations.length - 1].update : null;
+  });
   const demo = useLab((s) => s.demo);
   const dataset = useLab(selectedDataset);
   const [source, setSource] = useState<Source>('evaluation');

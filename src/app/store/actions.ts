@@ -1,31 +1,28 @@
 import { startTransition } from 'react';
-import { checkValue, defaultValues, formatValue, HyperparameterError, type HyperValues } from '../../core/run/hyperparameters';
-import type { HyperparameterEvent, TrainingReport } from '../../core/run/events';
+import { checkValue, defaultValues, formatValue, type HyperValues } from '../../core/run/hyperparameters';
 import type { BackendRequest } from '../../core/tf/backend';
-import { onTrainerCrash, reportCallback, trainerClient } from '../client/labClient';
-import { appendMetrics, clearMetrics, takeDirty } from './metrics';
-import { initialRun, selectedDataset, useLab } from './labStore';
+import { labPool } from '../client/labClient';
+import { focusedRun, isActive, useLab } from './labStore';
 import { initDatasets } from './datasets';
+import { changeRun, message, startCheckpointClock } from './runs';
+import { restoreRuns } from './runRestore';
+import { runStorage } from './runStorage';
 import { startUrlSync } from './urlSync';
 
 const set = useLab.setState;
 const get = useLab.getState;
 
-function message(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  // Comlink re-throws worker errors with their message; keep only the message.
-  return text.replace(/^Error: /, '');
-}
-
-/** Loads the algorithm catalog from the trainer worker, then the saved datasets (or makes the built-in ones). */
+/** Loads the algorithm catalog from a trainer worker, the kept runs, then the saved datasets (or makes the built-in ones). */
 export async function initLab(): Promise<void> {
-  onTrainerCrash((error) => set((s) => ({ run: { ...s.run, status: 'failed', error } })));
-  const catalog = await trainerClient().catalog();
+  runStorage().open();
+  const catalog = await labPool().withIdleWorker((api) => api.catalog());
   const values: Record<string, HyperValues> = {};
   for (const a of catalog.algorithms) values[a.id] = defaultValues([...a.hyperparameters, ...catalog.runSchema]);
   set({ catalog, values });
   startUrlSync();
   startChartClock();
+  await restoreRuns();
+  startCheckpointClock();
   await initDatasets();
 }
 
@@ -39,68 +36,8 @@ const CHART_HZ = 4;
 function startChartClock(): void {
   if (clock) return;
   clock = setInterval(() => {
-    if (takeDirty()) startTransition(() => set((s) => ({ chartVersion: s.chartVersion + 1 })));
+    if (get().metrics.takeDirty()) startTransition(() => set((s) => ({ chartVersion: s.chartVersion + 1 })));
   }, 1000 / CHART_HZ);
-}
-
-const sameEvent = (a: HyperparameterEvent, b: HyperparameterEvent) => a.update === b.update && a.key === b.key && a.to === b.to;
-
-/** Events arrive both as the answer to a change and in the next report; keep each once. */
-function mergeEvents(known: HyperparameterEvent[], incoming: HyperparameterEvent[]): HyperparameterEvent[] {
-  const fresh = incoming.filter((e) => !known.some((k) => sameEvent(k, e)));
-  return fresh.length ? [...known, ...fresh] : known;
-}
-
-function onReport(report: TrainingReport): void {
-  if (report.metrics) appendMetrics(report.metrics);
-  set((s) => ({
-    run: {
-      ...s.run,
-      status: report.status,
-      update: report.update,
-      updatesPerSecond: report.metrics ? report.updatesPerSecond : s.run.updatesPerSecond,
-      error: report.error ?? (report.status === 'failed' ? 'the run failed' : s.run.error),
-      notice: report.notice ?? s.run.notice,
-    },
-    backend: report.backend ?? s.backend,
-    events: mergeEvents(s.events, report.events),
-    evaluations: report.evaluations.length
-      ? [...s.evaluations, ...report.evaluations.map((e) => ({ update: e.update, meanReturn: e.meanReturn, stdReturn: e.stdReturn, normalizedScore: e.normalizedScore }))]
-      : s.evaluations,
-    episode: report.evaluations.length ? report.evaluations[report.evaluations.length - 1].episode : s.episode,
-  }));
-}
-
-export async function startRun(options: { paused?: boolean } = {}): Promise<void> {
-  const state = get();
-  const dataset = selectedDataset(state);
-  if (!dataset) {
-    set({ run: { ...initialRun, status: 'failed', error: 'Choose or generate a dataset first.' } });
-    return;
-  }
-  clearMetrics();
-  set({ run: { ...initialRun, status: 'starting', algorithmId: state.algorithmId, datasetId: dataset.id }, events: [], evaluations: [], episode: null, inputErrors: {} });
-  try {
-    const backend = await trainerClient().start(
-      { dataset, algorithmId: state.algorithmId, hyperparameters: state.values[state.algorithmId], backend: state.backendRequest, paused: options.paused },
-      reportCallback(onReport),
-    );
-    set({ backend });
-  } catch (e) {
-    set((s) => ({ run: { ...s.run, status: 'failed', error: message(e) } }));
-  }
-}
-
-export const pauseRun = () => trainerClient().pause();
-export const resumeRun = () => trainerClient().resume();
-export const stopRun = () => trainerClient().stop();
-
-export async function stepRun(n: number): Promise<void> {
-  try {
-    await trainerClient().step(n);
-  } catch (e) {
-    set((s) => ({ run: { ...s.run, error: message(e) } }));
-  }
 }
 
 /**
@@ -108,19 +45,16 @@ export async function stepRun(n: number): Promise<void> {
  * the worker, which checks again and records the change as an event.
  */
 export async function setValue(key: string, raw: unknown): Promise<void> {
-  const { catalog, algorithmId, run } = get();
+  const { catalog, algorithmId } = get();
+  const run = focusedRun(get());
   const algo = catalog?.algorithms.find((a) => a.id === algorithmId);
   const param = [...(algo?.hyperparameters ?? []), ...(catalog?.runSchema ?? [])].find((p) => p.key === key);
   if (!param) return;
   const clearError = (s: ReturnType<typeof get>) => Object.fromEntries(Object.entries(s.inputErrors).filter(([k]) => k !== key));
   try {
     const value = checkValue(param, raw);
-    const active = run.status === 'running' || run.status === 'paused';
-    if (active && run.algorithmId === algorithmId) {
-      if (!param.live) throw new HyperparameterError(key, `${param.label} cannot change while the run trains; stop and start a new run to change it`);
-      const events = await trainerClient().setHyperparameters({ [key]: value });
-      set((s) => ({ events: mergeEvents(s.events, events) }));
-    }
+    // The focused run follows live changes of its own algorithm's controls; the form keeps every value for new runs.
+    if (run && isActive(run) && run.status !== 'queued' && run.config.algorithmId === algorithmId && param.live) await changeRun(run.id, { [key]: value });
     set((s) => ({ values: { ...s.values, [algorithmId]: { ...s.values[algorithmId], [key]: value } }, inputErrors: clearError(s) }));
   } catch (e) {
     const kept = get().values[algorithmId]?.[key];

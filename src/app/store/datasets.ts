@@ -255,9 +255,9 @@ export async function deleteDataset(id: string): Promise<void> {
   const s = lab.getState();
   const d = s.datasets.find((x) => x.id === id);
   if (!d) return;
-  const training = s.run.datasetId === id && ['starting', 'running', 'paused'].includes(s.run.status);
-  if (training) {
-    lab.setState({ datasetError: `${d.name} is in use by the current run: stop the run before deleting it.` });
+  const user = Object.values(s.runs).find((r) => r.config.datasetId === id && ['queued', 'starting', 'running', 'paused'].includes(r.status));
+  if (user) {
+    lab.setState({ datasetError: `${d.name} is in use by the run ${user.name}: stop it before deleting the dataset.` });
     return;
   }
   // Gone from storage before it leaves the list, so a reload right after never brings it back. A save of it still

@@ -1,29 +1,12 @@
 import { create } from 'zustand';
+import { RunMetrics } from './runMetrics';
 import type { Dataset } from '../../core/data/dataset';
 import type { EpisodeRecord } from '../../core/run/evaluate';
-import type { HyperparameterEvent, RunStatus } from '../../core/run/events';
+import type { RunRecord } from '../../core/experiments/types';
+import type { ChartChoices } from '../../core/experiments/labLink';
 import type { HyperValues } from '../../core/run/hyperparameters';
 import type { Catalog } from '../../core/run/session';
 import type { BackendReport, BackendRequest } from '../../core/tf/backend';
-
-export interface EvaluationPoint {
-  update: number;
-  meanReturn: number;
-  stdReturn: number;
-  normalizedScore: number | null;
-}
-
-export interface RunState {
-  status: RunStatus;
-  update: number;
-  updatesPerSecond: number;
-  error: string | null;
-  /** Something that happened without stopping the run (e.g. a backend fallback). */
-  notice: string | null;
-  /** Settings the run started with (algorithm id, dataset id), for the header and charts. */
-  algorithmId: string | null;
-  datasetId: string | null;
-}
 
 export interface DemoEpisode {
   episode: EpisodeRecord;
@@ -45,18 +28,31 @@ export interface LabState {
   /** Messages from rejected inputs, by hyperparameter key. */
   inputErrors: Record<string, string>;
   backendRequest: BackendRequest;
+  /** The backend the focused run measured and chose. */
   backend: BackendReport | null;
-  run: RunState;
-  events: HyperparameterEvent[];
-  evaluations: EvaluationPoint[];
-  episode: EpisodeRecord | null;
+  /** Every run of this browser, by id, and their order in the run list. */
+  runs: Record<string, RunRecord>;
+  runOrder: string[];
+  /** The run whose replay, value map and live controls the page shows (the latest started, or the one clicked). */
+  focusRunId: string | null;
+  /** The latest evaluation episode of each run (not kept across reloads). */
+  episodes: Record<string, EpisodeRecord>;
+  /** A message about the runs as a whole (storage, a refused link, a failed import). */
+  runsNotice: string | null;
+  /** How many seeds the Start button starts. */
+  seeds: number;
+  chart: ChartChoices;
+  /** Runs picked out on the charts (a sweep row clicked); others fade. */
+  highlight: string[] | null;
+  /** Metric series of every run, outside React state (see RunMetrics). */
+  metrics: RunMetrics;
   /** An episode of a behaviour policy played from the environment panel, shown in the replay beside evaluations. */
   demo: DemoEpisode | null;
   /** Bumped by the chart clock (at most 10 Hz) when metric buffers changed. */
   chartVersion: number;
 }
 
-export const initialRun: RunState = { status: 'idle', update: 0, updatesPerSecond: 0, error: null, notice: null, algorithmId: null, datasetId: null };
+export const defaultChart: ChartChoices = { smoothing: 0.6, xAxis: 'updates', center: 'mean', band: 'ci95', log: false, seedsFaint: true };
 
 export const useLab = create<LabState>(() => ({
   envId: 'CartPole-v1',
@@ -70,12 +66,22 @@ export const useLab = create<LabState>(() => ({
   inputErrors: {},
   backendRequest: 'auto',
   backend: null,
-  run: initialRun,
-  events: [],
-  evaluations: [],
-  episode: null,
+  runs: {},
+  runOrder: [],
+  focusRunId: null,
+  episodes: {},
+  runsNotice: null,
+  seeds: 1,
+  chart: defaultChart,
+  highlight: null,
+  metrics: new RunMetrics(),
   demo: null,
   chartVersion: 0,
 }));
+
+export const focusedRun = (s: LabState): RunRecord | null => (s.focusRunId ? (s.runs[s.focusRunId] ?? null) : null);
+
+/** A run holding (or waiting for) a worker. */
+export const isActive = (r: RunRecord | null | undefined): boolean => !!r && (r.status === 'queued' || r.status === 'starting' || r.status === 'running' || r.status === 'paused');
 
 export const selectedDataset = (s: LabState): Dataset | null => s.datasets.find((d) => d.id === s.datasetId) ?? null;

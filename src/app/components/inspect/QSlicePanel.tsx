@@ -5,7 +5,7 @@ import { datasetEnvSpec } from '../../../core/data/datasetEnv';
 import type { Dataset } from '../../../core/data/dataset';
 import { actionScaleFor, toEnvAction } from '../../../core/run/actionScale';
 import type { QSliceRequest } from '../../../core/run/inspect';
-import { useLab } from '../../store/labStore';
+import { focusedRun, useLab } from '../../store/labStore';
 import { useInspection } from './useInspection';
 import { useInView } from '../../charts/useInView';
 
@@ -45,7 +45,7 @@ function ActionSquare({ q, dots, axes }: { q: Float32Array; dots: Float32Array; 
  * exactly those guesses.
  */
 export function QSlicePanel() {
-  const dataset = useLab((s) => s.datasets.find((d) => d.id === s.run.datasetId) ?? null);
+  const dataset = useLab((s) => s.datasets.find((d) => d.id === focusedRun(s)?.config.datasetId) ?? null);
   const [row, setRow] = useState(0);
   const request = useMemo(() => (dataset ? sliceRequest(dataset, Math.min(row, dataset.size - 1)) : null), [dataset, row]);
   const section = useRef<HTMLElement>(null);

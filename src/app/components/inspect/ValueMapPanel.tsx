@@ -6,7 +6,7 @@ import type { ValuesRequest } from '../../../core/run/inspect';
 import { drawPhasePlane } from '../../render/phasePlane';
 import { phaseMarks, rendererFor } from '../../render/registry';
 import type { Heatmap } from '../../render/types';
-import { useLab } from '../../store/labStore';
+import { focusedRun, useLab } from '../../store/labStore';
 import { useInspection } from './useInspection';
 import { useInView } from '../../charts/useInView';
 
@@ -27,7 +27,7 @@ function maskWalls(view: StateView, values: Float32Array): Float32Array {
  * trains: where the data is, values settle; far from it, they are guesses. GridWorld also shows policy arrows.
  */
 export function ValueMapPanel() {
-  const dataset = useLab((s) => s.datasets.find((d) => d.id === s.run.datasetId) ?? null);
+  const dataset = useLab((s) => s.datasets.find((d) => d.id === focusedRun(s)?.config.datasetId) ?? null);
   // The dataset's own map (a custom layout included), as training evaluates on it.
   const spec = useMemo(() => (dataset ? datasetEnvSpec(dataset) : null), [dataset]);
   const envId = spec?.id ?? null;

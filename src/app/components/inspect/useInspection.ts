@@ -1,16 +1,17 @@
 import { useEffect, useState } from 'react';
 import type { InspectRequest, InspectResult } from '../../../core/run/inspect';
-import { trainerClient } from '../../client/labClient';
-import { useLab } from '../../store/labStore';
+import { labPool } from '../../client/labClient';
+import { focusedRun, useLab } from '../../store/labStore';
 
 /**
  * Asks the trainer about the current agent twice a second while a run is active (and once after it pauses), so
  * inspection views follow training without flooding the worker. `request` null: nothing to ask.
  */
 export function useInspection(request: InspectRequest | null, key: string, visible = true): { result: InspectResult | null; error: string | null } {
-  const status = useLab((s) => s.run.status);
+  const runId = useLab((s) => s.focusRunId);
+  const status = useLab((s) => focusedRun(s)?.status ?? 'idle');
   // The update count matters only while paused (a step changes the agent); running, the clock re-asks.
-  const update = useLab((s) => (s.run.status === 'paused' ? s.run.update : 0));
+  const update = useLab((s) => (focusedRun(s)?.status === 'paused' ? focusedRun(s)!.update : 0));
   const [result, setResult] = useState<InspectResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const active = status === 'running' || status === 'paused';
@@ -23,9 +24,10 @@ export function useInspection(request: InspectRequest | null, key: string, visib
   }, [status, visible]);
 
   useEffect(() => {
-    if (!active || !request) return;
+    const api = runId ? labPool().api(runId) : null;
+    if (!active || !request || !api) return;
     let cancelled = false;
-    trainerClient()
+    api
       .inspect(request)
       .then((r) => !cancelled && (setResult(r), setError(null)))
       .catch((e: unknown) => !cancelled && setError(e instanceof Error ? e.message : String(e)));
@@ -33,7 +35,7 @@ export function useInspection(request: InspectRequest | null, key: string, visib
       cancelled = true;
     };
     // Re-ask on the clock, after steps while paused, and when the question changes.
-  }, [tick, key, active, update]);
+  }, [tick, key, active, update, runId]);
 
   return { result: active ? result : null, error };
 }

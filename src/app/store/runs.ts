@@ -1,0 +1,302 @@
+// Runs side by side: start (with seeds), pause, resume, stop, delete, rename, hide, focus, fork; reports from the
+// pool's workers land here keyed by run id.
+import { configKey } from '../../core/experiments/describe';
+import type { RunConfig, RunMembership, RunRecord } from '../../core/experiments/types';
+import type { HyperparameterEvent, TrainingReport } from '../../core/run/events';
+import type { HyperValues } from '../../core/run/hyperparameters';
+import type { TrainerCheckpoint } from '../../core/run/trainer';
+import { labPool } from '../client/labClient';
+import { isActive, selectedDataset, useLab } from './labStore';
+import { runStorage } from './runStorage';
+
+const set = useLab.setState;
+const get = useLab.getState;
+
+export function message(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.replace(/^Error: /, ''); // Comlink re-throws a worker's error with its message
+}
+
+/** Distinct line colours (colour-blind-safe first: Okabe–Ito, then Tableau). Seeds of one configuration share one. */
+const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#7f3c8d', '#8c564b', '#4e79a7', '#b07aa1', '#76b7b2', '#9c755f'];
+
+let counter = 0;
+export const newId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+
+/** The colour of a new group: the first palette colour no group uses yet (else cycling). */
+function colorForGroup(groupId: string): string {
+  const runs = Object.values(get().runs);
+  const existing = runs.find((r) => r.membership.groupId === groupId);
+  if (existing) return existing.color;
+  const used = new Set(runs.map((r) => r.color));
+  return PALETTE.find((c) => !used.has(c)) ?? PALETTE[runs.length % PALETTE.length];
+}
+
+export function algorithmName(algorithmId: string): string {
+  return get().catalog?.algorithms.find((a) => a.id === algorithmId)?.name.replace(/\s*\(.*\)$/, '') ?? algorithmId;
+}
+
+function patchRun(id: string, patch: Partial<RunRecord> | ((r: RunRecord) => Partial<RunRecord>)): void {
+  set((s) => {
+    const r = s.runs[id];
+    if (!r) return s;
+    const next = { ...r, ...(typeof patch === 'function' ? patch(r) : patch) };
+    return { runs: { ...s.runs, [id]: next } };
+  });
+  const r = get().runs[id];
+  if (r) runStorage().saveRecord(r);
+}
+
+/** The form's configuration: the chosen dataset, algorithm and values. */
+export function formConfig(): RunConfig | string {
+  const s = get();
+  const dataset = selectedDataset(s);
+  if (!dataset) return 'Choose or generate a dataset first.';
+  return { algorithmId: s.algorithmId, envId: dataset.envId, datasetId: dataset.id, datasetName: dataset.name, hyperparameters: { ...s.values[s.algorithmId] }, backend: s.backendRequest };
+}
+
+/** Adds a run record (queued) and submits it to the pool; returns its id. */
+export function addRun(config: RunConfig, membership: Partial<RunMembership> = {}, options: { name?: string; from?: TrainerCheckpoint; paused?: boolean } = {}): string {
+  const id = newId('run');
+  const groupId = membership.groupId ?? configKey(config);
+  const seed = config.hyperparameters.seed;
+  const record: RunRecord = {
+    id,
+    name: options.name ?? `${algorithmName(config.algorithmId)} · ${config.datasetName} · seed ${String(seed)}`,
+    color: colorForGroup(groupId),
+    createdAt: Date.now(),
+    config,
+    membership: { ...membership, groupId },
+    status: 'queued',
+    error: null,
+    notice: null,
+    update: options.from?.update ?? 0,
+    updatesPerSecond: 0,
+    wallMs: options.from?.wallMs ?? 0,
+    hidden: false,
+    events: [],
+    evaluations: [],
+  };
+  set((s) => ({ runs: { ...s.runs, [id]: record }, runOrder: [...s.runOrder, id], focusRunId: id }));
+  runStorage().saveRecord(record);
+  submit(id, options.from, options.paused);
+  return id;
+}
+
+/** Starts `seeds` runs of the form's configuration (seeds base, base + 1, ...), keeping every run already there. */
+export function startRuns(options: { paused?: boolean; seeds?: number } = {}): string[] {
+  const config = formConfig();
+  if (typeof config === 'string') {
+    set({ runsNotice: config });
+    return [];
+  }
+  const seeds = options.seeds ?? get().seeds;
+  const base = Number(config.hyperparameters.seed ?? 0);
+  set({ runsNotice: null, inputErrors: {} });
+  return Array.from({ length: seeds }, (_, i) => addRun({ ...config, hyperparameters: { ...config.hyperparameters, seed: base + i } }, {}, { paused: options.paused }));
+}
+
+/** Hands a run to the pool (from a checkpoint when it resumes after a reload or forks). */
+function submit(id: string, from?: TrainerCheckpoint, paused?: boolean): void {
+  const run = get().runs[id];
+  const dataset = get().datasets.find((d) => d.id === run.config.datasetId) ?? get().datasets.find((d) => d.name === run.config.datasetName && d.envId === run.config.envId);
+  if (!dataset) {
+    patchRun(id, { status: 'failed', error: `the dataset "${run.config.datasetName}" is not in this browser: import or generate it, then start the run again` });
+    return;
+  }
+  patchRun(id, { status: 'queued', error: null });
+  labPool().submit(id, {
+    start: { runId: id, dataset, algorithmId: run.config.algorithmId, hyperparameters: run.config.hyperparameters, backend: run.config.backend, paused, from },
+    listener: onReport,
+    onStarted: (backend) => {
+      if (get().focusRunId === id || get().backend === null) set({ backend });
+    },
+    onFailed: (error) => {
+      patchRun(id, { status: 'failed', error, updatesPerSecond: 0 });
+      // A failed run leaves its worker (or its dead worker's place) to the next queued run.
+      void labPool().release(id, false);
+    },
+  });
+}
+
+const sameEvent = (a: HyperparameterEvent, b: HyperparameterEvent) => a.update === b.update && a.key === b.key && a.to === b.to;
+
+/** Events arrive both as the answer to a change and in the next report; keep each once. */
+function mergeEvents(known: HyperparameterEvent[], incoming: HyperparameterEvent[]): HyperparameterEvent[] {
+  const fresh = incoming.filter((e) => !known.some((k) => sameEvent(k, e)));
+  return fresh.length ? [...known, ...fresh] : known;
+}
+
+const listeners = new Set<(report: TrainingReport) => void>();
+/** Sweeps and PBT follow their runs' reports here. */
+export function onRunReport(listener: (report: TrainingReport) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function onReport(report: TrainingReport): void {
+  const { metrics } = get();
+  const run = get().runs[report.runId];
+  if (!run) return; // deleted while a report was on its way
+  if (report.metrics) metrics.append(report.runId, report.metrics, report.wallMs);
+  else metrics.tick(report.runId, report.update, report.wallMs);
+  const ended = report.status === 'finished' || report.status === 'stopped' || report.status === 'failed';
+  patchRun(report.runId, (r) => ({
+    status: report.status === 'idle' ? r.status : report.status,
+    update: report.update,
+    wallMs: report.wallMs,
+    updatesPerSecond: ended ? 0 : report.metrics ? report.updatesPerSecond : r.updatesPerSecond,
+    error: report.error ?? (report.status === 'failed' ? (r.error ?? 'the run failed') : r.error),
+    notice: report.notice ?? r.notice,
+    events: mergeEvents(r.events, report.events),
+    evaluations: report.evaluations.length
+      ? [...r.evaluations, ...report.evaluations.map((e) => ({ update: e.update, wallMs: report.wallMs, meanReturn: e.meanReturn, stdReturn: e.stdReturn, normalizedScore: e.normalizedScore }))]
+      : r.evaluations,
+  }));
+  if (report.evaluations.length || report.events.length) metrics.touch();
+  if (report.evaluations.length) set((s) => ({ episodes: { ...s.episodes, [report.runId]: report.evaluations[report.evaluations.length - 1].episode } }));
+  if (report.backend && get().focusRunId === report.runId) set({ backend: report.backend });
+  if (report.metrics || report.evaluations.length) runStorage().saveMetricsSoon(report.runId);
+  if (report.status === 'finished' || report.status === 'stopped') void endJob(report.runId);
+  if (report.status === 'failed') void labPool().release(report.runId, false);
+  for (const l of listeners) l(report);
+}
+
+/** A run that ended keeps its last checkpoint (for forks and reloads), then frees its worker. */
+async function endJob(id: string): Promise<void> {
+  await saveCheckpoint(id);
+  runStorage().saveMetricsSoon(id, 0);
+  await labPool().release(id, false);
+}
+
+/** The run's full state from its worker into storage; quietly nothing when it has no worker. */
+export async function saveCheckpoint(id: string): Promise<TrainerCheckpoint | null> {
+  const api = labPool().api(id);
+  if (!api) return null;
+  try {
+    const checkpoint = await api.currentCheckpoint();
+    runStorage().saveCheckpoint(id, checkpoint);
+    return checkpoint;
+  } catch {
+    return null;
+  }
+}
+
+/** The run's latest checkpoint: from its worker while it has one, else the stored one. */
+export async function checkpointOf(id: string): Promise<TrainerCheckpoint | null> {
+  return (await saveCheckpoint(id)) ?? (await runStorage().loadCheckpoint(id));
+}
+
+export async function pauseRun(id: string): Promise<void> {
+  const api = labPool().api(id);
+  if (api) await api.pause();
+  else if (labPool().isQueued(id)) {
+    await labPool().release(id, false);
+    patchRun(id, { status: 'paused', notice: 'paused before it started' });
+  }
+  void saveCheckpoint(id);
+}
+
+export async function resumeRun(id: string): Promise<void> {
+  const run = get().runs[id];
+  if (!run) return;
+  const api = labPool().api(id);
+  if (api) {
+    await api.resume();
+    return;
+  }
+  // No worker: a run restored after a reload (or paused in the queue) starts again from its checkpoint.
+  const from = (await runStorage().loadCheckpoint(id)) ?? undefined;
+  const at = from?.update ?? 0;
+  // What came after the checkpoint is trained again, so it leaves the record and the curves.
+  get().metrics.truncate(id, at);
+  patchRun(id, (r) => ({
+    notice: from ? `resumed from its checkpoint at update ${at.toLocaleString()}` : null,
+    update: at,
+    events: r.events.filter((e) => e.update <= at),
+    evaluations: r.evaluations.filter((e) => e.update <= at),
+  }));
+  submit(id, from);
+}
+
+export async function stopRun(id: string): Promise<void> {
+  const run = get().runs[id];
+  if (!run) return;
+  if (labPool().isQueued(id) || !labPool().api(id)) {
+    await labPool().release(id, false);
+    if (isActive(run)) patchRun(id, { status: 'stopped', updatesPerSecond: 0 });
+    return;
+  }
+  await saveCheckpoint(id);
+  await labPool().api(id)?.stop();
+}
+
+export async function stepRun(id: string, n: number): Promise<void> {
+  try {
+    const api = labPool().api(id);
+    if (!api) throw new Error('this run has no worker: resume it first');
+    await api.step(n);
+  } catch (e) {
+    patchRun(id, { error: message(e) });
+  }
+}
+
+export async function deleteRun(id: string): Promise<void> {
+  await labPool().release(id, true);
+  get().metrics.delete(id);
+  set((s) => {
+    const { [id]: _gone, ...runs } = s.runs;
+    const { [id]: _episode, ...episodes } = s.episodes;
+    const runOrder = s.runOrder.filter((r) => r !== id);
+    return { runs, episodes, runOrder, focusRunId: s.focusRunId === id ? (runOrder[runOrder.length - 1] ?? null) : s.focusRunId };
+  });
+  await runStorage().deleteRun(id);
+}
+
+export const renameRun = (id: string, name: string) => {
+  const trimmed = name.trim().slice(0, 80);
+  if (trimmed) patchRun(id, { name: trimmed });
+};
+export const toggleHidden = (id: string) => {
+  patchRun(id, (r) => ({ hidden: !r.hidden }));
+  get().metrics.touch();
+};
+export const focusRun = (id: string) => set({ focusRunId: id });
+
+/** A live change to one run; returns the events, or throws the worker's message (naming the key). */
+export async function changeRun(id: string, patch: HyperValues): Promise<HyperparameterEvent[]> {
+  const api = labPool().api(id);
+  if (!api) throw new Error('this run is not training: resume it to change it live');
+  const events = await api.setHyperparameters(patch);
+  patchRun(id, (r) => ({ events: mergeEvents(r.events, events), config: { ...r.config, hyperparameters: { ...r.config.hyperparameters, ...patch } } }));
+  return events;
+}
+
+/**
+ * A new run from another run's latest checkpoint with changed hyperparameters (any, live or not): its weights and
+ * optimizer state carry on, its curves start at the branching update.
+ */
+export async function forkRun(id: string, patch: HyperValues): Promise<string | null> {
+  const parent = get().runs[id];
+  if (!parent) return null;
+  const from = await checkpointOf(id);
+  if (!from) {
+    patchRun(id, { error: 'no checkpoint of this run to fork from yet: let it train or pause it first' });
+    return null;
+  }
+  const hyperparameters = { ...from.hyperparameters, ...patch };
+  const config: RunConfig = { ...parent.config, hyperparameters, fork: { runId: id, update: from.update } };
+  const changed = Object.entries(patch).map(([k, v]) => `${k} ${String(v)}`).join(', ');
+  return addRun(config, {}, { from, name: `${parent.name} ⑂ ${changed || 'fork'} @${from.update}` });
+}
+
+/** Seconds between checkpoints of training runs kept for a reload (each is the run's weights and optimizer moments). */
+const KEEP_EVERY_S = 20;
+let keeping: ReturnType<typeof setInterval> | null = null;
+
+/** Keeps a recent checkpoint of every training run, so a reload resumes close to where it was. */
+export function startCheckpointClock(): void {
+  keeping ??= setInterval(() => {
+    for (const id of labPool().activeIds()) if (get().runs[id]?.status === 'running') void saveCheckpoint(id);
+  }, KEEP_EVERY_S * 1000);
+}
