@@ -16,6 +16,7 @@ import { mse, pickActions } from './losses';
 import { minimizeWith } from './minimize';
 import { MLP, newVariable, parseHidden, readWeights, writeWeights } from './nets';
 import { Adam } from './optim';
+import { mlpPolicyNetwork } from './policyNetwork';
 import type { Agent, AgentContext, AlgorithmDef, Batch, Checkpoint } from './types';
 
 const LOG_STD_MIN = -20;
@@ -115,6 +116,14 @@ function createAWAC(ctx: AgentContext): Agent {
         if (discrete) return tf.sum(tf.mul(tf.softmax(out), minOf(critics.all(obs))), -1) as tf.Tensor1D;
         return minOf(critics.q(obs, tf.clipByValue(out, -1, 1) as tf.Tensor2D));
       });
+    },
+
+    policyNetwork() {
+      return mlpPolicyNetwork(
+        actor,
+        normalize.stats,
+        discrete ? { kind: 'argmax', description: 'logits of the softmax policy' } : { kind: 'clip', description: 'the mean of the Gaussian actor, clipped to [-1, 1] (the last two dense layers do the clip)' },
+      );
     },
 
     setHyperparameters(patch) {

@@ -6,6 +6,7 @@ import { categoricalEntropy } from './distributions';
 import { minimizeWith } from './minimize';
 import { MLP, parseHidden, readWeights, writeWeights } from './nets';
 import { Adam } from './optim';
+import { mlpPolicyNetwork } from './policyNetwork';
 import type { Agent, AgentContext, AlgorithmDef, Batch, Checkpoint } from './types';
 
 /** The BC agent; `id` names its checkpoints (filtered BC trains the same agent on fewer rows). */
@@ -52,6 +53,14 @@ export function createBC(ctx: AgentContext, id = 'bc'): Agent {
         if (!discrete) return tf.tanh(out);
         return mode === 'greedy' ? tf.argMax(out, 1) : tf.reshape(tf.multinomial(out, 1, ctx.rng.nextUint32()), [-1]);
       });
+    },
+
+    policyNetwork() {
+      return mlpPolicyNetwork(
+        actor,
+        normalize.stats,
+        discrete ? { kind: 'argmax', description: 'logits of the softmax policy' } : { kind: 'tanh', description: 'the deterministic tanh actor' },
+      );
     },
 
     setHyperparameters(patch) {

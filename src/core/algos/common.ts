@@ -45,13 +45,28 @@ export const normalizeStatesParam = (def: boolean): HyperParam => ({
   live: false,
 });
 
+/** The per-dimension mean and std a normaliser divides by (eps already added): x -> (x - mean) / std. */
+export interface ObservationStats {
+  mean: Float32Array;
+  std: Float32Array;
+}
+
+export interface ObservationNormalizer {
+  apply(x: tf.Tensor2D): tf.Tensor2D;
+  /** The statistics applied, or null when states are used as they are (policy export folds them into the first layer). */
+  readonly stats: ObservationStats | null;
+  dispose(): void;
+}
+
 /** Returns a function mapping raw observations to the network's input (standardised if asked). */
-export function observationNormalizer(ctx: AgentContext, enabled: boolean): { apply(x: tf.Tensor2D): tf.Tensor2D; dispose(): void } {
-  if (!enabled) return { apply: (x) => x, dispose: () => {} };
-  const mean = tf.keep(tf.tensor2d(ctx.observationMean, [1, ctx.observationDim]));
-  const std = tf.keep(tf.tensor2d(ctx.observationStd.map((s) => s + 1e-3), [1, ctx.observationDim]));
+export function observationNormalizer(ctx: AgentContext, enabled: boolean): ObservationNormalizer {
+  if (!enabled) return { apply: (x) => x, stats: null, dispose: () => {} };
+  const stats: ObservationStats = { mean: Float32Array.from(ctx.observationMean), std: ctx.observationStd.map((s) => s + 1e-3) };
+  const mean = tf.keep(tf.tensor2d(stats.mean, [1, ctx.observationDim]));
+  const std = tf.keep(tf.tensor2d(stats.std, [1, ctx.observationDim]));
   return {
     apply: (x) => tf.div(tf.sub(x, mean), std) as tf.Tensor2D,
+    stats,
     dispose: () => {
       mean.dispose();
       std.dispose();

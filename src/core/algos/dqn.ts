@@ -12,6 +12,7 @@ import { mse, pickActions } from './losses';
 import { minimizeWith } from './minimize';
 import { parseHidden, readWeights, writeWeights } from './nets';
 import { Adam } from './optim';
+import { mlpPolicyNetwork } from './policyNetwork';
 import type { Agent, AgentContext, AlgorithmDef, Batch, ChartGroup, Checkpoint } from './types';
 
 /** Share of random actions when acting in 'sample' mode (Mnih et al.'s evaluation epsilon). */
@@ -99,6 +100,10 @@ export function createDQNAgent(ctx: AgentContext, id: string, regularizer: Discr
 
     stateValue(observations: tf.Tensor2D): tf.Tensor1D {
       return tf.tidy(() => tf.max(Q(observations), 1) as tf.Tensor1D);
+    },
+
+    policyNetwork() {
+      return mlpPolicyNetwork(critic.online[0], normalize.stats, { kind: 'argmax', description: 'Q-values, one per action' });
     },
 
     setHyperparameters(patch) {

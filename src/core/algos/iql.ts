@@ -13,6 +13,7 @@ import { expectileLoss, mse, pickActions } from './losses';
 import { minimizeWith } from './minimize';
 import { MLP, newVariable, parseHidden, readWeights, writeWeights } from './nets';
 import { Adam } from './optim';
+import { mlpPolicyNetwork } from './policyNetwork';
 import { advantageWeights } from './losses';
 import type { Agent, AgentContext, AlgorithmDef, Batch, Checkpoint } from './types';
 
@@ -125,6 +126,14 @@ function createIQL(ctx: AgentContext): Agent {
 
     stateValue(observations: tf.Tensor2D): tf.Tensor1D {
       return tf.tidy(() => V(normalize.apply(observations)));
+    },
+
+    policyNetwork() {
+      return mlpPolicyNetwork(
+        actor,
+        normalize.stats,
+        discrete ? { kind: 'argmax', description: 'logits of the softmax policy' } : { kind: 'tanh', description: 'the mean of the Gaussian actor (tanh)' },
+      );
     },
 
     setHyperparameters(patch) {

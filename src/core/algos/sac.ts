@@ -14,6 +14,7 @@ import { mse } from './losses';
 import { minimizeWith } from './minimize';
 import { MLP, newVariable, parseHidden, readWeights, writeWeights } from './nets';
 import { Adam } from './optim';
+import { mlpPolicyNetwork } from './policyNetwork';
 import type { Agent, AgentContext, AlgorithmDef, Batch, ChartGroup, Checkpoint } from './types';
 
 const LOG_STD_MIN = -20;
@@ -164,6 +165,11 @@ export function createSACAgent(ctx: AgentContext, id: string, regularizer: Conti
         const obs = normalize.apply(observations);
         return minOf(critics.q(obs, greedy(obs)));
       });
+    },
+
+    policyNetwork() {
+      // The actor's first A outputs are the Gaussian's mean; the greedy action is its tanh.
+      return mlpPolicyNetwork(actor, normalize.stats, { kind: 'tanh', columns: A, description: 'the tanh-squashed mean of the Gaussian actor' });
     },
 
     setHyperparameters(patch) {

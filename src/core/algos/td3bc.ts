@@ -14,6 +14,7 @@ import { mse } from './losses';
 import { minimizeWith } from './minimize';
 import { MLP, newVariable, parseHidden, readWeights, softUpdate, writeWeights } from './nets';
 import { Adam } from './optim';
+import { mlpPolicyNetwork } from './policyNetwork';
 import type { Agent, AgentContext, AlgorithmDef, Batch, Checkpoint } from './types';
 
 /**
@@ -115,6 +116,10 @@ function createTD3BC(ctx: AgentContext): Agent {
         const obs = normalize.apply(observations);
         return q1(obs, pi(actor, obs));
       });
+    },
+
+    policyNetwork() {
+      return mlpPolicyNetwork(actor, normalize.stats, { kind: 'tanh', description: 'the deterministic tanh actor' });
     },
 
     setHyperparameters(patch) {
