@@ -311,8 +311,8 @@ export function exportBundle(bundle: RunBundle): Uint8Array {
   const stems = new Set<string>();
   const runs = bundle.runs.map((run, k) => {
     const c: Check = new Check(runLabel(run, k));
-    // The record goes through JSON: check the JSON form, so a NaN (which JSON writes as null) is named, not lost.
-    checkRecord(c, JSON.parse(JSON.stringify(run.record)) as Json);
+    // JSON would write a NaN as null: check the record as importBundle will, so the NaN is named here, not lost.
+    checkRecord(c, run.record);
     checkSnapshot(c, run.metrics);
     const base = fileStem(run.record.name, fileStem(run.record.id, `run-${k + 1}`));
     let stem = base;

@@ -1,18 +1,29 @@
+import { inflateSync, zipSync, type Zippable } from 'fflate';
 import { DatasetFormatError } from './validate';
 
 /**
- * Just enough of the zip format for NPZ files: reading stored and deflated members (numpy.savez and
- * savez_compressed, zip64 fields included, which numpy always writes) and writing stored or deflated members.
- * Deflate uses the platform's CompressionStream/DecompressionStream('deflate-raw') (Node >= 20, Chromium >= 103).
+ * Zip archives (NPZ files, run bundles, CORL exports) through fflate: fflate inflates and writes. What stays here
+ * is a small index of the central directory, because fflate's unzip neither reports a member's CRC and offset nor
+ * checks the CRC, and answers every fault with "invalid zip data": the index lets each error name the member and
+ * the problem (truncated, corrupt, encrypted, an unknown method). Zip64 fields, which numpy always writes, are read.
  */
 
 export interface ZipEntry {
   name: string;
+  /** 0: stored, 8: deflated. */
   method: number;
   crc: number;
   compressedSize: number;
   size: number;
+  /** Where the member's (compressed) bytes start in the archive. */
   dataOffset: number;
+}
+
+export interface ZipMember {
+  name: string;
+  data: Uint8Array;
+  /** Overrides the archive's choice for this member (e.g. store a file that is already compressed). */
+  deflate?: boolean;
 }
 
 const CRC_TABLE = (() => {
@@ -25,6 +36,7 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
+/** CRC-32 as zip stores it (fflate computes it when writing but exports no function for it). */
 export function crc32(data: Uint8Array): number {
   let c = 0xffffffff;
   for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
@@ -40,13 +52,18 @@ const MAX32 = 0xffffffff;
 
 const truncated = (what: string): DatasetFormatError => new DatasetFormatError(`truncated file: the zip ${what} lies past the end of the file`);
 
-/** Lists the members of a zip archive from its central directory. */
-export function readZipEntries(bytes: Uint8Array): ZipEntry[] {
+/**
+ * Lists the members of a zip archive from its central directory. `kind` names what the file should be in the
+ * message for a file that is not a zip at all ("not an NPZ (zip) file (signature ...)").
+ */
+export function readZipEntries(bytes: Uint8Array, kind = 'an NPZ (zip) file'): ZipEntry[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 4 || view.getUint32(0, true) !== SIG_LOCAL) {
-    const sig = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  const sig = bytes.length >= 4 ? view.getUint32(0, true) : 0;
+  if (sig === SIG_END && bytes.length === 22) return []; // an empty archive is nothing but its end record
+  if (sig !== SIG_LOCAL) {
+    const hex = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
     const hdf5 = bytes[1] === 0x48 && bytes[2] === 0x44 && bytes[3] === 0x46 ? ' (it looks like an HDF5 file)' : '';
-    throw new DatasetFormatError(`not an NPZ (zip) file (signature ${sig || 'empty'}, expected 50 4b 03 04)${hdf5}`);
+    throw new DatasetFormatError(`not ${kind} (signature ${hex || 'empty'}, expected 50 4b 03 04)${hdf5}`);
   }
   let end = -1;
   for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) {
@@ -77,15 +94,17 @@ export function readZipEntries(bytes: Uint8Array): ZipEntry[] {
     const extraLen = view.getUint16(p + 30, true);
     const commentLen = view.getUint16(p + 32, true);
     let localOffset = view.getUint32(p + 42, true);
+    if (p + 46 + nameLen > bytes.length) throw truncated('central directory');
     const name = new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + nameLen));
     if (flags & 1) throw new DatasetFormatError(`member ${name} is encrypted`);
     // Zip64 extra field: 64-bit values for exactly the fields saturated at 0xffffffff, in this order.
-    for (let e = p + 46 + nameLen; e + 4 <= p + 46 + nameLen + extraLen; ) {
+    for (let e = p + 46 + nameLen; e + 4 <= Math.min(bytes.length, p + 46 + nameLen + extraLen); ) {
       const id = view.getUint16(e, true);
       const len = view.getUint16(e + 2, true);
       if (id === 0x0001) {
         let q = e + 4;
-        const next = () => {
+        const next = (): number => {
+          if (q + 8 > bytes.length) throw truncated('central directory');
           const v = Number(view.getBigUint64(q, true));
           q += 8;
           return v;
@@ -105,26 +124,16 @@ export function readZipEntries(bytes: Uint8Array): ZipEntry[] {
   return entries;
 }
 
-async function pipeThrough(data: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
-  const writer = stream.writable.getWriter();
-  // Blob and stream writes refuse views on SharedArrayBuffers: hand them a plain copy.
-  const input = data.buffer instanceof ArrayBuffer ? data : data.slice();
-  const written = writer.write(input as Uint8Array<ArrayBuffer>).then(() => writer.close());
-  const [out] = await Promise.all([new Response(stream.readable).arrayBuffer(), written]);
-  return new Uint8Array(out);
-}
-
-/** The bytes of one member, inflated if deflated, with the CRC checked. */
-export async function readZipMember(bytes: Uint8Array, entry: ZipEntry): Promise<Uint8Array> {
+/** The bytes of one member, inflated by fflate if deflated, with size and CRC checked. Stored members are views. */
+export function readZipMemberSync(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
   const raw = bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
   let data: Uint8Array;
   if (entry.method === 0) data = raw;
   else if (entry.method === 8) {
-    if (typeof DecompressionStream === 'undefined') throw new DatasetFormatError('this platform cannot inflate deflated zip members (no DecompressionStream)');
     try {
-      data = await pipeThrough(raw, new DecompressionStream('deflate-raw'));
+      data = inflateSync(raw, { out: new Uint8Array(entry.size) });
     } catch (e) {
-      throw new DatasetFormatError(`member ${entry.name} could not be inflated: ${e instanceof Error ? e.message : String(e)}`);
+      throw new DatasetFormatError(`member ${entry.name} could not be inflated (the zip is broken): ${e instanceof Error ? e.message : String(e)}`);
     }
   } else throw new DatasetFormatError(`member ${entry.name} uses zip compression method ${entry.method}; only stored (0) and deflate (8) are supported`);
   if (data.length !== entry.size) throw new DatasetFormatError(`member ${entry.name} has ${data.length} bytes, its zip header says ${entry.size}`);
@@ -132,56 +141,45 @@ export async function readZipMember(bytes: Uint8Array, entry: ZipEntry): Promise
   return data;
 }
 
-/** Writes a zip archive; `deflate` compresses each member as numpy.savez_compressed does. */
-export async function writeZip(members: { name: string; data: Uint8Array }[], deflate: boolean): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  const central: Uint8Array[] = [];
-  let offset = 0;
-  for (const m of members) {
-    const name = new TextEncoder().encode(m.name);
-    const crc = crc32(m.data);
-    const body = deflate ? await pipeThrough(m.data, new CompressionStream('deflate-raw')) : m.data;
-    if (offset + body.length + 30 + name.length >= MAX32) throw new DatasetFormatError('dataset too large for an NPZ export (over 4 GB)');
-    const fields = (h: DataView, at: number) => {
-      h.setUint16(at, 20, true); // version needed: 2.0
-      h.setUint16(at + 2, 0, true);
-      h.setUint16(at + 4, deflate ? 8 : 0, true);
-      h.setUint16(at + 6, 0, true); // 00:00
-      h.setUint16(at + 8, (0 << 9) | (1 << 5) | 1, true); // 1980-01-01: a fixed date keeps exports identical
-      h.setUint32(at + 10, crc, true);
-      h.setUint32(at + 14, body.length, true);
-      h.setUint32(at + 18, m.data.length, true);
-      h.setUint16(at + 22, name.length, true);
-    };
-    const local = new Uint8Array(30 + name.length);
-    const lv = new DataView(local.buffer);
-    lv.setUint32(0, SIG_LOCAL, true);
-    fields(lv, 4);
-    local.set(name, 30);
-    const dir = new Uint8Array(46 + name.length);
-    const dv = new DataView(dir.buffer);
-    dv.setUint32(0, SIG_CENTRAL, true);
-    dv.setUint16(4, 20, true); // made by: 2.0
-    fields(dv, 6);
-    dv.setUint32(42, offset, true);
-    dir.set(name, 46);
-    parts.push(local, body);
-    central.push(dir);
-    offset += local.length + body.length;
-  }
-  const dirSize = central.reduce((s, c) => s + c.length, 0);
-  const end = new Uint8Array(22);
-  const ev = new DataView(end.buffer);
-  ev.setUint32(0, SIG_END, true);
-  ev.setUint16(8, members.length, true);
-  ev.setUint16(10, members.length, true);
-  ev.setUint32(12, dirSize, true);
-  ev.setUint32(16, offset, true);
-  const out = new Uint8Array(offset + dirSize + 22);
-  let p = 0;
-  for (const part of [...parts, ...central, end]) {
-    out.set(part, p);
-    p += part.length;
+/** readZipMemberSync for callers that await (the NPZ reader). */
+export async function readZipMember(bytes: Uint8Array, entry: ZipEntry): Promise<Uint8Array> {
+  return readZipMemberSync(bytes, entry);
+}
+
+/** Every member of an archive by name, each checked (size, CRC). */
+export function readZip(bytes: Uint8Array, kind?: string): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  for (const entry of readZipEntries(bytes, kind)) {
+    if (out.has(entry.name)) throw new DatasetFormatError(`the zip holds two members named ${entry.name}`);
+    out.set(entry.name, readZipMemberSync(bytes, entry));
   }
   return out;
+}
+
+/** 1980-01-01 00:00 local time (zip dates are local): a fixed date keeps exports of the same data identical. */
+const FIXED_DATE = new Date(1980, 0, 1, 0, 0, 0);
+
+/**
+ * Writes a zip archive with fflate; `deflate` compresses each member (level 6, as
+ * numpy.savez_compressed's zlib default) unless the member says otherwise. No zip64: over 4 GB is refused.
+ */
+export function writeZipSync(members: readonly ZipMember[], deflate: boolean): Uint8Array {
+  const files: Zippable = {};
+  let total = 0;
+  for (const m of members) {
+    if (Object.prototype.hasOwnProperty.call(files, m.name)) throw new DatasetFormatError(`two zip members are named ${m.name}`);
+    files[m.name] = [m.data, { level: (m.deflate ?? deflate) ? 6 : 0, mtime: FIXED_DATE }];
+    total += m.data.length + 76 + 2 * new TextEncoder().encode(m.name).length;
+  }
+  if (total >= MAX32) throw new DatasetFormatError('too large for a zip export (over 4 GB; zip64 is not written)');
+  try {
+    return zipSync(files);
+  } catch (e) {
+    throw new DatasetFormatError(`the zip could not be written: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** writeZipSync for callers that await (the NPZ exporter). */
+export async function writeZip(members: readonly ZipMember[], deflate: boolean): Promise<Uint8Array> {
+  return writeZipSync(members, deflate);
 }
