@@ -12,6 +12,7 @@ import { RolloutPanel } from './components/RolloutPanel';
 import { RunControls } from './components/RunControls';
 import { CompareControls } from './components/runs/CompareControls';
 import { RunList } from './components/runs/RunList';
+import { SweepPanel } from './components/sweeps/SweepPanel';
 import { initLab } from './store/actions';
 import { useLab } from './store/labStore';
 
@@ -37,6 +38,7 @@ export function App() {
           <RunControls />
           <RunList />
           <CompareControls />
+          <SweepPanel />
           <ChartsPanel />
           <DatasetInspector />
           <RolloutPanel />
