@@ -11,6 +11,7 @@ import { ValueMapPanel } from './components/inspect/ValueMapPanel';
 import { RolloutPanel } from './components/RolloutPanel';
 import { RunControls } from './components/RunControls';
 import { CompareControls } from './components/runs/CompareControls';
+import { PbtPanel } from './components/pbt/PbtPanel';
 import { RunList } from './components/runs/RunList';
 import { SweepPanel } from './components/sweeps/SweepPanel';
 import { initLab } from './store/actions';
@@ -39,6 +40,7 @@ export function App() {
           <RunList />
           <CompareControls />
           <SweepPanel />
+          <PbtPanel />
           <ChartsPanel />
           <DatasetInspector />
           <RolloutPanel />

@@ -300,3 +300,12 @@ export function startCheckpointClock(): void {
     for (const id of labPool().activeIds()) if (get().runs[id]?.status === 'running') void saveCheckpoint(id);
   }, KEEP_EVERY_S * 1000);
 }
+
+/**
+ * PBT copied another member into this run (TrainingSession.adopt): its record takes the explored values, so a reload
+ * resumes with them, and the events (named with their source) at once rather than with the next report.
+ */
+export function recordAdopted(id: string, patch: HyperValues, events: HyperparameterEvent[]): void {
+  patchRun(id, (r) => ({ events: mergeEvents(r.events, events), config: { ...r.config, hyperparameters: { ...r.config.hyperparameters, ...patch } } }));
+  get().metrics.touch();
+}
