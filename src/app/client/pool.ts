@@ -18,6 +18,8 @@ export function poolSize(cores: number | undefined): number {
 export interface JobRequest {
   start: JobStart;
   listener: ReportListener;
+  /** Called when the job leaves the queue for a worker (it then measures backends and builds its agent). */
+  onAssigned(): void;
   /** Called when the job has a worker and its start call returned (the backend it chose). */
   onStarted(backend: BackendReport): void;
   /** The job's worker died or its start threw: the run failed with this message. The pool goes on. */
@@ -118,14 +120,6 @@ export class TrainerPool {
     this.drain();
   }
 
-  /** Test and debugging hook: ends a run's worker as a crash would (the e2e test kills one run this way). */
-  crash(runId: string): boolean {
-    const slot = this.slots.find((s) => s.runId === runId);
-    if (!slot) return false;
-    this.crashed(slot, 'the trainer worker stopped: terminated');
-    return true;
-  }
-
   private drain(): void {
     while (this.queue.length > 0) {
       let slot = this.slots.find((s) => s.runId === null);
@@ -135,6 +129,7 @@ export class TrainerPool {
       slot.runId = runId;
       this.failures.set(runId, request.onFailed);
       const claimed = slot;
+      request.onAssigned();
       claimed.api
         .start(request.start, Comlink.proxy(request.listener))
         .then((backend) => request.onStarted(backend))

@@ -33,10 +33,10 @@ export function HyperControl({ param, value, error, editable, onCommit }: Props)
 
   let input;
   if (param.kind === 'bool') {
-    input = <input id={id} type="checkbox" checked={Boolean(value)} disabled={!editable} onChange={(e) => onCommit(e.target.checked)} />;
+    input = <input id={id} data-testid={id} type="checkbox" checked={Boolean(value)} disabled={!editable} onChange={(e) => onCommit(e.target.checked)} />;
   } else if (param.kind === 'choice') {
     input = (
-      <select id={id} value={String(value)} disabled={!editable} onChange={(e) => onCommit(e.target.value)}>
+      <select id={id} data-testid={id} value={String(value)} disabled={!editable} onChange={(e) => onCommit(e.target.value)}>
         {param.choices?.map((c) => (
           <option key={c}>{c}</option>
         ))}

@@ -33,7 +33,9 @@ function colorForGroup(groupId: string): string {
 }
 
 export function algorithmName(algorithmId: string): string {
-  return get().catalog?.algorithms.find((a) => a.id === algorithmId)?.name.replace(/\s*\(.*\)$/, '') ?? algorithmId;
+  // "Implicit Q-Learning (IQL)" is "IQL" in legends and run names; names without an abbreviation stay whole.
+  const name = get().catalog?.algorithms.find((a) => a.id === algorithmId)?.name ?? algorithmId;
+  return /\(([A-Z%][^)]{0,20})\)\s*$/.exec(name)?.[1] ?? name;
 }
 
 function patchRun(id: string, patch: Partial<RunRecord> | ((r: RunRecord) => Partial<RunRecord>)): void {
@@ -108,6 +110,7 @@ function submit(id: string, from?: TrainerCheckpoint, paused?: boolean): void {
   labPool().submit(id, {
     start: { runId: id, dataset, algorithmId: run.config.algorithmId, hyperparameters: run.config.hyperparameters, backend: run.config.backend, paused, from },
     listener: onReport,
+    onAssigned: () => patchRun(id, (r) => (r.status === 'queued' ? { status: 'starting' } : {})),
     onStarted: (backend) => {
       if (get().focusRunId === id || get().backend === null) set({ backend });
     },
@@ -138,6 +141,8 @@ function onReport(report: TrainingReport): void {
   const { metrics } = get();
   const run = get().runs[report.runId];
   if (!run) return; // deleted while a report was on its way
+  // A run the page marked failed (its worker died) may still get reports its worker sent just before: they are stale.
+  if (run.status === 'failed') return;
   if (report.metrics) metrics.append(report.runId, report.metrics, report.wallMs);
   else metrics.tick(report.runId, report.update, report.wallMs);
   const ended = report.status === 'finished' || report.status === 'stopped' || report.status === 'failed';

@@ -15,7 +15,7 @@ const SEP = ' · ';
 /**
  * One line per config of what differs between them, e.g. "IQL · cartpole-expert · lr 1e-3". The algorithm and the
  * dataset are named only when they differ across the list; a lone config gets "name · dataset". Hyperparameters
- * that differ (missing in some config counts as differing) follow as "key value" in the order they first appear,
+ * that every config has and that differ follow as "key value" in the order they first appear,
  * `seed` last and only with `includeSeed`. A key a config lacks (another algorithm's) is left out of its line. At
  * most MAX_DESCRIBED_KEYS keys, then "+N more". A config identical to all others still gets "name · dataset".
  */
@@ -28,7 +28,10 @@ export function describeRuns(configs: readonly DescribedConfig[], options: { inc
 
   const keys: string[] = [];
   for (const c of configs) for (const k of Object.keys(c.hyperparameters)) if (k !== 'seed' && !keys.includes(k)) keys.push(k);
-  const shown = keys.filter((k) => differs((c) => c.hyperparameters[k]));
+  // Keys only some configs have belong to their algorithm, which the line already names: listing them all would
+  // bury the differences that matter (IQL's eight settings beside BC's none).
+  const shared = keys.filter((k) => configs.every((c) => c.hyperparameters[k] !== undefined));
+  const shown = shared.filter((k) => differs((c) => c.hyperparameters[k]));
   // A lone config has nothing to differ from; its seed is still worth saying when asked for.
   if (options.includeSeed && (lone ? configs[0].hyperparameters.seed !== undefined : differs((c) => c.hyperparameters.seed))) shown.push('seed');
 

@@ -1,0 +1,116 @@
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { watchConsole } from './watchConsole';
+
+const artifacts = 'tests/artifacts';
+mkdirSync(artifacts, { recursive: true });
+
+async function setHyper(page: Page, key: string, value: string): Promise<void> {
+  const input = page.getByTestId(`hp-${key}`);
+  await input.fill(value);
+  await input.press('Enter');
+  await expect(page.getByTestId(`error-${key}`)).toHaveCount(0);
+}
+
+const rows = (page: Page) => page.getByTestId('run-row');
+const statuses = (page: Page) => rows(page).evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')));
+
+test('three seeds of BC beside one IQL run: one line with a band per configuration, a legend, a run list; the pool trains two at once; a reload keeps them all', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('/');
+  await expect(page.locator('[data-ready=true]')).toBeVisible();
+  await page.getByTestId('hp-hidden').selectOption('64,64');
+  await setHyper(page, 'maxUpdates', '600');
+  await setHyper(page, 'updatesPerEval', '100');
+  await page.getByTestId('seeds').fill('3');
+  await page.getByTestId('start').click();
+  // Two workers on this 2-core machine: two seeds train while the third waits in the queue.
+  await expect(rows(page)).toHaveCount(3);
+  await expect.poll(async () => (await statuses(page)).filter((s) => s === 'running').length).toBe(2);
+  expect(await statuses(page)).toContain('queued');
+
+  await page.getByTestId('algorithm-select').selectOption('iql');
+  await setHyper(page, 'maxUpdates', '600');
+  await setHyper(page, 'updatesPerEval', '100');
+  await page.getByTestId('seeds').fill('1');
+  await page.getByTestId('start').click();
+  await expect(rows(page)).toHaveCount(4);
+
+  // The legend names what differs: the algorithm, and the three seeds counted as one configuration.
+  const legend = page.getByTestId('legend');
+  await expect(legend.locator('li')).toHaveCount(2);
+  await expect(legend).toContainText('3 seeds');
+  await expect(legend).toContainText('IQL');
+
+  // Every run finishes; the queue drained as workers freed up.
+  await expect.poll(async () => (await statuses(page)).every((s) => s === 'finished'), { timeout: 240_000 }).toBe(true);
+  await expect(page.getByTestId('chart-return')).toHaveAttribute('data-bands', '1'); // BC's three seeds: mean and a CI band
+  await page.getByTestId('chart-band').selectOption('minmax');
+  await expect(page.getByTestId('chart-return')).toHaveAttribute('data-bands', '1');
+  await page.getByTestId('chart-center').selectOption('runs');
+  await expect(page.getByTestId('chart-return')).toHaveAttribute('data-bands', '0');
+  await page.getByTestId('chart-center').selectOption('mean');
+  await page.getByTestId('chart-band').selectOption('ci95');
+  expect(Number(await page.getByTestId('chart-loss').getAttribute('data-points'))).toBeGreaterThan(20);
+  await page.getByTestId('legend').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${artifacts}/compare-bc3-iql.png`, fullPage: true });
+
+  // A reload brings back every run with its curves.
+  const names = await rows(page).locator('.run-name button.link').allInnerTexts();
+  await page.waitForTimeout(1500); // the coalesced record saves (1 s) land
+  await page.reload();
+  await expect(page.locator('[data-ready=true]')).toBeVisible();
+  await expect(rows(page)).toHaveCount(4);
+  expect(await rows(page).locator('.run-name button.link').allInnerTexts()).toEqual(names);
+  expect(await statuses(page)).toEqual(['finished', 'finished', 'finished', 'finished']);
+  await expect.poll(async () => Number(await page.getByTestId('chart-loss').getAttribute('data-points'))).toBeGreaterThan(20);
+  await expect(page.getByTestId('chart-return')).toHaveAttribute('data-bands', '1');
+  expect(errors).toEqual([]);
+});
+
+test("a run whose worker dies fails with the message; the other run and the page go on; a run training at reload comes back paused and resumes", async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('/');
+  await expect(page.locator('[data-ready=true]')).toBeVisible();
+  // Storage is per origin and survives between tests: start from an empty run list.
+  for (let n = await rows(page).count(); n > 0; n--) await rows(page).first().getByRole('button', { name: /^delete/ }).click();
+  await expect(rows(page)).toHaveCount(0);
+  await page.getByTestId('hp-hidden').selectOption('64,64');
+  await setHyper(page, 'maxUpdates', '1000000');
+  await page.getByTestId('seeds').fill('2');
+  await page.getByTestId('start').click();
+  await expect.poll(async () => (await statuses(page)).filter((s) => s === 'running').length).toBe(2);
+
+  // Crash one trainer worker from inside (an uncaught error, as a real bug would): only its run fails.
+  const trainers = page.workers().filter((w) => w.url().includes('trainer'));
+  expect(trainers.length).toBeGreaterThanOrEqual(2);
+  await trainers[0].evaluate(() => {
+    setTimeout(() => {
+      throw new Error('killed by the test');
+    });
+  });
+  await expect.poll(async () => (await statuses(page)).sort()).toEqual(['failed', 'running']);
+  await expect(page.getByTestId('run-error').first()).toContainText('the trainer worker stopped');
+  const survivorId = await rows(page).filter({ has: page.locator('.status-running') }).getAttribute('data-run-id');
+  const survivor = page.locator(`[data-run-id="${survivorId}"]`);
+  const updates = async () => Number((await survivor.locator('td.num').first().innerText()).replace(/,/g, ''));
+  const before = await updates();
+  await expect.poll(updates).toBeGreaterThan(before);
+
+  // Reload while it trains: it comes back paused, Resume continues from its checkpoint.
+  await survivor.getByRole('button', { name: /^pause/ }).click();
+  await expect.poll(async () => (await statuses(page)).sort()).toEqual(['failed', 'paused']);
+  await page.waitForTimeout(1500);
+  await page.reload();
+  await expect(page.locator('[data-ready=true]')).toBeVisible();
+  await expect.poll(async () => (await statuses(page)).sort()).toEqual(['failed', 'paused']);
+  const paused = page.locator(`[data-run-id="${survivorId}"]`);
+  await expect(paused).toHaveAttribute('data-status', 'paused');
+  await expect(paused).toContainText('was training when the page closed');
+  await paused.getByRole('button', { name: /^resume/ }).click();
+  await expect(paused).toHaveAttribute('data-status', 'running');
+  await paused.getByRole('button', { name: /^stop/ }).click();
+  await expect(paused).toHaveAttribute('data-status', 'stopped');
+  // The crash's own report is expected; nothing else may log an error.
+  expect(errors.filter((e) => !e.includes('killed by the test'))).toEqual([]);
+});
