@@ -11,15 +11,20 @@ import { ValueMapPanel } from './components/inspect/ValueMapPanel';
 import { RolloutPanel } from './components/RolloutPanel';
 import { RunControls } from './components/RunControls';
 import { CompareControls } from './components/runs/CompareControls';
+import { ScoreSummary } from './components/runs/ScoreSummary';
 import { PbtPanel } from './components/pbt/PbtPanel';
 import { RunList } from './components/runs/RunList';
 import { SweepPanel } from './components/sweeps/SweepPanel';
+import { LinkRunsOffer } from './components/share/LinkRunsOffer';
 import { initLab } from './store/actions';
 import { useLab } from './store/labStore';
 
 export function App() {
   const ready = useLab((s) => s.catalog !== null && s.datasetId !== null);
   const error = useLab((s) => s.datasetError);
+  const hidden = useLab((s) => s.hiddenControls);
+  // Panels a shared link hid for a lesson (the Share button's "show hidden controls" brings them back).
+  const shown = (panel: string) => !hidden.includes(panel);
   useEffect(() => {
     initLab().catch((e: unknown) => useLab.setState({ datasetError: `The lab could not start: ${e instanceof Error ? e.message : String(e)}` }));
   }, []);
@@ -29,23 +34,25 @@ export function App() {
       <Header />
       <main className="layout">
         <aside className="sidebar">
-          <EnvironmentPanel />
-          <DatasetPanel />
-          <AlgorithmPanel />
-          <BackendPanel />
+          {shown('environment') && <EnvironmentPanel />}
+          {shown('dataset') && <DatasetPanel />}
+          {shown('algorithm') && <AlgorithmPanel />}
+          {shown('backend') && <BackendPanel />}
         </aside>
         <div className="main">
           {!ready && !error && <p className="loading">Preparing the built-in datasets…</p>}
           <RunControls />
-          <RunList />
-          <CompareControls />
-          <SweepPanel />
-          <PbtPanel />
+          <LinkRunsOffer />
+          {shown('runs') && <RunList />}
+          {shown('compare') && <CompareControls />}
+          <ScoreSummary />
           <ChartsPanel />
-          <DatasetInspector />
-          <RolloutPanel />
-          <ValueMapPanel />
-          <QSlicePanel />
+          {shown('sweeps') && <SweepPanel />}
+          {shown('pbt') && <PbtPanel />}
+          {shown('inspector') && <DatasetInspector />}
+          {shown('replay') && <RolloutPanel />}
+          {shown('valuemap') && <ValueMapPanel />}
+          {shown('valuemap') && <QSlicePanel />}
         </div>
       </main>
     </div>

@@ -8,6 +8,7 @@ export function AlgorithmPanel() {
   const values = useLab((s) => s.values[s.algorithmId]);
   const errors = useLab((s) => s.inputErrors);
   const run = useLab(focusedRun);
+  const hidden = useLab((s) => s.hiddenControls);
   if (!catalog || !values) return <section className="panel">Loading algorithms…</section>;
   const algo = catalog.algorithms.find((a) => a.id === algorithmId)!;
   // Live controls steer the focused run while it trains; every control sets what the next Start uses.
@@ -35,7 +36,7 @@ export function AlgorithmPanel() {
       ].map(([title, params]) => (
         <fieldset key={title as string}>
           <legend>{title as string}</legend>
-          {(params as typeof algo.hyperparameters).map((p) => (
+          {(params as typeof algo.hyperparameters).filter((p) => !hidden.includes(p.key)).map((p) => (
             <HyperControl key={p.key} param={p} value={values[p.key]} error={errors[p.key]} editable onCommit={(v) => void setValue(p.key, v)} />
           ))}
         </fieldset>

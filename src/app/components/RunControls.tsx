@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { focusedRun, selectedDataset, useLab } from '../store/labStore';
 import { pauseRun, resumeRun, startRuns, stepRun, stopRun } from '../store/runs';
+import { SharePanel } from './share/SharePanel';
 
 const MAX_SEEDS = 20;
 
@@ -51,6 +52,7 @@ export function RunControls() {
       <button disabled={!dataset} onClick={() => void startRuns({ paused: true, seeds: 1 })} title="create a run paused, then step through updates">
         Start paused
       </button>
+      <SharePanel />
       {run?.notice && (
         <p className="notice" role="status" data-testid="run-notice">
           {run.notice}

@@ -3,11 +3,11 @@ import { checkValue, defaultValues, formatValue, type HyperValues } from '../../
 import type { BackendRequest } from '../../core/tf/backend';
 import { labPool } from '../client/labClient';
 import { focusedRun, isActive, useLab } from './labStore';
-import { initDatasets } from './datasets';
+import { generate, initDatasets } from './datasets';
 import { changeRun, message, startCheckpointClock } from './runs';
 import { restoreRuns } from './runRestore';
 import { runStorage } from './runStorage';
-import { startUrlSync } from './urlSync';
+import { resolveLinkDataset, startUrlSync } from './urlSync';
 
 const set = useLab.setState;
 const get = useLab.getState;
@@ -24,6 +24,8 @@ export async function initLab(): Promise<void> {
   await restoreRuns();
   startCheckpointClock();
   await initDatasets();
+  // A link's dataset this browser lacks: made again from the link's recipe, or named as missing.
+  await resolveLinkDataset(({ envId: _env, ...recipe }) => generate(recipe));
 }
 
 let clock: ReturnType<typeof setInterval> | null = null;

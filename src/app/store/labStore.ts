@@ -3,7 +3,7 @@ import { RunMetrics } from './runMetrics';
 import type { Dataset } from '../../core/data/dataset';
 import type { EpisodeRecord } from '../../core/run/evaluate';
 import type { RunRecord } from '../../core/experiments/types';
-import type { ChartChoices } from '../../core/experiments/labLink';
+import type { ChartChoices, DatasetRecipe, LinkRun } from '../../core/experiments/labLink';
 import type { HyperValues } from '../../core/run/hyperparameters';
 import type { Catalog } from '../../core/run/session';
 import type { BackendReport, BackendRequest } from '../../core/tf/backend';
@@ -46,6 +46,11 @@ export interface LabState {
   highlight: string[] | null;
   /** Metric series of every run, outside React state (see RunMetrics). */
   metrics: RunMetrics;
+  /** Panels and controls a shared link hid (a teacher's lesson shows only what it needs). */
+  hiddenControls: string[];
+  /** Runs a shared link described, offered with a Start button until started or dismissed. */
+  linkRuns: { runs: LinkRun[]; recipe?: DatasetRecipe; env?: string } | null;
+  presentation: boolean;
   /** An episode of a behaviour policy played from the environment panel, shown in the replay beside evaluations. */
   demo: DemoEpisode | null;
   /** Bumped by the chart clock (at most 10 Hz) when metric buffers changed. */
@@ -75,6 +80,9 @@ export const useLab = create<LabState>(() => ({
   chart: defaultChart,
   highlight: null,
   metrics: new RunMetrics(),
+  hiddenControls: [],
+  linkRuns: null,
+  presentation: false,
   demo: null,
   chartVersion: 0,
 }));

@@ -26,6 +26,20 @@ export interface DatasetInfo {
   metadata?: Record<string, string | number>;
   /** How the data's environment differs from the registered `envId` (a custom map); absent: the registered one. */
   envOptions?: DatasetEnvOptions;
+  /** For a generated dataset: the options that make it again, bit for bit (shared links carry it). */
+  recipe?: GenerationRecipe;
+}
+
+/** generateDataset's options without callbacks or ids: enough to regenerate a dataset in another browser. */
+export interface GenerationRecipe {
+  envId: string;
+  mix: { policy: string; weight: number }[];
+  transitions?: number;
+  episodes?: number;
+  seed: number;
+  actionNoise?: number;
+  layout?: string;
+  name: string;
 }
 
 /**

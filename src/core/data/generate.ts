@@ -140,6 +140,15 @@ export function generateDataset(opts: GenerateOptions): Dataset {
     episodes,
     createdAt: Date.now(),
     seed: opts.seed,
+    recipe: {
+      envId: opts.envId,
+      mix: opts.mix.map((p) => ({ policy: p.policy, weight: p.weight })),
+      ...(byEpisodes ? { episodes: opts.episodes } : { transitions: opts.transitions }),
+      seed: opts.seed,
+      ...(opts.actionNoise ? { actionNoise: opts.actionNoise } : {}),
+      ...(opts.layout !== undefined ? { layout: opts.layout } : {}),
+      name,
+    },
     ...(opts.layout !== undefined ? { envOptions: { layout: opts.layout, referenceScores: measureReferenceScores(opts.envId, { layout: opts.layout }) } } : {}),
     ...arrays,
   };
