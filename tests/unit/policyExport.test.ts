@@ -7,6 +7,8 @@ import { resolveValues } from '../../src/core/run/hyperparameters';
 import { agentForSpec, syntheticBatch } from '../../src/core/run/measure';
 import { exportPolicy, loadExportedPolicy, type PolicyExportFiles, type PolicyExportInfo } from '../../src/core/run/policyExport';
 import { runSchema } from '../../src/core/run/runSettings';
+import { TrainingSession } from '../../src/core/run/session';
+import { generateDataset } from '../../src/core/data/generate';
 import { Rng } from '../../src/core/rng';
 import { read } from './helpers/algoRuns';
 import { useBackend } from './helpers/tfNode';
@@ -184,5 +186,48 @@ describe('policy export as a TensorFlow.js LayersModel', () => {
     expect(folded.bias[0]).toBeCloseTo(-5, 6);
     // At x = (3, 1): normalised (1, 6), 3 - 6 + 0.5 = -2.5; folded 4.5 - 2 - 5 = -2.5.
     expect(3 * folded.kernel[0] + 1 * folded.kernel[1] + folded.bias[0]).toBeCloseTo(-2.5, 6);
+  });
+});
+
+describe('a training session exports its policy', () => {
+  const dataset = generateDataset({ envId: 'Pendulum-v1', mix: [{ policy: 'expert', weight: 1 }], transitions: 400, seed: 3 });
+  const hyperparameters = { hidden: '32,32', batchSize: 32, evalEpisodes: 1, updatesPerEval: 1000 };
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+
+  it("from the live run, and from a checkpoint (refused while a run is active), with the dataset's env in the metadata", async () => {
+    const session = new TrainingSession();
+    await session.start({ runId: 'r', dataset, algorithmId: 'td3bc', hyperparameters: { ...hyperparameters, maxUpdates: 50 }, backend: 'wasm', paused: true }, () => {});
+    try {
+      await session.step(5);
+      const live = await session.exportPolicy();
+      const meta = (JSON.parse(decode(live['model.json'])) as { userDefinedMetadata: { rlLab: Record<string, unknown> } }).userDefinedMetadata.rlLab;
+      expect(meta).toMatchObject({ algorithm: 'TD3+BC', envId: 'Pendulum-v1', observationDim: 3, actionDim: 1, actionLow: [-2], actionHigh: [2] });
+      expect(decode(live['README.txt'])).toContain('low = [-2], high = [2]');
+
+      const checkpoint = await session.currentCheckpoint();
+      await expect(session.exportPolicyFrom({ dataset, algorithmId: 'td3bc' }, checkpoint)).rejects.toThrow(/busy with a run/);
+      await session.stop();
+      await expect(session.exportPolicy()).rejects.toThrow(/no run to export/);
+      const before = tf.memory().numTensors;
+      const restored = await session.exportPolicyFrom({ dataset, algorithmId: 'td3bc', hyperparameters }, checkpoint);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(decode(restored['model.json'])).toBe(decode(live['model.json']));
+      expect(Array.from(restored['weights.bin'])).toEqual(Array.from(live['weights.bin']));
+    } finally {
+      await session.stop();
+    }
+  });
+
+  it('on the worker of a run that finished (its trainer still there): the finished trainer makes way', async () => {
+    const session = new TrainingSession({ tickMs: 20 });
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    await session.start({ runId: 'f', dataset, algorithmId: 'td3bc', hyperparameters: { ...hyperparameters, maxUpdates: 8 }, backend: 'wasm' }, (r) => r.status === 'finished' && finished());
+    await done;
+    const live = await session.exportPolicy();
+    const checkpoint = await session.currentCheckpoint();
+    const restored = await session.exportPolicyFrom({ dataset, algorithmId: 'td3bc' }, checkpoint);
+    expect(Array.from(restored['weights.bin'])).toEqual(Array.from(live['weights.bin']));
+    await expect(session.exportPolicy()).rejects.toThrow(/no run to export/);
   });
 });

@@ -7,6 +7,7 @@ import { datasetJob, JobCancelled, progressCallback, type DatasetJob } from '../
 import { deleteSavedDataset, loadSavedDatasets, saveDataset, updateSavedInfo } from '../persist/datasetDb';
 import { storageEstimate } from '../persist/db';
 import { inspectionKey, useDatasets } from './datasetsState';
+import { download } from './download';
 import { useLab } from './labStore';
 import { builtInPresets, generatedId, preferredPresetName } from './presets';
 
@@ -274,17 +275,6 @@ export async function deleteDataset(id: string): Promise<void> {
     return { saved, inspections, lastImport: u.lastImport?.datasetId === id ? null : u.lastImport };
   });
   ui.setState({ usage: await storageEstimate() });
-}
-
-function download(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /** Writes a dataset as D4RL-layout HDF5 or NPZ in a worker and downloads it. */

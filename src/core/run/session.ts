@@ -8,6 +8,8 @@ import type { AlgorithmDef } from '../algos/types';
 import type { HyperParam } from './hyperparameters';
 import { runSchema } from './runSettings';
 import type { InspectRequest, InspectResult } from './inspect';
+import { datasetEnvSpec } from '../data/datasetEnv';
+import { exportPolicy, type PolicyExportFiles, type PolicyExportInfo } from './policyExport';
 import { Trainer, TrainingDivergedError, type TickResult, type TrainerCheckpoint, type TrainerConfig } from './trainer';
 
 /** What the page knows of an algorithm: plain data only, so it crosses the worker boundary. */
@@ -43,6 +45,25 @@ export interface JobStart extends TrainerConfig {
   paused?: boolean;
   /** Continue from this checkpoint (a fork, a run restored after a reload), with `hyperparameters` applied over its own. */
   from?: TrainerCheckpoint;
+}
+
+/** What exporting the policy of a run without a worker needs: its dataset and algorithm (a JobStart fits). */
+export type PolicySource = Pick<TrainerConfig, 'dataset' | 'algorithmId' | 'hyperparameters'>;
+
+/** What policyExport needs to know of a trainer's run: names, shapes and, for a continuous box, the env's action range. */
+function policyInfo(trainer: Trainer): PolicyExportInfo {
+  const d = trainer.config.dataset;
+  const spec = datasetEnvSpec(d);
+  const space = spec?.actionSpace;
+  const box = space?.kind === 'box' && d.discreteActions === null && space.low.length === d.actionDim ? space : null;
+  return {
+    algorithmName: trainer.algorithm.name,
+    envId: spec?.id ?? d.envId ?? null,
+    observationDim: d.observationDim,
+    actionDim: d.actionDim,
+    discreteActions: d.discreteActions,
+    ...(box ? { actionLow: Array.from(box.low), actionHigh: Array.from(box.high) } : {}),
+  };
 }
 
 /**
@@ -162,6 +183,29 @@ export class TrainingSession {
   async currentCheckpoint(): Promise<TrainerCheckpoint> {
     if (!this.trainer) throw new Error('no run to checkpoint');
     return this.trainer.checkpoint();
+  }
+
+  /** The current agent's greedy policy as a TensorFlow.js LayersModel (see run/policyExport.ts); taken between ticks. */
+  async exportPolicy(): Promise<PolicyExportFiles> {
+    if (!this.trainer) throw new Error('no run to export: start one first');
+    return exportPolicy(this.trainer.agent, policyInfo(this.trainer));
+  }
+
+  /**
+   * The policy of a run that no longer has a worker, from its checkpoint: a trainer is restored on this (idle)
+   * session, exported and disposed. Refused while a run is active here. The trainer of a run that ended here (the
+   * pool frees a finished run's worker without stopping it) is disposed first: its variables' names would clash.
+   */
+  async exportPolicyFrom(source: PolicySource, checkpoint: TrainerCheckpoint): Promise<PolicyExportFiles> {
+    if (this.status === 'starting' || this.status === 'running' || this.status === 'paused') throw new Error('this trainer worker is busy with a run: export again when a worker is free');
+    await this.stop();
+    // The checkpoint's own settings build the networks it fits (a JobStart's hyperparameters are the run's config).
+    const trainer = Trainer.restore({ dataset: source.dataset, algorithmId: source.algorithmId }, checkpoint);
+    try {
+      return await exportPolicy(trainer.agent, policyInfo(trainer));
+    } finally {
+      trainer.dispose();
+    }
   }
 
   /** PBT: take over another member's weights and optimizer state, then apply the explored values (see Trainer.adopt). */

@@ -4,6 +4,7 @@ import { formatValue } from '../../../core/run/hyperparameters';
 import { focusedRun, isActive, useLab } from '../../store/labStore';
 import { useRunGroups } from '../../store/runGroups';
 import { deleteRun, focusRun, pauseRun, renameRun, resumeRun, stopRun, toggleHidden } from '../../store/runs';
+import { RunExport } from './RunExport';
 import { RunHistory } from './RunHistory';
 
 const PHASE_LABEL: Record<RunPhase, string> = { queued: 'queued', starting: 'starting', running: 'running', paused: 'paused', finished: 'done', stopped: 'stopped', failed: 'failed' };
@@ -23,7 +24,7 @@ export function RunList() {
   const live = useLab((s) => s.runs);
   const focus = useLab((s) => s.focusRunId);
   const [editing, setEditing] = useState<string | null>(null);
-  if (runs.length === 0) return null;
+  if (runs.length === 0) return <RunExport />;
   return (
     <section className="panel runs-panel" aria-label="runs">
       <h2>Runs</h2>
@@ -97,6 +98,7 @@ export function RunList() {
           </tbody>
         </table>
       </div>
+      <RunExport />
       <FocusedRunDetails />
     </section>
   );

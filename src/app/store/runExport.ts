@@ -1,0 +1,138 @@
+// Runs leave the browser and come back: a bundle of runs (zip) to import elsewhere, a run's metrics as CSV, its
+// policy as a TensorFlow.js model, and the same experiment for CORL beside its dataset as D4RL HDF5.
+// Every failure lands in the run list's notice (runsNotice) with the message of the part that refused.
+import { exportBundle, importBundle, metricsCsv } from '../../core/experiments/bundle';
+import { corlConfig, exportCorlExperiment } from '../../core/experiments/corl';
+import type { MetricsSnapshot, RunRecord } from '../../core/experiments/types';
+import type { Dataset } from '../../core/data/dataset';
+import { writeZipSync } from '../../core/data/formats/zip';
+import type { PolicyExportFiles } from '../../core/run/policyExport';
+import { datasetJob, labPool } from '../client/labClient';
+import { download } from './download';
+import { useLab } from './labStore';
+import { checkpointOf, message, newId } from './runs';
+import { runStorage } from './runStorage';
+
+const get = useLab.getState;
+const set = useLab.setState;
+
+const ZIP = 'application/zip';
+
+/** A file name from a run's name: letters, digits, dot, dash and underscore; the rest becomes _. */
+const fileStem = (name: string, fallback: string): string => name.trim().replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || fallback;
+
+const emptyMetrics = (): MetricsSnapshot => ({ series: [], clock: { updates: new Float64Array(0), wallMs: new Float64Array(0) } });
+
+/** The run's dataset in this browser: by id, else by name and environment (a run imported from another browser). */
+function datasetOf(run: RunRecord): Dataset | null {
+  const { datasets } = get();
+  return datasets.find((d) => d.id === run.config.datasetId) ?? datasets.find((d) => d.name === run.config.datasetName && d.envId === run.config.envId) ?? null;
+}
+
+/** Runs `work`, putting its error (or none) in the run list's notice. */
+async function reporting(what: string, work: () => Promise<void> | void): Promise<void> {
+  set({ runsNotice: null });
+  try {
+    await work();
+  } catch (e) {
+    set({ runsNotice: `${what}: ${message(e)}` });
+  }
+}
+
+function runOrThrow(id: string): RunRecord {
+  const run = get().runs[id];
+  if (!run) throw new Error('the run is gone (deleted?)');
+  return run;
+}
+
+/** The runs (configuration, events, evaluations and metrics) as one zip that importRunsFile reads back. */
+export function exportRuns(ids: readonly string[]): Promise<void> {
+  return reporting('Could not export the runs', () => {
+    const { runs, metrics } = get();
+    const chosen = ids.filter((id) => runs[id]);
+    if (chosen.length === 0) throw new Error('there are no runs to export');
+    const bytes = exportBundle({
+      version: 1,
+      exportedAt: new Date().toISOString(),
+      runs: chosen.map((id) => ({ record: runs[id], metrics: metrics.snapshot(id) ?? emptyMetrics() })),
+    });
+    const name = chosen.length === 1 ? fileStem(runs[chosen[0]].name, 'run') : `rl-lab-runs-${new Date().toISOString().slice(0, 10)}`;
+    download(bytes, `${name}.zip`, ZIP);
+  });
+}
+
+/** One run's metrics as CSV: update, wall_ms and a column per metric (see metricsCsv). */
+export function exportRunCsv(id: string): Promise<void> {
+  return reporting('Could not export the metrics', () => {
+    const run = runOrThrow(id);
+    const snapshot = get().metrics.snapshot(id) ?? emptyMetrics();
+    download(new TextEncoder().encode(metricsCsv(snapshot)), `${fileStem(run.name, 'run')}.csv`, 'text/csv');
+  });
+}
+
+/**
+ * Reads a bundle and adds its runs beside the ones here, with new ids, their status as exported (a run that was live
+ * comes back stopped), their curves, and keeps them for reloads. A bad file changes nothing and says what is wrong.
+ */
+export function importRunsFile(file: File): Promise<void> {
+  return reporting(`Could not import ${file.name}`, async () => {
+    const bundle = importBundle(new Uint8Array(await file.arrayBuffer()), { newId: () => newId('run') });
+    if (bundle.runs.length === 0) throw new Error('the bundle holds no runs');
+    const { metrics } = get();
+    const added: RunRecord[] = bundle.runs.map(({ record }) => ({ ...record, updatesPerSecond: 0, notice: record.notice ?? `imported from ${file.name}` }));
+    bundle.runs.forEach(({ metrics: snapshot }, i) => metrics.restore(added[i].id, snapshot));
+    set((s) => ({
+      runs: { ...s.runs, ...Object.fromEntries(added.map((r) => [r.id, r])) },
+      runOrder: [...s.runOrder, ...added.map((r) => r.id)],
+      focusRunId: added[added.length - 1].id,
+    }));
+    metrics.touch();
+    for (const r of added) {
+      runStorage().saveRecord(r);
+      runStorage().saveMetricsSoon(r.id, 0);
+    }
+  });
+}
+
+/**
+ * The run's greedy policy as a TensorFlow.js LayersModel (model.json, weights.bin, README.txt) in one zip: from its
+ * worker while it has one, else from its latest checkpoint on an idle worker.
+ */
+export function exportPolicyOf(id: string): Promise<void> {
+  return reporting('Could not export the policy', async () => {
+    const run = runOrThrow(id);
+    const api = labPool().api(id);
+    let files: PolicyExportFiles;
+    if (api) {
+      files = await api.exportPolicy();
+    } else {
+      const checkpoint = await checkpointOf(id);
+      if (!checkpoint) throw new Error(`no checkpoint of "${run.name}" in this browser (a run imported from a bundle has its curves, not its weights): train it first`);
+      const dataset = datasetOf(run);
+      if (!dataset) throw new Error(`the dataset "${run.config.datasetName}" is not in this browser: import or generate it first`);
+      files = await labPool().withIdleWorker((w) => w.exportPolicyFrom({ dataset, algorithmId: run.config.algorithmId, hyperparameters: run.config.hyperparameters }, checkpoint));
+    }
+    const zip = writeZipSync(
+      (['model.json', 'weights.bin', 'README.txt'] as const).map((name) => ({ name, data: files[name] })),
+      true,
+    );
+    download(zip, `${fileStem(run.name, 'policy')}-tfjs.zip`, ZIP);
+  });
+}
+
+/**
+ * The run as a CORL experiment: its config (the lab's settings under CORL's names), its dataset as D4RL-layout HDF5
+ * (written in a dataset worker, as the dataset panel's export) and a README. Discrete runs and DQN are refused with
+ * the CORL module's reason, before any file is written.
+ */
+export function exportCorlOf(id: string): Promise<void> {
+  return reporting('Could not export for CORL', async () => {
+    const run = runOrThrow(id);
+    corlConfig(run, 'dataset.hdf5'); // refuses (naming why) what CORL's scripts cannot train
+    const dataset = datasetOf(run);
+    if (!dataset) throw new Error(`the dataset "${run.config.datasetName}" is not in this browser: import or generate it first`);
+    const file = await datasetJob().run((api) => api.exportFile(dataset, 'hdf5'));
+    const zip = exportCorlExperiment(run, new Uint8Array(await file.blob.arrayBuffer()), file.fileName);
+    download(zip, `${fileStem(run.name, 'run')}-corl.zip`, ZIP);
+  });
+}
