@@ -1,19 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { artifacts, setHyper, runRows, runStatuses } from './labPage';
 import { watchConsole } from './watchConsole';
 
-const artifacts = 'tests/artifacts';
-mkdirSync(artifacts, { recursive: true });
-
-async function setHyper(page: Page, key: string, value: string): Promise<void> {
-  const input = page.getByTestId(`hp-${key}`);
-  await input.fill(value);
-  await input.press('Enter');
-  await expect(page.getByTestId(`error-${key}`)).toHaveCount(0);
-}
-
-const rows = (page: Page) => page.getByTestId('run-row');
-const statuses = (page: Page) => rows(page).evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')));
+const rows = runRows;
+const statuses = runStatuses;
 
 test('three seeds of BC beside one IQL run: one line with a band per configuration, a legend, a run list; the pool trains two at once; a reload keeps them all', async ({ page }) => {
   const errors = watchConsole(page);

@@ -1,20 +1,11 @@
 import { expect, test, type Download, type Page } from '@playwright/test';
 import * as tf from '@tensorflow/tfjs';
 import { unzipSync } from 'fflate';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { artifacts, setHyper, runRows } from './labPage';
 import { watchConsole } from './watchConsole';
 
-const artifacts = 'tests/artifacts';
-mkdirSync(artifacts, { recursive: true });
-
-async function setHyper(page: Page, key: string, value: string): Promise<void> {
-  const input = page.getByTestId(`hp-${key}`);
-  await input.fill(value);
-  await input.press('Enter');
-  await expect(page.getByTestId(`error-${key}`)).toHaveCount(0);
-}
-
-const rows = (page: Page) => page.getByTestId('run-row');
+const rows = runRows;
 
 /** Clicks a button and returns the file it downloads, saved under tests/artifacts. */
 async function downloadOf(page: Page, testId: string): Promise<{ download: Download; path: string; bytes: Uint8Array }> {

@@ -1,16 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { artifacts, setHyper } from './labPage';
 import { watchConsole } from './watchConsole';
-
-const artifacts = 'tests/artifacts';
-mkdirSync(artifacts, { recursive: true });
-
-async function setHyper(page: Page, key: string, value: string): Promise<void> {
-  const input = page.getByTestId(`hp-${key}`);
-  await input.fill(value);
-  await input.press('Enter');
-  await expect(page.getByTestId(`error-${key}`)).toHaveCount(0);
-}
 
 test('a shared link opens the same lab in a fresh browser: generated dataset rebuilt from its recipe, settings, chart choices, hidden controls, runs started on a click', async ({ page, browser }) => {
   const errors = watchConsole(page);

@@ -1,18 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { artifacts, setHyper, runStatuses } from './labPage';
 import { watchConsole } from './watchConsole';
 
-const artifacts = 'tests/artifacts';
-mkdirSync(artifacts, { recursive: true });
-
-async function setHyper(page: Page, key: string, value: string): Promise<void> {
-  const input = page.getByTestId(`hp-${key}`);
-  await input.fill(value);
-  await input.press('Enter');
-  await expect(page.getByTestId(`error-${key}`)).toHaveCount(0);
-}
-
-const statuses = (page: Page) => page.getByTestId('run-row').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')));
+const statuses = runStatuses;
 
 test('a 2x2 grid sweep with 2 seeds runs through the pool to completion: results table, parallel coordinates, a row highlights its runs', async ({ page }) => {
   const errors = watchConsole(page);
