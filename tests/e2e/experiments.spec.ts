@@ -10,14 +10,23 @@ test('three seeds of BC beside one IQL run: one line with a band per configurati
   await page.goto('/');
   await expect(page.locator('[data-ready=true]')).toBeVisible();
   await page.getByTestId('hp-hidden').selectOption('64,64');
-  await setHyper(page, 'maxUpdates', '600');
-  await setHyper(page, 'updatesPerEval', '100');
+  await setHyper(page, 'maxUpdates', '2000');
+  await setHyper(page, 'updatesPerEval', '250');
   await page.getByTestId('seeds').fill('3');
   await page.getByTestId('start').click();
   // Two workers on this 2-core machine: two seeds train while the third waits in the queue.
   await expect(rows(page)).toHaveCount(3);
   await expect.poll(async () => (await statuses(page)).filter((s) => s === 'running').length).toBe(2);
   expect(await statuses(page)).toContain('queued');
+  // Pausing a run while another waits hands its worker over; Resume queues it again, to go on from its checkpoint.
+  const first = rows(page).filter({ has: page.locator('.status-running') }).first();
+  const pausedId = await first.getAttribute('data-run-id');
+  await first.getByRole('button', { name: /^pause/ }).click();
+  await expect(page.locator(`[data-run-id="${pausedId}"]`)).toHaveAttribute('data-status', 'paused');
+  await expect(page.locator(`[data-run-id="${pausedId}"]`)).toContainText('its worker went to a queued run');
+  await expect.poll(async () => (await statuses(page)).includes('queued')).toBe(false); // the third seed took the worker
+  await page.locator(`[data-run-id="${pausedId}"]`).getByRole('button', { name: /^resume/ }).click();
+  await expect(page.locator(`[data-run-id="${pausedId}"]`)).toHaveAttribute('data-status', /queued|starting|running/);
 
   await page.getByTestId('algorithm-select').selectOption('iql');
   await setHyper(page, 'maxUpdates', '600');

@@ -35,7 +35,7 @@ export function ChartsPanel() {
   return (
     <section className="charts">
       {envIds.every((e) => e === null) ? (
-        <p className="help">These runs' dataset has no environment, so there are no evaluation episodes: the charts show offline metrics only.</p>
+        <p className="help">This dataset has no environment, so there are no evaluation episodes: the charts show offline metrics only.</p>
       ) : (
         <ReturnChart groups={groups} solvedThreshold={spec?.solvedThreshold} />
       )}

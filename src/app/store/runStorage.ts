@@ -13,6 +13,8 @@ class RunStorage {
   private db: Promise<RunDb | null> = Promise.resolve(null);
   private recordTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private metricTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The latest checkpoint of each run this page took: a resume right after a pause must not wait for IndexedDB. */
+  private checkpoints = new Map<string, TrainerCheckpoint>();
 
   open(name?: string): Promise<RunDb | null> {
     this.db = RunDb.open(name).catch((e: unknown) => {
@@ -56,10 +58,13 @@ class RunStorage {
   }
 
   saveCheckpoint(id: string, checkpoint: TrainerCheckpoint): void {
+    this.checkpoints.set(id, checkpoint);
     void this.write((db) => db.saveCheckpoint(id, checkpoint));
   }
 
   async loadCheckpoint(id: string): Promise<TrainerCheckpoint | null> {
+    const kept = this.checkpoints.get(id);
+    if (kept) return kept;
     const db = await this.db;
     if (!db) return null;
     return ((await db.loadCheckpoint(id)) as TrainerCheckpoint | null) ?? null;
@@ -70,6 +75,7 @@ class RunStorage {
     clearTimeout(this.metricTimers.get(id));
     this.recordTimers.delete(id);
     this.metricTimers.delete(id);
+    this.checkpoints.delete(id);
     await this.write((db) => db.deleteRun(id));
   }
 

@@ -194,12 +194,19 @@ export async function checkpointOf(id: string): Promise<TrainerCheckpoint | null
 
 export async function pauseRun(id: string): Promise<void> {
   const api = labPool().api(id);
-  if (api) await api.pause();
-  else if (labPool().isQueued(id)) {
+  if (api) {
+    await api.pause();
+    const checkpoint = await saveCheckpoint(id);
+    // Runs are waiting for a worker: this one hands its worker over and resumes later from the checkpoint.
+    if (checkpoint && labPool().queuedIds().length > 0) {
+      await api.detach();
+      await labPool().release(id, false);
+      patchRun(id, { status: 'paused', updatesPerSecond: 0, notice: `paused at update ${checkpoint.update.toLocaleString()}; its worker went to a queued run (Resume continues from this checkpoint)` });
+    }
+  } else if (labPool().isQueued(id)) {
     await labPool().release(id, false);
     patchRun(id, { status: 'paused', notice: 'paused before it started' });
   }
-  void saveCheckpoint(id);
 }
 
 export async function resumeRun(id: string): Promise<void> {

@@ -214,6 +214,20 @@ export class TrainingSession {
     return this.trainer.adopt(checkpoint, patch, source);
   }
 
+  /**
+   * Lets go of a paused run without a word to its listener (it is not stopped: the page keeps its checkpoint and
+   * starts it again later), so the worker can take a queued job.
+   */
+  async detach(): Promise<void> {
+    if (!this.trainer) return;
+    this.listener = () => {};
+    this.status = 'idle';
+    await this.loop;
+    this.trainer.dispose();
+    this.trainer = null;
+    this.config = this.checkpoint = null;
+  }
+
   async stop(): Promise<void> {
     if (!this.trainer) return;
     const wasActive = this.status === 'running' || this.status === 'paused';
