@@ -110,6 +110,17 @@ test("a run whose worker dies fails with the message; the other run and the page
   await expect(paused).toHaveAttribute('data-status', 'running');
   await paused.getByRole('button', { name: /^stop/ }).click();
   await expect(paused).toHaveAttribute('data-status', 'stopped');
+
+  // Fork it from its checkpoint with another learning rate: a new run that starts where this one stopped.
+  await paused.locator('.run-name button.link').click();
+  await page.getByTestId('run-details').locator('summary').click();
+  await page.getByTestId('fork-changes').fill('lr=1e-3');
+  await page.getByTestId('fork').click();
+  const fork = rows(page).filter({ hasText: '⑂ lr 0.001' });
+  await expect(fork).toHaveCount(1);
+  await expect(fork).toHaveAttribute('data-status', /starting|running/);
+  await expect(page.getByTestId('run-details')).toContainText('forked at update');
+  await fork.getByRole('button', { name: /^stop/ }).click();
   // The crash's own report is expected; nothing else may log an error.
   expect(errors.filter((e) => !e.includes('killed by the test'))).toEqual([]);
 });
