@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, SequenceBatch } from '../algos/types';
 import type { Dataset } from '../data/dataset';
-import { episodeStarts } from '../data/episodes';
+import { episodeReturns, episodeStarts } from '../data/episodes';
+import { cumulativeRowWeights, drawFromCumulative, returnWeights, type SamplingMode } from '../data/trajectoryWeights';
 import { discountedReturnsToGo } from '../data/returns';
 import { toUnitActions, type ActionScale } from './actionScale';
 import type { Rng } from '../rng';
@@ -25,6 +26,12 @@ export class DeviceDataset {
   private readonly validRows: Int32Array | null;
   /** Episode e spans rows [starts[e], starts[e + 1]). */
   private readonly starts: Int32Array;
+  /** Undiscounted return of every episode, for return-weighted sampling. */
+  private readonly episodeReturns: Float64Array;
+  /** Per-transition weight of each episode, or null for uniform sampling (see setSampling). */
+  private episodeWeights: Float64Array | null = null;
+  /** Cumulative row weights over `rows` [0] and `validRows` [1], built on first use after each setSampling. */
+  private cumulative: [Float64Array | null, Float64Array | null] = [null, null];
   readonly size: number;
 
   /**
@@ -43,6 +50,7 @@ export class DeviceDataset {
     this.mcReturns = tf.tensor1d(discountedReturnsToGo(d, gamma));
     this.returnsToGo = tf.tensor1d(discountedReturnsToGo(d, 1));
     this.starts = episodeStarts(d);
+    this.episodeReturns = episodeReturns(d);
     if (keepRows && keepRows.length === 0) throw new Error(`no rows of dataset "${d.name}" are left to train on`);
     if (keepRows?.some((r) => !(r >= 0 && r < d.size))) throw new Error(`kept rows must be indices below ${d.size}`);
     this.rows = keepRows && keepRows.length < d.size ? keepRows : null;
@@ -52,12 +60,29 @@ export class DeviceDataset {
     this.validRows = valid.length === candidates.length ? null : valid;
   }
 
+  /**
+   * How rows are drawn from now on: uniformly (the default), or return-weighted (Hong et al. 2023's RW: a row of
+   * episode i with probability ∝ exp(Ĝ_i / temperature), Ĝ the min-max normalised return; see trajectoryWeights.ts).
+   * The weight table is rebuilt once per change, and each draw is a binary search in it.
+   */
+  setSampling(mode: SamplingMode, temperature: number): void {
+    this.episodeWeights = mode === 'return-weighted' ? returnWeights(this.episodeReturns, temperature) : null;
+    this.cumulative = [null, null];
+  }
+
   private drawRow(rng: Rng, needsNextState: boolean): number {
-    const rows = needsNextState && this.validRows ? this.validRows : this.rows;
+    const valid = needsNextState && this.validRows !== null;
+    const rows = valid ? this.validRows : this.rows;
+    if (this.episodeWeights) {
+      const k = valid ? 1 : 0;
+      const table = (this.cumulative[k] ??= cumulativeRowWeights(this.starts, this.episodeWeights, rows));
+      const i = drawFromCumulative(table, rng.next());
+      return rows ? rows[i] : i;
+    }
     return rows ? rows[rng.int(rows.length)] : rng.int(this.size);
   }
 
-  /** Uniform minibatch (with replacement). With `needsNextState`, only rows whose successor is known. */
+  /** Minibatch (with replacement), rows drawn as setSampling says. With `needsNextState`, only rows whose successor is known. */
   sample(batchSize: number, rng: Rng, needsNextState: boolean): Batch {
     const idx = new Int32Array(batchSize);
     for (let i = 0; i < batchSize; i++) idx[i] = this.drawRow(rng, needsNextState);
@@ -75,7 +100,7 @@ export class DeviceDataset {
   }
 
   /**
-   * Windows of `length` steps starting at uniformly drawn rows, cut at their episode's end and zero-padded on the
+   * Windows of `length` steps starting at drawn rows (uniformly unless setSampling says otherwise), cut at their episode's end and zero-padded on the
    * right (as CORL's DT: a trajectory drawn in proportion to its length, then a uniform start in it).
    */
   sampleSequences(batchSize: number, length: number, rng: Rng): SequenceBatch {

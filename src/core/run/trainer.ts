@@ -13,6 +13,7 @@ import { evaluateAgent, type EvaluationResult } from './evaluate';
 import type { HyperparameterEvent, MetricBatch } from './events';
 import { resolveValues, validatePatch, type HyperParam, type HyperValues } from './hyperparameters';
 import { runSchema } from './runSettings';
+import type { SamplingMode } from '../data/trajectoryWeights';
 
 export interface TrainerConfig {
   dataset: Dataset;
@@ -87,6 +88,7 @@ export class Trainer {
     const stats = observationStats(d, keepRows ?? undefined);
     this.actionScale = envSpec ? actionScaleFor(envSpec.actionSpace, d.actionDim) : null;
     this.data = new DeviceDataset(d, this.values.gamma !== undefined ? Number(this.values.gamma) : 0.99, this.actionScale, keepRows);
+    this.applySampling();
     const built = collectOptimizers(() =>
       this.algorithm.create({
         observationDim: d.observationDim,
@@ -129,9 +131,15 @@ export class Trainer {
       events.push({ update: this.update, key, label, from, to });
     }
     this.values = { ...this.values, ...checked };
+    if ('sampling' in checked || 'samplingTemperature' in checked) this.applySampling();
     this.agent.setHyperparameters(checked);
     this.pendingEvents.push(...events);
     return events;
+  }
+
+  /** The run's batch sampler (uniform, or Hong et al.'s return-weighted) from the current settings. */
+  private applySampling(): void {
+    this.data.setSampling(this.values.sampling as SamplingMode, Number(this.values.samplingTemperature));
   }
 
   private evaluationDue(): boolean {

@@ -1,4 +1,4 @@
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Histogram } from '../../../core/data/histogram';
 import type { ActionDistribution } from '../../../core/data/measures';
 import { stat } from './format';
@@ -18,6 +18,12 @@ const tickX = ({ x, y, payload }: { x?: number | string; y?: number | string; pa
 const tickY = ({ x, y, payload }: { x?: number | string; y?: number | string; payload?: { value?: unknown } }) => (
   <text x={Number(x) - 2} y={Number(y) + 3} textAnchor="end" fontSize={10} fill="#666">
     {compact.format(Number(payload?.value ?? 0))}
+  </text>
+);
+
+const tickPercent = ({ x, y, payload }: { x?: number | string; y?: number | string; payload?: { value?: unknown } }) => (
+  <text x={Number(x) - 2} y={Number(y) + 3} textAnchor="end" fontSize={10} fill="#666">
+    {`${Number(payload?.value ?? 0)}%`}
   </text>
 );
 
@@ -66,6 +72,30 @@ export function ActionChart({ actions, labels }: { actions: ActionDistribution; 
         </div>
       ))}
       {actions.perDim.length > shown.length && <p className="help">and {actions.perDim.length - shown.length} more dimensions</p>}
+    </div>
+  );
+}
+
+/**
+ * Share of sampled transitions that falls in each return bucket: under uniform sampling (each bucket's share of the
+ * rows) and under return-weighted sampling at the form's temperature (Hong et al. 2023), side by side.
+ */
+export function SampledShareChart({ edges, uniform, weighted, weightedLabel }: { edges: ArrayLike<number>; uniform: ArrayLike<number>; weighted: ArrayLike<number>; weightedLabel: string }) {
+  const data = Array.from(uniform, (u, k) => ({ mid: stat((edges[k] + edges[k + 1]) / 2, 3), uniform: 100 * u, weighted: 100 * weighted[k] }));
+  const pct = (v: unknown) => `${Number(v).toFixed(1)}%`;
+  return (
+    <div data-testid="sampled-share-chart" data-bars={data.length}>
+      <ResponsiveContainer width="100%" height={170}>
+        <BarChart data={data} margin={{ top: 6, right: 8, bottom: 2, left: 0 }} barCategoryGap={1} barGap={0}>
+          <CartesianGrid stroke="#eee" vertical={false} />
+          <XAxis dataKey="mid" tick={tickX} interval={Math.max(0, Math.ceil(data.length / 6) - 1)} />
+          <YAxis tick={tickPercent} width={40} />
+          <Tooltip isAnimationActive={false} formatter={(v, name) => [pct(v), name === 'weighted' ? weightedLabel : 'uniform']} />
+          <Legend formatter={(name) => (name === 'weighted' ? weightedLabel : 'uniform')} wrapperStyle={{ fontSize: 11 }} />
+          <Bar dataKey="uniform" fill="#9ca3af" isAnimationActive={false} />
+          <Bar dataKey="weighted" fill="#ea580c" isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
     </div>
   );
 }

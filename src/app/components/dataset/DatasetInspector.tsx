@@ -8,7 +8,10 @@ import { requestInspection, setDatasetEnvironment } from '../../store/datasets';
 import { inspectionKey, useDatasets } from '../../store/datasetsState';
 import { selectedDataset, useLab } from '../../store/labStore';
 import { CoverageMap } from './CoverageMap';
-import { ActionChart, ReturnHistogram } from './DatasetCharts';
+import { episodeReturns, episodeStarts } from '../../../core/data/episodes';
+import type { Histogram } from '../../../core/data/histogram';
+import { bucketShares, DEFAULT_SAMPLING_TEMPERATURE, returnWeights } from '../../../core/data/trajectoryWeights';
+import { ActionChart, ReturnHistogram, SampledShareChart } from './DatasetCharts';
 import { count, plural, stat } from './format';
 
 const SOURCES: Record<Dataset['source'], string> = {
@@ -131,6 +134,36 @@ function Quality({ result }: { result: DatasetInspection }) {
   );
 }
 
+/**
+ * How the run settings in the form would sample this data: the share of drawn transitions in each return bucket,
+ * uniform against return-weighted at the form's temperature (Hong et al. 2023's RW, see core/data/trajectoryWeights.ts).
+ */
+function SamplingShares({ dataset, histogram }: { dataset: Dataset; histogram: Histogram }) {
+  const form = useLab((s) => s.values[s.algorithmId]);
+  const mode = form?.sampling ?? 'uniform';
+  const temperature = Number(form?.samplingTemperature ?? DEFAULT_SAMPLING_TEMPERATURE);
+  const episodes = useMemo(() => {
+    const starts = episodeStarts(dataset);
+    return { returns: episodeReturns(dataset), lengths: Array.from({ length: starts.length - 1 }, (_, e) => starts[e + 1] - starts[e]) };
+  }, [dataset]);
+  const shares = useMemo(() => {
+    if (!(temperature > 0)) return null;
+    const weights = returnWeights(episodes.returns, temperature);
+    return { uniform: bucketShares(episodes.returns, episodes.lengths, null, histogram.edges), weighted: bucketShares(episodes.returns, episodes.lengths, weights, histogram.edges) };
+  }, [episodes, histogram, temperature]);
+  if (!shares) return null;
+  return (
+    <>
+      <h3>Sampled transitions per return bucket</h3>
+      <SampledShareChart edges={histogram.edges} uniform={shares.uniform} weighted={shares.weighted} weightedLabel={`return-weighted, α = ${stat(temperature, 3)}`} />
+      <p className="help" data-testid="sampled-share-note">
+        Share of a batch's rows drawn from each bucket of the histogram above. The form samples {mode === 'return-weighted' ? `return-weighted at α = ${stat(temperature, 3)}` : 'uniformly'}; set batch
+        sampling and its temperature in the run settings (before filters such as filtered BC's).
+      </p>
+    </>
+  );
+}
+
 /** What is in the selected dataset: sizes, returns and their quality, actions taken, and where the states lie. */
 export function DatasetInspector() {
   const dataset = useLab(selectedDataset);
@@ -163,6 +196,7 @@ export function DatasetInspector() {
           <div>
             <h3>Episode returns ({count(result.measures.returnStats.episodes)} episodes)</h3>
             <ReturnHistogram histogram={result.measures.returnHistogram} />
+            <SamplingShares dataset={dataset} histogram={result.measures.returnHistogram} />
             <h3>Actions</h3>
             <ActionChart actions={result.measures.actions} labels={spec?.actionLabels ?? []} />
           </div>
