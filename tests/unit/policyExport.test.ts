@@ -70,6 +70,7 @@ const cases: Case[] = [
   { algorithmId: 'awac', discreteActions: 3, actionDim: 1 },
   { algorithmId: 'dqn', discreteActions: 4, actionDim: 1 },
   { algorithmId: 'sac', discreteActions: null, actionDim: 2 },
+  { algorithmId: 'edac', discreteActions: null, actionDim: 2, hyperparameters: { numCritics: 3, normalizeStates: true } },
 ];
 
 describe('policy export as a TensorFlow.js LayersModel', () => {

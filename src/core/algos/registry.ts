@@ -8,9 +8,10 @@ import { cqlDiscrete } from './cqlDiscrete';
 import { dqn } from './dqn';
 import { iql } from './iql';
 import { sac } from './sac';
+import { edac, sacN } from './sacN';
 import type { AlgorithmDef } from './types';
 
-const algorithms: AlgorithmDef[] = [bc, bcFiltered, td3bc, awac, decisionTransformer, iql, cqlContinuous, cqlDiscrete, dqn, sac];
+const algorithms: AlgorithmDef[] = [bc, bcFiltered, td3bc, awac, decisionTransformer, iql, cqlContinuous, cqlDiscrete, dqn, sac, sacN, edac];
 
 export function listAlgorithms(): AlgorithmDef[] {
   return algorithms;
