@@ -7,11 +7,12 @@ import { cqlContinuous } from './cqlContinuous';
 import { cqlDiscrete } from './cqlDiscrete';
 import { dqn } from './dqn';
 import { iql } from './iql';
+import { odice } from './odice';
 import { sac } from './sac';
 import { edac, sacN } from './sacN';
 import type { AlgorithmDef } from './types';
 
-const algorithms: AlgorithmDef[] = [bc, bcFiltered, td3bc, awac, decisionTransformer, iql, cqlContinuous, cqlDiscrete, dqn, sac, sacN, edac];
+const algorithms: AlgorithmDef[] = [bc, bcFiltered, td3bc, awac, decisionTransformer, iql, cqlContinuous, cqlDiscrete, dqn, sac, sacN, edac, odice];
 
 export function listAlgorithms(): AlgorithmDef[] {
   return algorithms;
