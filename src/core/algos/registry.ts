@@ -10,9 +10,10 @@ import { iql } from './iql';
 import { odice } from './odice';
 import { sac } from './sac';
 import { edac, sacN } from './sacN';
+import { fdvl, recoil, xql } from './dualRegistry';
 import type { AlgorithmDef } from './types';
 
-const algorithms: AlgorithmDef[] = [bc, bcFiltered, td3bc, awac, decisionTransformer, iql, cqlContinuous, cqlDiscrete, dqn, sac, sacN, edac, odice];
+const algorithms: AlgorithmDef[] = [bc, bcFiltered, td3bc, awac, decisionTransformer, iql, cqlContinuous, cqlDiscrete, dqn, sac, sacN, edac, odice, xql, fdvl, recoil];
 
 export function listAlgorithms(): AlgorithmDef[] {
   return algorithms;
