@@ -9,11 +9,11 @@ import { dqn } from './dqn';
 import { iql } from './iql';
 import { odice } from './odice';
 import { sac } from './sac';
+import { rebrac } from './rebrac';
 import { edac, sacN } from './sacN';
-import { fdvl, recoil, xql } from './dualRegistry';
 import type { AlgorithmDef } from './types';
 
-const algorithms: AlgorithmDef[] = [bc, bcFiltered, td3bc, awac, decisionTransformer, iql, cqlContinuous, cqlDiscrete, dqn, sac, sacN, edac, odice, xql, fdvl, recoil];
+const algorithms: AlgorithmDef[] = [bc, bcFiltered, td3bc, awac, decisionTransformer, iql, cqlContinuous, cqlDiscrete, dqn, sac, sacN, edac, odice, rebrac];
 
 export function listAlgorithms(): AlgorithmDef[] {
   return algorithms;

@@ -13,6 +13,8 @@ export interface Batch {
   dones: tf.Tensor1D;
   /** Discounted Monte-Carlo return-to-go of each row in the data (data/returns.ts): what Q on dataset actions should approach. */
   mcReturns: tf.Tensor1D;
+  /** The data's action at s' (ReBRAC's critic penalty); the row's own action where the episode ends there. TD batches only. */
+  nextActions?: tf.Tensor2D;
 }
 
 /**

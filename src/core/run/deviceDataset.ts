@@ -18,6 +18,8 @@ export class DeviceDataset {
   private readonly nextObservations: tf.Tensor2D;
   private readonly dones: tf.Tensor1D;
   private readonly mcReturns: tf.Tensor1D;
+  /** The action taken at the next row of the same episode, or the row's own action at an episode's end. */
+  private readonly nextActions: tf.Tensor2D;
   /** Undiscounted returns-to-go, for sequence batches. */
   private readonly returnsToGo: tf.Tensor1D;
   /** Rows that batches are drawn from (all, or the algorithm's filterRows), or null for all rows. */
@@ -51,6 +53,7 @@ export class DeviceDataset {
     this.returnsToGo = tf.tensor1d(discountedReturnsToGo(d, 1));
     this.starts = episodeStarts(d);
     this.episodeReturns = episodeReturns(d);
+    this.nextActions = tf.gather(this.actions, nextActionRows(this.starts));
     if (keepRows && keepRows.length === 0) throw new Error(`no rows of dataset "${d.name}" are left to train on`);
     if (keepRows?.some((r) => !(r >= 0 && r < d.size))) throw new Error(`kept rows must be indices below ${d.size}`);
     this.rows = keepRows && keepRows.length < d.size ? keepRows : null;
@@ -95,6 +98,7 @@ export class DeviceDataset {
         nextObservations: tf.gather(this.nextObservations, indices),
         dones: tf.gather(this.dones, indices),
         mcReturns: tf.gather(this.mcReturns, indices),
+        ...(needsNextState ? { nextActions: tf.gather(this.nextActions, indices) } : {}),
       };
     });
   }
@@ -145,6 +149,14 @@ export class DeviceDataset {
   }
 
   dispose(): void {
-    tf.dispose([this.observations, this.actions, this.rewards, this.nextObservations, this.dones, this.mcReturns, this.returnsToGo]);
+    tf.dispose([this.observations, this.actions, this.rewards, this.nextObservations, this.dones, this.mcReturns, this.returnsToGo, this.nextActions]);
   }
+}
+
+/** Row i+1 for each row i whose episode goes on, else i itself (the last step of an episode has no next action). */
+function nextActionRows(starts: Int32Array): Int32Array {
+  const size = starts[starts.length - 1];
+  const rows = Int32Array.from({ length: size }, (_, i) => i + 1);
+  for (let e = 1; e < starts.length; e++) rows[starts[e] - 1] = starts[e] - 1;
+  return rows;
 }

@@ -27,6 +27,7 @@ export function syntheticBatch(spec: MeasureSpec, batchSize: number, rng: Rng): 
     nextObservations: tf.tensor2d(rand(batchSize * spec.observationDim), [batchSize, spec.observationDim]),
     dones: tf.tensor1d(new Float32Array(batchSize)),
     mcReturns: tf.tensor1d(rand(batchSize)),
+    nextActions: tf.tensor2d(spec.discreteActions !== null ? actions : rand(batchSize * spec.actionDim), [batchSize, spec.actionDim]),
   };
 }
 
