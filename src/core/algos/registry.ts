@@ -11,9 +11,10 @@ import { odice } from './odice';
 import { sac } from './sac';
 import { rebrac } from './rebrac';
 import { edac, sacN } from './sacN';
+import { fdvl, recoil, xql } from './dualRegistry';
 import type { AlgorithmDef } from './types';
 
-const algorithms: AlgorithmDef[] = [bc, bcFiltered, td3bc, awac, decisionTransformer, iql, cqlContinuous, cqlDiscrete, dqn, sac, sacN, edac, odice, rebrac];
+const algorithms: AlgorithmDef[] = [bc, bcFiltered, td3bc, awac, decisionTransformer, iql, cqlContinuous, cqlDiscrete, dqn, sac, sacN, edac, odice, rebrac, xql, fdvl, recoil];
 
 export function listAlgorithms(): AlgorithmDef[] {
   return algorithms;
