@@ -70,6 +70,7 @@ const cases: Case[] = [
   { algorithmId: 'awac', discreteActions: 3, actionDim: 1 },
   { algorithmId: 'dqn', discreteActions: 4, actionDim: 1 },
   { algorithmId: 'sac', discreteActions: null, actionDim: 2 },
+  { algorithmId: 'a2pr', discreteActions: null, actionDim: 2, hyperparameters: { vaeHidden: '32,32' } },
   { algorithmId: 'rebrac', discreteActions: null, actionDim: 2, hyperparameters: { normalizeStates: true } },
   { algorithmId: 'odice', discreteActions: null, actionDim: 2, hyperparameters: { actorHidden: '32,32', normalizeStates: true } },
   { algorithmId: 'edac', discreteActions: null, actionDim: 2, hyperparameters: { numCritics: 3, normalizeStates: true } },

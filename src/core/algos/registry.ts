@@ -1,3 +1,4 @@
+import { a2pr } from './a2pr';
 import { awac } from './awac';
 import { bc } from './bc';
 import { bcFiltered } from './bcFiltered';
@@ -14,7 +15,7 @@ import { edac, sacN } from './sacN';
 import { fdvl, recoil, xql } from './dualRegistry';
 import type { AlgorithmDef } from './types';
 
-const algorithms: AlgorithmDef[] = [bc, bcFiltered, td3bc, awac, decisionTransformer, iql, cqlContinuous, cqlDiscrete, dqn, sac, sacN, edac, odice, rebrac, xql, fdvl, recoil];
+const algorithms: AlgorithmDef[] = [bc, bcFiltered, td3bc, awac, decisionTransformer, iql, cqlContinuous, cqlDiscrete, dqn, sac, sacN, edac, odice, rebrac, xql, fdvl, recoil, a2pr];
 
 export function listAlgorithms(): AlgorithmDef[] {
   return algorithms;
