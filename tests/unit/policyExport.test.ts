@@ -75,6 +75,7 @@ const cases: Case[] = [
   { algorithmId: 'odice', discreteActions: null, actionDim: 2, hyperparameters: { actorHidden: '32,32', normalizeStates: true } },
   { algorithmId: 'edac', discreteActions: null, actionDim: 2, hyperparameters: { numCritics: 3, normalizeStates: true } },
   { algorithmId: 'xql', discreteActions: null, actionDim: 2 },
+  { algorithmId: 'prdc', discreteActions: null, actionDim: 2, hyperparameters: { normalizeStates: true } },
 ];
 
 describe('policy export as a TensorFlow.js LayersModel', () => {

@@ -10,12 +10,13 @@ import { dqn } from './dqn';
 import { iql } from './iql';
 import { odice } from './odice';
 import { sac } from './sac';
+import { prdc } from './prdc';
 import { rebrac } from './rebrac';
 import { edac, sacN } from './sacN';
 import { fdvl, recoil, xql } from './dualRegistry';
 import type { AlgorithmDef } from './types';
 
-const algorithms: AlgorithmDef[] = [bc, bcFiltered, td3bc, awac, decisionTransformer, iql, cqlContinuous, cqlDiscrete, dqn, sac, sacN, edac, odice, rebrac, xql, fdvl, recoil, a2pr];
+const algorithms: AlgorithmDef[] = [bc, bcFiltered, td3bc, awac, decisionTransformer, iql, cqlContinuous, cqlDiscrete, dqn, sac, sacN, edac, odice, rebrac, xql, fdvl, recoil, a2pr, prdc];
 
 export function listAlgorithms(): AlgorithmDef[] {
   return algorithms;

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
+import type { ActionScale } from '../run/actionScale';
 import type { HyperParam, HyperValues } from '../run/hyperparameters';
 import type { Rng } from '../rng';
 
@@ -71,6 +72,13 @@ export interface AgentContext {
   observationStd: Float32Array;
   /** Updates already done when the agent is restored from a checkpoint: schedules (cosine, target period, policy delay) go on from there. */
   startUpdate?: number;
+  /**
+   * The dataset trained on, for algorithms that look rows up themselves (PRDC's nearest-neighbour index); set by the
+   * Trainer, absent where an agent is built without one (speed measurements, synthetic batches). Its actions are in
+   * the environment's units: map them with `actionScale` (null: already in [-1, 1]) as batches are.
+   */
+  dataset?: Dataset;
+  actionScale?: ActionScale | null;
 }
 
 /** One fully connected layer of an exported policy: y = activation(x kernel + bias). */
@@ -103,6 +111,11 @@ export interface Checkpoint {
 export interface Agent {
   /** One gradient update; returns the stacked scalar metrics (in metricNames order), still on the device. */
   update(batch: TrainingBatch): tf.Tensor1D;
+  /**
+   * Optional: awaited just before update(batch) with the same batch, for algorithms that need numbers on the CPU first
+   * (PRDC's nearest-neighbour search reads pi(s) here with an async read; a synchronous read fails on webgpu in a worker).
+   */
+  prepareUpdate?(batch: TrainingBatch): Promise<void>;
   readonly metricNames: string[];
   /** Actions for a batch of observations: [n] int32 indices (discrete) or [n, actionDim] floats. */
   act(observations: tf.Tensor2D, mode: 'sample' | 'greedy'): tf.Tensor;

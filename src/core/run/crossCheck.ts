@@ -11,6 +11,7 @@ export async function fixedUpdates(spec: MeasureSpec, seed: number, updates: num
   const rows: number[][] = [];
   try {
     for (let i = 0; i < updates; i++) {
+      await agent.prepareUpdate?.(batch);
       const m = agent.update(batch);
       rows.push(Array.from(await m.data()));
       m.dispose();

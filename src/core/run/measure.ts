@@ -79,6 +79,7 @@ export async function measureUpdatesPerSecond(spec: MeasureSpec, budgetMs = 600,
   const { agent, batch } = agentForSpec(spec, 0);
   try {
     for (let i = 0; i < 2; i++) {
+      await agent.prepareUpdate?.(batch);
       const m = agent.update(batch);
       await m.data();
       m.dispose();
@@ -86,11 +87,13 @@ export async function measureUpdatesPerSecond(spec: MeasureSpec, budgetMs = 600,
     let count = 0;
     const start = performance.now();
     while (count < maxUpdates && performance.now() - start < budgetMs) {
+      await agent.prepareUpdate?.(batch);
       const m = agent.update(batch);
       count += 1;
       if (count % 4 === 0) await m.data();
       m.dispose();
     }
+    await agent.prepareUpdate?.(batch);
     const last = agent.update(batch);
     await last.data();
     last.dispose();

@@ -99,6 +99,8 @@ export class Trainer {
         observationMean: stats.mean,
         observationStd: stats.std,
         startUpdate: config.startUpdate ?? 0,
+        dataset: d,
+        actionScale: this.actionScale,
       }),
     );
     this.agent = built.value;
@@ -177,6 +179,7 @@ export class Trainer {
           this.algorithm.batchKind === 'sequences'
             ? this.data.sampleSequences(batchSize, Number(this.values.contextLength), this.sampleRng)
             : this.data.sample(batchSize, this.sampleRng, this.algorithm.usesNextState ?? false);
+        if (this.agent.prepareUpdate) await this.agent.prepareUpdate(batch);
         const metrics = this.agent.update(batch);
         tf.dispose(Object.values(batch));
         pending.push(metrics);
