@@ -16,11 +16,11 @@ import { Critics, minOf } from './critics';
 import { normalNoise } from './distributions';
 import { mse } from './losses';
 import { minimizeWith } from './minimize';
-import { MLP, newVariable, parseHidden, readWeights, softUpdate, writeWeights } from './nets';
+import { deterministicActorCritic, pi, td3bcSettings } from './deterministicActorCritic';
+import { MLP, newVariable, parseHidden, softUpdate } from './nets';
 import { Adam } from './optim';
-import { mlpPolicyNetwork } from './policyNetwork';
 import { td3bcLambda } from './td3bc';
-import type { Agent, AgentContext, AlgorithmDef, Batch, Checkpoint } from './types';
+import type { Agent, AgentContext, AlgorithmDef, Batch } from './types';
 import { VAE, vaeLoss } from './vae';
 
 /** The official code's weight on the VAE's KL term (BCQ's 0.5). */
@@ -54,7 +54,7 @@ function createA2PR(ctx: AgentContext): Agent {
   const hp = ctx.hyperparameters;
   const hidden = parseHidden(hp.hidden);
   const vaeHidden = parseHidden(hp.vaeHidden);
-  let [alpha, tau, policyNoise, noiseClip, policyDelay] = [Number(hp.alpha), Number(hp.tau), Number(hp.policyNoise), Number(hp.noiseClip), Number(hp.policyDelay)];
+  const settings = td3bcSettings(hp); // alpha, tau, policyNoise, noiseClip, policyDelay: live
   let [mask, vaeWeight, epsilon] = [Number(hp.mask), Number(hp.vaeWeight), Number(hp.advantageThreshold)];
   const gamma = Number(hp.gamma);
   let updates = ctx.startUpdate ?? 0;
@@ -73,11 +73,17 @@ function createA2PR(ctx: AgentContext): Agent {
   const normalize = observationNormalizer(ctx, Boolean(hp.normalizeStates));
   const lastActorMetrics = newVariable(() => tf.zeros([ACTOR_METRICS]), 'a2pr/last_actor_metrics', false);
 
-  const pi = (net: MLP, obs: tf.Tensor2D): tf.Tensor2D => tf.tanh(net.apply(obs));
   const q1 = (obs: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D => critics.q(obs, actions)[0];
   const V = (obs: tf.Tensor2D): tf.Tensor1D => tf.reshape(value.apply(obs), [-1]);
 
+  // The value net and the VAE are checkpointed after the critics; stateValue reports V(s).
+  const shell = deterministicActorCritic({
+    algorithm: 'a2pr', rng: ctx.rng, actor, actorTarget, networks: [...critics.networks, value, ...vae.networks],
+    optimizers: [actorOptimizer, criticOptimizer, valueOptimizer], normalize, q: q1, v: V, settings, owned: [vaeOptimizer, lastActorMetrics],
+  });
+
   return {
+    ...shell,
     metricNames: [
       'critic_loss', 'value_loss', 'vae_loss', 'recon_loss', 'kl_loss', 'actor_loss', 'lambda', 'bc_loss',
       'q_data', 'mc_return', 'q_policy', 'v_data', 'adv_data', 'adv_data_positive', 'adv_vae', 'vae_share', 'bc_weight',
@@ -91,7 +97,7 @@ function createA2PR(ctx: AgentContext): Agent {
         const notDone = tf.mul(gamma, tf.sub(1, batch.dones));
 
         // TD3 target with policy smoothing and clipped double Q.
-        const noise = tf.clipByValue(tf.mul(normalNoise(batch.actions.shape, ctx.rng), policyNoise), -noiseClip, noiseClip);
+        const noise = tf.clipByValue(tf.mul(normalNoise(batch.actions.shape, ctx.rng), settings.policyNoise), -settings.noiseClip, settings.noiseClip);
         const nextActions = tf.clipByValue(tf.add(pi(actorTarget, nextObs), noise), -1, 1) as tf.Tensor2D;
         const y = tf.add(batch.rewards, tf.mul(notDone, minOf(critics.q(nextObs, nextActions, 'target')))) as tf.Tensor1D;
 
@@ -124,8 +130,8 @@ function createA2PR(ctx: AgentContext): Agent {
         });
         const [reconLoss, klLoss] = vaeStep.aux;
 
-        if (updates % policyDelay === 0) {
-          const lambda = td3bcLambda(q1(obs, pi(actor, obs)), alpha);
+        if (updates % settings.policyDelay === 0) {
+          const lambda = td3bcLambda(q1(obs, pi(actor, obs)), settings.alpha);
           // a~ = VAE(s, pi(s)) (encode the policy's action, decode): the augmented behaviour policy's nearest good action.
           // Computed outside the actor's gradient: the target is a constant (the official code lets the gradient also
           // flow through the VAE's reconstruction; a regression target is held fixed here).
@@ -140,8 +146,8 @@ function createA2PR(ctx: AgentContext): Agent {
           });
           const [qPolicy, bcLoss] = actorStep.aux;
           lastActorMetrics.assign(tf.stack([actorStep.loss, lambda, bcLoss, qPolicy, actorStep.gradNorm, tf.mean(advVae), tf.mean(fromVae), tf.mean(weight)]));
-          critics.updateTargets(tau);
-          softUpdate(actorTarget, actor, tau);
+          critics.updateTargets(settings.tau);
+          softUpdate(actorTarget, actor, settings.tau);
         }
         updates += 1;
 
@@ -155,55 +161,12 @@ function createA2PR(ctx: AgentContext): Agent {
       });
     },
 
-    act(observations: tf.Tensor2D, mode: 'sample' | 'greedy'): tf.Tensor {
-      return tf.tidy(() => {
-        const a = pi(actor, normalize.apply(observations));
-        return mode === 'greedy' ? a : tf.clipByValue(tf.add(a, tf.mul(normalNoise(a.shape, ctx.rng), 0.1)), -1, 1);
-      });
-    },
-
-    qValue(observations: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => q1(normalize.apply(observations), actions));
-    },
-
-    stateValue(observations: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => V(normalize.apply(observations)));
-    },
-
-    policyNetwork() {
-      return mlpPolicyNetwork(actor, normalize.stats, { kind: 'tanh', description: 'the deterministic tanh actor' });
-    },
-
     setHyperparameters(patch) {
-      if (patch.lr !== undefined) actorOptimizer.learningRate = criticOptimizer.learningRate = valueOptimizer.learningRate = Number(patch.lr);
+      shell.setHyperparameters(patch); // lr (actor, critics, V), alpha, tau, policyNoise, noiseClip, policyDelay
       if (patch.vaeLr !== undefined) vaeOptimizer.learningRate = Number(patch.vaeLr);
-      if (patch.alpha !== undefined) alpha = Number(patch.alpha);
       if (patch.mask !== undefined) mask = Number(patch.mask);
       if (patch.vaeWeight !== undefined) vaeWeight = Number(patch.vaeWeight);
       if (patch.advantageThreshold !== undefined) epsilon = Number(patch.advantageThreshold);
-      if (patch.tau !== undefined) tau = Number(patch.tau);
-      if (patch.policyNoise !== undefined) policyNoise = Number(patch.policyNoise);
-      if (patch.noiseClip !== undefined) noiseClip = Number(patch.noiseClip);
-      if (patch.policyDelay !== undefined) policyDelay = Number(patch.policyDelay);
-    },
-
-    async save(): Promise<Checkpoint> {
-      return { algorithm: 'a2pr', weights: await readWeights([actor, actorTarget, ...critics.networks, value, ...vae.networks]) };
-    },
-
-    load(checkpoint: Checkpoint) {
-      writeWeights([actor, actorTarget, ...critics.networks, value, ...vae.networks], checkpoint.weights);
-    },
-
-    dispose() {
-      actor.dispose();
-      actorTarget.dispose();
-      critics.dispose();
-      value.dispose();
-      vae.dispose();
-      for (const o of [actorOptimizer, criticOptimizer, valueOptimizer, vaeOptimizer]) o.dispose();
-      normalize.dispose();
-      lastActorMetrics.dispose();
     },
   };
 }

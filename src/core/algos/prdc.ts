@@ -25,11 +25,11 @@ import { normalNoise } from './distributions';
 import { KDTree } from './kdTree';
 import { mse } from './losses';
 import { minimizeWith } from './minimize';
-import { MLP, newVariable, parseHidden, readWeights, softUpdate, writeWeights } from './nets';
+import { deterministicActorCritic, pi, td3bcSettings } from './deterministicActorCritic';
+import { MLP, newVariable, parseHidden, softUpdate } from './nets';
 import { Adam } from './optim';
-import { mlpPolicyNetwork } from './policyNetwork';
 import { td3bcActorLoss, td3bcLambda } from './td3bc';
-import type { Agent, AgentContext, AlgorithmDef, Batch, Checkpoint } from './types';
+import type { Agent, AgentContext, AlgorithmDef, Batch } from './types';
 
 /**
  * The dataset constraint's index: the rows (beta * s, a), s as the networks see it (standardised when they are), a in
@@ -97,7 +97,7 @@ const ACTOR_METRICS = 6; // actor_loss, lambda, dc_loss, nn_distance, q_policy, 
 function createPRDC(ctx: AgentContext): Agent {
   const hp = ctx.hyperparameters;
   const hidden = parseHidden(hp.hidden);
-  let [alpha, tau, policyNoise, noiseClip, policyDelay] = [Number(hp.alpha), Number(hp.tau), Number(hp.policyNoise), Number(hp.noiseClip), Number(hp.policyDelay)];
+  const settings = td3bcSettings(hp); // alpha, tau, policyNoise, noiseClip, policyDelay: live
   const gamma = Number(hp.gamma);
   const beta = Number(hp.beta);
   let updates = ctx.startUpdate ?? 0;
@@ -124,16 +124,22 @@ function createPRDC(ctx: AgentContext): Agent {
   /** The neighbours found by prepareUpdate for the batch it was given; used (and cleared) by the next update. */
   let prepared: { batch: Batch; actions: Float32Array; meanDistance: number } | null = null;
 
-  const pi = (net: MLP, obs: tf.Tensor2D): tf.Tensor2D => tf.tanh(net.apply(obs));
   const q1 = (obs: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D => critics.q(obs, actions)[0];
 
+  // The index is not saved: it is rebuilt from the dataset, the same for the same beta.
+  const shell = deterministicActorCritic({
+    algorithm: 'prdc', rng: ctx.rng, actor, actorTarget, networks: critics.networks, optimizers: [actorOptimizer, criticOptimizer],
+    normalize, q: q1, settings, owned: [lastActorMetrics],
+  });
+
   return {
+    ...shell,
     metricNames: ['critic_loss', 'actor_loss', 'lambda', 'dc_loss', 'nn_distance', 'q_data', 'mc_return', 'q_policy', 'action_std', 'critic_grad_norm', 'actor_grad_norm'],
 
     async prepareUpdate(batch: Batch): Promise<void> {
       prepared = null;
       index ??= indexFrom((await batch.observations.data()) as Float32Array, (await batch.actions.data()) as Float32Array);
-      if (updates % policyDelay !== 0) return;
+      if (updates % settings.policyDelay !== 0) return;
       // The round trip of this algorithm: one async read of the batch's keys, then the search on the CPU. The actor
       // does not move between here and the actor step of update(batch) (the critic step comes first), so pi(s) is the same.
       const keys = queryKeys(batch);
@@ -152,7 +158,7 @@ function createPRDC(ctx: AgentContext): Agent {
         const nextObs = normalize.apply(batch.nextObservations);
 
         // Critic: TD3 exactly as TD3+BC (target policy smoothing, clipped double Q), L(Q) = sum_i E[(Q_i(s, a) - y)^2].
-        const noise = tf.clipByValue(tf.mul(normalNoise(batch.actions.shape, ctx.rng), policyNoise), -noiseClip, noiseClip);
+        const noise = tf.clipByValue(tf.mul(normalNoise(batch.actions.shape, ctx.rng), settings.policyNoise), -settings.noiseClip, settings.noiseClip);
         const nextActions = tf.clipByValue(tf.add(pi(actorTarget, nextObs), noise), -1, 1) as tf.Tensor2D;
         const y = tf.add(batch.rewards, tf.mul(tf.mul(gamma, tf.sub(1, batch.dones)), minOf(critics.q(nextObs, nextActions, 'target')))) as tf.Tensor1D;
         const criticStep = minimizeWith(criticOptimizer, () => {
@@ -161,13 +167,13 @@ function createPRDC(ctx: AgentContext): Agent {
         });
         const [qData] = criticStep.aux;
 
-        if (updates % policyDelay === 0) {
+        if (updates % settings.policyDelay === 0) {
           // The dataset constraint: a* of the row nearest to (beta s, pi(s)), found in prepareUpdate (or here with a
           // synchronous read when update is called alone), then one upload of the a* rows.
           const policyNow = pi(actor, obs);
           const found = ready ?? constraint.neighbourActions(queryKeys(batch).dataSync(), batch.actions.shape[0]);
           const aStar = tf.tensor2d(found.actions, batch.actions.shape as [number, number]);
-          const lambda = td3bcLambda(q1(obs, policyNow), alpha);
+          const lambda = td3bcLambda(q1(obs, policyNow), settings.alpha);
           const actorStep = minimizeWith(actorOptimizer, () => {
             const actions = pi(actor, obs);
             const qPolicy = q1(obs, actions);
@@ -176,8 +182,8 @@ function createPRDC(ctx: AgentContext): Agent {
           });
           const [qPolicy, dcLoss] = actorStep.aux;
           lastActorMetrics.assign(tf.stack([actorStep.loss, lambda, dcLoss, tf.scalar(found.meanDistance), qPolicy, actorStep.gradNorm]));
-          critics.updateTargets(tau);
-          softUpdate(actorTarget, actor, tau);
+          critics.updateTargets(settings.tau);
+          softUpdate(actorTarget, actor, settings.tau);
         }
         updates += 1;
 
@@ -187,54 +193,8 @@ function createPRDC(ctx: AgentContext): Agent {
       });
     },
 
-    act(observations: tf.Tensor2D, mode: 'sample' | 'greedy'): tf.Tensor {
-      return tf.tidy(() => {
-        const a = pi(actor, normalize.apply(observations));
-        return mode === 'greedy' ? a : tf.clipByValue(tf.add(a, tf.mul(normalNoise(a.shape, ctx.rng), 0.1)), -1, 1);
-      });
-    },
-
-    qValue(observations: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => q1(normalize.apply(observations), actions));
-    },
-
-    stateValue(observations: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => {
-        const obs = normalize.apply(observations);
-        return q1(obs, pi(actor, obs));
-      });
-    },
-
-    policyNetwork() {
-      return mlpPolicyNetwork(actor, normalize.stats, { kind: 'tanh', description: 'the deterministic tanh actor' });
-    },
-
-    setHyperparameters(patch) {
-      if (patch.lr !== undefined) actorOptimizer.learningRate = criticOptimizer.learningRate = Number(patch.lr);
-      if (patch.alpha !== undefined) alpha = Number(patch.alpha);
-      if (patch.tau !== undefined) tau = Number(patch.tau);
-      if (patch.policyNoise !== undefined) policyNoise = Number(patch.policyNoise);
-      if (patch.noiseClip !== undefined) noiseClip = Number(patch.noiseClip);
-      if (patch.policyDelay !== undefined) policyDelay = Number(patch.policyDelay);
-    },
-
-    async save(): Promise<Checkpoint> {
-      // The index is not saved: it is rebuilt from the dataset, the same for the same beta.
-      return { algorithm: 'prdc', weights: await readWeights([actor, actorTarget, ...critics.networks]) };
-    },
-
-    load(checkpoint: Checkpoint) {
-      writeWeights([actor, actorTarget, ...critics.networks], checkpoint.weights);
-    },
-
     dispose() {
-      actor.dispose();
-      actorTarget.dispose();
-      critics.dispose();
-      actorOptimizer.dispose();
-      criticOptimizer.dispose();
-      normalize.dispose();
-      lastActorMetrics.dispose();
+      shell.dispose();
       index = null;
     },
   };

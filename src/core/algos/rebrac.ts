@@ -19,10 +19,10 @@ import { normalNoise } from './distributions';
 import { LayerNormMLP } from './layerNorm';
 import { mse } from './losses';
 import { minimizeWith } from './minimize';
-import { MLP, newVariable, parseHidden, readWeights, softUpdate, writeWeights } from './nets';
+import { deterministicActorCritic, pi, td3Settings } from './deterministicActorCritic';
+import { MLP, newVariable, parseHidden, softUpdate } from './nets';
 import { Adam } from './optim';
-import { mlpPolicyNetwork } from './policyNetwork';
-import type { Agent, AgentContext, AlgorithmDef, Batch, Checkpoint } from './types';
+import type { Agent, AgentContext, AlgorithmDef, Batch } from './types';
 
 /** Squared distance between two action batches, summed over action dimensions (CORL's `((x - y) ** 2).sum(-1)`). */
 export function squaredDistance(x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor1D {
@@ -73,7 +73,8 @@ function twinCritics(observationDim: number, actionDim: number, hidden: number[]
 function createReBRAC(ctx: AgentContext): Agent {
   const hp = ctx.hyperparameters;
   const hidden = parseHidden(hp.hidden);
-  let [actorBcCoef, criticBcCoef, tau, policyNoise, noiseClip, policyDelay] = [Number(hp.actorBcCoef), Number(hp.criticBcCoef), Number(hp.tau), Number(hp.policyNoise), Number(hp.noiseClip), Number(hp.policyDelay)];
+  let [actorBcCoef, criticBcCoef] = [Number(hp.actorBcCoef), Number(hp.criticBcCoef)];
+  const settings = td3Settings(hp); // tau, policyNoise, noiseClip, policyDelay: live
   let normalizeQ = Boolean(hp.normalizeQ);
   const gamma = Number(hp.gamma);
   let updates = ctx.startUpdate ?? 0; // a resumed or forked run continues its schedules
@@ -88,7 +89,6 @@ function createReBRAC(ctx: AgentContext): Agent {
   // The actor moves every `policyDelay` updates; in between, its last metrics are reported again.
   const lastActorMetrics = newVariable(() => tf.zeros([ACTOR_METRICS]), 'rebrac/last_actor_metrics', false);
 
-  const pi = (net: MLP, obs: tf.Tensor2D): tf.Tensor2D => tf.tanh(net.apply(obs));
   const qs = (obs: tf.Tensor2D, actions: tf.Tensor2D, nets: MLP[]): tf.Tensor1D[] => {
     const input = tf.concat([obs, actions], 1) as tf.Tensor2D;
     return nets.map((n) => tf.reshape(n.apply(input), [-1]) as tf.Tensor1D);
@@ -96,7 +96,13 @@ function createReBRAC(ctx: AgentContext): Agent {
   /** min_i Q_i(s, a): what the actor climbs and what the page inspects (CORL's `.min(0)`). */
   const qMin = (obs: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D => minOf(qs(obs, actions, critics.online));
 
+  const shell = deterministicActorCritic({
+    algorithm: 'rebrac', rng: ctx.rng, actor, actorTarget, networks: [...critics.online, ...critics.target], optimizers: [actorOptimizer, criticOptimizer],
+    normalize, q: qMin, settings, owned: [lastActorMetrics],
+  });
+
   return {
+    ...shell,
     metricNames: ['critic_loss', 'actor_loss', 'lambda', 'bc_loss', 'critic_penalty', 'q_data', 'mc_return', 'q_policy', 'action_std', 'critic_grad_norm', 'actor_grad_norm'],
 
     update(batch: Batch): tf.Tensor1D {
@@ -107,7 +113,7 @@ function createReBRAC(ctx: AgentContext): Agent {
         const nextObs = normalize.apply(batch.nextObservations);
 
         // Target policy smoothing (TD3): a' = clip(pi_target(s') + clip(N(0, sigma), -c, c), -1, 1).
-        const noise = tf.clipByValue(tf.mul(normalNoise(batch.actions.shape, ctx.rng), policyNoise), -noiseClip, noiseClip);
+        const noise = tf.clipByValue(tf.mul(normalNoise(batch.actions.shape, ctx.rng), settings.policyNoise), -settings.noiseClip, settings.noiseClip);
         const nextActions = tf.clipByValue(tf.add(pi(actorTarget, nextObs), noise), -1, 1) as tf.Tensor2D;
         const nextQ = minOf(qs(nextObs, nextActions, critics.target));
         const target = rebracTarget(batch.rewards, batch.dones, nextQ, nextActions, nextDataActions, gamma, criticBcCoef);
@@ -119,7 +125,7 @@ function createReBRAC(ctx: AgentContext): Agent {
         });
         const [qData] = criticStep.aux;
 
-        if (updates % policyDelay === 0) {
+        if (updates % settings.policyDelay === 0) {
           // lambda from the current actor and (just updated) critics, outside the gradient: detached as CORL.
           const lambda = rebracLambda(qMin(obs, pi(actor, obs)), normalizeQ);
           const actorStep = minimizeWith(actorOptimizer, () => {
@@ -131,8 +137,8 @@ function createReBRAC(ctx: AgentContext): Agent {
           const [qPolicy, bcLoss] = actorStep.aux;
           lastActorMetrics.assign(tf.stack([actorStep.loss, lambda, bcLoss, qPolicy, actorStep.gradNorm]));
           // Targets follow only after an actor step (TD3's delayed updates, as CORL).
-          critics.target.forEach((t, i) => softUpdate(t, critics.online[i], tau));
-          softUpdate(actorTarget, actor, tau);
+          critics.target.forEach((t, i) => softUpdate(t, critics.online[i], settings.tau));
+          softUpdate(actorTarget, actor, settings.tau);
         }
         updates += 1;
 
@@ -142,54 +148,11 @@ function createReBRAC(ctx: AgentContext): Agent {
       });
     },
 
-    act(observations: tf.Tensor2D, mode: 'sample' | 'greedy'): tf.Tensor {
-      // Deterministic policy; 'sample' adds TD3's Gaussian exploration noise (std 0.1) for the action inspector.
-      return tf.tidy(() => {
-        const a = pi(actor, normalize.apply(observations));
-        return mode === 'greedy' ? a : tf.clipByValue(tf.add(a, tf.mul(normalNoise(a.shape, ctx.rng), 0.1)), -1, 1);
-      });
-    },
-
-    qValue(observations: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => qMin(normalize.apply(observations), actions));
-    },
-
-    stateValue(observations: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => {
-        const obs = normalize.apply(observations);
-        return qMin(obs, pi(actor, obs));
-      });
-    },
-
-    policyNetwork() {
-      return mlpPolicyNetwork(actor, normalize.stats, { kind: 'tanh', description: 'the deterministic tanh actor' });
-    },
-
     setHyperparameters(patch) {
-      if (patch.lr !== undefined) actorOptimizer.learningRate = criticOptimizer.learningRate = Number(patch.lr);
+      shell.setHyperparameters(patch); // lr, tau, policyNoise, noiseClip, policyDelay
       if (patch.actorBcCoef !== undefined) actorBcCoef = Number(patch.actorBcCoef);
       if (patch.criticBcCoef !== undefined) criticBcCoef = Number(patch.criticBcCoef);
       if (patch.normalizeQ !== undefined) normalizeQ = Boolean(patch.normalizeQ);
-      if (patch.tau !== undefined) tau = Number(patch.tau);
-      if (patch.policyNoise !== undefined) policyNoise = Number(patch.policyNoise);
-      if (patch.noiseClip !== undefined) noiseClip = Number(patch.noiseClip);
-      if (patch.policyDelay !== undefined) policyDelay = Number(patch.policyDelay);
-    },
-
-    async save(): Promise<Checkpoint> {
-      return { algorithm: 'rebrac', weights: await readWeights([actor, actorTarget, ...critics.online, ...critics.target]) };
-    },
-
-    load(checkpoint: Checkpoint) {
-      writeWeights([actor, actorTarget, ...critics.online, ...critics.target], checkpoint.weights);
-    },
-
-    dispose() {
-      for (const net of [actor, actorTarget, ...critics.online, ...critics.target]) net.dispose();
-      actorOptimizer.dispose();
-      criticOptimizer.dispose();
-      normalize.dispose();
-      lastActorMetrics.dispose();
     },
   };
 }

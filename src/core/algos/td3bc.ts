@@ -12,10 +12,10 @@ import { Critics, minOf } from './critics';
 import { normalNoise } from './distributions';
 import { mse } from './losses';
 import { minimizeWith } from './minimize';
-import { MLP, newVariable, parseHidden, readWeights, softUpdate, writeWeights } from './nets';
+import { deterministicActorCritic, pi, td3bcSettings } from './deterministicActorCritic';
+import { MLP, newVariable, parseHidden, softUpdate } from './nets';
 import { Adam } from './optim';
-import { mlpPolicyNetwork } from './policyNetwork';
-import type { Agent, AgentContext, AlgorithmDef, Batch, Checkpoint } from './types';
+import type { Agent, AgentContext, AlgorithmDef, Batch } from './types';
 
 /**
  * The actor's loss, eq. 3 negated: -lambda * mean Q(s, pi(s)) + mean (pi(s) - a)^2 with lambda = alpha / mean|Q(s, pi(s))|.
@@ -36,7 +36,7 @@ const ACTOR_METRICS = 5; // actor_loss, lambda, bc_loss, q_policy, actor_grad_no
 function createTD3BC(ctx: AgentContext): Agent {
   const hp = ctx.hyperparameters;
   const hidden = parseHidden(hp.hidden);
-  let [alpha, tau, policyNoise, noiseClip, policyDelay] = [Number(hp.alpha), Number(hp.tau), Number(hp.policyNoise), Number(hp.noiseClip), Number(hp.policyDelay)];
+  const settings = td3bcSettings(hp); // alpha, tau, policyNoise, noiseClip, policyDelay: live
   const gamma = Number(hp.gamma);
   let updates = ctx.startUpdate ?? 0; // a resumed or forked run continues its schedules
 
@@ -51,11 +51,16 @@ function createTD3BC(ctx: AgentContext): Agent {
   // The actor moves every `policyDelay` updates; in between, its last metrics are reported again.
   const lastActorMetrics = newVariable(() => tf.zeros([ACTOR_METRICS]), 'td3bc/last_actor_metrics', false);
 
-  const pi = (net: MLP, obs: tf.Tensor2D): tf.Tensor2D => tf.tanh(net.apply(obs));
   /** Q1, the critic the actor climbs (TD3 uses the first critic for the policy gradient). */
   const q1 = (obs: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D => critics.q(obs, actions)[0];
 
+  const shell = deterministicActorCritic({
+    algorithm: 'td3bc', rng: ctx.rng, actor, actorTarget, networks: critics.networks, optimizers: [actorOptimizer, criticOptimizer],
+    normalize, q: q1, settings, owned: [lastActorMetrics],
+  });
+
   return {
+    ...shell,
     metricNames: ['critic_loss', 'actor_loss', 'lambda', 'bc_loss', 'q_data', 'mc_return', 'q_policy', 'action_std', 'critic_grad_norm', 'actor_grad_norm'],
 
     update(batch: Batch): tf.Tensor1D {
@@ -64,7 +69,7 @@ function createTD3BC(ctx: AgentContext): Agent {
         const nextObs = normalize.apply(batch.nextObservations);
 
         // Target policy smoothing (TD3): a' = clip(pi_target(s') + clip(N(0, sigma), -c, c), -1, 1).
-        const noise = tf.clipByValue(tf.mul(normalNoise(batch.actions.shape, ctx.rng), policyNoise), -noiseClip, noiseClip);
+        const noise = tf.clipByValue(tf.mul(normalNoise(batch.actions.shape, ctx.rng), settings.policyNoise), -settings.noiseClip, settings.noiseClip);
         const nextActions = tf.clipByValue(tf.add(pi(actorTarget, nextObs), noise), -1, 1) as tf.Tensor2D;
         // Clipped double Q (TD3 eq. 10): y = r + gamma (1 - done) min_i Q_i_target(s', a').
         const y = tf.add(batch.rewards, tf.mul(tf.mul(gamma, tf.sub(1, batch.dones)), minOf(critics.q(nextObs, nextActions, 'target')))) as tf.Tensor1D;
@@ -76,9 +81,9 @@ function createTD3BC(ctx: AgentContext): Agent {
         });
         const [qData] = criticStep.aux;
 
-        if (updates % policyDelay === 0) {
+        if (updates % settings.policyDelay === 0) {
           // lambda from the current actor and critic, computed outside the gradient: detached as in the paper.
-          const lambda = td3bcLambda(q1(obs, pi(actor, obs)), alpha);
+          const lambda = td3bcLambda(q1(obs, pi(actor, obs)), settings.alpha);
           const actorStep = minimizeWith(actorOptimizer, () => {
             const actions = pi(actor, obs);
             const qPolicy = q1(obs, actions);
@@ -88,8 +93,8 @@ function createTD3BC(ctx: AgentContext): Agent {
           const [qPolicy, bcLoss] = actorStep.aux;
           lastActorMetrics.assign(tf.stack([actorStep.loss, lambda, bcLoss, qPolicy, actorStep.gradNorm]));
           // Targets follow only after an actor step (TD3's delayed updates).
-          critics.updateTargets(tau);
-          softUpdate(actorTarget, actor, tau);
+          critics.updateTargets(settings.tau);
+          softUpdate(actorTarget, actor, settings.tau);
         }
         updates += 1;
 
@@ -97,56 +102,6 @@ function createTD3BC(ctx: AgentContext): Agent {
         const actionStd = tf.mean(tf.sqrt(tf.moments(pi(actor, obs), 0).variance));
         return tf.stack([criticStep.loss, actorLoss, lambda, bcLoss, tf.mean(qData), tf.mean(batch.mcReturns), qPolicy, actionStd, criticStep.gradNorm, actorGradNorm]) as tf.Tensor1D;
       });
-    },
-
-    act(observations: tf.Tensor2D, mode: 'sample' | 'greedy'): tf.Tensor {
-      // Deterministic policy; 'sample' adds TD3's Gaussian exploration noise (std 0.1) for the action inspector.
-      return tf.tidy(() => {
-        const a = pi(actor, normalize.apply(observations));
-        return mode === 'greedy' ? a : tf.clipByValue(tf.add(a, tf.mul(normalNoise(a.shape, ctx.rng), 0.1)), -1, 1);
-      });
-    },
-
-    qValue(observations: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => q1(normalize.apply(observations), actions));
-    },
-
-    stateValue(observations: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => {
-        const obs = normalize.apply(observations);
-        return q1(obs, pi(actor, obs));
-      });
-    },
-
-    policyNetwork() {
-      return mlpPolicyNetwork(actor, normalize.stats, { kind: 'tanh', description: 'the deterministic tanh actor' });
-    },
-
-    setHyperparameters(patch) {
-      if (patch.lr !== undefined) actorOptimizer.learningRate = criticOptimizer.learningRate = Number(patch.lr);
-      if (patch.alpha !== undefined) alpha = Number(patch.alpha);
-      if (patch.tau !== undefined) tau = Number(patch.tau);
-      if (patch.policyNoise !== undefined) policyNoise = Number(patch.policyNoise);
-      if (patch.noiseClip !== undefined) noiseClip = Number(patch.noiseClip);
-      if (patch.policyDelay !== undefined) policyDelay = Number(patch.policyDelay);
-    },
-
-    async save(): Promise<Checkpoint> {
-      return { algorithm: 'td3bc', weights: await readWeights([actor, actorTarget, ...critics.networks]) };
-    },
-
-    load(checkpoint: Checkpoint) {
-      writeWeights([actor, actorTarget, ...critics.networks], checkpoint.weights);
-    },
-
-    dispose() {
-      actor.dispose();
-      actorTarget.dispose();
-      critics.dispose();
-      actorOptimizer.dispose();
-      criticOptimizer.dispose();
-      normalize.dispose();
-      lastActorMetrics.dispose();
     },
   };
 }
