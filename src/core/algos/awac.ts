@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { HyperParam } from '../run/hyperparameters';
 import { actionIndices, batchSizeParam, gammaParam, hiddenParam, learningRateParam, normalizeStatesParam, observationNormalizer, tauParam } from './common';
 import { Critics, minOf } from './critics';
-import { categoricalEntropy, gaussianEntropy, gaussianLogProb, normalNoise } from './distributions';
+import { categoricalEntropy, gaussianEntropy, gaussianLogProb, sampleClippedGaussian, softmaxAction } from './distributions';
 import { advantageWeights, EXP_ADV_MAX } from './losses';
 import { mse, pickActions } from './losses';
 import { minimizeWith } from './minimize';
@@ -44,7 +44,7 @@ function createAWAC(ctx: AgentContext): Agent {
 
   const clippedLogStd = () => tf.clipByValue(logStd!, LOG_STD_MIN, LOG_STD_MAX) as tf.Tensor2D;
   /** A sampled action a ~ pi(.|s), clamped to [-1, 1] as CORL (continuous only). */
-  const sample = (mean: tf.Tensor2D): tf.Tensor2D => tf.clipByValue(tf.add(mean, tf.mul(tf.exp(clippedLogStd()), normalNoise(mean.shape, ctx.rng))), -1, 1) as tf.Tensor2D;
+  const sample = (mean: tf.Tensor2D): tf.Tensor2D => sampleClippedGaussian(mean, clippedLogStd(), ctx.rng);
   /** log pi(a|s) of the dataset's actions, from the actor's output (Gaussian mean or logits). */
   const logProb = (out: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D =>
     discrete ? pickActions(tf.logSoftmax(out), actionIndices(actions), k) : gaussianLogProb(actions, out, clippedLogStd());
@@ -99,7 +99,7 @@ function createAWAC(ctx: AgentContext): Agent {
     act(observations: tf.Tensor2D, mode: 'sample' | 'greedy'): tf.Tensor {
       return tf.tidy(() => {
         const out = actor.apply(normalize.apply(observations));
-        if (discrete) return mode === 'greedy' ? tf.argMax(out, 1) : tf.reshape(tf.multinomial(out, 1, ctx.rng.nextUint32()), [-1]);
+        if (discrete) return softmaxAction(out, mode, ctx.rng);
         return mode === 'greedy' ? tf.clipByValue(out, -1, 1) : sample(out);
       });
     },

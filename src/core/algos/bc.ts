@@ -2,7 +2,7 @@
 // CORL, Tarasov et al. 2022). Continuous: deterministic tanh actor with MSE; discrete: softmax policy with cross-entropy.
 import * as tf from '@tensorflow/tfjs';
 import { batchSizeParam, hiddenParam, learningRateParam, normalizeStatesParam, observationNormalizer, actionIndices } from './common';
-import { categoricalEntropy } from './distributions';
+import { categoricalEntropy, softmaxAction } from './distributions';
 import { minimizeWith } from './minimize';
 import { MLP, parseHidden, readWeights, writeWeights } from './nets';
 import { Adam } from './optim';
@@ -51,7 +51,7 @@ export function createBC(ctx: AgentContext, id = 'bc'): Agent {
       return tf.tidy(() => {
         const out = policyOutput(observations);
         if (!discrete) return tf.tanh(out);
-        return mode === 'greedy' ? tf.argMax(out, 1) : tf.reshape(tf.multinomial(out, 1, ctx.rng.nextUint32()), [-1]);
+        return softmaxAction(out, mode, ctx.rng);
       });
     },
 

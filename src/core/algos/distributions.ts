@@ -15,6 +15,16 @@ export function normalNoise(shape: number[], rng: Rng): tf.Tensor {
   return tf.randomNormal(shape, 0, 1, 'float32', rng.nextUint32());
 }
 
+/** A draw from a diagonal Gaussian, clipped to the action box [-1, 1] (the Gaussian actors of IQL, AWAC and ODICE). */
+export function sampleClippedGaussian(mean: tf.Tensor2D, logStd: tf.Tensor2D, rng: Rng): tf.Tensor2D {
+  return tf.clipByValue(tf.add(mean, tf.mul(tf.exp(logStd), normalNoise(mean.shape, rng))), -1, 1) as tf.Tensor2D;
+}
+
+/** An action of a softmax policy over logits [n, k] as [n] int32 indices: the argmax (greedy) or a draw seeded from the lab's Rng. */
+export function softmaxAction(logits: tf.Tensor2D, mode: 'sample' | 'greedy', rng: Rng): tf.Tensor1D {
+  return (mode === 'greedy' ? tf.argMax(logits, 1) : tf.reshape(tf.multinomial(logits, 1, rng.nextUint32()), [-1])) as tf.Tensor1D;
+}
+
 /**
  * A tanh-squashed diagonal Gaussian (SAC, Haarnoja et al. 2018, appendix C): a = tanh(u), u ~ N(mean, std^2),
  * reparameterised, with log pi(a|s) = log N(u) - sum log(1 - tanh(u)^2), the last term computed stably as

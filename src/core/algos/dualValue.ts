@@ -11,19 +11,12 @@ import type { Dataset } from '../data/dataset';
 import { datasetEnvSpec } from '../data/datasetEnv';
 import { actionScaleFor, toUnitActions } from '../run/actionScale';
 import type { HyperParam, HyperValues } from '../run/hyperparameters';
-import { actionIndices, batchSizeParam, gammaParam, hiddenParam, learningRateParam, normalizeStatesParam, observationNormalizer, tauParam } from './common';
-import { Critics, minOf } from './critics';
-import { categoricalEntropy, gaussianEntropy, gaussianLogProb, normalNoise } from './distributions';
-import { cosineRate } from './iql';
-import { advantageWeights, mse, pickActions } from './losses';
+import { batchSizeParam, gammaParam, hiddenParam, learningRateParam, normalizeStatesParam, tauParam } from './common';
+import { minOf } from './critics';
+import { advantageWeights, mse } from './losses';
 import { minimizeWith } from './minimize';
-import { MLP, newVariable, parseHidden, readWeights, writeWeights } from './nets';
-import { Adam } from './optim';
-import { mlpPolicyNetwork } from './policyNetwork';
-import type { Agent, AgentContext, Batch, ChartGroup, Checkpoint } from './types';
-
-const LOG_STD_MIN = -20;
-const LOG_STD_MAX = 2;
+import type { Agent, AgentContext, Batch, ChartGroup } from './types';
+import { createValueAgentShell } from './valueAgentShell';
 
 /** The conjugate f* that fits V: reverse KL (XQL's Gumbel loss), Pearson chi-square or total variation (f-DVL). */
 export type DualF = 'reverse-kl' | 'chi-square' | 'total-variation';
@@ -183,24 +176,14 @@ export const dualMetricNames = (imitation: boolean): string[] => [
 export function createDualValueAgent(ctx: AgentContext, options: DualValueOptions): Agent {
   const hp = ctx.hyperparameters;
   const { id, imitation } = options;
-  const discrete = ctx.discreteActions !== null;
-  const k = ctx.discreteActions ?? 0;
-  const hidden = parseHidden(hp.hidden);
   let f: DualF = options.f ?? (String(hp.f) as DualF);
   let [beta, lambda, maxClip, rescale] = [Number(hp.beta ?? 1), Number(hp.lambda ?? 1), Number(hp.maxClip ?? 7), Boolean(hp.rescale ?? true)];
   let [awrBeta, tau, rewardBound] = [Number(hp.awrBeta), Number(hp.tau), Number(hp.rewardBound ?? 2)];
   const gamma = Number(hp.gamma);
-  let [actorLr, cosine, totalUpdates] = [Number(hp.actorLr), Boolean(hp.actorCosine), Number(hp.maxUpdates ?? 1_000_000)];
-  let updates = ctx.startUpdate ?? 0;
 
-  const critics = new Critics(`${id}/q`, ctx.observationDim, ctx.actionDim, ctx.discreteActions, hidden, 2, ctx.rng);
-  const value = new MLP(`${id}/v`, [ctx.observationDim, ...hidden, 1], ctx.rng);
-  const actor = new MLP(`${id}/actor`, [ctx.observationDim, ...hidden, discrete ? k : ctx.actionDim], ctx.rng);
-  const logStd = discrete ? null : newVariable(() => tf.zeros([1, ctx.actionDim]), `${id}/actor_log_std`);
-  const qOptimizer = new Adam(critics.variables, Number(hp.lr));
-  const vOptimizer = new Adam(value.variables, Number(hp.lr));
-  const actorOptimizer = new Adam(logStd ? [...actor.variables, logStd] : actor.variables, actorLr);
-  const normalize = observationNormalizer(ctx, Boolean(hp.normalizeStates));
+  // IQL's twin Q, V, Gaussian (tanh mean) or softmax actor with its cosine schedule, and the agent's queries: valueAgentShell.ts.
+  const shell = createValueAgentShell(ctx, id);
+  const { critics, qOptimizer, vOptimizer, normalize, V } = shell;
 
   // A set of other dimensions was left by some other dataset: ignored.
   const handed = imitation ? takeExpertEpisodes() : null;
@@ -212,12 +195,6 @@ export function createDualValueAgent(ctx: AgentContext, options: DualValueOption
       }
     : null;
 
-  const V = (obs: tf.Tensor2D): tf.Tensor1D => tf.reshape(value.apply(obs), [-1]);
-  const clippedLogStd = () => tf.clipByValue(logStd!, LOG_STD_MIN, LOG_STD_MAX) as tf.Tensor2D;
-  const policyOutput = (obs: tf.Tensor2D): tf.Tensor2D => (discrete ? actor.apply(obs) : tf.tanh(actor.apply(obs)));
-  const logProb = (out: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D =>
-    discrete ? pickActions(tf.logSoftmax(out), actionIndices(actions), k) : gaussianLogProb(actions, out, clippedLogStd());
-  const greedyColumn = (out: tf.Tensor2D): tf.Tensor2D => (discrete ? (tf.reshape(tf.cast(tf.argMax(out, 1), 'float32'), [-1, 1]) as tf.Tensor2D) : out);
   const residualScale = () => (f === 'reverse-kl' ? beta : 1);
 
   /** ReCOIL's expert half: as many expert rows as the batch has, drawn with the agent's Rng (or the batch itself). */
@@ -257,14 +234,9 @@ export function createDualValueAgent(ctx: AgentContext, options: DualValueOption
           e && eObs
             ? [tf.concat([obs, eObs]) as tf.Tensor2D, tf.concat([batch.actions, e.actions]) as tf.Tensor2D, tf.concat([advantage, tf.sub(minOf(critics.q(eObs, e.actions, 'target')), V(eObs))]) as tf.Tensor1D]
             : [obs, batch.actions, advantage];
-        actorOptimizer.learningRate = cosine ? cosineRate(actorLr, updates, totalUpdates) : actorLr;
         const weights = advantageWeights(actorAdvantage, awrBeta);
-        const actorStep = minimizeWith(actorOptimizer, () => {
-          const out = policyOutput(actorObs);
-          return { loss: tf.neg(tf.mean(tf.mul(weights, logProb(out, actorActions)))) as tf.Scalar, aux: [out] };
-        });
-        const [actorOut] = actorStep.aux;
-        const out = actorOut.slice([0, 0], [obs.shape[0], -1]) as tf.Tensor2D;
+        const actorStep = shell.actorStep(actorObs, actorActions, weights);
+        const out = actorStep.out.slice([0, 0], [obs.shape[0], -1]) as tf.Tensor2D;
 
         // Q on the new V. RL: y = r + gamma (1 - done) V(s'). ReCOIL: see recoil.ts.
         const notDone = tf.sub(1, batch.dones);
@@ -283,10 +255,8 @@ export function createDualValueAgent(ctx: AgentContext, options: DualValueOption
         });
         const [qData, qExpert] = qStep.aux;
         critics.updateTargets(tau);
-        updates += 1;
 
-        const qPolicy = minOf(critics.q(obs, greedyColumn(out)));
-        const entropy = discrete ? tf.mean(categoricalEntropy(out)) : gaussianEntropy(clippedLogStd());
+        const qPolicy = minOf(critics.q(obs, shell.greedyColumn(out)));
         return tf.stack([
           vValue,
           qStep.loss,
@@ -300,8 +270,8 @@ export function createDualValueAgent(ctx: AgentContext, options: DualValueOption
           tf.mean(advantage),
           maxZ,
           tf.mean(weights),
-          tf.reshape(entropy, []),
-          tf.scalar(actorOptimizer.learningRate),
+          tf.reshape(shell.entropy(out), []),
+          tf.scalar(shell.actorLearningRate()),
           vStep.gradNorm,
           qStep.gradNorm,
           actorStep.gradNorm,
@@ -309,36 +279,10 @@ export function createDualValueAgent(ctx: AgentContext, options: DualValueOption
       });
     },
 
-    act(observations: tf.Tensor2D, mode: 'sample' | 'greedy'): tf.Tensor {
-      return tf.tidy(() => {
-        const out = policyOutput(normalize.apply(observations));
-        if (mode === 'greedy') return discrete ? tf.argMax(out, 1) : out;
-        if (discrete) return tf.reshape(tf.multinomial(out, 1, ctx.rng.nextUint32()), [-1]);
-        return tf.clipByValue(tf.add(out, tf.mul(tf.exp(clippedLogStd()), normalNoise(out.shape, ctx.rng))), -1, 1);
-      });
-    },
-
-    qValue(observations: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => minOf(critics.q(normalize.apply(observations), actions)));
-    },
-
-    stateValue(observations: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => V(normalize.apply(observations)));
-    },
-
-    policyNetwork() {
-      return mlpPolicyNetwork(
-        actor,
-        normalize.stats,
-        discrete ? { kind: 'argmax', description: 'logits of the softmax policy' } : { kind: 'tanh', description: 'the mean of the Gaussian actor (tanh)' },
-      );
-    },
+    ...shell.methods,
 
     setHyperparameters(patch) {
-      if (patch.lr !== undefined) qOptimizer.learningRate = vOptimizer.learningRate = Number(patch.lr);
-      if (patch.actorLr !== undefined) actorLr = Number(patch.actorLr);
-      if (patch.actorCosine !== undefined) cosine = Boolean(patch.actorCosine);
-      if (patch.maxUpdates !== undefined) totalUpdates = Number(patch.maxUpdates);
+      shell.setHyperparameters(patch); // lr, actorLr, actorCosine, maxUpdates
       if (patch.f !== undefined && options.f === null) f = String(patch.f) as DualF;
       if (patch.beta !== undefined) beta = Number(patch.beta);
       if (patch.lambda !== undefined) lambda = Number(patch.lambda);
@@ -349,21 +293,8 @@ export function createDualValueAgent(ctx: AgentContext, options: DualValueOption
       if (patch.rewardBound !== undefined) rewardBound = Number(patch.rewardBound);
     },
 
-    async save(): Promise<Checkpoint> {
-      return { algorithm: id, weights: await readWeights([...critics.networks, value, actor, ...(logStd ? [{ variables: [logStd] }] : [])]) };
-    },
-
-    load(checkpoint: Checkpoint) {
-      writeWeights([...critics.networks, value, actor, ...(logStd ? [{ variables: [logStd] }] : [])], checkpoint.weights);
-    },
-
     dispose() {
-      critics.dispose();
-      value.dispose();
-      actor.dispose();
-      logStd?.dispose();
-      for (const o of [qOptimizer, vOptimizer, actorOptimizer]) o.dispose();
-      normalize.dispose();
+      shell.methods.dispose();
       if (expertTensors) tf.dispose([expertTensors.observations, expertTensors.actions]);
     },
   };

@@ -6,52 +6,22 @@
 // cosine learning-rate schedule for the actor. Discrete actions (the lab's extension): Q(s, .) heads and a softmax policy.
 import * as tf from '@tensorflow/tfjs';
 import type { HyperParam } from '../run/hyperparameters';
-import { actionIndices, batchSizeParam, gammaParam, hiddenParam, learningRateParam, normalizeStatesParam, observationNormalizer, tauParam } from './common';
-import { Critics, minOf } from './critics';
-import { categoricalEntropy, gaussianEntropy, gaussianLogProb, normalNoise } from './distributions';
-import { expectileLoss, mse, pickActions } from './losses';
+import { batchSizeParam, gammaParam, hiddenParam, learningRateParam, normalizeStatesParam, tauParam } from './common';
+import { minOf } from './critics';
+import { advantageWeights, expectileLoss, mse } from './losses';
 import { minimizeWith } from './minimize';
-import { MLP, newVariable, parseHidden, readWeights, writeWeights } from './nets';
-import { Adam } from './optim';
-import { mlpPolicyNetwork } from './policyNetwork';
-import { advantageWeights } from './losses';
-import type { Agent, AgentContext, AlgorithmDef, Batch, Checkpoint } from './types';
+import type { Agent, AgentContext, AlgorithmDef, Batch } from './types';
+import { createValueAgentShell } from './valueAgentShell';
 
-const LOG_STD_MIN = -20;
-const LOG_STD_MAX = 2;
-
-/** Cosine annealing of a learning rate from `base` at update 0 to 0 at update `total` (PyTorch's CosineAnnealingLR). */
-export function cosineRate(base: number, update: number, total: number): number {
-  return base * 0.5 * (1 + Math.cos((Math.PI * Math.min(update, total)) / Math.max(1, total)));
-}
+export { cosineRate } from './valueAgentShell';
 
 function createIQL(ctx: AgentContext): Agent {
   const hp = ctx.hyperparameters;
-  const discrete = ctx.discreteActions !== null;
-  const k = ctx.discreteActions ?? 0;
-  const hidden = parseHidden(hp.hidden);
   let [expectile, beta, tau, gamma] = [Number(hp.expectile), Number(hp.beta), Number(hp.tau), Number(hp.gamma)];
-  let [actorLr, cosine, totalUpdates] = [Number(hp.actorLr), Boolean(hp.actorCosine), Number(hp.maxUpdates ?? 1_000_000)];
-  let updates = ctx.startUpdate ?? 0; // a resumed or forked run continues its schedules
 
-  const critics = new Critics('iql/q', ctx.observationDim, ctx.actionDim, ctx.discreteActions, hidden, 2, ctx.rng);
-  const value = new MLP('iql/v', [ctx.observationDim, ...hidden, 1], ctx.rng);
-  const actor = new MLP('iql/actor', [ctx.observationDim, ...hidden, discrete ? k : ctx.actionDim], ctx.rng);
-  // State-independent log std of the Gaussian actor (continuous actions only), starting at std 1 as CORL's.
-  const logStd = discrete ? null : newVariable(() => tf.zeros([1, ctx.actionDim]), 'iql/actor_log_std');
-  const qOptimizer = new Adam(critics.variables, Number(hp.lr));
-  const vOptimizer = new Adam(value.variables, Number(hp.lr));
-  const actorOptimizer = new Adam(logStd ? [...actor.variables, logStd] : actor.variables, actorLr);
-  const normalize = observationNormalizer(ctx, Boolean(hp.normalizeStates));
-
-  const V = (obs: tf.Tensor2D): tf.Tensor1D => tf.reshape(value.apply(obs), [-1]);
-  const clippedLogStd = () => tf.clipByValue(logStd!, LOG_STD_MIN, LOG_STD_MAX) as tf.Tensor2D;
-  /** Continuous: the policy mean tanh(f(s)); discrete: the logits. */
-  const policyOutput = (obs: tf.Tensor2D): tf.Tensor2D => (discrete ? actor.apply(obs) : tf.tanh(actor.apply(obs)));
-  const logProb = (out: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D =>
-    discrete ? pickActions(tf.logSoftmax(out), actionIndices(actions), k) : gaussianLogProb(actions, out, clippedLogStd());
-  const greedy = (out: tf.Tensor2D): tf.Tensor => (discrete ? tf.argMax(out, 1) : out);
-  const greedyColumn = (out: tf.Tensor2D): tf.Tensor2D => (discrete ? (tf.reshape(tf.cast(tf.argMax(out, 1), 'float32'), [-1, 1]) as tf.Tensor2D) : out);
+  // Twin Q, V, the Gaussian (tanh mean) or softmax actor with its cosine schedule, and the agent's queries: valueAgentShell.ts.
+  const shell = createValueAgentShell(ctx, 'iql');
+  const { critics, qOptimizer, vOptimizer, normalize, V } = shell;
 
   return {
     metricNames: ['v_loss', 'q_loss', 'actor_loss', 'q_data', 'v_data', 'q_policy', 'mc_return', 'td_error', 'advantage', 'adv_weight', 'entropy', 'actor_lr', 'v_grad_norm', 'q_grad_norm', 'actor_grad_norm'],
@@ -80,17 +50,11 @@ function createIQL(ctx: AgentContext): Agent {
         critics.updateTargets(tau);
 
         // L_pi = -E[exp(beta (Q_target(s, a) - V(s))) log pi(a|s)] (eq. 7), exp clipped at 100.
-        actorOptimizer.learningRate = cosine ? cosineRate(actorLr, updates, totalUpdates) : actorLr;
         const weights = advantageWeights(advantage, beta);
-        const actorStep = minimizeWith(actorOptimizer, () => {
-          const out = policyOutput(obs);
-          return { loss: tf.neg(tf.mean(tf.mul(weights, logProb(out, batch.actions)))) as tf.Scalar, aux: [out] };
-        });
-        const [out] = actorStep.aux;
-        updates += 1;
+        const actorStep = shell.actorStep(obs, batch.actions, weights);
+        const { out } = actorStep;
 
-        const qPolicy = minOf(critics.q(obs, greedyColumn(out)));
-        const entropy = discrete ? tf.mean(categoricalEntropy(out)) : gaussianEntropy(clippedLogStd());
+        const qPolicy = minOf(critics.q(obs, shell.greedyColumn(out)));
         return tf.stack([
           vStep.loss,
           qStep.loss,
@@ -102,8 +66,8 @@ function createIQL(ctx: AgentContext): Agent {
           tf.mean(tf.abs(tf.sub(qData, y))),
           tf.mean(advantage),
           tf.mean(weights),
-          tf.reshape(entropy, []),
-          tf.scalar(actorOptimizer.learningRate),
+          tf.reshape(shell.entropy(out), []),
+          tf.scalar(shell.actorLearningRate()),
           vStep.gradNorm,
           qStep.gradNorm,
           actorStep.gradNorm,
@@ -111,56 +75,13 @@ function createIQL(ctx: AgentContext): Agent {
       });
     },
 
-    act(observations: tf.Tensor2D, mode: 'sample' | 'greedy'): tf.Tensor {
-      return tf.tidy(() => {
-        const out = policyOutput(normalize.apply(observations));
-        if (mode === 'greedy') return greedy(out);
-        if (discrete) return tf.reshape(tf.multinomial(out, 1, ctx.rng.nextUint32()), [-1]);
-        return tf.clipByValue(tf.add(out, tf.mul(tf.exp(clippedLogStd()), normalNoise(out.shape, ctx.rng))), -1, 1);
-      });
-    },
-
-    qValue(observations: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => minOf(critics.q(normalize.apply(observations), actions)));
-    },
-
-    stateValue(observations: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => V(normalize.apply(observations)));
-    },
-
-    policyNetwork() {
-      return mlpPolicyNetwork(
-        actor,
-        normalize.stats,
-        discrete ? { kind: 'argmax', description: 'logits of the softmax policy' } : { kind: 'tanh', description: 'the mean of the Gaussian actor (tanh)' },
-      );
-    },
+    ...shell.methods,
 
     setHyperparameters(patch) {
-      if (patch.lr !== undefined) qOptimizer.learningRate = vOptimizer.learningRate = Number(patch.lr);
-      if (patch.actorLr !== undefined) actorLr = Number(patch.actorLr);
-      if (patch.actorCosine !== undefined) cosine = Boolean(patch.actorCosine);
-      if (patch.maxUpdates !== undefined) totalUpdates = Number(patch.maxUpdates);
+      shell.setHyperparameters(patch); // lr, actorLr, actorCosine, maxUpdates
       if (patch.expectile !== undefined) expectile = Number(patch.expectile);
       if (patch.beta !== undefined) beta = Number(patch.beta);
       if (patch.tau !== undefined) tau = Number(patch.tau);
-    },
-
-    async save(): Promise<Checkpoint> {
-      return { algorithm: 'iql', weights: await readWeights([...critics.networks, value, actor, ...(logStd ? [{ variables: [logStd] }] : [])]) };
-    },
-
-    load(checkpoint: Checkpoint) {
-      writeWeights([...critics.networks, value, actor, ...(logStd ? [{ variables: [logStd] }] : [])], checkpoint.weights);
-    },
-
-    dispose() {
-      critics.dispose();
-      value.dispose();
-      actor.dispose();
-      logStd?.dispose();
-      for (const o of [qOptimizer, vOptimizer, actorOptimizer]) o.dispose();
-      normalize.dispose();
     },
   };
 }

@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { HyperParam } from '../run/hyperparameters';
 import { Rng } from '../rng';
 import { actionIndices, batchSizeParam, gammaParam, hiddenParam, learningRateParam, normalizeStatesParam, observationNormalizer, tauParam } from './common';
-import { categoricalEntropy, gaussianEntropy, gaussianLogProb, normalNoise } from './distributions';
+import { categoricalEntropy, gaussianEntropy, gaussianLogProb, sampleClippedGaussian, softmaxAction } from './distributions';
 import { EXP_ADV_MAX, pickActions } from './losses';
 import { minimizeWith } from './minimize';
 import { MLP, newVariable, parseHidden, readWeights, softUpdate, writeWeights } from './nets';
@@ -200,9 +200,8 @@ function createODICE(ctx: AgentContext): Agent {
     act(observations: tf.Tensor2D, mode: 'sample' | 'greedy'): tf.Tensor {
       return tf.tidy(() => {
         const out = actor.apply(normalize.apply(observations));
-        if (discrete) return mode === 'greedy' ? tf.argMax(out, 1) : tf.reshape(tf.multinomial(out, 1, ctx.rng.nextUint32()), [-1]);
-        const a = mode === 'greedy' ? out : tf.add(out, tf.mul(tf.exp(clippedLogStd()), normalNoise(out.shape, ctx.rng)));
-        return tf.clipByValue(a, -1, 1);
+        if (discrete) return softmaxAction(out, mode, ctx.rng);
+        return mode === 'greedy' ? tf.clipByValue(out, -1, 1) : sampleClippedGaussian(out, clippedLogStd(), ctx.rng);
       });
     },
 

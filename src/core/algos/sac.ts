@@ -7,7 +7,7 @@
 // towards the target entropy -actionDim with the actor's learning rate.
 import * as tf from '@tensorflow/tfjs';
 import type { HyperParam, HyperValues } from '../run/hyperparameters';
-import { batchSizeParam, gammaParam, hiddenParam, learningRateParam, normalizeStatesParam, observationNormalizer, tauParam } from './common';
+import { batchSizeParam, gammaParam, hiddenParam, learningRateParam, normalizeStatesParam, observationNormalizer, tauParam, type ObservationNormalizer } from './common';
 import { Critics, minOf } from './critics';
 import { sampleTanhGaussian } from './distributions';
 import { mse } from './losses';
@@ -52,6 +52,45 @@ export interface ContinuousQRegularizer {
 export function sacTarget(rewards: tf.Tensor1D, dones: tf.Tensor1D, nextTargetQ: tf.Tensor1D, nextLogProb: tf.Tensor1D, alpha: tf.Scalar | number, gamma: number, backupEntropy: boolean): tf.Tensor1D {
   const soft = backupEntropy ? tf.sub(nextTargetQ, tf.mul(alpha, nextLogProb)) : nextTargetQ;
   return tf.add(rewards, tf.mul(tf.mul(gamma, tf.sub(1, dones)), soft)) as tf.Tensor1D;
+}
+
+/**
+ * The queries of an agent with a tanh-Gaussian actor whose first A outputs are the Gaussian's mean (SAC, SAC-N, EDAC):
+ * greedy actions tanh(mean), sampled ones from `policy`, Q(s, a) as the pessimistic `minQ` over the critics, and
+ * V(s) = minQ(s, greedy action). Observations are raw; `greedy`, `policy` and `minQ` see them normalised.
+ */
+export function tanhGaussianQueries(
+  actor: MLP,
+  A: number,
+  normalize: ObservationNormalizer,
+  greedy: (obs: tf.Tensor2D) => tf.Tensor2D,
+  policy: PolicySampler,
+  minQ: (obs: tf.Tensor2D, actions: tf.Tensor2D) => tf.Tensor1D,
+): Pick<Agent, 'act' | 'qValue' | 'stateValue' | 'policyNetwork'> {
+  return {
+    act(observations: tf.Tensor2D, mode: 'sample' | 'greedy'): tf.Tensor {
+      return tf.tidy(() => {
+        const obs = normalize.apply(observations);
+        return mode === 'greedy' ? greedy(obs) : policy(obs).action;
+      });
+    },
+
+    qValue(observations: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D {
+      return tf.tidy(() => minQ(normalize.apply(observations), actions));
+    },
+
+    stateValue(observations: tf.Tensor2D): tf.Tensor1D {
+      return tf.tidy(() => {
+        const obs = normalize.apply(observations);
+        return minQ(obs, greedy(obs));
+      });
+    },
+
+    policyNetwork() {
+      // The actor's first A outputs are the Gaussian's mean; the greedy action is its tanh.
+      return mlpPolicyNetwork(actor, normalize.stats, { kind: 'tanh', columns: A, description: 'the tanh-squashed mean of the Gaussian actor' });
+    },
+  };
 }
 
 /** Offline SAC, optionally with a critic regulariser; `id` names the checkpoint's algorithm. */
@@ -149,28 +188,7 @@ export function createSACAgent(ctx: AgentContext, id: string, regularizer: Conti
       });
     },
 
-    act(observations: tf.Tensor2D, mode: 'sample' | 'greedy'): tf.Tensor {
-      return tf.tidy(() => {
-        const obs = normalize.apply(observations);
-        return mode === 'greedy' ? greedy(obs) : policy(obs).action;
-      });
-    },
-
-    qValue(observations: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => minOf(critics.q(normalize.apply(observations), actions)));
-    },
-
-    stateValue(observations: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => {
-        const obs = normalize.apply(observations);
-        return minOf(critics.q(obs, greedy(obs)));
-      });
-    },
-
-    policyNetwork() {
-      // The actor's first A outputs are the Gaussian's mean; the greedy action is its tanh.
-      return mlpPolicyNetwork(actor, normalize.stats, { kind: 'tanh', columns: A, description: 'the tanh-squashed mean of the Gaussian actor' });
-    },
+    ...tanhGaussianQueries(actor, A, normalize, greedy, policy, (obs, actions) => minOf(critics.q(obs, actions))),
 
     setHyperparameters(patch) {
       if (patch.lr !== undefined) criticOptimizer.learningRate = Number(patch.lr);

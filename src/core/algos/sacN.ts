@@ -19,8 +19,7 @@ import { EnsembleMLP, forEveryMember, minOverMembers, stdOverMembers } from './e
 import { minimizeWith } from './minimize';
 import { MLP, newVariable, parseHidden, readWeights, writeWeights } from './nets';
 import { Adam } from './optim';
-import { mlpPolicyNetwork } from './policyNetwork';
-import { sacTarget } from './sac';
+import { sacTarget, tanhGaussianQueries } from './sac';
 import type { Agent, AgentContext, AlgorithmDef, Batch, ChartGroup, Checkpoint } from './types';
 
 const LOG_STD_MIN = -5;
@@ -183,27 +182,7 @@ function createEnsembleAgent(ctx: AgentContext, id: 'sac-n' | 'edac'): Agent {
       });
     },
 
-    act(observations: tf.Tensor2D, mode: 'sample' | 'greedy'): tf.Tensor {
-      return tf.tidy(() => {
-        const obs = normalize.apply(observations);
-        return mode === 'greedy' ? greedy(obs) : policy(obs).action;
-      });
-    },
-
-    qValue(observations: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => minOverMembers(ensembleQ(critic, normalize.apply(observations), actions)));
-    },
-
-    stateValue(observations: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => {
-        const obs = normalize.apply(observations);
-        return minOverMembers(ensembleQ(critic, obs, greedy(obs)));
-      });
-    },
-
-    policyNetwork() {
-      return mlpPolicyNetwork(actor, normalize.stats, { kind: 'tanh', columns: A, description: 'the tanh-squashed mean of the Gaussian actor' });
-    },
+    ...tanhGaussianQueries(actor, A, normalize, greedy, policy, (obs, actions) => minOverMembers(ensembleQ(critic, obs, actions))),
 
     setHyperparameters(patch) {
       if (patch.lr !== undefined) criticOptimizer.learningRate = Number(patch.lr);
