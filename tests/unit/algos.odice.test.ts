@@ -125,6 +125,24 @@ describe('ODICE update', () => {
     }
   });
 
+  it('rewardScale multiplies the rewards in the residual: at the first update (same seed, same batch) the mean residual moves by (scale - 1) mean(r)', async () => {
+    const run = async (rewardScale: number) => {
+      const spec = { algorithmId: 'odice', observationDim: 3, actionDim: 1, discreteActions: null, hyperparameters: { ...small, rewardScale } };
+      const { agent, batch } = agentAndTransitions(spec);
+      try {
+        const m = await read(agent.update(batch));
+        return { residual: m[agent.metricNames.indexOf('residual')], r: mean(Array.from(await batch.rewards.data())) };
+      } finally {
+        agent.dispose();
+        tf.dispose(Object.values(batch));
+      }
+    };
+    const [one, three] = [await run(1), await run(3)];
+    expect(three.r).toBeCloseTo(one.r, 6);
+    expect(Math.abs(one.r)).toBeGreaterThan(1e-3); // so that a missing scale (difference 0) fails below
+    expect(three.residual - one.residual).toBeCloseTo(2 * one.r, 4);
+  });
+
   it('saves and loads every network: a fresh agent gives the same V and actions', async () => {
     const spec = { algorithmId: 'odice', observationDim: 3, actionDim: 1, discreteActions: null, hyperparameters: small };
     const first = agentAndTransitions(spec, 1);
@@ -184,10 +202,22 @@ describe('ODICE on CartPole mixed data (half random, half expert)', () => {
   // claims (Tables 1-2) that this beats action-constrained methods and BC on D4RL after 1M updates. At a test-sized
   // budget that effect did not appear here (measured, 32x32 nets, batch 128, lr 1e-3, one V net, 5,000 transitions,
   // mean return of 5 episodes after 1,000 updates): CartPole BC 371 / 324 (seeds 1 / 2), ODICE 12 / 22; Pendulum (same
-  // mix) BC -861 / -1250, ODICE -1557 / -1835. With lambda 0.6 the stationary residual is negative (below), so every
-  // policy weight max(residual, 0) is 0 while V, dragged by a target net at tau 0.005, is still climbing towards the
-  // returns: the policy barely trains. What does hold at this budget, and is asserted: the two gradients conflict
-  // (angle far above 90 degrees) and V reaches the DICE stationary point of the forward loss.
+  // mix) BC -861 / -1250, ODICE -1557 / -1835. Re-measured after checking odice.ts against the official code
+  // (maoliyuan/ODICE-Pytorch, odice.py orthogonal_true_g_update and main_odice_rl.py): the weights are the same
+  // (f_prime_inverse = max(forward residual, 0) for Pearson, exp(residual - 1) for reverse KL, clamp_max 100, from the
+  // forward residual r + gamma (1 - done) V_target(s') - V(s) over both twin heads), lambda 0.6 and eta 1 are the
+  // script's defaults, and the script rescales rewards only for D4RL halfcheetah/hopper/walker2d (times 1000 /
+  // (max - min return)) and AntMaze (0 / -3), not for data like this. With the new rewardScale option, seed 1 / 2,
+  // 1,000 updates, same settings: CartPole ODICE scale 1: 12 / 24, scale 10: 10 / 10, scale 100: 39 / 10 (BC 500 / 355
+  // on this run); Pendulum ODICE scale 1: -1728 / -1676, 10: -1742 / -1626, 100: -1699 / -1738 (BC -1253 / -1029).
+  // CartPole seed 1, last 100 updates: scale 1 residual -0.73, weights 0 on 99.6% of rows; scale 10 -1.26, 96.9%;
+  // scale 100 -3.66, 11% zero but V (361) still far below the scaled returns (~4650), so the positive residuals mark
+  // states V has not caught up with, not better actions. With lambda 0.6 the stationary residual of the forward loss is
+  // -2/3 whatever the reward scale; on CartPole (reward 1 every step, nearly identical next states for both actions)
+  // the residual's spread across actions is far below 2/3, so every policy weight max(residual, 0) is 0 while V,
+  // dragged by a target net at tau 0.005, is still climbing towards the returns: the policy barely trains. What does
+  // hold at this budget, and is asserted: the two gradients conflict (angle far above 90 degrees) and V reaches the
+  // DICE stationary point of the forward loss.
   const data = offlineData('CartPole-v1', [{ policy: 'random', weight: 0.5 }, { policy: 'expert', weight: 0.5 }], 5000);
 
   it('the forward and backward gradients point almost opposite ways, and the residual settles at 2 ((1 - lambda) / lambda - 1)', async () => {

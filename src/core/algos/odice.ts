@@ -9,7 +9,9 @@
 // lambda 0.6, eta 1, twin V (min), value and policy lr 2e-4, L2 weight decay 1e-4 on the policy, Polyak target V (0.005)
 // used on the side that is not differentiated, weights clipped at 100, a Gaussian policy with an unsquashed mean and a
 // state-independent log std in [-5, 2] (actions clipped to [-1, 1]), a 1024x1024 policy net. Not reproduced: the
-// LayerNorm of the value net (the lab's MLP has none). Discrete actions (the lab's extension): a softmax policy; V only
+// LayerNorm of the value net (the lab's MLP has none). Rewards: main_odice_rl.py rescales them only for D4RL
+// halfcheetah/hopper/walker2d (times max_episode_steps / (max - min return)) and rewrites AntMaze's (0 / -3); the
+// rewardScale option multiplies them by a given factor, 1 (unchanged, as the script leaves other data) by default. Discrete actions (the lab's extension): a softmax policy; V only
 // reads states, so the value learning is unchanged.
 // Equation numbers: arXiv 2402.00348v1 as read from memory (the paper's text was not at hand; the official code was).
 import * as tf from '@tensorflow/tfjs';
@@ -100,6 +102,7 @@ function createODICE(ctx: AgentContext): Agent {
   const gamma = Number(hp.gamma);
   const twin = Boolean(hp.twinV);
   let [lambda, eta, tau, weightDecay] = [Number(hp.lambda), Number(hp.eta), Number(hp.tau), Number(hp.weightDecay)];
+  const rewardScale = Number(hp.rewardScale ?? 1);
   let f = String(hp.fDivergence) as FDivergence;
   let rule = String(hp.gradientRule) as GradientRule;
 
@@ -137,6 +140,7 @@ function createODICE(ctx: AgentContext): Agent {
         const obs = normalize.apply(batch.observations);
         const nextObs = normalize.apply(batch.nextObservations);
         const discount = tf.mul(gamma, tf.sub(1, batch.dones));
+        const rewards = rewardScale === 1 ? batch.rewards : tf.mul(batch.rewards, rewardScale);
         const targetV = V(targets, obs);
         const targetVNext = V(targets, nextObs);
         const vData = tf.mean(V(values, obs)); // before this update's step
@@ -144,12 +148,12 @@ function createODICE(ctx: AgentContext): Agent {
         // Forward part of eq. 3's f* term: gradient through V(s) only (V(s') from the target net), lambda E[f*(.)].
         let forwardResidual: tf.Tensor = tf.zeros([0]);
         const forward = gradients(() => {
-          forwardResidual = tf.keep(tf.sub(tf.add(batch.rewards, tf.mul(discount, targetVNext)), heads(values, obs)));
+          forwardResidual = tf.keep(tf.sub(tf.add(rewards, tf.mul(discount, targetVNext)), heads(values, obs)));
           return tf.mul(lambda, tf.mean(fStar(forwardResidual, f))) as tf.Scalar;
         }, vVariables);
         // Backward part: gradient through V(s') only (V(s) from the target net), lambda eta E[f*(.)].
         const backward = gradients(() => {
-          const residual = tf.sub(tf.add(batch.rewards, tf.mul(discount, heads(values, nextObs))), targetV);
+          const residual = tf.sub(tf.add(rewards, tf.mul(discount, heads(values, nextObs))), targetV);
           return tf.mul(lambda * eta, tf.mean(fStar(residual, f))) as tf.Scalar;
         }, vVariables);
         // The (1 - lambda) E[V(s)] term's gradient is added after the projection, as the official code does.
@@ -284,6 +288,17 @@ const odiceHyperparameters: HyperParam[] = [
     default: 'pearson',
     choices: ['pearson', 'reverse-kl'],
     live: true,
+  },
+  {
+    key: 'rewardScale',
+    label: 'reward scale',
+    help: "Rewards are multiplied by this before the value learning. The official training script rescales rewards only for D4RL locomotion (halfcheetah, hopper, walker2d: times max_episode_steps / (max - min episode return of the data), 1000 steps) and rewrites AntMaze rewards to 0 at the goal and -3 elsewhere; other data unchanged, hence 1 here. With Pearson chi^2 the residual settles near 2 ((1 - lambda) / lambda - 1) whatever the scale, while its spread across actions grows with it, so the scale decides how many policy weights are non-zero.",
+    kind: 'number',
+    default: 1,
+    min: 1e-3,
+    max: 1000,
+    log: true,
+    live: false,
   },
   { ...learningRateParam(2e-4), help: 'Adam step size of the value net(s). Official code: 2e-4.' },
   { ...learningRateParam(2e-4, 'actorLr', 'policy learning rate'), help: 'Adam step size of the policy. Official code: 2e-4.' },
