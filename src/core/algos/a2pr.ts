@@ -16,7 +16,7 @@ import { Critics, minOf } from './critics';
 import { normalNoise } from './distributions';
 import { mse } from './losses';
 import { minimizeWith } from './minimize';
-import { deterministicActorCritic, pi, td3bcSettings } from './deterministicActorCritic';
+import { deterministicActorCritic, pi, td3bcSettings, td3TargetParams } from './deterministicActorCritic';
 import { MLP, newVariable, parseHidden, softUpdate } from './nets';
 import { Adam } from './optim';
 import { td3bcLambda } from './td3bc';
@@ -178,9 +178,7 @@ const a2prParams: HyperParam[] = [
   { key: 'advantageThreshold', label: 'advantage threshold (epsilon_A)', help: 'An action is a regularisation target, and a VAE training example, only where A = Q - V exceeds this. The official code uses 0.', kind: 'number', default: 0, min: -100, max: 100, live: true },
   { ...learningRateParam(1e-3, 'vaeLr', 'VAE learning rate'), help: 'Adam step size of the VAE (the official code leaves PyTorch’s default, 1e-3).' },
   { key: 'vaeHidden', label: 'VAE hidden sizes', help: 'Units per hidden layer of the VAE encoder and decoder (official: 750,750, as BCQ).', kind: 'choice', default: '750,750', choices: ['32,32', '64,64', '256,256', '750,750'], live: false },
-  { key: 'policyNoise', label: 'target policy noise', help: 'Std of the Gaussian noise on the target action (TD3 smoothing), in units of the [-1, 1] action range.', kind: 'number', default: 0.2, min: 0, max: 1, live: true },
-  { key: 'noiseClip', label: 'target noise clip', help: 'The target noise is clipped to plus or minus this.', kind: 'number', default: 0.5, min: 0, max: 1, live: true },
-  { key: 'policyDelay', label: 'policy delay', help: 'The actor and the target networks move once every this many critic updates (TD3’s delayed updates).', kind: 'int', default: 2, min: 1, max: 10, live: true },
+  ...td3TargetParams,
 ];
 
 export const a2pr: AlgorithmDef = {

@@ -3,7 +3,7 @@
 // itself has (lr, tau, policy noise and its clip, policy delay, and TD3+BC's alpha where the algorithm has one),
 // checkpoints and disposal live here; each algorithm's file keeps its losses and its update.
 import * as tf from '@tensorflow/tfjs';
-import type { HyperValues } from '../run/hyperparameters';
+import type { HyperParam, HyperValues } from '../run/hyperparameters';
 import type { Rng } from '../rng';
 import type { ObservationNormalizer } from './common';
 import { normalNoise } from './distributions';
@@ -111,3 +111,10 @@ export function deterministicActorCritic(parts: DeterministicActorCriticParts): 
     },
   };
 }
+
+/** TD3's target smoothing and delayed actor, as every TD3-family algorithm offers them (Fujimoto et al. 2018 defaults). */
+export const td3TargetParams: HyperParam[] = [
+  { key: 'policyNoise', label: 'target policy noise', help: 'Std of the Gaussian noise on the target action (TD3 smoothing), in units of the [-1, 1] action range.', kind: 'number', default: 0.2, min: 0, max: 1, live: true },
+  { key: 'noiseClip', label: 'target noise clip', help: 'The target noise is clipped to plus or minus this.', kind: 'number', default: 0.5, min: 0, max: 1, live: true },
+  { key: 'policyDelay', label: 'policy delay', help: 'The actor and the target networks move once every this many critic updates (TD3’s delayed updates).', kind: 'int', default: 2, min: 1, max: 10, live: true },
+];

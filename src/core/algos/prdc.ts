@@ -25,7 +25,7 @@ import { normalNoise } from './distributions';
 import { KDTree } from './kdTree';
 import { mse } from './losses';
 import { minimizeWith } from './minimize';
-import { deterministicActorCritic, pi, td3bcSettings } from './deterministicActorCritic';
+import { deterministicActorCritic, pi, td3bcSettings, td3TargetParams } from './deterministicActorCritic';
 import { MLP, newVariable, parseHidden, softUpdate } from './nets';
 import { Adam } from './optim';
 import { td3bcActorLoss, td3bcLambda } from './td3bc';
@@ -203,16 +203,14 @@ function createPRDC(ctx: AgentContext): Agent {
 const prdcParams: HyperParam[] = [
   { key: 'alpha', label: 'alpha (Q weight)', help: 'Weight of Q against the dataset constraint in the actor loss (the paper’s 2.5, as TD3+BC). 0: pure imitation of the nearest neighbours.', kind: 'number', default: 2.5, min: 0, max: 100, live: true },
   { key: 'beta', label: 'beta (state weight)', help: 'Scale of the (standardised) state against the action when finding the nearest dataset point (the paper’s 2 on locomotion). Large: the data’s own action in s, as TD3+BC; small: any nearby action in the data. Fixed: the index is built once.', kind: 'number', default: 2, min: 0, max: 1000, live: false },
-  { key: 'policyNoise', label: 'target policy noise', help: 'Std of the Gaussian noise on the target action (TD3 smoothing), in units of the [-1, 1] action range.', kind: 'number', default: 0.2, min: 0, max: 1, live: true },
-  { key: 'noiseClip', label: 'target noise clip', help: 'The target noise is clipped to plus or minus this.', kind: 'number', default: 0.5, min: 0, max: 1, live: true },
-  { key: 'policyDelay', label: 'policy delay', help: 'The actor and the target networks move once every this many critic updates (TD3’s delayed updates); each actor step costs one read-back for the neighbour search.', kind: 'int', default: 2, min: 1, max: 10, live: true },
+  ...td3TargetParams,
 ];
 
 export const prdc: AlgorithmDef = {
   id: 'prdc',
   name: 'PRDC',
   paper: 'Ran et al., "Policy Regularization with Dataset Constraint for Offline Reinforcement Learning", ICML 2023',
-  summary: 'TD3+BC whose actor is pulled towards the action of the nearest dataset point in (state, action) space, not the data’s action in that very state: it may borrow good actions from nearby states.',
+  summary: 'TD3+BC whose actor is pulled towards the action of the nearest dataset point in (state, action) space, not the data’s action in that very state: it may borrow good actions from nearby states. Each actor step reads one batch back from the device for the neighbour search.',
   family: 'offline',
   actions: ['continuous'],
   usesNextState: true,

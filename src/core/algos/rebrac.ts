@@ -19,7 +19,7 @@ import { normalNoise } from './distributions';
 import { LayerNormMLP } from './layerNorm';
 import { mse } from './losses';
 import { minimizeWith } from './minimize';
-import { deterministicActorCritic, pi, td3Settings } from './deterministicActorCritic';
+import { deterministicActorCritic, pi, td3Settings, td3TargetParams } from './deterministicActorCritic';
 import { MLP, newVariable, parseHidden, softUpdate } from './nets';
 import { Adam } from './optim';
 import type { Agent, AgentContext, AlgorithmDef, Batch } from './types';
@@ -162,9 +162,7 @@ const rebracParams: HyperParam[] = [
   { key: 'criticBcCoef', label: 'critic penalty (beta2)', help: 'Weight of ||a\' - a\'_data||^2, the target policy’s distance to the data’s next action, subtracted from the next state’s value in the TD target. CORL default 1; tuned per dataset (mostly 0.01). Larger: Q pessimistic about leaving the data.', kind: 'number', default: 1, min: 0, max: 10, live: true },
   { key: 'normalizeQ', label: 'normalize Q in actor loss', help: 'Divide Q by its batch mean |Q| in the actor loss (detached), so beta1 means the same whatever the reward scale (CORL: on).', kind: 'bool', default: true, live: true },
   { key: 'criticLayerNorm', label: 'LayerNorm in critics', help: 'LayerNorm after every hidden ReLU of the critics (CORL: on). The paper’s ablation: removing it hurts most, since it bounds Q on actions far from the data.', kind: 'bool', default: true, live: false },
-  { key: 'policyNoise', label: 'target policy noise', help: 'Std of the Gaussian noise on the target action (TD3 smoothing), in units of the [-1, 1] action range.', kind: 'number', default: 0.2, min: 0, max: 1, live: true },
-  { key: 'noiseClip', label: 'target noise clip', help: 'The target noise is clipped to plus or minus this.', kind: 'number', default: 0.5, min: 0, max: 1, live: true },
-  { key: 'policyDelay', label: 'policy delay', help: 'The actor and the target networks move once every this many critic updates (TD3’s delayed updates).', kind: 'int', default: 2, min: 1, max: 10, live: true },
+  ...td3TargetParams,
 ];
 
 export const rebrac: AlgorithmDef = {

@@ -12,7 +12,7 @@ import { Critics, minOf } from './critics';
 import { normalNoise } from './distributions';
 import { mse } from './losses';
 import { minimizeWith } from './minimize';
-import { deterministicActorCritic, pi, td3bcSettings } from './deterministicActorCritic';
+import { deterministicActorCritic, pi, td3bcSettings, td3TargetParams } from './deterministicActorCritic';
 import { MLP, newVariable, parseHidden, softUpdate } from './nets';
 import { Adam } from './optim';
 import type { Agent, AgentContext, AlgorithmDef, Batch } from './types';
@@ -108,9 +108,7 @@ function createTD3BC(ctx: AgentContext): Agent {
 
 const td3bcParams: HyperParam[] = [
   { key: 'alpha', label: 'alpha (Q weight)', help: 'Weight of Q against behaviour cloning in the actor loss (the paper’s 2.5). 0: pure BC; large: plain TD3, which overestimates Q offline.', kind: 'number', default: 2.5, min: 0, max: 100, live: true },
-  { key: 'policyNoise', label: 'target policy noise', help: 'Std of the Gaussian noise on the target action (TD3 smoothing), in units of the [-1, 1] action range.', kind: 'number', default: 0.2, min: 0, max: 1, live: true },
-  { key: 'noiseClip', label: 'target noise clip', help: 'The target noise is clipped to plus or minus this.', kind: 'number', default: 0.5, min: 0, max: 1, live: true },
-  { key: 'policyDelay', label: 'policy delay', help: 'The actor and the target networks move once every this many critic updates (TD3’s delayed updates).', kind: 'int', default: 2, min: 1, max: 10, live: true },
+  ...td3TargetParams,
 ];
 
 export const td3bc: AlgorithmDef = {
