@@ -7,6 +7,8 @@ import { MountainCar, mountainCarSpec } from './mountainCar';
 import { MountainCarContinuous, mountainCarContinuousSpec } from './mountainCarContinuous';
 import { Pendulum, pendulumSpec } from './pendulum';
 import { PointMaze, pointMazeSpec, type PointMazeSpec, isPointMazeSpec } from './pointMaze';
+import { MujocoLocomotionEnv } from './mujoco/locomotion';
+import { LOCOMOTION_CONFIGS } from './mujoco/locomotionEnvs';
 import { labScores } from './referenceScores';
 import { TimeLimit } from './timeLimit';
 import type { Env, EnvSpec, ReferenceScores } from './types';
@@ -125,6 +127,8 @@ const entries: EnvEntry[] = [
     }),
   ),
   ...mazeEntries,
+  // MuJoCo locomotion (Gymnasium v5): makeEnv needs `await loadMujoco()` first (mujoco/loadMujoco.ts).
+  ...LOCOMOTION_CONFIGS.map((config): EnvEntry => ({ spec: config.spec, create: () => new MujocoLocomotionEnv(config) })),
 ];
 
 export function listEnvs(): EnvSpec[] {

@@ -33,4 +33,8 @@ export class TimeLimit implements Env {
   setState(state: Float64Array): void {
     this.inner.setState(state);
   }
+
+  dispose(): void {
+    this.inner.dispose?.();
+  }
 }

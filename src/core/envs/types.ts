@@ -37,6 +37,8 @@ export interface Env {
   /** The simulator state in Gymnasium's `env.unwrapped.state` layout. */
   getState(): Float64Array;
   setState(state: Float64Array): void;
+  /** Frees what the env holds outside the JS heap (MuJoCo's wasm model and data); absent where nothing is held. */
+  dispose?(): void;
 }
 
 export type Action = number | Float32Array;

@@ -113,6 +113,11 @@ export class VectorEnv {
     return out;
   }
 
+  /** Frees every copy's simulator memory (MuJoCo envs); the vector env cannot be stepped afterwards. */
+  dispose(): void {
+    for (const env of this.envs) env.dispose();
+  }
+
   /** The simulator state of copy i (Env.getState). */
   getState(i: number): Float64Array {
     return this.envs[i].getState();
