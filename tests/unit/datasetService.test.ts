@@ -152,7 +152,12 @@ describe('environment choice', () => {
     expect(chooseEnvironment(maze, 'PointMaze-Medium-v1')).toMatchObject({ envId: 'PointMaze-Medium-v1', decision: 'current' });
     expect(chooseEnvironment({ ...maze, name: 'maze2d-umaze-dense-v1' }, 'PointMaze-Medium-v1')).toMatchObject({ envId: 'PointMaze-UMaze-Dense-v1', decision: 'family' });
     expect(chooseEnvironment(dims(4, 1, 2), 'Pendulum-v1')).toMatchObject({ envId: 'CartPole-v1', decision: 'only-fit' });
-    expect(chooseEnvironment(dims(17, 6, null))).toMatchObject({ envId: null, decision: 'no-fit', fits: [] });
+    expect(chooseEnvironment(dims(27, 8, null))).toMatchObject({ envId: null, decision: 'no-fit', fits: [] }); // D4RL ant: no Ant here
+    // Walker2d and HalfCheetah share 17/6 dims: a D4RL or Minari name decides.
+    expect(chooseEnvironment(dims(17, 6, null))).toMatchObject({ envId: null, decision: 'ambiguous', fits: ['Walker2d-v5', 'HalfCheetah-v5'] });
+    expect(chooseEnvironment({ ...dims(17, 6, null), name: 'halfcheetah-medium-v2' })).toMatchObject({ envId: 'HalfCheetah-v5', decision: 'family' });
+    expect(chooseEnvironment({ ...dims(17, 6, null), name: 'mujoco/walker2d/expert-v0' })).toMatchObject({ envId: 'Walker2d-v5', decision: 'family' });
+    expect(chooseEnvironment({ ...dims(11, 3, null), name: 'hopper-medium-v2' })).toMatchObject({ envId: 'Hopper-v5', decision: 'family' });
   });
 
   it('reattaches a dataset to a fitting environment, and refuses one that does not fit', () => {
@@ -164,8 +169,8 @@ describe('environment choice', () => {
 });
 
 describe('generation by episodes', () => {
-  it('runs whole episodes shared by weight, with no episode cut short, and trims the arrays to the rows used', () => {
-    const d = service.generate({ envId: 'CartPole-v1', mix: [{ policy: 'random', weight: 3 }, { policy: 'expert', weight: 4 }], episodes: 7, seed: 2 });
+  it('runs whole episodes shared by weight, with no episode cut short, and trims the arrays to the rows used', async () => {
+    const d = await service.generate({ envId: 'CartPole-v1', mix: [{ policy: 'random', weight: 3 }, { policy: 'expert', weight: 4 }], episodes: 7, seed: 2 });
     expect(d.episodes).toBe(7);
     const returns = Array.from(episodeReturns(d));
     expect(returns.length).toBe(7);
@@ -179,8 +184,8 @@ describe('generation by episodes', () => {
     expect(d.id).toBe('cartpole-random-expert-7ep-s2');
   });
 
-  it('refuses a size given both ways, or more episodes than 5,000,000 rows could hold', () => {
-    expect(() => service.generate({ envId: 'CartPole-v1', mix: [{ policy: 'random', weight: 1 }], transitions: 10, episodes: 2, seed: 0 })).toThrow('one of them');
-    expect(() => service.generate({ envId: 'CartPole-v1', mix: [{ policy: 'random', weight: 1 }], episodes: 20_000, seed: 0 })).toThrow('20000 episodes of up to 500 steps could exceed 5,000,000');
+  it('refuses a size given both ways, or more episodes than 5,000,000 rows could hold', async () => {
+    await expect(service.generate({ envId: 'CartPole-v1', mix: [{ policy: 'random', weight: 1 }], transitions: 10, episodes: 2, seed: 0 })).rejects.toThrow('one of them');
+    await expect(service.generate({ envId: 'CartPole-v1', mix: [{ policy: 'random', weight: 1 }], episodes: 20_000, seed: 0 })).rejects.toThrow('20000 episodes of up to 500 steps could exceed 5,000,000');
   });
 });

@@ -107,9 +107,10 @@ describe('frames', () => {
 });
 
 describe('environment facts', () => {
-  it('groups the registry into classic control, grid worlds and point mazes', () => {
+  it('groups the registry into classic control, grid worlds, point mazes and MuJoCo locomotion', () => {
     const groups = groupEnvs(listEnvs());
-    expect(groups.map((g) => g.label)).toEqual(['Classic control', 'Grid worlds', 'Point mazes']);
+    expect(groups.map((g) => g.label)).toEqual(['Classic control', 'Grid worlds', 'Point mazes', 'MuJoCo locomotion']);
+    expect(groups[3].envs.map((e) => e.id)).toEqual(['Hopper-v5', 'Walker2d-v5', 'HalfCheetah-v5']);
     expect(groups[0].envs.map((e) => e.id)).toEqual(['CartPole-v1', 'MountainCar-v0', 'MountainCarContinuous-v0', 'Pendulum-v1', 'Acrobot-v1']);
     expect(groups[1].envs.map((e) => e.id)).toEqual(['FrozenLake-4x4', 'FrozenLake-8x8', 'CliffWalking', 'GridWorld']);
     expect(groups[2].envs).toHaveLength(8);

@@ -1,7 +1,8 @@
 import { useCallback, useMemo, useState } from 'react';
 import { envSpecOf } from '../../core/data/datasetEnv';
 import { isGridWorldSpec } from '../../core/envs/gridWorld';
-import { getEnvSpec, listEnvs, makeEnv } from '../../core/envs/registry';
+import { initialState } from '../../core/envs/initialState';
+import { getEnvSpec, listEnvs } from '../../core/envs/registry';
 import type { Space } from '../../core/envs/spaces';
 import { policyLevels } from '../../core/policies/index';
 import { rendererFor } from '../render/registry';
@@ -11,6 +12,8 @@ import { useLab } from '../store/labStore';
 import { groupEnvs, spaceRows, spaceSummary } from './envFacts';
 import { GridEditor } from './GridEditor';
 import { SceneCanvas } from './SceneCanvas';
+import { label, MUTED } from '../render/draw';
+import { useEnvReady } from './useEnvReady';
 import './environment.css';
 
 const PREVIEW_W = 310;
@@ -28,8 +31,19 @@ export function EnvironmentPanel() {
   // A usable map drawn in the layout editor replaces the registered one in the preview and demo episodes.
   const layout = useGridEditor((s) => customLayoutText(envId, s.drafts));
   const shown = useMemo(() => (layout !== undefined ? envSpecOf(envId, { layout }) : spec), [envId, layout, spec]);
-  const start = useMemo(() => makeEnv(envId, { seed: 0, ...(layout !== undefined ? { layout } : {}) }).getState(), [envId, layout]);
-  const drawPreview = useCallback((ctx: CanvasRenderingContext2D) => rendererFor(envId)?.(ctx, start, { width: PREVIEW_W, height: PREVIEW_H, spec: shown }), [envId, start, shown]);
+  // MuJoCo envs load their wasm when first chosen; until then the preview says so and Play waits.
+  const { ready, error: loadError } = useEnvReady(envId);
+  const start = useMemo(() => (ready ? initialState(envId, layout !== undefined ? { layout } : {}) : null), [envId, layout, ready]);
+  const drawPreview = useCallback(
+    (ctx: CanvasRenderingContext2D) => {
+      if (start) rendererFor(envId)?.(ctx, start, { width: PREVIEW_W, height: PREVIEW_H, spec: shown });
+      else {
+        ctx.clearRect(0, 0, PREVIEW_W, PREVIEW_H);
+        label(ctx, loadError ?? 'loading MuJoCo…', PREVIEW_W / 2, PREVIEW_H / 2, { align: 'center', colour: MUTED });
+      }
+    },
+    [envId, start, shown, loadError],
+  );
   const ref = spec.referenceScores;
 
   const play = () => {
@@ -100,11 +114,12 @@ export function EnvironmentPanel() {
         <label className="seed">
           seed <input type="number" min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
         </label>
-        <button onClick={play} data-testid="play-episode">
+        <button onClick={play} disabled={!ready} data-testid="play-episode">
           Play an episode
         </button>
       </div>
       {error && <p className="error">{error}</p>}
+      {loadError && <p className="error">{loadError}</p>}
       {isGridWorldSpec(spec) && <GridEditor envId={envId} />}
     </section>
   );

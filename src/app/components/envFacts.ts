@@ -1,4 +1,5 @@
 import { isGridWorldSpec } from '../../core/envs/gridWorld';
+import { isMujocoEnvId } from '../../core/envs/mujoco/locomotionEnvs';
 import { isPointMazeSpec } from '../../core/envs/pointMaze';
 import type { Space } from '../../core/envs/spaces';
 import type { EnvSpec } from '../../core/envs/types';
@@ -9,14 +10,15 @@ export interface EnvGroup {
   envs: EnvSpec[];
 }
 
-/** The environment list as the select shows it: classic control, grid worlds, point mazes. */
+/** The environment list as the select shows it: classic control, grid worlds, point mazes, MuJoCo locomotion. */
 export function groupEnvs(specs: readonly EnvSpec[]): EnvGroup[] {
   const groups: EnvGroup[] = [
     { label: 'Classic control', envs: [] },
     { label: 'Grid worlds', envs: [] },
     { label: 'Point mazes', envs: [] },
+    { label: 'MuJoCo locomotion', envs: [] },
   ];
-  for (const spec of specs) groups[isGridWorldSpec(spec) ? 1 : isPointMazeSpec(spec) ? 2 : 0].envs.push(spec);
+  for (const spec of specs) groups[isGridWorldSpec(spec) ? 1 : isPointMazeSpec(spec) ? 2 : isMujocoEnvId(spec.id) ? 3 : 0].envs.push(spec);
   return groups.filter((g) => g.envs.length > 0);
 }
 

@@ -2,10 +2,12 @@ import { GOAL_POSITION } from '../../core/envs/mountainCar';
 import { CONTINUOUS_GOAL_POSITION } from '../../core/envs/mountainCarContinuous';
 import { isGridWorldSpec } from '../../core/envs/gridWorld';
 import { isPointMazeSpec } from '../../core/envs/pointMaze';
+import { LOCOMOTION_CONFIGS } from '../../core/envs/mujoco/locomotionEnvs';
 import { getEnvSpec, listEnvs } from '../../core/envs/registry';
 import { drawAcrobot } from './acrobot';
 import { drawCartPole } from './cartpole';
 import { drawGridWorld } from './gridWorld';
+import { drawLocomotion } from './locomotion';
 import { drawMountainCarContinuous, drawMountainCarDiscrete } from './mountainCar';
 import { drawPendulum } from './pendulum';
 import type { PhaseMark } from './phasePlane';
@@ -25,6 +27,7 @@ for (const spec of listEnvs()) {
   if (isGridWorldSpec(spec)) renderers[spec.id] = (ctx, state, o) => drawGridWorld(ctx, state, o, o.spec && isGridWorldSpec(o.spec) ? o.spec : spec);
   if (isPointMazeSpec(spec)) renderers[spec.id] = (ctx, state, o) => drawPointMaze(ctx, state, o, o.spec && isPointMazeSpec(o.spec) ? o.spec : spec);
 }
+for (const { spec } of LOCOMOTION_CONFIGS) renderers[spec.id] = drawLocomotion(spec.id);
 
 export function rendererFor(envId: string): SceneRenderer | null {
   return renderers[envId] ?? null;
@@ -34,6 +37,9 @@ export function rendererFor(envId: string): SceneRenderer | null {
 export function replayFps(envId: string): number {
   const fixed: Record<string, number> = { 'CartPole-v1': 50, 'MountainCar-v0': 30, 'MountainCarContinuous-v0': 30, 'Pendulum-v1': 30, 'Acrobot-v1': 15 };
   if (fixed[envId]) return fixed[envId];
+  // MuJoCo: render_fps = 1 / dt (Hopper and Walker2d 125, HalfCheetah 20).
+  const mujoco = LOCOMOTION_CONFIGS.find((c) => c.spec.id === envId);
+  if (mujoco) return Math.round(1 / (mujoco.frameSkip * mujoco.timestep));
   const spec = getEnvSpec(envId);
   if (isGridWorldSpec(spec)) return 4;
   return 60;

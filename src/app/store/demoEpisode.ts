@@ -32,6 +32,7 @@ export function recordBehaviourEpisode(envId: string, level: string, seed: numbe
       break;
     }
   }
+  env.dispose();
   const length = rewards.length;
   return {
     envId,

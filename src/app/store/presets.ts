@@ -1,4 +1,5 @@
 import type { MixPart } from '../../core/data/generate';
+import { isMujocoEnvId } from '../../core/envs/mujoco/locomotionEnvs';
 
 export interface DatasetPreset {
   name: string;
@@ -31,8 +32,13 @@ export function builtInPresets(envId: string): DatasetPreset[] {
     const mix = policies.map((policy) => ({ policy, weight: 1 }));
     return { name: mixName(envId, mix), mix, transitions: PRESET_SIZE * policies.length, seed };
   };
+  // MuJoCo locomotion: one small random example (physics is slower; better data comes from D4RL, Minari or a
+  // policy the lab trained).
+  if (isMujocoEnvId(envId)) return [{ ...preset(['random'], 1), transitions: MUJOCO_PRESET_SIZE }];
   return [preset(['expert'], 3), preset(['medium'], 2), preset(['random'], 1), preset(['medium', 'expert'], 4)];
 }
 
-/** The dataset selected when an environment is opened: its expert preset. */
-export const preferredPresetName = (envId: string): string => `${datasetPrefix(envId)}-expert`;
+const MUJOCO_PRESET_SIZE = 5_000;
+
+/** The dataset selected when an environment is opened: its expert preset (MuJoCo: its random example). */
+export const preferredPresetName = (envId: string): string => `${datasetPrefix(envId)}-${isMujocoEnvId(envId) ? 'random' : 'expert'}`;

@@ -1,3 +1,4 @@
+import { prepareEnv } from '../envs/prepare';
 import type { Dataset } from './dataset';
 import { exportD4rl } from './formats/d4rl';
 import { exportNpz } from './formats/npz';
@@ -18,7 +19,8 @@ const fileStem = (name: string): string => name.replace(/[^\w.-]+/g, '_') || 'da
 /** What the dataset worker exposes: work on datasets off the main thread. */
 export class DatasetService {
   /** Generates a dataset; its arrays sit on SharedArrayBuffers when the page is cross-origin isolated. */
-  generate(options: Omit<GenerateOptions, 'onProgress'>, onProgress?: (fraction: number) => void): Dataset {
+  async generate(options: Omit<GenerateOptions, 'onProgress'>, onProgress?: (fraction: number) => void): Promise<Dataset> {
+    await prepareEnv(options.envId);
     return generateDataset({ ...options, onProgress: onProgress ? (f) => void onProgress(f) : undefined });
   }
 

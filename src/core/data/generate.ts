@@ -122,6 +122,7 @@ export function generateDataset(opts: GenerateOptions): Dataset {
       if (opts.onProgress && row % 5000 === 0 && opts.onProgress(progress(row, episodes)) === false) throw new GenerationCancelled();
     }
   });
+  env.dispose();
   if (row < capacity) arrays = trimArrays(arrays, row, obsDim, actDim);
   const n = row;
 

@@ -1,6 +1,8 @@
 import { listEnvs } from '../envs/registry';
 import { isGridWorldSpec } from '../envs/gridWorld';
 import { isPointMazeSpec } from '../envs/pointMaze';
+import { isMujocoEnvId } from '../envs/mujoco/locomotionEnvs';
+import { randomPolicy } from './random';
 import { acrobotPolicies } from './acrobot';
 import { cartPolePolicies } from './cartpole';
 import { gridWorldPolicies } from './gridWorld';
@@ -19,6 +21,11 @@ const byEnv: Record<string, PolicyLevel[]> = {
 for (const spec of listEnvs()) {
   if (isGridWorldSpec(spec)) byEnv[spec.id] = gridWorldPolicies(spec.id);
   if (isPointMazeSpec(spec)) byEnv[spec.id] = pointMazePolicies(spec.id);
+  // MuJoCo locomotion has no scripted medium/expert: better data comes from a policy the lab trained (or D4RL).
+  if (isMujocoEnvId(spec.id)) {
+    const space = spec.actionSpace;
+    byEnv[spec.id] = [{ id: 'random', label: 'random', description: 'Uniform random torques in [-1, 1] (D4RL’s random datasets).', make: () => randomPolicy(space) }];
+  }
 }
 
 /** Behaviour policies of an environment, from worst to best. */

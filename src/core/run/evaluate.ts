@@ -89,6 +89,7 @@ export async function evaluateAgent(agent: Agent, envId: string, seeds: number[]
   const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
   const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
   const stateDim = envs[0].getState().length;
+  for (const env of envs) env.dispose(); // MuJoCo envs free their wasm model and data
   return {
     update,
     returns,

@@ -9,6 +9,7 @@ import type { HyperParam } from './hyperparameters';
 import { runSchema } from './runSettings';
 import type { InspectRequest, InspectResult } from './inspect';
 import { datasetEnvSpec } from '../data/datasetEnv';
+import { prepareEnv } from '../envs/prepare';
 import { exportPolicy, type PolicyExportFiles, type PolicyExportInfo } from './policyExport';
 import { Trainer, TrainingDivergedError, type TickResult, type TrainerCheckpoint, type TrainerConfig } from './trainer';
 
@@ -129,6 +130,7 @@ export class TrainingSession {
     this.runId = config.runId;
     this.status = 'starting';
     try {
+      await prepareEnv(config.dataset.envId);
       const backend = await this.prepareBackend(config.backend ?? 'auto', config);
       this.trainer = config.from ? Trainer.restore(config, config.from, config.hyperparameters ?? {}) : new Trainer(config);
       this.config = config;

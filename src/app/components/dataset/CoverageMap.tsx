@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { DatasetInfo } from '../../../core/data/dataset';
 import { datasetEnvSpec, envOptionsOf } from '../../../core/data/datasetEnv';
-import { makeEnv } from '../../../core/envs/registry';
+import { initialState } from '../../../core/envs/initialState';
 import { stateViewOf, type ViewGrid } from '../../../core/envs/stateView';
 import { drawPhasePlane } from '../../render/phasePlane';
 import { phaseMarks, rendererFor } from '../../render/registry';
@@ -18,7 +18,7 @@ export function CoverageMap({ dataset, coverage }: { dataset: Pick<DatasetInfo, 
   const canvas = useRef<HTMLCanvasElement>(null);
   const spec = useMemo(() => datasetEnvSpec(dataset), [dataset]);
   const view = useMemo(() => (spec ? stateViewOf(spec) : null), [spec]);
-  const sceneState = useMemo(() => (spec ? makeEnv(spec.id, { seed: 0, ...envOptionsOf(dataset.envOptions) }).getState() : null), [spec, dataset]);
+  const sceneState = useMemo(() => (spec && view ? initialState(spec.id, envOptionsOf(dataset.envOptions)) : null), [spec, view, dataset]);
 
   useEffect(() => {
     const ctx = canvas.current?.getContext('2d');

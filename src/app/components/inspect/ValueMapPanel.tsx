@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { datasetEnvSpec, envOptionsOf } from '../../../core/data/datasetEnv';
 import { gridObservations, stateViewOf, type StateView } from '../../../core/envs/stateView';
-import { makeEnv } from '../../../core/envs/registry';
+import { initialState } from '../../../core/envs/initialState';
 import type { ValuesRequest } from '../../../core/run/inspect';
 import { drawPhasePlane } from '../../render/phasePlane';
 import { phaseMarks, rendererFor } from '../../render/registry';
@@ -39,7 +39,7 @@ export function ValueMapPanel() {
   const visible = useInView(section);
   const { result, error } = useInspection(request, envId ?? '', visible);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const sceneState = useMemo(() => (spec ? makeEnv(spec.id, { seed: 0, ...envOptionsOf(dataset?.envOptions) }).getState() : null), [spec, dataset]);
+  const sceneState = useMemo(() => (spec && view ? initialState(spec.id, envOptionsOf(dataset?.envOptions)) : null), [spec, view, dataset]);
 
   const discrete = spec?.actionSpace.kind === 'discrete';
   const values = layer === 'value' ? result?.values : result?.greedy;

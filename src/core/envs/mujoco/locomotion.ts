@@ -19,6 +19,8 @@ export interface LocomotionConfig {
   readonly spec: EnvSpec;
   readonly xml: string;
   readonly frameSkip: number;
+  /** The model's option timestep (checked against the compiled model); dt = timestep × frameSkip. */
+  readonly timestep: number;
   readonly forwardRewardWeight: number;
   readonly ctrlCostWeight: number;
   /** Paid on each healthy step; 0 (and never terminating) for HalfCheetah. */
@@ -41,6 +43,10 @@ export interface GeomPoses {
   size: Float64Array;
   /** mjtGeom per geom (2 sphere, 3 capsule, 0 plane, ...). */
   type: Int32Array;
+  /** ngeom × 4 colours from the model. */
+  rgba: Float32Array;
+  /** nu × 3 world positions of each actuator's joint anchor (where its torque acts). */
+  actuatorAnchors: Float64Array;
 }
 
 type MjModel = ReturnType<Mujoco['MjModel']['from_xml_string']>;
@@ -85,6 +91,10 @@ export class MujocoLocomotionEnv implements Env {
     this.initQpos = Float64Array.from(this.live().qpos);
     this.initQvel = Float64Array.from(this.live().qvel);
     const obsDim = (this.spec.observationSpace as BoxSpace).shape[0];
+    if (model.opt.timestep !== config.timestep) {
+      this.dispose();
+      throw new Error(`${this.spec.id}: the model's timestep is ${model.opt.timestep}, the config says ${config.timestep}`);
+    }
     if (obsDim !== this.nq - 1 + this.nv || (this.spec.actionSpace as BoxSpace).shape[0] !== this.nu) {
       this.dispose();
       throw new Error(`${this.spec.id}: the model has nq ${this.nq}, nv ${this.nv}, nu ${this.nu}, which does not fit the spec`);
@@ -166,17 +176,32 @@ export class MujocoLocomotionEnv implements Env {
     this.mj.mj_forward(this.model!, this.data!);
   }
 
-  /** The geoms' world poses now (copies), for drawing. */
+  /** The geoms' world poses now (copies), as MuJoCo computed them, for drawing. */
   geomPoses(): GeomPoses {
     this.live();
     const model = this.model!;
     const data = this.data!;
+    const trnid = model.actuator_trnid as Int32Array;
+    const xanchor = data.xanchor as Float64Array;
+    const actuatorAnchors = new Float64Array(this.nu * 3);
+    for (let i = 0; i < this.nu; i++) actuatorAnchors.set(xanchor.subarray(3 * trnid[2 * i], 3 * trnid[2 * i] + 3), 3 * i);
     return {
       xpos: Float64Array.from(data.geom_xpos as Float64Array),
       xmat: Float64Array.from(data.geom_xmat as Float64Array),
       size: Float64Array.from(model.geom_size as Float64Array),
       type: Int32Array.from(model.geom_type as Int32Array),
+      rgba: Float32Array.from(model.geom_rgba as Float32Array),
+      actuatorAnchors,
     };
+  }
+
+  /** Geom poses at a recorded state (qpos then qvel): MuJoCo's forward kinematics only, nothing is stepped. */
+  posesAt(state: ArrayLike<number>): GeomPoses {
+    if (state.length < this.nq) throw new Error(`${this.spec.id}: a state needs at least qpos (${this.nq} values), got ${state.length}`);
+    const { qpos } = this.live();
+    for (let i = 0; i < this.nq; i++) qpos[i] = state[i];
+    this.mj.mj_kinematics(this.model!, this.data!);
+    return this.geomPoses();
   }
 
   /** Frees the wasm model and data; the env cannot be used afterwards. Safe to call twice. */
