@@ -30,7 +30,7 @@ test('every environment: select it, play a random episode, the replay draws and 
   const select = page.getByTestId('env-select');
   const ids = await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
   const groups = await select.locator('optgroup').evaluateAll((gs) => gs.map((g) => (g as HTMLOptGroupElement).label));
-  expect(groups).toEqual(['Classic control', 'Grid worlds', 'Point mazes']);
+  expect(groups).toEqual(['Classic control', 'Grid worlds', 'Point mazes', 'MuJoCo locomotion']);
   expect(ids.length).toBeGreaterThanOrEqual(17);
 
   for (const id of ids) {
