@@ -95,9 +95,9 @@ describe('DatasetService.exportFile', () => {
 });
 
 describe('DatasetService.inspect', () => {
-  it('reports returns, D4RL score, TQ and SACo against a same-size random dataset, and flag counts', () => {
+  it('reports returns, D4RL score, TQ and SACo against a same-size random dataset, and flag counts', async () => {
     const d = generateDataset({ envId: 'CartPole-v1', mix: [{ policy: 'medium', weight: 1 }], transitions: 3000, seed: 5 });
-    const r = service.inspect(d);
+    const r = await service.inspect(d);
     const stats = returnStats(episodeReturns(d));
     expect(r.measures.returnStats).toEqual(stats);
     const ref = getEnvSpec('CartPole-v1').referenceScores!;
@@ -115,18 +115,18 @@ describe('DatasetService.inspect', () => {
     expect(r.coverage).toBeNull(); // CartPole's state is 4D: no 2D view
   });
 
-  it('uses the environment\'s replay dataset as the SACo reference when there is one', () => {
+  it('uses the environment\'s replay dataset as the SACo reference when there is one', async () => {
     const d = generateDataset({ envId: 'CartPole-v1', mix: [{ policy: 'expert', weight: 1 }], transitions: 1000, seed: 1 });
     const replay = { ...generateDataset({ envId: 'CartPole-v1', mix: [{ policy: 'random', weight: 1 }, { policy: 'medium', weight: 1 }], transitions: 2000, seed: 2 }), source: 'replay' as const, name: 'cartpole-replay' };
-    const r = service.inspect(d, { replay });
+    const r = await service.inspect(d, { replay });
     expect(r.reference?.kind).toBe('replay');
     expect(r.reference?.name).toBe('cartpole-replay');
     expect(r.reference?.pairs).toBe(uniqueStateActions(replay, coverageGrid([d, replay])));
   });
 
-  it('draws visitation over a 2D state view: PointMaze cells the data visits, density summing to 1', () => {
+  it('draws visitation over a 2D state view: PointMaze cells the data visits, density summing to 1', async () => {
     const d = generateDataset({ envId: 'PointMaze-UMaze-v1', mix: [{ policy: 'expert', weight: 1 }], transitions: 2000, seed: 1 });
-    const cov = service.inspect(d).coverage!;
+    const cov = (await service.inspect(d)).coverage!;
     expect([cov.width, cov.height]).toEqual([25, 25]); // 5 heatmap cells per maze cell, 5 x 5 cells
     expect(cov.values.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     // The heatmap cell of the first observation holds some of the mass; wall cells (row 0 of the layout) none.
@@ -137,8 +137,8 @@ describe('DatasetService.inspect', () => {
     expect(cov.values.subarray(0, cov.width).every((v) => v === 0)).toBe(true);
   });
 
-  it('has no SACo, score or coverage without an environment', () => {
-    const r = service.inspect(makeDataset({ n: 40, obsDim: 2, actDim: 1, discrete: 3 }));
+  it('has no SACo, score or coverage without an environment', async () => {
+    const r = await service.inspect(makeDataset({ n: 40, obsDim: 2, actDim: 1, discrete: 3 }));
     expect([r.reference, r.referenceScores, r.coverage, r.measures.normalizedScore, r.measures.stateActionCoverage]).toEqual([null, null, null, null, null]);
     expect(r.measures.uniqueStateActions).toBeGreaterThan(0);
   });

@@ -2,6 +2,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { envSpecOf } from '../../core/data/datasetEnv';
 import { isGridWorldSpec } from '../../core/envs/gridWorld';
 import { initialState } from '../../core/envs/initialState';
+import { isMujocoEnvId } from '../../core/envs/mujoco/locomotionEnvs';
 import { getEnvSpec, listEnvs } from '../../core/envs/registry';
 import type { Space } from '../../core/envs/spaces';
 import { policyLevels } from '../../core/policies/index';
@@ -76,6 +77,13 @@ export function EnvironmentPanel() {
       <p className="help" data-testid="env-description">
         {spec.description}
       </p>
+      {isMujocoEnvId(envId) && (
+        <p className="help" data-testid="mujoco-note">
+          Simulated by MuJoCo 3.14 (its official WebAssembly build) exactly as Gymnasium 1.3.0’s v5 environment. D4RL’s v2
+          datasets were recorded with mujoco-py on MuJoCo 2.1 (Gym’s v2/v3 envs), so their normalized scores here are
+          comparable to published ones, not identical (as Minari’s documentation says of its own re-creations).
+        </p>
+      )}
       <dl className="stats env-facts">
         <dt>observation</dt>
         <dd>

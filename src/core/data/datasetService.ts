@@ -33,7 +33,8 @@ export class DatasetService {
   }
 
   /** The inspector's measures, SACo against its reference, and the coverage heatmap. */
-  inspect(dataset: Dataset, options: InspectOptions = {}): DatasetInspection {
+  async inspect(dataset: Dataset, options: InspectOptions = {}): Promise<DatasetInspection> {
+    await prepareEnv(dataset.envId);
     return inspectDataset(dataset, options);
   }
 

@@ -1,3 +1,4 @@
+import { isMujocoEnvId } from '../envs/mujoco/locomotionEnvs';
 import { projectObservations, stateViewOf, viewBounds, type ViewGrid } from '../envs/stateView';
 import type { EnvSpec, ReferenceScores } from '../envs/types';
 import { coverageGrid, uniqueStateActions } from './coverage';
@@ -38,14 +39,18 @@ export interface DatasetInspection {
 
 const count = (a: Uint8Array): number => a.reduce((s, v) => s + (v ? 1 : 0), 0);
 
+const MUJOCO_REFERENCE_CAP = 50_000;
+
 /** SACo's reference for a dataset: the env's replay dataset if given and shaped alike, else fresh random data. */
 function sacoReference(d: Dataset, spec: EnvSpec | null, opts: InspectOptions): { data: Dataset; kind: SacoReference['kind'] } | null {
   if (!spec) return null;
   const replay = opts.replay;
   const layout = d.envOptions?.layout;
   if (replay && replay.envId === d.envId && replay.envOptions?.layout === layout && replay.observationDim === d.observationDim && replay.actionDim === d.actionDim) return { data: replay, kind: 'replay' };
-  // On the dataset's own map (a custom layout included).
-  const random = generateDataset({ envId: spec.id, mix: [{ policy: 'random', weight: 1 }], transitions: d.size, seed: opts.referenceSeed ?? 0, ...(layout !== undefined ? { layout } : {}) });
+  // On the dataset's own map (a custom layout included). MuJoCo steps cost about 0.5 ms: a D4RL-sized (1M)
+  // reference would take minutes, so it is capped (its size is in the reference's name the inspector shows).
+  const size = isMujocoEnvId(spec.id) ? Math.min(d.size, MUJOCO_REFERENCE_CAP) : d.size;
+  const random = generateDataset({ envId: spec.id, mix: [{ policy: 'random', weight: 1 }], transitions: size, seed: opts.referenceSeed ?? 0, ...(layout !== undefined ? { layout } : {}) });
   return { data: random, kind: 'random' };
 }
 

@@ -1,0 +1,91 @@
+import { expect, test, type Locator } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { setHyper } from './labPage';
+import { watchConsole } from './watchConsole';
+
+const artifacts = 'tests/artifacts/mujoco';
+mkdirSync(artifacts, { recursive: true });
+
+/** Pixels that differ from the white background, and a checksum of the image (to see frames change). */
+function inkAndSum(canvas: Locator): Promise<{ ink: number; sum: number }> {
+  return canvas.evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    let sum = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245) ink++;
+      sum = (sum * 31 + d[i] + 7 * d[i + 1] + 13 * d[i + 2]) % 1_000_000_007;
+    }
+    return { ink, sum };
+  });
+}
+
+test('Hopper: MuJoCo loads only when chosen, a random episode falls, the replay draws and scrubs', async ({ page }) => {
+  const errors = watchConsole(page);
+  const wasm: string[] = [];
+  page.on('request', (r) => {
+    if (/mujoco.*\.wasm$/.test(r.url())) wasm.push(r.url());
+  });
+  await page.goto('/');
+  await expect(page.locator('[data-ready=true]')).toBeVisible();
+  expect(wasm, 'MuJoCo is not on the startup path').toEqual([]);
+
+  await page.getByTestId('env-select').selectOption('Hopper-v5');
+  await expect(page.getByTestId('mujoco-note')).toContainText('mujoco-py on MuJoCo 2.1');
+  await expect.poll(async () => (await inkAndSum(page.getByTestId('env-preview'))).ink, { timeout: 60_000 }).toBeGreaterThan(1500);
+  // Its built-in example is generated in the dataset worker (MuJoCo there too).
+  await expect(page.getByTestId('dataset-select')).toContainText('hopper-random', { timeout: 120_000 });
+  // The inspector measures it (SACo against a random reference made in the worker's MuJoCo).
+  await expect(page.getByTestId('dataset-inspector').getByTestId('inspector-saco')).toContainText('random policy, 5,000 transitions', { timeout: 120_000 });
+  await expect(page.getByText('Could not measure')).toHaveCount(0);
+
+  await page.getByTestId('demo-policy').selectOption('random');
+  await page.getByTestId('play-episode').click();
+  await expect(page.getByTestId('rollout-source')).toContainText('random policy, seed 0, Hopper-v5');
+  // Random torques topple the hopper long before the 1000-step limit.
+  await expect(page.getByTestId('rollout-info')).toContainText('(terminated)');
+  const length = Number(await page.getByTestId('rollout-scrubber').getAttribute('max'));
+  expect(length).toBeGreaterThan(5);
+  expect(length).toBeLessThan(200);
+  const scene = page.getByTestId('rollout-canvas');
+  const first = await inkAndSum(scene);
+  expect(first.ink).toBeGreaterThan(3000);
+  await expect.poll(async () => (await inkAndSum(scene)).sum, { timeout: 15_000 }).not.toBe(first.sum);
+
+  // Scrub: the first and the last frame differ (it stood, then it fell).
+  await page.getByTestId('rollout-scrubber').fill('0');
+  await expect(page.getByTestId('rollout-step')).toHaveText('0');
+  const standing = await inkAndSum(scene);
+  await page.screenshot({ path: `${artifacts}/hopper-standing.png`, fullPage: true });
+  await page.getByTestId('rollout-scrubber').fill(String(length));
+  await expect(page.getByTestId('rollout-step')).toHaveText(String(length));
+  const fallen = await inkAndSum(scene);
+  expect(fallen.sum).not.toBe(standing.sum);
+  await scene.screenshot({ path: `${artifacts}/hopper-fallen.png` });
+  expect(errors).toEqual([]);
+});
+
+test('Hopper: import a D4RL-layout file, train BC, see an evaluation in MuJoCo with a D4RL-normalized score', async ({ page }) => {
+  test.setTimeout(300_000);
+  const errors = watchConsole(page);
+  await page.goto('/');
+  await expect(page.locator('[data-ready=true]')).toBeVisible();
+  await page.getByTestId('import-file').setInputFiles('tests/fixtures/hopper-random-tiny-v2.hdf5');
+  await expect(page.getByTestId('import-note')).toContainText('attached to Hopper-v5');
+  await expect(page.getByTestId('env-select')).toHaveValue('Hopper-v5');
+  await expect(page.getByTestId('dataset-select').locator('option:checked')).toContainText('hopper-random-tiny-v2');
+
+  await page.getByTestId('algorithm-select').selectOption('bc');
+  await setHyper(page, 'updatesPerEval', '100');
+  await setHyper(page, 'evalEpisodes', '2');
+  await setHyper(page, 'maxUpdates', '300');
+  await page.getByTestId('start').click();
+  // Three evaluations in the worker's MuJoCo; the chart reports the D4RL-normalized score.
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 240_000 });
+  await expect(page.getByTestId('chart-return')).toContainText(/normalized score -?\d+\.\d/);
+  await expect(page.getByTestId('rollout-source')).toContainText('evaluation');
+  await expect(page.getByTestId('rollout-source')).toContainText('Hopper-v5');
+  expect((await inkAndSum(page.getByTestId('rollout-canvas'))).ink).toBeGreaterThan(3000);
+  await page.screenshot({ path: `${artifacts}/hopper-bc-d4rl.png`, fullPage: true });
+  expect(errors).toEqual([]);
+});
