@@ -2,6 +2,8 @@
 
 Needs Gymnasium's source on PYTHONPATH (the bench makes a temporary checkout) and Debian's numpy:
     PYTHONPATH=/tmp/gym-src /usr/bin/python3 bench/gymnasium_peer.py <seconds per measurement> <num envs>
+The MuJoCo envs run in the venv with Gymnasium 1.3.0 and MuJoCo 3.14.0 (tests/reference/record_mujoco.py):
+    .venv-mujoco/bin/python bench/gymnasium_peer.py <seconds> <num envs> mujoco
 """
 
 import json
@@ -22,6 +24,8 @@ IDS = {
     "FrozenLake-8x8": ("FrozenLake-v1", {"map_name": "8x8"}),
     "CliffWalking": ("CliffWalking-v1", {}),
 }
+
+MUJOCO_IDS = {"Hopper-v5": ("Hopper-v5", {}), "Walker2d-v5": ("Walker2d-v5", {}), "HalfCheetah-v5": ("HalfCheetah-v5", {})}
 
 
 def actions_for(space, n, rng):
@@ -53,9 +57,10 @@ def timed(step, reset, seconds, rounds=3):
 def main():
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 0.5
     num_envs = int(sys.argv[2]) if len(sys.argv) > 2 else 16
+    mujoco = len(sys.argv) > 3 and sys.argv[3] == "mujoco"
     rng = np.random.default_rng(0)
     out = {}
-    for lab_id, (gid, kwargs) in IDS.items():
+    for lab_id, (gid, kwargs) in (MUJOCO_IDS if mujoco else IDS).items():
         env = gym.make(gid, **kwargs)
         acts = actions_for(env.action_space, 4096, rng)
 
@@ -82,7 +87,12 @@ def main():
             "single_make": timed(step_made, lambda env=env: env.reset(seed=0), seconds),
             "vector_env_steps": num_envs * timed(step_vec, lambda venv=venv: venv.reset(seed=0), seconds / 4),
         }
-    print(json.dumps({"gymnasium": gym.__version__, "numpy": np.__version__, "python": sys.version.split()[0], "steps_per_second": out}))
+    info = {"gymnasium": gym.__version__, "numpy": np.__version__, "python": sys.version.split()[0], "steps_per_second": out}
+    if mujoco:
+        import mujoco as mj
+
+        info["mujoco"] = mj.__version__
+    print(json.dumps(info))
 
 
 if __name__ == "__main__":
