@@ -10,6 +10,8 @@ import { runSchema } from './runSettings';
 import type { InspectRequest, InspectResult } from './inspect';
 import { datasetEnvSpec } from '../data/datasetEnv';
 import { prepareEnv } from '../envs/prepare';
+import type { Dataset } from '../data/dataset';
+import type { PolicyDatasetOptions } from './policyDataset';
 import { exportPolicy, type PolicyExportFiles, type PolicyExportInfo } from './policyExport';
 import { Trainer, TrainingDivergedError, type TickResult, type TrainerCheckpoint, type TrainerConfig } from './trainer';
 
@@ -205,6 +207,27 @@ export class TrainingSession {
     const trainer = Trainer.restore({ dataset: source.dataset, algorithmId: source.algorithmId }, checkpoint);
     try {
       return await exportPolicy(trainer.agent, policyInfo(trainer));
+    } finally {
+      trainer.dispose();
+    }
+  }
+
+  /**
+   * A dataset recorded from a run's policy (PolicyDatasetOptions): from the live run here, or, on an idle worker,
+   * from its checkpoint (restored as exportPolicyFrom does, then disposed). Progress goes to `onProgress`.
+   */
+  async recordDataset(opts: Omit<PolicyDatasetOptions, 'onProgress'>, onProgress?: (fraction: number) => void, from?: { source: PolicySource; checkpoint: TrainerCheckpoint }): Promise<Dataset> {
+    const report = onProgress ? (f: number) => void onProgress(f) : undefined;
+    if (!from) {
+      if (!this.trainer) throw new Error('no run here to record from');
+      return this.trainer.recordDataset({ ...opts, onProgress: report });
+    }
+    if (this.status === 'starting' || this.status === 'running' || this.status === 'paused') throw new Error('this trainer worker is busy with a run: try again when a worker is free');
+    await this.stop();
+    await prepareEnv(from.source.dataset.envId);
+    const trainer = Trainer.restore({ dataset: from.source.dataset, algorithmId: from.source.algorithmId }, from.checkpoint);
+    try {
+      return await trainer.recordDataset({ ...opts, onProgress: report });
     } finally {
       trainer.dispose();
     }

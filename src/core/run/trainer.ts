@@ -9,6 +9,7 @@ import { actionScaleFor, type ActionScale } from './actionScale';
 import { Rng } from '../rng';
 import { DeviceDataset } from './deviceDataset';
 import { inspectAgent, type InspectRequest, type InspectResult } from './inspect';
+import { generatePolicyDataset, type PolicyDatasetOptions } from './policyDataset';
 import { evaluateAgent, type EvaluationResult } from './evaluate';
 import type { HyperparameterEvent, MetricBatch } from './events';
 import { resolveValues, validatePatch, type HyperParam, type HyperValues } from './hyperparameters';
@@ -155,6 +156,13 @@ export class Trainer {
     const seeds = Array.from({ length: Number(this.values.evalEpisodes) }, () => this.evalRng.nextUint32());
     this.lastEvaluatedAt = this.update;
     return evaluateAgent(this.agent, this.envId, seeds, this.update, this.actionScale, this.config.dataset.envOptions);
+  }
+
+  /** A dataset recorded from this agent's policy in the run's environment (policyDataset.ts). */
+  recordDataset(opts: PolicyDatasetOptions): Promise<Dataset> {
+    if (!this.envId) throw new Error('this dataset has no environment, so the policy cannot be rolled out');
+    if (this.config.dataset.envOptions?.layout !== undefined) throw new Error('recording a dataset on a custom layout is not supported: use Generate a dataset on that layout');
+    return generatePolicyDataset(this.agent, this.envId, this.actionScale, opts);
   }
 
   /**
