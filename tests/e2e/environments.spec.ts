@@ -46,6 +46,8 @@ test('every environment: select it, play a random episode, the replay draws and 
       await expect(page.getByTestId('rollout-source')).toContainText(`random policy, seed 0, ${id}`);
       const scene = page.getByTestId('rollout-canvas');
       await expect(scene).toBeVisible();
+      // Quarter speed: a MuJoCo hopper's random episode is over in a tenth of a second at 1×.
+      await page.getByTestId('rollout-speed').selectOption('0.25');
       const first = await inkAndSum(scene);
       expect(first.ink, `${id}: the scene draws`).toBeGreaterThan(1500);
       // Playing: the step counter moves and so does the picture.

@@ -48,6 +48,8 @@ test('Hopper: MuJoCo loads only when chosen, a random episode falls, the replay 
   expect(length).toBeGreaterThan(5);
   expect(length).toBeLessThan(200);
   const scene = page.getByTestId('rollout-canvas');
+  // A fall takes a tenth of a second at Gymnasium's 125 fps: a quarter speed leaves time to see frames change.
+  await page.getByTestId('rollout-speed').selectOption('0.25');
   const first = await inkAndSum(scene);
   expect(first.ink).toBeGreaterThan(3000);
   await expect.poll(async () => (await inkAndSum(scene)).sum, { timeout: 15_000 }).not.toBe(first.sum);
@@ -87,5 +89,11 @@ test('Hopper: import a D4RL-layout file, train BC, see an evaluation in MuJoCo w
   await expect(page.getByTestId('rollout-source')).toContainText('Hopper-v5');
   expect((await inkAndSum(page.getByTestId('rollout-canvas'))).ink).toBeGreaterThan(3000);
   await page.screenshot({ path: `${artifacts}/hopper-bc-d4rl.png`, fullPage: true });
+
+  // Record a dataset from the trained policy (its checkpoint, on a trainer worker): it joins the list, selected.
+  await page.getByTestId('record-dataset').click();
+  await expect(page.getByTestId('dataset-select').locator('option:checked')).toContainText('-policy', { timeout: 120_000 });
+  await expect(page.getByTestId('dataset-size')).toHaveText('10,000');
+  await expect(page.getByTestId('runs-notice')).toHaveCount(0);
   expect(errors).toEqual([]);
 });

@@ -47,6 +47,11 @@ function enqueue(label: string, work: (job: DatasetJob, progress: Progress) => P
   return tail;
 }
 
+/** Adds a dataset made elsewhere (a run's policy recorded in a trainer worker) and selects it; it is saved like any other. */
+export function addRecordedDataset(d: Dataset): void {
+  addDataset(d, true);
+}
+
 export function cancelJob(): void {
   lab.getState().generation?.cancel();
 }

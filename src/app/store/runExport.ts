@@ -7,7 +7,8 @@ import type { MetricsSnapshot, RunRecord } from '../../core/experiments/types';
 import type { Dataset } from '../../core/data/dataset';
 import { writeZipSync } from '../../core/data/formats/zip';
 import type { PolicyExportFiles } from '../../core/run/policyExport';
-import { datasetJob, labPool } from '../client/labClient';
+import { datasetJob, labPool, progressCallback } from '../client/labClient';
+import { addRecordedDataset } from './datasets';
 import { download } from './download';
 import { useLab } from './labStore';
 import { checkpointOf, message, newId } from './runs';
@@ -117,6 +118,34 @@ export function exportPolicyOf(id: string): Promise<void> {
       true,
     );
     download(zip, `${fileStem(run.name, 'policy')}-tfjs.zip`, ZIP);
+  });
+}
+
+/** Transitions recorded from a run's policy by the run list's button (D4RL's datasets have 1M; the lab keeps it light). */
+export const RECORDED_TRANSITIONS = 10_000;
+
+/**
+ * A dataset recorded from the run's policy in its environment, sampled with a little action noise (as D4RL made its
+ * medium/expert data from trained agents): on the run's worker while it has one, else from its latest checkpoint on
+ * an idle worker. The dataset joins the list, selected, saved like any other.
+ */
+export function recordDatasetOf(id: string, onProgress: (fraction: number) => void): Promise<void> {
+  return reporting('Could not record a dataset', async () => {
+    const run = runOrThrow(id);
+    const dataset = datasetOf(run);
+    const name = `${fileStem(run.name, 'policy').toLowerCase()}-policy`;
+    const options = { transitions: RECORDED_TRANSITIONS, seed: 0, mode: 'sample' as const, actionNoise: 0.1, name };
+    const progress = progressCallback(onProgress);
+    const api = labPool().api(id);
+    let recorded: Dataset;
+    if (api) recorded = await api.recordDataset(options, progress);
+    else {
+      const checkpoint = await checkpointOf(id);
+      if (!checkpoint) throw new Error(`no checkpoint of "${run.name}" in this browser: train it first`);
+      if (!dataset) throw new Error(`the dataset "${run.config.datasetName}" is not in this browser: import or generate it first`);
+      recorded = await labPool().withIdleWorker((w) => w.recordDataset(options, progress, { source: { dataset, algorithmId: run.config.algorithmId, hyperparameters: run.config.hyperparameters }, checkpoint }));
+    }
+    addRecordedDataset(recorded);
   });
 }
 

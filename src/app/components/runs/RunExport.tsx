@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { focusedRun, useLab } from '../../store/labStore';
-import { exportCorlOf, exportPolicyOf, exportRunCsv, exportRuns, importRunsFile } from '../../store/runExport';
+import { exportCorlOf, exportPolicyOf, exportRunCsv, exportRuns, importRunsFile, recordDatasetOf, RECORDED_TRANSITIONS } from '../../store/runExport';
 
 /**
  * Runs out of the browser and back: the focused run as a bundle, its metrics as CSV, its policy as a TensorFlow.js
@@ -30,6 +30,10 @@ export function RunExport() {
           {button('export-run', 'Export run (zip)', 'configuration, events, evaluations and metrics in one zip, to import in another browser', () => exportRuns([run.id]))}{' '}
           {button('export-csv', 'Metrics CSV', 'every metric per update, with training time (wall_ms)', () => exportRunCsv(run.id))}{' '}
           {button('export-policy', 'Policy as TF.js model', 'the greedy policy as model.json + weights.bin: tf.loadLayersModel reads it; the README says what goes in and comes out', () => exportPolicyOf(run.id))}{' '}
+          {run.config.envId &&
+            button('record-dataset', 'Dataset from this policy', `${RECORDED_TRANSITIONS.toLocaleString('en-US')} transitions of this run's policy (sampled, action noise 0.1) in its environment, as D4RL made its medium and expert data`, () =>
+              recordDatasetOf(run.id, (f) => setBusy(`Recording a dataset ${Math.round(100 * f)}%`)),
+            )}{' '}
           {button('export-corl', 'Export for CORL', "the same experiment for CORL's offline scripts: a config with the lab's hyperparameters under CORL's names, the dataset as D4RL HDF5 and a README", () => exportCorlOf(run.id))}
         </p>
       )}
