@@ -64,6 +64,12 @@ test('Hopper: MuJoCo loads only when chosen, a random episode falls, the replay 
   const fallen = await inkAndSum(scene);
   expect(fallen.sum).not.toBe(standing.sum);
   await scene.screenshot({ path: `${artifacts}/hopper-fallen.png` });
+
+  // The README's link opens the lab on Hopper directly.
+  await page.goto('/#env=Hopper-v5');
+  await page.reload();
+  await expect(page.getByTestId('env-select')).toHaveValue('Hopper-v5');
+  await expect.poll(async () => (await inkAndSum(page.getByTestId('env-preview'))).ink, { timeout: 60_000 }).toBeGreaterThan(1500);
   expect(errors).toEqual([]);
 });
 
