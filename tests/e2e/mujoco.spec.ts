@@ -1,24 +1,10 @@
-import { expect, test, type Locator } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
-import { setHyper } from './labPage';
+import { inkAndSum, setHyper } from './labPage';
 import { watchConsole } from './watchConsole';
 
 const artifacts = 'tests/artifacts/mujoco';
 mkdirSync(artifacts, { recursive: true });
-
-/** Pixels that differ from the white background, and a checksum of the image (to see frames change). */
-function inkAndSum(canvas: Locator): Promise<{ ink: number; sum: number }> {
-  return canvas.evaluate((c: HTMLCanvasElement) => {
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    let sum = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245) ink++;
-      sum = (sum * 31 + d[i] + 7 * d[i + 1] + 13 * d[i + 2]) % 1_000_000_007;
-    }
-    return { ink, sum };
-  });
-}
 
 test('Hopper: MuJoCo loads only when chosen, a random episode falls, the replay draws and scrubs', async ({ page }) => {
   const errors = watchConsole(page);
