@@ -98,7 +98,9 @@ export const drawLocomotion =
     }
 
     if (roomy(width)) {
-      readout(ctx, [`x ${state[0].toFixed(2)} m`, `torso z ${state[1].toFixed(2)} m`, `torso angle ${state[2].toFixed(2)} rad`], 10, 10);
+      // The torso is the first geom after the floor; HalfCheetah's qpos[1] is a slide offset, not a height.
+      const torso = Array.from(poses.type).findIndex((t) => t === CAPSULE || t === SPHERE);
+      readout(ctx, [`x ${state[0].toFixed(2)} m`, `torso height ${poses.xpos[3 * torso + 2].toFixed(2)} m`, `torso angle ${state[2].toFixed(2)} rad`], 10, 10);
       label(ctx, 'arcs: torque per joint (blue +, red −)', width - 10, 20, { align: 'right', size: 11, colour: MUTED });
     }
   };
