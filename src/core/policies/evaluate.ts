@@ -33,6 +33,7 @@ export function evaluatePolicy(envId: string, level: string, episodes = 100, see
     }
     returns.push(total);
   }
+  env.dispose();
   const mean = returns.reduce((a, b) => a + b, 0) / episodes;
   const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / episodes);
   return { envId, level, episodes, mean, std, returns };
