@@ -4,7 +4,10 @@ Run in a venv with Gymnasium 1.3.0 and MuJoCo 3.14.0 (the wheels on the machine'
 MuJoCo as @mujoco/mujoco 3.14.0; see PLATFORM.md):
 
     python3 -m venv .venv-mujoco && .venv-mujoco/bin/pip install gymnasium==1.3.0 mujoco==3.14.0 h5py numpy
+    F=/opt/pypi/files; .venv-mujoco/bin/pip install --no-index --no-deps $F/packaging-26.3-py3-none-any.whl \
+        $F/imageio-2.38.0-py3-none-any.whl $F/pillow-12.3.0-cp311-cp311-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl
     .venv-mujoco/bin/python tests/reference/record_mujoco.py
+(gymnasium.envs.mujoco imports imageio, pillow and packaging for its renderer; pip does not pull them in.)
 
 Writes gymnasium_mujoco.json next to this script, per env:
 - episodes: chains of steps from seeded resets (the last one with fast random velocities), random actions drawn a little outside [-1, 1] (MuJoCo clamps the
