@@ -121,7 +121,7 @@ export function exportPolicyOf(id: string): Promise<void> {
   });
 }
 
-/** Transitions recorded from a run's policy by the run list's button (D4RL's datasets have 1M; the lab keeps it light). */
+/** Transitions recorded from a run's policy by default (D4RL's datasets have 1M; the lab starts lighter). */
 export const RECORDED_TRANSITIONS = 10_000;
 
 /**
@@ -129,12 +129,12 @@ export const RECORDED_TRANSITIONS = 10_000;
  * medium/expert data from trained agents): on the run's worker while it has one, else from its latest checkpoint on
  * an idle worker. The dataset joins the list, selected, saved like any other.
  */
-export function recordDatasetOf(id: string, onProgress: (fraction: number) => void): Promise<void> {
+export function recordDatasetOf(id: string, transitions: number, onProgress: (fraction: number) => void): Promise<void> {
   return reporting('Could not record a dataset', async () => {
     const run = runOrThrow(id);
     const dataset = datasetOf(run);
     const name = `${fileStem(run.name, 'policy').toLowerCase()}-policy`;
-    const options = { transitions: RECORDED_TRANSITIONS, seed: 0, mode: 'sample' as const, actionNoise: 0.1, name };
+    const options = { transitions, seed: 0, mode: 'sample' as const, actionNoise: 0.1, name };
     const progress = progressCallback(onProgress);
     const api = labPool().api(id);
     let recorded: Dataset;

@@ -11,6 +11,7 @@ export function RunExport() {
   const run = useLab(focusedRun);
   const count = useLab((s) => s.runOrder.length);
   const [busy, setBusy] = useState<string | null>(null);
+  const [recordSize, setRecordSize] = useState(RECORDED_TRANSITIONS);
 
   const act = (label: string, work: () => Promise<void>) => () => {
     setBusy(label);
@@ -30,10 +31,25 @@ export function RunExport() {
           {button('export-run', 'Export run (zip)', 'configuration, events, evaluations and metrics in one zip, to import in another browser', () => exportRuns([run.id]))}{' '}
           {button('export-csv', 'Metrics CSV', 'every metric per update, with training time (wall_ms)', () => exportRunCsv(run.id))}{' '}
           {button('export-policy', 'Policy as TF.js model', 'the greedy policy as model.json + weights.bin: tf.loadLayersModel reads it; the README says what goes in and comes out', () => exportPolicyOf(run.id))}{' '}
-          {run.config.envId &&
-            button('record-dataset', 'Dataset from this policy', `${RECORDED_TRANSITIONS.toLocaleString('en-US')} transitions of this run's policy (sampled, action noise 0.1) in its environment, as D4RL made its medium and expert data`, () =>
-              recordDatasetOf(run.id, (f) => setBusy(`Recording a dataset ${Math.round(100 * f)}%`)),
-            )}{' '}
+          {run.config.envId && (
+            <>
+              {button('record-dataset', 'Dataset from this policy', "transitions of this run's policy (sampled, action noise 0.1) in its environment, as D4RL made its medium and expert data", () =>
+                recordDatasetOf(run.id, recordSize, (f) => setBusy(`Recording a dataset ${Math.round(100 * f)}%`)),
+              )}{' '}
+              <input
+                type="number"
+                className="small"
+                min={100}
+                max={5_000_000}
+                step={1000}
+                value={recordSize}
+                onChange={(e) => setRecordSize(Math.floor(Number(e.target.value) || 0))}
+                aria-label="transitions to record"
+                data-testid="record-size"
+                style={{ width: '7em' }}
+              />{' '}
+            </>
+          )}
           {button('export-corl', 'Export for CORL', "the same experiment for CORL's offline scripts: a config with the lab's hyperparameters under CORL's names, the dataset as D4RL HDF5 and a README", () => exportCorlOf(run.id))}
         </p>
       )}
