@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Agent } from '../algos/types';
 import { makeEnv } from '../envs/registry';
+import type { TimeLimit } from '../envs/timeLimit';
 import { flatDim } from '../envs/spaces';
 import type { DatasetEnvOptions } from '../data/dataset';
 import { envOptionsOf } from '../data/datasetEnv';
@@ -43,6 +44,14 @@ export interface EvaluationResult {
  */
 export async function evaluateAgent(agent: Agent, envId: string, seeds: number[], update: number, actionScale: ActionScale | null = null, envOptions?: DatasetEnvOptions): Promise<EvaluationResult> {
   const envs = seeds.map(() => makeEnv(envId, envOptionsOf(envOptions)));
+  try {
+    return await runEpisodes(envs, agent, envId, seeds, update, actionScale, envOptions);
+  } finally {
+    for (const env of envs) env.dispose(); // MuJoCo envs free their wasm model and data
+  }
+}
+
+async function runEpisodes(envs: TimeLimit[], agent: Agent, envId: string, seeds: number[], update: number, actionScale: ActionScale | null, envOptions?: DatasetEnvOptions): Promise<EvaluationResult> {
   const spec = envs[0].spec;
   const reference = envOptions?.layout !== undefined ? envOptions.referenceScores : spec.referenceScores;
   const obsDim = flatDim(spec.observationSpace);
@@ -89,7 +98,6 @@ export async function evaluateAgent(agent: Agent, envId: string, seeds: number[]
   const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
   const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
   const stateDim = envs[0].getState().length;
-  for (const env of envs) env.dispose(); // MuJoCo envs free their wasm model and data
   return {
     update,
     returns,
