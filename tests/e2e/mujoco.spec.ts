@@ -88,5 +88,6 @@ test('Hopper: import a D4RL-layout file, train BC, see an evaluation in MuJoCo w
   await expect(page.getByTestId('dataset-select').locator('option:checked')).toContainText('-policy', { timeout: 120_000 });
   await expect(page.getByTestId('dataset-size')).toHaveText('2,000');
   await expect(page.getByTestId('runs-notice')).toHaveCount(0);
+  await page.screenshot({ path: `${artifacts}/hopper-recorded-dataset.png` });
   expect(errors).toEqual([]);
 });
