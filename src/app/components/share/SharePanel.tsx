@@ -24,13 +24,14 @@ export function SharePanel() {
   const [open, setOpen] = useState(false);
   const [hide, setHide] = useState<string[]>(() => useLab.getState().hiddenControls);
   const [keys, setKeys] = useState('');
+  const [present, setPresent] = useState(() => useLab.getState().presentation);
   const [link, setLink] = useState('');
   const [copied, setCopied] = useState<string | null>(null);
   const hiddenNow = useLab((s) => s.hiddenControls);
 
   const make = async () => {
     const extra = keys.split(/[\s,]+/).filter(Boolean);
-    const url = shareLink([...hide, ...extra]);
+    const url = shareLink([...hide, ...extra], present);
     setLink(url);
     try {
       await navigator.clipboard.writeText(url);
@@ -64,6 +65,9 @@ export function SharePanel() {
               hyperparameters <input type="text" value={keys} placeholder="e.g. batchSize, tau" onChange={(e) => setKeys(e.target.value)} aria-label="hyperparameters to hide" data-testid="share-hide-keys" />
             </label>
           </fieldset>
+          <label className="check">
+            <input type="checkbox" checked={present} onChange={(e) => setPresent(e.target.checked)} data-testid="share-present" /> open in presentation mode (large text for a projector)
+          </label>
           <button className="primary" onClick={() => void make()} data-testid="share-copy">
             Copy link
           </button>
