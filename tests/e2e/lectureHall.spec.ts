@@ -82,7 +82,7 @@ async function checkScreen(page: Page, cdp: CDPSession, s: Screen): Promise<void
         start: box('[data-testid=start]'),
         pause: box('[data-testid=pause], [data-testid=resume]'),
         step: box('[data-testid=step-1]'),
-        chart: box('[data-testid=chart-return] .chart-body'),
+        chart: box('[data-testid=chart-return]'),
         algorithm: box('[data-testid=algorithm-select]'),
         lrSlider: box('[aria-label="learning rate slider"]'),
       },
