@@ -108,7 +108,17 @@ test('lecture hall: keyboard-only BC run with a learning-rate change, shortcuts,
   // scrolled into view, and passing the sliders changes no value.
   const toStart = await tabTo(page, 'start');
   expect(toStart.length).toBeLessThanOrEqual(3);
-  const stops = await tabTo(page, 'hp-maxUpdates');
+  const toShare = await tabTo(page, 'share');
+  // The share box opens with Enter, takes the next Tab, and Escape closes it with the focus back on Share.
+  await page.keyboard.press('Enter');
+  const shareBox = page.getByRole('dialog', { name: 'share the lab' });
+  await expect(shareBox).toBeVisible();
+  await page.keyboard.press('Tab');
+  expect(await focused(page)).toBe('share-hide-environment');
+  await page.keyboard.press('Escape');
+  await expect(shareBox).toBeHidden();
+  expect(await focused(page)).toBe('share');
+  const stops = [...toShare, ...(await tabTo(page, 'hp-maxUpdates'))];
   expect(stops.filter((s) => !s.ring || !s.inView)).toEqual([]);
   expect(stops.map((s) => s.id)).toEqual(expect.arrayContaining(['pause', 'step-1', 'algorithm-select', 'learning rate slider', 'hp-lr', 'batch size slider', 'hp-batchSize']));
   await expect(page.getByTestId('hp-batchSize')).toHaveValue('256');

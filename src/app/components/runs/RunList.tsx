@@ -32,13 +32,17 @@ export function RunList() {
         <table className="run-list" data-testid="run-list">
           <thead>
             <tr>
-              <th aria-label="colour and visibility" />
+              <th>
+                <span className="sr-only">colour and visibility</span>
+              </th>
               <th>run</th>
               <th>status</th>
               <th className="num">updates</th>
               <th className="num">upd/s</th>
               <th className="num" title="best and last evaluation: D4RL-normalized score where the environment has reference scores, else the return">best / last</th>
-              <th aria-label="actions" />
+              <th>
+                <span className="sr-only">actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>

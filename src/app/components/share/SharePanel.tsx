@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useLab } from '../../store/labStore';
 import { PANELS, shareLink } from '../../store/urlSync';
 
@@ -28,6 +28,7 @@ export function SharePanel() {
   const [link, setLink] = useState('');
   const [copied, setCopied] = useState<string | null>(null);
   const hiddenNow = useLab((s) => s.hiddenControls);
+  const toggle = useRef<HTMLButtonElement>(null);
 
   const make = async () => {
     const extra = keys.split(/[\s,]+/).filter(Boolean);
@@ -43,7 +44,7 @@ export function SharePanel() {
 
   return (
     <span className="share">
-      <button onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="share">
+      <button ref={toggle} onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="share">
         Share
       </button>
       {hiddenNow.length > 0 && (
@@ -52,7 +53,17 @@ export function SharePanel() {
         </button>
       )}
       {open && (
-        <div className="share-box panel" role="dialog" aria-label="share the lab">
+        <div
+          className="share-box panel"
+          role="dialog"
+          aria-label="share the lab"
+          onKeyDown={(e) => {
+            // Escape closes the box and gives the focus back to the Share button.
+            if (e.key !== 'Escape') return;
+            setOpen(false);
+            toggle.current?.focus();
+          }}
+        >
           <p className="help">The link opens this lab elsewhere: environment, dataset (rebuilt there when it was generated), algorithm and settings, the visible runs with their seeds (started on a click), chart settings.</p>
           <fieldset>
             <legend>Hide for students</legend>
