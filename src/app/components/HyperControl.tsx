@@ -74,7 +74,11 @@ export function HyperControl({ param, value, error, editable, onCommit }: Props)
             onKeyDown={onSliderKey}
             onKeyUp={(e) => e.key in NOTCH_KEYS && commitPending()}
             onBlur={commitPending}
-            onPointerDown={() => (dragging.current = true)}
+            onPointerDown={(e) => {
+              dragging.current = true;
+              // The release reaches the slider even when the pointer leaves it mid-drag.
+              e.currentTarget.setPointerCapture(e.pointerId);
+            }}
             onPointerUp={() => {
               dragging.current = false;
               commitPending();
