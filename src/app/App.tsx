@@ -28,9 +28,9 @@ const NOT_PRESENTED = ['environment', 'backend', 'runs', 'sweeps', 'pbt', 'inspe
 const NARROW = '(max-width: 749.98px)';
 
 /**
- * Wide: the run controls, algorithm and its live settings in a column that stays in view (it scrolls on its own)
- * beside the charts. Narrow: one column, run controls, then charts, then settings; the order on screen is the order
- * of the keyboard focus in both.
+ * Wide: the run controls, algorithm and its live settings in a column beside the charts, each column scrolling on its
+ * own. Narrow: one column, run controls, then charts, then settings; the order on screen is the order of the keyboard
+ * focus in both.
  */
 export function App() {
   const ready = useLab((s) => s.catalog !== null && s.datasetId !== null);
@@ -74,7 +74,7 @@ export function App() {
   );
 
   return (
-    <div className={`lab${presentation ? ' presentation' : ''}`} data-ready={ready} data-presentation={presentation}>
+    <div className={`lab ${narrow ? 'narrow' : 'wide'}${presentation ? ' presentation' : ''}`} data-ready={ready} data-presentation={presentation}>
       <Header />
       {narrow ? (
         <main className="layout narrow">

@@ -61,8 +61,7 @@ async function checkScreen(page: Page, cdp: CDPSession, s: Screen): Promise<void
   await cdp.send('Emulation.setDeviceMetricsOverride', { width: s.width, height: s.height, deviceScaleFactor: s.scale, mobile: false });
   await expect.poll(() => page.evaluate(() => [innerWidth, innerHeight, devicePixelRatio])).toEqual([s.width, s.height, s.scale]);
   await page.evaluate(() => {
-    window.scrollTo(0, 0);
-    document.querySelector('.controls-column')?.scrollTo(0, 0);
+    for (const box of [document.scrollingElement, document.querySelector('.controls-column'), document.querySelector('.main')]) box?.scrollTo(0, 0);
   });
   // Charts follow their box through a ResizeObserver: let two frames pass, then a short settle.
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
@@ -75,9 +74,10 @@ async function checkScreen(page: Page, cdp: CDPSession, s: Screen): Promise<void
       const r = document.querySelector(selector)?.getBoundingClientRect();
       return r ? { top: Math.round(r.top), bottom: Math.round(r.bottom), left: Math.round(r.left), right: Math.round(r.right) } : null;
     };
+    // The page and, when wide, each of its two scrolling columns.
+    const boxes = [document.documentElement, document.querySelector('.controls-column'), document.querySelector('.main')].filter((e) => e !== null);
     return {
-      scrollWidth: document.documentElement.scrollWidth,
-      clientWidth: document.documentElement.clientWidth,
+      sideways: boxes.filter((e) => e.scrollWidth > e.clientWidth).map((e) => `${e.className || e.tagName}: ${e.scrollWidth} > ${e.clientWidth}`),
       boxes: {
         start: box('[data-testid=start]'),
         pause: box('[data-testid=pause], [data-testid=resume]'),
@@ -88,7 +88,7 @@ async function checkScreen(page: Page, cdp: CDPSession, s: Screen): Promise<void
       },
     };
   });
-  expect(m.scrollWidth, `${s.name}: the page scrolls sideways`).toBeLessThanOrEqual(m.clientWidth);
+  expect(m.sideways, `${s.name}: nothing scrolls sideways`).toEqual([]);
   const wanted = s.settingsOnScreen ? Object.keys(m.boxes) : ['start', 'pause', 'step', 'chart'];
   for (const key of wanted) {
     const b = m.boxes[key as keyof typeof m.boxes];
@@ -134,13 +134,22 @@ test('lecture hall: keyboard-only BC run with a learning-rate change, shortcuts,
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('error-maxUpdates')).toHaveCount(0);
 
+  // On through the environment and dataset panels to the backend menu: typing "wasm" picks it (and its "s" starts
+  // nothing, a menu takes letters). The column scrolls each stop into view.
+  const settingsStops = await tabTo(page, 'backend-select');
+  expect(settingsStops.filter((s) => !s.ring || !s.inView)).toEqual([]);
+  expect(settingsStops.map((s) => s.id)).toEqual(expect.arrayContaining(['env-select', 'dataset-select']));
+  await page.keyboard.type('wasm');
+  await expect(page.getByTestId('backend-select')).toHaveValue('wasm');
+  await expect(page.getByTestId('run-status')).toHaveText('idle');
+
   // Back to Start and press it: the run starts and the focus stays on Start.
-  await tabTo(page, 'start', { back: true });
+  await tabTo(page, 'start', { back: true, max: 80 });
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('run-status')).toHaveText('running');
   expect(await focused(page)).toBe('start');
 
-  // Pause with Enter on a button that stays and keeps the focus; `n` steps the paused run by one update, `p` resumes.
+  // Pause with Enter on a button that stays and keeps the focus; `n` steps the paused run by one update.
   await tabTo(page, 'pause');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('run-status')).toHaveText('paused');
@@ -149,17 +158,19 @@ test('lecture hall: keyboard-only BC run with a learning-rate change, shortcuts,
   const n = Number(before.replace(/\D/g, ''));
   await page.keyboard.press('n');
   await expect(page.getByTestId('update-count')).toHaveText(`update ${(n + 1).toLocaleString('en-US')}`);
-  await page.keyboard.press('p');
-  await expect(page.getByTestId('run-status')).toHaveText('running');
-  expect(await focused(page)).toBe('pause');
 
-  // The learning-rate slider: one arrow press is one notch on its log scale (3e-4 → 5e-4), applied to the run and
-  // marked on its charts.
+  // While it is paused, the learning-rate slider: one arrow press is one notch on its log scale (3e-4 → 5e-4),
+  // applied to the run. `p` resumes it (a slider is no text field); every chart marks the change.
   await tabTo(page, 'learning rate slider');
   await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('hp-lr')).toHaveValue('5e-4');
+  await page.keyboard.press('p');
+  await expect(page.getByTestId('run-status')).toHaveText('running');
   await expect(page.getByTestId('chart-loss').getByText('lr 3e-4 → 5e-4')).toBeVisible();
   expect(await focused(page)).toBe('learning rate slider');
+  // All that tabbing through the settings column left the charts where they were, beside it.
+  const loss = (await page.getByTestId('chart-loss').boundingBox())!;
+  expect(loss.y >= 0 && loss.y + loss.height <= 720).toBe(true);
 
   // `?` opens the shortcuts; Escape closes them and gives the focus back.
   await page.keyboard.press('?');
