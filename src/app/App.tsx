@@ -18,43 +18,83 @@ import { SweepPanel } from './components/sweeps/SweepPanel';
 import { LinkRunsOffer } from './components/share/LinkRunsOffer';
 import { initLab } from './store/actions';
 import { useLab } from './store/labStore';
+import { useMediaQuery } from './useMediaQuery';
+import './layout.css';
+import './presentation.css';
 
+/** Panels presentation mode leaves out: a lecture needs the run, its settings, the curves and the replay. */
+const NOT_PRESENTED = ['environment', 'backend', 'runs', 'sweeps', 'pbt', 'inspector'];
+/** Below this width the page is one column (layout.css uses the same width). */
+const NARROW = '(max-width: 749.98px)';
+
+/**
+ * Wide: the run controls, algorithm and its live settings in a column beside the charts, each column scrolling on its
+ * own. Narrow: one column, run controls, then charts, then settings; the order on screen is the order of the keyboard
+ * focus in both.
+ */
 export function App() {
   const ready = useLab((s) => s.catalog !== null && s.datasetId !== null);
   const error = useLab((s) => s.datasetError);
   const hidden = useLab((s) => s.hiddenControls);
+  const presentation = useLab((s) => s.presentation);
+  const narrow = useMediaQuery(NARROW);
   // Panels a shared link hid for a lesson (the Share button's "show hidden controls" brings them back).
-  const shown = (panel: string) => !hidden.includes(panel);
+  const shown = (panel: string) => !hidden.includes(panel) && !(presentation && NOT_PRESENTED.includes(panel));
   useEffect(() => {
     initLab().catch((e: unknown) => useLab.setState({ datasetError: `The lab could not start: ${e instanceof Error ? e.message : String(e)}` }));
   }, []);
 
+  const settings = (
+    <>
+      {shown('algorithm') && <AlgorithmPanel />}
+      {shown('environment') && <EnvironmentPanel />}
+      {shown('dataset') && <DatasetPanel />}
+      {shown('backend') && <BackendPanel />}
+    </>
+  );
+  const charts = (
+    <>
+      {!ready && !error && <p className="loading">Preparing the built-in datasets…</p>}
+      <LinkRunsOffer />
+      <ChartsPanel />
+      {shown('compare') && <CompareControls />}
+    </>
+  );
+  const rest = (
+    <>
+      {shown('runs') && <RunList />}
+      <ScoreSummary />
+      {shown('replay') && <RolloutPanel />}
+      {shown('valuemap') && <ValueMapPanel />}
+      {shown('valuemap') && <QSlicePanel />}
+      {shown('sweeps') && <SweepPanel />}
+      {shown('pbt') && <PbtPanel />}
+      {shown('inspector') && <DatasetInspector />}
+    </>
+  );
+
   return (
-    <div className="lab" data-ready={ready}>
+    <div className={`lab ${narrow ? 'narrow' : 'wide'}${presentation ? ' presentation' : ''}`} data-ready={ready} data-presentation={presentation}>
       <Header />
-      <main className="layout">
-        <aside className="sidebar">
-          {shown('environment') && <EnvironmentPanel />}
-          {shown('dataset') && <DatasetPanel />}
-          {shown('algorithm') && <AlgorithmPanel />}
-          {shown('backend') && <BackendPanel />}
-        </aside>
-        <div className="main">
-          {!ready && !error && <p className="loading">Preparing the built-in datasets…</p>}
+      {narrow ? (
+        <main className="layout narrow">
           <RunControls />
-          <LinkRunsOffer />
-          {shown('runs') && <RunList />}
-          {shown('compare') && <CompareControls />}
-          <ScoreSummary />
-          <ChartsPanel />
-          {shown('sweeps') && <SweepPanel />}
-          {shown('pbt') && <PbtPanel />}
-          {shown('inspector') && <DatasetInspector />}
-          {shown('replay') && <RolloutPanel />}
-          {shown('valuemap') && <ValueMapPanel />}
-          {shown('valuemap') && <QSlicePanel />}
-        </div>
-      </main>
+          {charts}
+          {settings}
+          {rest}
+        </main>
+      ) : (
+        <main className="layout">
+          <aside className="controls-column" aria-label="run controls and settings">
+            <RunControls />
+            {settings}
+          </aside>
+          <div className="main">
+            {charts}
+            {rest}
+          </div>
+        </main>
+      )}
     </div>
   );
 }

@@ -65,7 +65,7 @@ export function MetricChart({ title, help, series, bands = [], markers = [], eve
         {dropped > 0 && <span className="muted"> ({dropped} points ≤ 0 not drawn on the log scale)</span>}
       </figcaption>
       <div className="chart-body">
-        <ResponsiveContainer width="100%" height={190}>
+        <ResponsiveContainer width="100%" height="100%">
           <ComposedChart margin={{ top: 18, right: 16, bottom: 4, left: 4 }}>
             <CartesianGrid stroke="#eee" />
             <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} allowDuplicatedCategory={false} tickFormatter={(v: number) => String(Math.round(v))} fontSize={11} />

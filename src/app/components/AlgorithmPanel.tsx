@@ -15,8 +15,8 @@ export function AlgorithmPanel() {
   const training = isActive(run) && run!.config.algorithmId === algorithmId;
 
   return (
-    <section className="panel">
-      <h2>Algorithm</h2>
+    <section className="panel algorithm-panel" aria-labelledby="algorithm-title">
+      <h2 id="algorithm-title">Algorithm</h2>
       <label className="field">
         <span>algorithm</span>
         <select value={algorithmId} onChange={(e) => selectAlgorithm(e.target.value)} data-testid="algorithm-select">
@@ -28,8 +28,11 @@ export function AlgorithmPanel() {
         </select>
       </label>
       <p className="help">{algo.summary}</p>
-      {training && <p className="note small" data-testid="live-target">Live controls also change the focused run, {run!.name}, as it trains; the others apply to the next Start.</p>}
-      <p className="cite">{algo.paper}</p>
+      {training && (
+        <p className="note small" data-testid="live-target">
+          <span className="live">live</span> settings also steer {run!.name} as it trains; the others apply to the next Start.
+        </p>
+      )}
       {[
         ['Hyperparameters', algo.hyperparameters],
         ['Run', catalog.runSchema],
@@ -41,6 +44,7 @@ export function AlgorithmPanel() {
           ))}
         </fieldset>
       ))}
+      <p className="cite">{algo.paper}</p>
     </section>
   );
 }

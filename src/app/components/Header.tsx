@@ -1,8 +1,10 @@
 import { focusedRun, useLab } from '../store/labStore';
+import { KeyboardShortcuts, togglePresentation } from './KeyboardShortcuts';
 
 export function Header() {
   const backend = useLab((s) => s.backend);
   const run = useLab(focusedRun);
+  const presentation = useLab((s) => s.presentation);
   const counts = useLab((s) => {
     const all = Object.values(s.runs);
     const running = all.filter((r) => r.status === 'running');
@@ -14,7 +16,8 @@ export function Header() {
       <h1>RL Lab</h1>
       <span className="tagline">offline reinforcement learning, in your browser</span>
       <div className="header-right">
-        <span className={`status status-${run?.status ?? 'idle'}`} data-testid="run-status" title={run ? `the focused run: ${run.name}` : 'no run yet'}>
+        {/* Announced when it changes (running, paused, finished), so a screen reader hears what Start and Pause did. */}
+        <span className={`status status-${run?.status ?? 'idle'}`} data-testid="run-status" role="status" title={run ? `the focused run: ${run.name}` : 'no run yet'}>
           {run?.status ?? 'idle'}
         </span>
         <span className="badge" data-testid="pool-status" title="runs training at once in the worker pool, and runs waiting for a worker">
@@ -30,6 +33,10 @@ export function Header() {
         <span className="badge" data-testid="update-count">
           update {(run?.update ?? 0).toLocaleString()}
         </span>
+        <button className="header-button" aria-pressed={presentation} onClick={togglePresentation} aria-keyshortcuts="f" title="large text, thick lines and only the panels a lecture needs (key: f; a link keeps it as present=1)" data-testid="presentation-toggle">
+          Presentation
+        </button>
+        <KeyboardShortcuts />
       </div>
     </header>
   );

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { formatValue, type HyperParam, type HyperValue } from '../../core/run/hyperparameters';
+import { nearestNotch, sliderNotches, stepNotch } from './sliderNotches';
 
 interface Props {
   param: HyperParam;
@@ -10,33 +11,30 @@ interface Props {
   onCommit(value: unknown): void;
 }
 
-const SLIDER_STEPS = 1000;
+/** Slider keys and how many notches each moves (Home and End go to the ends). */
+const NOTCH_KEYS: Record<string, number> = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10, PageDown: -10, Home: -Infinity, End: Infinity };
 
-function toSlider(p: HyperParam, v: number): number {
-  const [lo, hi] = [p.min ?? 0, p.max ?? 1];
-  const t = p.log ? (Math.log(v) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) : (v - lo) / (hi - lo);
-  return Math.round(Math.min(1, Math.max(0, t)) * SLIDER_STEPS);
-}
-
-function fromSlider(p: HyperParam, s: number): number {
-  const [lo, hi] = [p.min ?? 0, p.max ?? 1];
-  const t = s / SLIDER_STEPS;
-  const v = p.log ? Math.exp(Math.log(lo) + t * (Math.log(hi) - Math.log(lo))) : lo + t * (hi - lo);
-  return p.kind === 'int' ? Math.round(v) : Number(v.toPrecision(2));
-}
-
-/** One control generated from the schema: the value commits on Enter, blur, or slider release. */
+/**
+ * One control generated from the schema: a text field (commits on Enter or when it loses focus after an edit) and,
+ * for bounded numbers, a slider over notches (see sliderNotches). The slider commits when a key or the pointer is
+ * released; focusing or leaving a control never changes its value.
+ */
 export function HyperControl({ param, value, error, editable, onCommit }: Props) {
   const [draft, setDraft] = useState(String(value));
   useEffect(() => setDraft(typeof value === 'number' ? formatValue(value) : String(value)), [value]);
   const id = `hp-${param.key}`;
+  const helpId = `${id}-help`;
+  const notches = useMemo(() => sliderNotches(param), [param]);
+  /** The slider's value not yet committed (a key still held, a drag not yet released). */
+  const pending = useRef<number | null>(null);
+  const dragging = useRef(false);
 
   let input;
   if (param.kind === 'bool') {
-    input = <input id={id} data-testid={id} type="checkbox" checked={Boolean(value)} disabled={!editable} onChange={(e) => onCommit(e.target.checked)} />;
+    input = <input id={id} data-testid={id} type="checkbox" checked={Boolean(value)} disabled={!editable} onChange={(e) => onCommit(e.target.checked)} aria-describedby={helpId} />;
   } else if (param.kind === 'choice') {
     input = (
-      <select id={id} data-testid={id} value={String(value)} disabled={!editable} onChange={(e) => onCommit(e.target.value)}>
+      <select id={id} data-testid={id} value={String(value)} disabled={!editable} onChange={(e) => onCommit(e.target.value)} aria-describedby={helpId}>
         {param.choices?.map((c) => (
           <option key={c}>{c}</option>
         ))}
@@ -44,20 +42,52 @@ export function HyperControl({ param, value, error, editable, onCommit }: Props)
     );
   } else {
     const commitDraft = () => draft !== formatValue(Number(value)) && onCommit(draft.trim() === '' ? NaN : Number(draft));
-    const sliderable = param.min !== undefined && param.max !== undefined && (param.log || param.max - param.min <= 100_000);
+    const shown = Number.isFinite(Number(draft)) && draft.trim() !== '' ? Number(draft) : Number(value);
+    const propose = (v: number) => {
+      pending.current = v;
+      setDraft(formatValue(v));
+    };
+    const commitPending = () => {
+      const v = pending.current;
+      pending.current = null;
+      if (v !== null && v !== Number(value)) onCommit(v);
+    };
+    const onSliderKey = (e: KeyboardEvent<HTMLInputElement>) => {
+      const steps = NOTCH_KEYS[e.key];
+      if (steps === undefined || !notches) return;
+      e.preventDefault();
+      propose(stepNotch(notches, pending.current ?? shown, steps));
+    };
     input = (
       <span className="number-control">
-        {sliderable && (
+        {notches && (
           <input
             type="range"
             aria-label={`${param.label} slider`}
+            aria-valuetext={formatValue(shown)}
+            aria-describedby={helpId}
             min={0}
-            max={SLIDER_STEPS}
+            max={notches.length - 1}
+            step={1}
             disabled={!editable}
-            value={toSlider(param, Number.isFinite(Number(draft)) ? Number(draft) : Number(value))}
-            onChange={(e) => setDraft(formatValue(fromSlider(param, Number(e.target.value))))}
-            onPointerUp={(e) => onCommit(fromSlider(param, Number((e.target as HTMLInputElement).value)))}
-            onKeyUp={(e) => onCommit(fromSlider(param, Number((e.target as HTMLInputElement).value)))}
+            value={nearestNotch(notches, shown, !!param.log)}
+            onKeyDown={onSliderKey}
+            onKeyUp={(e) => e.key in NOTCH_KEYS && commitPending()}
+            onBlur={commitPending}
+            onPointerDown={(e) => {
+              dragging.current = true;
+              // The release reaches the slider even when the pointer leaves it mid-drag.
+              e.currentTarget.setPointerCapture(e.pointerId);
+            }}
+            onPointerUp={() => {
+              dragging.current = false;
+              commitPending();
+            }}
+            onChange={(e) => {
+              propose(notches[Number(e.target.value)]);
+              // Not a drag (assistive technology set the value): commit at once.
+              if (!dragging.current) commitPending();
+            }}
           />
         )}
         <input
@@ -67,6 +97,8 @@ export function HyperControl({ param, value, error, editable, onCommit }: Props)
           inputMode="decimal"
           value={draft}
           disabled={!editable}
+          aria-describedby={helpId}
+          aria-invalid={error ? true : undefined}
           onChange={(e) => setDraft(e.target.value)}
           onBlur={commitDraft}
           onKeyDown={(e) => e.key === 'Enter' && commitDraft()}
@@ -82,7 +114,9 @@ export function HyperControl({ param, value, error, editable, onCommit }: Props)
         {param.live && <span className="live" title="can change while training">live</span>}
       </label>
       {input}
-      <p className="help">{param.help}</p>
+      <p className="help" id={helpId}>
+        {param.help}
+      </p>
       {error && (
         <p className="error" role="alert" data-testid={`error-${param.key}`}>
           {error}

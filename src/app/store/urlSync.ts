@@ -57,11 +57,11 @@ function linkRunsOf(s: LabState): LinkRun[] {
   }));
 }
 
-/** A link to the whole lab: the form, its dataset's recipe, the visible runs, chart choices and hidden controls. */
-export function shareLink(hide: string[]): string {
+/** A link to the whole lab: the form, its dataset's recipe, the visible runs, chart choices, hidden controls, presentation mode. */
+export function shareLink(hide: string[], present = useLab.getState().presentation): string {
   const s = useLab.getState();
   if (!s.catalog) return location.href;
-  const hash = encodeLabLink(linkOfPage(s, true, hide), s.catalog);
+  const hash = encodeLabLink({ ...linkOfPage(s, true, hide), present: present || undefined }, s.catalog);
   return `${location.origin}${location.pathname}#${hash}`;
 }
 

@@ -4,6 +4,7 @@ import { formatValue } from '../../../core/run/hyperparameters';
 import { focusedRun, isActive, useLab } from '../../store/labStore';
 import { useRunGroups } from '../../store/runGroups';
 import { deleteRun, focusRun, pauseRun, renameRun, resumeRun, stopRun, toggleHidden } from '../../store/runs';
+import { canResume } from '../../store/runCommands';
 import { RunExport } from './RunExport';
 import { RunHistory } from './RunHistory';
 
@@ -32,13 +33,17 @@ export function RunList() {
         <table className="run-list" data-testid="run-list">
           <thead>
             <tr>
-              <th aria-label="colour and visibility" />
+              <th>
+                <span className="sr-only">colour and visibility</span>
+              </th>
               <th>run</th>
               <th>status</th>
               <th className="num">updates</th>
               <th className="num">upd/s</th>
               <th className="num" title="best and last evaluation: D4RL-normalized score where the environment has reference scores, else the return">best / last</th>
-              <th aria-label="actions" />
+              <th>
+                <span className="sr-only">actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -46,6 +51,9 @@ export function RunList() {
               const r = live[stale.id] ?? stale;
               const { best, last, scored } = bestAndLast(r);
               const active = isActive(r);
+              const resumable = canResume(r);
+              // A queued run pauses too: it leaves the queue.
+              const pausable = r.status === 'running' || r.status === 'queued';
               return (
                 <tr key={r.id} className={`${r.id === focus ? 'focused' : ''} ${r.hidden ? 'hidden-run' : ''}`} data-testid="run-row" data-run-id={r.id} data-status={r.status}>
                   <td>
@@ -84,11 +92,20 @@ export function RunList() {
                     {score(best)} / {score(last)}
                   </td>
                   <td className="actions">
-                    {r.status === 'running' && <button className="small" onClick={() => void pauseRun(r.id)} aria-label={`pause ${r.name}`}>Pause</button>}
-                    {(r.status === 'paused' || r.status === 'stopped') && (
-                      <button className="small" onClick={() => void resumeRun(r.id)} aria-label={`resume ${r.name}`}>Resume</button>
+                    {/* One button that turns from Pause to Resume, and a Stop that stays (greyed), so the focus stays put. */}
+                    {r.status !== 'finished' && r.status !== 'failed' && (
+                      <button
+                        className="small"
+                        aria-disabled={!(resumable || pausable)}
+                        onClick={() => void (resumable ? resumeRun(r.id) : pausable ? pauseRun(r.id) : undefined)}
+                        aria-label={`${resumable ? 'resume' : 'pause'} ${r.name}`}
+                      >
+                        {resumable ? 'Resume' : 'Pause'}
+                      </button>
                     )}
-                    {active && <button className="small" onClick={() => void stopRun(r.id)} aria-label={`stop ${r.name}`}>Stop</button>}
+                    <button className="small" aria-disabled={!active} onClick={() => void (active ? stopRun(r.id) : undefined)} aria-label={`stop ${r.name}`}>
+                      Stop
+                    </button>
                     <button className="small" onClick={() => setEditing(r.id)} aria-label={`rename ${r.name}`}>Rename</button>
                     <button className="small danger" onClick={() => void deleteRun(r.id)} aria-label={`delete ${r.name}`}>Delete</button>
                   </td>

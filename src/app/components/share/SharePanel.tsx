@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useLab } from '../../store/labStore';
 import { PANELS, shareLink } from '../../store/urlSync';
 
@@ -24,13 +24,15 @@ export function SharePanel() {
   const [open, setOpen] = useState(false);
   const [hide, setHide] = useState<string[]>(() => useLab.getState().hiddenControls);
   const [keys, setKeys] = useState('');
+  const [present, setPresent] = useState(() => useLab.getState().presentation);
   const [link, setLink] = useState('');
   const [copied, setCopied] = useState<string | null>(null);
   const hiddenNow = useLab((s) => s.hiddenControls);
+  const toggle = useRef<HTMLButtonElement>(null);
 
   const make = async () => {
     const extra = keys.split(/[\s,]+/).filter(Boolean);
-    const url = shareLink([...hide, ...extra]);
+    const url = shareLink([...hide, ...extra], present);
     setLink(url);
     try {
       await navigator.clipboard.writeText(url);
@@ -42,7 +44,7 @@ export function SharePanel() {
 
   return (
     <span className="share">
-      <button onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="share">
+      <button ref={toggle} onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="share">
         Share
       </button>
       {hiddenNow.length > 0 && (
@@ -51,7 +53,17 @@ export function SharePanel() {
         </button>
       )}
       {open && (
-        <div className="share-box panel" role="dialog" aria-label="share the lab">
+        <div
+          className="share-box panel"
+          role="dialog"
+          aria-label="share the lab"
+          onKeyDown={(e) => {
+            // Escape closes the box and gives the focus back to the Share button.
+            if (e.key !== 'Escape') return;
+            setOpen(false);
+            toggle.current?.focus();
+          }}
+        >
           <p className="help">The link opens this lab elsewhere: environment, dataset (rebuilt there when it was generated), algorithm and settings, the visible runs with their seeds (started on a click), chart settings.</p>
           <fieldset>
             <legend>Hide for students</legend>
@@ -64,6 +76,9 @@ export function SharePanel() {
               hyperparameters <input type="text" value={keys} placeholder="e.g. batchSize, tau" onChange={(e) => setKeys(e.target.value)} aria-label="hyperparameters to hide" data-testid="share-hide-keys" />
             </label>
           </fieldset>
+          <label className="check">
+            <input type="checkbox" checked={present} onChange={(e) => setPresent(e.target.checked)} data-testid="share-present" /> open in presentation mode (large text for a projector)
+          </label>
           <button className="primary" onClick={() => void make()} data-testid="share-copy">
             Copy link
           </button>
