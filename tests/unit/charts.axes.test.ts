@@ -10,7 +10,7 @@ const isRound = (v: number, step: number) => Math.abs(v / step - Math.round(v / 
 describe('number format', () => {
   it('prints small and large values whole, in a short exponent form outside 0.001 to 100,000', () => {
     expect(formatNumber(0.000298)).toBe('2.98e-4');
-    expect(formatNumber(-0.000298)).toBe('−2.98e-4');
+    expect(formatNumber(-0.000298)).toBe('-2.98e-4');
     expect(formatNumber(170_000)).toBe('1.7e5');
     expect(formatNumber(80.123)).toBe('80.1');
     expect(formatNumber(0.5)).toBe('0.5');

@@ -5,13 +5,13 @@
 
 const trimMantissa = (s: string) => s.replace(/\.?0+e/, 'e').replace('e+', 'e');
 
-/** `v` with at most `digits` significant digits (trailing zeros dropped); "−" as the minus sign. */
+/** `v` with at most `digits` significant digits (trailing zeros dropped). */
 export function formatNumber(v: number, digits = 3): string {
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? '∞' : '−∞';
+  if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
   const a = Math.abs(v);
   const text = a >= 1e5 || a < 1e-3 ? trimMantissa(v.toExponential(digits - 1)) : String(Number(v.toPrecision(digits)));
-  return text.replace(/^-/, '−');
+  return text;
 }
 
 /**

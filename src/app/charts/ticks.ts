@@ -32,6 +32,12 @@ function multiples(lo: number, hi: number, step: number): number[] {
   return out;
 }
 
+/** About `count` round tick values inside [lo, hi] (1, 2, 2.5 or 5 times a power of ten apart). */
+export function roundTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  return multiples(lo, hi, niceStep(hi - lo, count - 1));
+}
+
 /**
  * A value axis around [min, max]: the domain widened to the round ticks around the data. A flat series (min = max)
  * gets a small range around its value so it is drawn in the middle, not on an edge.
