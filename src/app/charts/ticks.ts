@@ -93,3 +93,28 @@ export function logAxis(min: number, max: number): Axis {
   }
   return { domain: [Number((10 ** a).toPrecision(12)), Number((10 ** b).toPrecision(12))], ticks };
 }
+
+/** A user's bounds for a value axis; null keeps that end automatic. */
+export interface AxisBounds {
+  min: number | null;
+  max: number | null;
+}
+
+/**
+ * The value axis of a chart: round ticks around the data (and its reference lines), on a log or linear scale, with
+ * the user's bounds where set. Returns null when the bounds cannot be drawn (min not below max; an end at or below 0
+ * on a log scale), with the reason.
+ */
+export function valueAxis(extent: { min: number; max: number; minPositive: number }, log: boolean, bounds: AxisBounds = { min: null, max: null }): Axis | string {
+  const auto = log ? logAxis(extent.minPositive, extent.max) : linearAxis(extent.min, extent.max);
+  if (bounds.min === null && bounds.max === null) return auto;
+  const lo = bounds.min ?? auto.domain[0];
+  const hi = bounds.max ?? auto.domain[1];
+  if (!(lo < hi)) return `the lower end (${lo}) must be below the upper end (${hi})`;
+  if (log && lo <= 0) return `a log scale cannot show ${lo}: the lower end must be above 0`;
+  if (log) {
+    const ticks = logAxis(lo, hi).ticks.filter((t) => t >= lo * (1 - 1e-9) && t <= hi * (1 + 1e-9));
+    return { domain: [lo, hi], ticks: ticks.length >= 2 ? ticks : [lo, hi] };
+  }
+  return { domain: [lo, hi], ticks: roundTicks(lo, hi, 5) };
+}
