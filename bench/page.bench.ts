@@ -16,7 +16,7 @@ const arg = (name: string, fallback: string) => {
 };
 const seconds = Number(arg('seconds', '60'));
 const algo = arg('algo', 'cql-discrete');
-const runCounts = arg('runs', '1,8').split(',').map(Number);
+const runCounts = arg('runs', '1,8').split(',').map(Number).filter((n) => n > 0);
 const port = Number(arg('port', '4191'));
 const origin = `http://127.0.0.1:${port}`;
 // --extra appends link options, e.g. '&hide=replay' to see what one panel costs.
@@ -51,7 +51,7 @@ async function timeToFirstUpdate(page: Page): Promise<number> {
   return Math.round(t1 - t0);
 }
 
-async function firstUpdate(browser: Browser): Promise<{ coldMs: number; warmMs: number; warmBackend: string }> {
+async function firstUpdate(browser: Browser): Promise<{ coldMs: number; warmMs: number; warmBackend: string; warmReason: string | null }> {
   const context = await newContext(browser);
   try {
     const page = await context.newPage();
@@ -64,7 +64,8 @@ async function firstUpdate(browser: Browser): Promise<{ coldMs: number; warmMs: 
     // The restored run (paused after the reload) stays; Start adds a new one.
     const warmMs = await timeToFirstUpdate(page);
     const warmBackend = await page.getByTestId('backend').innerText();
-    return { coldMs, warmMs, warmBackend };
+    const warmReason = await page.getByTestId('backend').getAttribute('title');
+    return { coldMs, warmMs, warmBackend, warmReason };
   } finally {
     await context.close();
   }
