@@ -46,6 +46,7 @@ test('every environment: select it, play a random episode, the replay draws and 
       await expect(page.getByTestId('rollout-source')).toContainText(`random policy, seed 0, ${id}`);
       const scene = page.getByTestId('rollout-canvas');
       await expect(scene).toBeVisible();
+      await scene.scrollIntoViewIfNeeded(); // the replay plays while on screen
       const first = await inkAndSum(scene);
       expect(first.ink, `${id}: the scene draws`).toBeGreaterThan(1500);
       // Playing: the step counter moves and so does the picture.

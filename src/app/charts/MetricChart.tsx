@@ -234,7 +234,8 @@ export const MetricChart = memo(function MetricChart({ title, help, series, band
           ))}
           {plot.markers.map((m, i) => (
             <g key={`m${i}`} className="chart-marker">
-              <title>{m.label}</title>
+              {/* The full text on hover where the label had to be shortened or left out. */}
+              {m.placed.text !== m.label && <title>{m.label}</title>}
               <line x1={m.px} x2={m.px} y1={MARGIN.top} y2={bottom} stroke={m.color ?? '#d97706'} strokeDasharray="4 3" />
               {m.placed.text && (
                 <text x={m.placed.x + MARGIN.left} y={MARGIN.top + 11 + m.placed.row * (FONT + 2)} textAnchor={m.placed.anchor} fontSize={FONT} fill={m.color ?? '#b45309'}>
