@@ -5,8 +5,9 @@
 // - longTasks: PerformanceObserver('longtask') entries over a window of training with the charts in view, with 1 run
 //   and with 8 runs at once (`--workers 8`: navigator.hardwareConcurrency is set to workers + 1 before the page loads,
 //   so the pool makes 8 trainer workers and every run trains, all on this machine's cores).
-// Run: npx vite build && npx tsx bench/page.bench.ts [--seconds 60] [--algo cql-discrete] [--runs 1,8] [--port 4191] [--skip-first]
-import { loadavg } from 'node:os';
+// Run: npx vite build && npx tsx bench/page.bench.ts [--seconds 60] [--algo cql-discrete] [--runs 1,8] [--port 4191]
+//        [--skip-first] [--dist dist,/tmp/baseline-dist --rounds 2] [--extra '&hide=replay']
+import { cpus, loadavg } from 'node:os';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import { preview } from 'vite';
 
@@ -18,9 +19,13 @@ const seconds = Number(arg('seconds', '60'));
 const algo = arg('algo', 'cql-discrete');
 const runCounts = arg('runs', '1,8').split(',').map(Number).filter((n) => n > 0);
 const port = Number(arg('port', '4191'));
-const origin = `http://127.0.0.1:${port}`;
+// Builds to compare side by side (`--dist dist,/tmp/old-dist`): their windows alternate, `--rounds` times, so the
+// machine's other load falls on both alike. Each is served on its own port (port, port + 10, ...).
+const dists = arg('dist', 'dist').split(',');
+const rounds = Number(arg('rounds', '1'));
 // --extra appends link options, e.g. '&hide=replay' to see what one panel costs.
-const link = `${origin}/#env=CartPole-v1&data=cartpole-medium-expert&algo=${algo}&hidden=64%2C64${arg('extra', '')}`;
+const linkFor = (i: number) => `http://127.0.0.1:${port + 10 * i}/#env=CartPole-v1&data=cartpole-medium-expert&algo=${algo}&hidden=64%2C64${arg('extra', '')}`;
+let link = linkFor(0);
 const log = (s: string) => console.error(`[page.bench] ${s}`);
 
 async function newContext(browser: Browser, workers?: number): Promise<BrowserContext> {
@@ -110,24 +115,30 @@ async function longTasks(browser: Browser, runs: number) {
   }
 }
 
-const server = await preview({ preview: { port, strictPort: true, host: '127.0.0.1' }, logLevel: 'error' });
+const servers = await Promise.all(dists.map((outDir, i) => preview({ build: { outDir }, preview: { port: port + 10 * i, strictPort: true, host: '127.0.0.1' }, logLevel: 'error' })));
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking'] });
-const out: Record<string, unknown> = { note: `headless Chromium, production build, CartPole medium-expert, ${algo} hidden 64,64, viewport 1500x1000, charts scrolled into view`, date: new Date().toISOString() };
+const out: Record<string, unknown> = { note: `headless Chromium, production build, CartPole medium-expert, ${algo} hidden 64,64, viewport 1500x1000, charts scrolled into view`, date: new Date().toISOString(), cores: cpus().length };
 try {
-  if (!process.argv.includes('--skip-first')) {
-    log('first update, cold then warm');
-    out.firstUpdate = await firstUpdate(browser);
-    log(JSON.stringify(out.firstUpdate));
-  }
+  out.firstUpdate = [];
   out.longTasks = [];
-  for (const runs of runCounts) {
-    log(`long tasks, ${runs} run(s), ${seconds} s`);
-    const r = await longTasks(browser, runs);
-    log(JSON.stringify(r));
-    (out.longTasks as unknown[]).push(r);
-  }
+  for (let round = 0; round < rounds; round++)
+    for (const [i, dist] of dists.entries()) {
+      link = linkFor(i);
+      if (!process.argv.includes('--skip-first')) {
+        log(`${dist}: first update, cold then warm`);
+        const r = { dist, ...(await firstUpdate(browser)) };
+        log(JSON.stringify(r));
+        (out.firstUpdate as unknown[]).push(r);
+      }
+      for (const runs of runCounts) {
+        log(`${dist}: long tasks, ${runs} run(s), ${seconds} s`);
+        const r = { dist, ...(await longTasks(browser, runs)) };
+        log(JSON.stringify(r));
+        (out.longTasks as unknown[]).push(r);
+      }
+    }
 } finally {
   await browser.close();
-  server.httpServer.close();
+  for (const s of servers) s.httpServer.close();
 }
 console.log(JSON.stringify(out, null, 2));

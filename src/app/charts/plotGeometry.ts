@@ -89,9 +89,9 @@ export function lineVertices(points: readonly { x: number; y: number }[], sx: Sc
 
 /** An SVG path's `d` for the vertices of lineVertices. */
 export function pathOf(runs: readonly [number, number][][]): string {
-  let d = '';
-  for (const run of runs) for (let i = 0; i < run.length; i++) d += `${i === 0 ? 'M' : 'L'}${run[i][0]} ${run[i][1]}`;
-  return d;
+  const parts: string[] = [];
+  for (const run of runs) for (let i = 0; i < run.length; i++) parts.push(i === 0 ? 'M' : 'L', String(run[i][0]), ' ', String(run[i][1]));
+  return parts.join('');
 }
 
 /** A closed area between two lines (a band: lo forward, hi back), reduced per pixel column like lineVertices. */

@@ -166,6 +166,32 @@ export function onRunReport(listener: (report: TrainingReport) => void): () => v
   return () => listeners.delete(listener);
 }
 
+/** Milliseconds between store changes for progress alone (update counts, speed), whatever the number of runs. */
+const PROGRESS_MS = 100;
+const pendingProgress = new Map<string, Pick<RunRecord, 'update' | 'wallMs' | 'updatesPerSecond'>>();
+let progressTimer: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * Progress of every run lands in the store together, at most every PROGRESS_MS: eight runs reporting ten times a
+ * second are one re-render of the run list and header per tick, not eighty. Anything else a report brings (status,
+ * evaluations, events, messages) is applied at once.
+ */
+function flushProgress(): void {
+  progressTimer = null;
+  if (pendingProgress.size === 0) return;
+  const patches = [...pendingProgress];
+  pendingProgress.clear();
+  set((s) => {
+    const runs = { ...s.runs };
+    for (const [id, p] of patches) if (runs[id]) runs[id] = { ...runs[id], ...p };
+    return { runs };
+  });
+  for (const [id] of patches) {
+    const r = get().runs[id];
+    if (r) runStorage().saveRecord(r);
+  }
+}
+
 function onReport(report: TrainingReport): void {
   const { metrics } = get();
   const run = get().runs[report.runId];
@@ -175,6 +201,15 @@ function onReport(report: TrainingReport): void {
   if (report.metrics) metrics.append(report.runId, report.metrics, report.wallMs);
   else metrics.tick(report.runId, report.update, report.wallMs);
   const ended = report.status === 'finished' || report.status === 'stopped' || report.status === 'failed';
+  const progressOnly = (report.status === 'idle' || report.status === run.status) && !ended && report.evaluations.length === 0 && report.events.length === 0 && !report.error && !report.notice && !report.backend;
+  if (progressOnly) {
+    pendingProgress.set(report.runId, { update: report.update, wallMs: report.wallMs, updatesPerSecond: report.metrics ? report.updatesPerSecond : (pendingProgress.get(report.runId)?.updatesPerSecond ?? run.updatesPerSecond) });
+    progressTimer ??= setTimeout(flushProgress, PROGRESS_MS);
+    if (report.metrics) runStorage().saveMetricsSoon(report.runId);
+    for (const l of listeners) l(report);
+    return;
+  }
+  pendingProgress.delete(report.runId);
   patchRun(report.runId, (r) => ({
     status: report.status === 'idle' ? r.status : report.status,
     update: report.update,
