@@ -28,6 +28,22 @@ const linkFor = (i: number) => `http://127.0.0.1:${port + 10 * i}/#env=CartPole-
 let link = linkFor(0);
 const log = (s: string) => console.error(`[page.bench] ${s}`);
 
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/** Thread (CPU) ms of each top-level task of the renderer's main thread. */
+function mainThreadTasks(events: TraceEvent[]): number[] {
+  const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  return events.filter((e) => e.ph === 'X' && e.name === 'RunTask' && main.has(`${e.pid}:${e.tid}`) && e.tdur !== undefined).map((e) => e.tdur! / 1000);
+}
+
 async function newContext(browser: Browser, workers?: number): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1500, height: 1000 } });
   if (workers) await context.addInitScript(`Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => ${workers + 1} })`);
@@ -93,7 +109,17 @@ async function longTasks(browser: Browser, runs: number) {
       new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
     });
     const load0 = loadavg()[0];
+    // The same window traced: tasks by the main thread's own CPU time, which other processes on the machine do not
+    // stretch (a long task above is wall time: under load a 10 ms task can take 80).
+    const cdp = await context.newCDPSession(page);
+    const events: TraceEvent[] = [];
+    cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+    const traced = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+    await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
     await page.waitForTimeout(seconds * 1000);
+    await cdp.send('Tracing.end');
+    await traced;
+    const cpu = mainThreadTasks(events);
     const tasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
     const stats = await page.evaluate(() => ({
       charts: document.querySelectorAll('.charts figure.chart').length,
@@ -107,6 +133,9 @@ async function longTasks(browser: Browser, runs: number) {
       longestMs: Math.round(Math.max(0, ...tasks)),
       totalMs: Math.round(tasks.reduce((a, b) => a + b, 0)),
       over100ms: tasks.filter((t) => t > 100).length,
+      cpuLongTasks: cpu.filter((t) => t > 50).length,
+      cpuLongestMs: Math.round(Math.max(0, ...cpu)),
+      cpuBusyMsPerSecond: Math.round(cpu.reduce((a, b) => a + b, 0) / seconds),
       ...stats,
       loadAverage: [Number(load0.toFixed(2)), Number(loadavg()[0].toFixed(2))],
     };
