@@ -72,21 +72,29 @@ async function timeToFirstUpdate(page: Page): Promise<number> {
   return Math.round(t1 - t0);
 }
 
-async function firstUpdate(browser: Browser): Promise<{ coldMs: number; warmMs: number; warmBackend: string; warmReason: string | null }> {
+async function firstUpdate(browser: Browser): Promise<{ coldMs: number; warmMs: number; warmBackend: string; warmReason: string | null; backgroundMeasurementMs: number | null }> {
   const context = await newContext(browser);
   try {
     const page = await context.newPage();
     await openLab(page);
     const coldMs = await timeToFirstUpdate(page);
-    // Let the run's backend choice (and any background measurement) settle, as a user's first session would.
-    await page.waitForTimeout(15_000);
+    // Warm means remembered: wait for the background measurement to store its choice, as a user's first session would.
+    const t0 = Date.now();
+    // A build without remembered choices (an older one compared side by side) only gets time to settle.
+    const remembers = (await page.getByTestId('backend-forget').count()) > 0;
+    if (!remembers) await page.waitForTimeout(15_000);
+    const remembered = remembers && await page
+      .waitForFunction(() => (localStorage.getItem('rl-lab:backend-choices:v1') ?? '{}').length > 2, null, { timeout: 120_000, polling: 250 })
+      .then(() => true)
+      .catch(() => false);
+    const measuredAfterMs = remembered ? Date.now() - t0 : null;
     await page.reload();
     await page.waitForSelector('[data-ready=true]', { timeout: 180_000 });
     // The restored run (paused after the reload) stays; Start adds a new one.
     const warmMs = await timeToFirstUpdate(page);
     const warmBackend = await page.getByTestId('backend').innerText();
     const warmReason = await page.getByTestId('backend').getAttribute('title');
-    return { coldMs, warmMs, warmBackend, warmReason };
+    return { coldMs, warmMs, warmBackend, warmReason, backgroundMeasurementMs: measuredAfterMs };
   } finally {
     await context.close();
   }

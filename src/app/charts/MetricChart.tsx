@@ -141,6 +141,16 @@ export const MetricChart = memo(function MetricChart({ title, help, series, band
       if (y > bottom) return { y: bottom, label: `${g.label} ↓ below`, edge: true };
       return { y, label: g.label, edge: false };
     });
+    // A line wholly outside the user's range (the Monte-Carlo return under a zoom on Q) is named at the edge it is beyond.
+    const [dLo, dHi] = yAxis.domain;
+    const beyond = (side: 'above' | 'below') =>
+      series.filter((s) => (s.opacity ?? 1) >= 0.5 && s.points.length > 0 && s.points.every((p) => (side === 'above' ? p.y > dHi : p.y < dLo))).map((s) => `${s.name} (last ${formatNumber(s.points[s.points.length - 1].y)})`);
+    const fit = (text: string) => (text.length * CHAR_W > w - 8 ? `${text.slice(0, Math.max(4, Math.floor((w - 8) / CHAR_W) - 1))}…` : text);
+    const note = (side: 'above' | 'below') => {
+      const names = beyond(side);
+      return names.length ? { text: fit(`${side === 'above' ? '↑ above' : '↓ below'} the range: ${names.join(', ')}`), title: names.join('\n') } : null;
+    };
+    const offscreen = { above: note('above'), below: note('below') };
     const shownMarkers = allMarkers.filter((m) => m.x >= xAxis.domain[0] && m.x <= xAxis.domain[1]);
     const labels = layoutMarkerLabels(
       shownMarkers.map((m) => ({ x: sx(m.x) - MARGIN.left, label: m.label })),
@@ -159,6 +169,7 @@ export const MetricChart = memo(function MetricChart({ title, help, series, band
       lines,
       areas,
       refs,
+      offscreen,
       markers: shownMarkers.map((m, i) => ({ ...m, px: sx(m.x), placed: labels[i] })),
     };
   }, [series, bands, guides, allMarkers, log, bounds, width, height, showDots]);
@@ -244,6 +255,18 @@ export const MetricChart = memo(function MetricChart({ title, help, series, band
               )}
             </g>
           ))}
+          {plot.offscreen.above && (
+            <text className="chart-offscreen" x={MARGIN.left + 4} y={MARGIN.top + 11 + (plot.markers.some((m) => m.placed.text) ? MARKER_ROWS * (FONT + 2) : 0)} fontSize={FONT - 1} fill="#4b5563">
+              <title>{plot.offscreen.above.title}</title>
+              {plot.offscreen.above.text}
+            </text>
+          )}
+          {plot.offscreen.below && (
+            <text className="chart-offscreen" x={MARGIN.left + 4} y={MARGIN.top + plot.h - 6} fontSize={FONT - 1} fill="#4b5563">
+              <title>{plot.offscreen.below.title}</title>
+              {plot.offscreen.below.text}
+            </text>
+          )}
           {hover && (
             <line x1={hover.px} x2={hover.px} y1={MARGIN.top} y2={bottom} stroke="#9ca3af" pointerEvents="none" />
           )}
