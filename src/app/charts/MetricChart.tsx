@@ -272,7 +272,7 @@ export const MetricChart = memo(function MetricChart({ title, help, series, band
           )}
         </svg>
         {hover && hover.rows.length > 0 && (
-          <div className="chart-tooltip" role="status" style={{ left: Math.min(hover.px + 10, Math.max(0, width - 220)), top: MARGIN.top }}>
+          <div className="chart-tooltip" aria-hidden="true" style={{ left: Math.min(hover.px + 10, Math.max(0, width - 220)), top: MARGIN.top }}>
             <div className="muted">
               {xLabel} {formatNumber(hover.x, 6)}
             </div>
