@@ -6,7 +6,7 @@
 //   and with 8 runs at once (`--workers 8`: navigator.hardwareConcurrency is set to workers + 1 before the page loads,
 //   so the pool makes 8 trainer workers and every run trains, all on this machine's cores).
 // Run: npx vite build && npx tsx bench/page.bench.ts [--seconds 60] [--algo cql-discrete] [--runs 1,8] [--port 4191]
-//        [--skip-first] [--dist dist,/tmp/baseline-dist --rounds 2] [--extra '&hide=replay']
+//        [--skip-first] [--dist dist,/tmp/baseline-dist --rounds 2] [--extra '&hide=replay'] [--view '[data-testid=rollout-panel]']
 import { cpus, loadavg } from 'node:os';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import { preview } from 'vite';
@@ -110,7 +110,7 @@ async function longTasks(browser: Browser, runs: number) {
     // Every run trains before the window opens (backend choice, first charts drawn).
     await page.waitForFunction((n) => [...document.querySelectorAll('[data-testid=run-row]')].filter((r) => r.getAttribute('data-status') === 'running').length >= n, runs, { timeout: 180_000, polling: 500 });
     await page.waitForTimeout(3000);
-    await page.evaluate(() => document.querySelector('.charts')?.scrollIntoView());
+    await page.evaluate((sel) => document.querySelector(sel)?.scrollIntoView(), arg('view', '.charts'));
     await page.evaluate(() => {
       const w = window as unknown as { longTasks: number[] };
       w.longTasks = [];
