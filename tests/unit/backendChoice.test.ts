@@ -86,6 +86,10 @@ describe('a session started from a remembered choice', () => {
       expect(reports.every((r) => r.status === 'paused' || r.status === 'running')).toBe(true);
       await session.stop();
       expect(tf.memory().numTensors).toBeLessThanOrEqual(tensors);
+      // The idle session (its run stopped) measures in the background for the page.
+      const measured = await session.measureBackends({ algorithmId: 'bc', observationDim: 4, actionDim: 1, discreteActions: 2, hyperparameters: { hidden: '32,32', batchSize: 32 } });
+      expect(measured.probes.filter((p) => p.updatesPerSecond !== null).map((p) => p.name).sort()).toEqual(['cpu', 'wasm']);
+      expect(['cpu', 'wasm']).toContain(measured.active);
     } finally {
       await session.stop();
     }

@@ -150,10 +150,13 @@ export class TrainingSession {
 
   /**
    * Measures every backend on this shape's real networks, as `auto` does, on an idle session (the page runs it in the
-   * background and remembers the result). Refused while a run is active here; the next start chooses again.
+   * background and remembers the result). Refused while a run is active here (a finished run's trainer is disposed);
+   * the next start chooses again.
    */
   async measureBackends(spec: MeasureSpec): Promise<BackendReport> {
-    if (this.trainer) throw new Error('stop the run before measuring backends');
+    if (this.status === 'starting' || this.status === 'running' || this.status === 'paused') throw new Error('this trainer worker is busy with a run: measure when a worker is free');
+    // A run that ended here leaves its trainer until the next start: it goes now.
+    await this.stop();
     this.backend = null;
     this.backendKey = '';
     return selectBackend('auto', () => measureUpdatesPerSecond(spec));
