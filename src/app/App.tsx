@@ -21,6 +21,11 @@ import { useLab } from './store/labStore';
 import { useMediaQuery } from './useMediaQuery';
 import './layout.css';
 import './presentation.css';
+import { ChartLookContext, type ChartLook } from './charts/chartLook';
+
+/** Chart text on a screen, and from the back of a lecture hall (ticks ≥ 14 px). */
+const SCREEN_CHARTS: ChartLook = { font: 11 };
+const PRESENTED_CHARTS: ChartLook = { font: 15 };
 
 /** Panels presentation mode leaves out: a lecture needs the run, its settings, the curves and the replay. */
 const NOT_PRESENTED = ['environment', 'backend', 'runs', 'sweeps', 'pbt', 'inspector'];
@@ -74,27 +79,29 @@ export function App() {
   );
 
   return (
-    <div className={`lab ${narrow ? 'narrow' : 'wide'}${presentation ? ' presentation' : ''}`} data-ready={ready} data-presentation={presentation}>
-      <Header />
-      {narrow ? (
-        <main className="layout narrow">
-          <RunControls />
-          {charts}
-          {settings}
-          {rest}
-        </main>
-      ) : (
-        <main className="layout">
-          <aside className="controls-column" aria-label="run controls and settings">
+    <ChartLookContext.Provider value={presentation ? PRESENTED_CHARTS : SCREEN_CHARTS}>
+      <div className={`lab ${narrow ? 'narrow' : 'wide'}${presentation ? ' presentation' : ''}`} data-ready={ready} data-presentation={presentation}>
+        <Header />
+        {narrow ? (
+          <main className="layout narrow">
             <RunControls />
-            {settings}
-          </aside>
-          <div className="main">
             {charts}
+            {settings}
             {rest}
-          </div>
-        </main>
-      )}
-    </div>
+          </main>
+        ) : (
+          <main className="layout">
+            <aside className="controls-column" aria-label="run controls and settings">
+              <RunControls />
+              {settings}
+            </aside>
+            <div className="main">
+              {charts}
+              {rest}
+            </div>
+          </main>
+        )}
+      </div>
+    </ChartLookContext.Provider>
   );
 }

@@ -35,6 +35,7 @@ test('every environment: select it, play a random episode, the replay draws and 
       await expect(scene).toBeVisible();
       // Quarter speed: a MuJoCo hopper's random episode is over in a tenth of a second at 1×.
       await page.getByTestId('rollout-speed').selectOption('0.25');
+      await scene.scrollIntoViewIfNeeded(); // the replay plays while on screen
       const first = await inkAndSum(scene);
       expect(first.ink, `${id}: the scene draws`).toBeGreaterThan(1500);
       // Playing: the step counter moves and so does the picture.

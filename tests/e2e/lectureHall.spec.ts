@@ -211,8 +211,8 @@ test('lecture hall: keyboard-only BC run with a learning-rate change, shortcuts,
     const visibleText = [...document.querySelectorAll('.lab *')].filter(
       (e) => !e.closest('svg') && e.getClientRects().length > 0 && [...e.childNodes].some((c) => c.nodeType === Node.TEXT_NODE && c.textContent!.trim() !== ''),
     );
-    const ticks = [...document.querySelectorAll('.chart .recharts-cartesian-axis-tick-value')];
-    const line = document.querySelector('.chart .recharts-line-curve[stroke-opacity="1"]');
+    const ticks = [...document.querySelectorAll('.chart .chart-axes text')];
+    const line = document.querySelector('.chart path.chart-line[stroke-opacity="1"]');
     return {
       smallText: visibleText.filter((e) => parseFloat(getComputedStyle(e).fontSize) < 18).map((e) => `${e.tagName}.${e.className}: ${getComputedStyle(e).fontSize}`),
       smallestTick: Math.min(...ticks.map((e) => parseFloat(getComputedStyle(e).fontSize))),

@@ -39,7 +39,7 @@ test('a 2x2 grid sweep with 2 seeds runs through the pool to completion: results
 
   // A row picks out its two seeds on the charts; the rest fade.
   await table.getByTestId('sweep-row').first().click();
-  expect(await page.evaluate(() => document.querySelectorAll('[data-testid=chart-return] .recharts-line-curve').length)).toBeGreaterThan(0);
+  expect(await page.evaluate(() => document.querySelectorAll('[data-testid=chart-return] path.chart-line').length)).toBeGreaterThan(0);
   await table.scrollIntoViewIfNeeded();
   await page.getByTestId('sweep-panel').screenshot({ path: `${artifacts}/sweep-table.png` });
   expect(errors).toEqual([]);

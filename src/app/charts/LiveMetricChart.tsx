@@ -3,6 +3,7 @@ import type { RunRecord } from '../../core/experiments/types';
 import { useLab } from '../store/labStore';
 import { MetricChart } from './MetricChart';
 import { chartSeries, runMarkers, xAxisLabel, type RunGroup } from './runSeries';
+import { useFrameDeferred } from './frameQueue';
 import { useInView } from './useInView';
 
 interface Props {
@@ -17,8 +18,8 @@ interface Props {
 /** One group, several metrics in one chart (e.g. Q on data against the Monte-Carlo return): a colour per metric. */
 const METRIC_COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2'];
 
-/** Points per run and metric handed to a chart: enough for the eye, cheap for SVG with many runs. */
-const POINTS = 250;
+/** Points per run and metric handed to a chart (the chart draws at most four per pixel column of them). */
+const POINTS = 600;
 
 /**
  * A chart of live metrics of every visible run (or group of seeds), redrawn on the chart clock and only while it is
@@ -27,7 +28,8 @@ const POINTS = 250;
 export const LiveMetricChart = memo(function LiveMetricChart({ title, help, metrics, groups, testId }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const visible = useInView(box);
-  const version = useLab((s) => (visible ? s.chartVersion : -1));
+  // The clock's version, drawn on this chart's turn in the frame queue (see frameQueue.ts).
+  const version = useFrameDeferred(useLab((s) => (visible ? s.chartVersion : -1)));
   const chart = useLab((s) => s.chart);
   const highlight = useLab((s) => s.highlight);
   const drawn = useMemo(() => {

@@ -30,6 +30,8 @@ interface Slot {
   worker: Worker;
   api: TrainerApi;
   runId: string | null;
+  /** Held for a background call (a backend measurement): queued runs wait for another worker meanwhile. */
+  spare?: boolean;
 }
 
 function messageOf(e: unknown): string {
@@ -100,6 +102,23 @@ export class TrainerPool {
     return call(slot.api);
   }
 
+  /**
+   * A background call on a free worker (made if the pool has room), held from queued runs until it returns (a run
+   * started meanwhile waits seconds at most); null without calling when every worker is busy or runs are waiting.
+   */
+  async withSpareWorker<T>(call: (api: TrainerApi) => Promise<T>): Promise<T | null> {
+    if (this.queue.length > 0) return null;
+    const slot = this.slots.find((s) => s.runId === null && !s.spare) ?? (this.slots.length < this.size ? this.addSlot() : null);
+    if (!slot) return null;
+    slot.spare = true;
+    try {
+      return await call(slot.api);
+    } finally {
+      slot.spare = false;
+      this.drain();
+    }
+  }
+
   private addSlot(): Slot {
     const worker = this.makeWorker();
     const slot: Slot = { worker, api: Comlink.wrap<TrainingSession>(worker), runId: null };
@@ -122,7 +141,7 @@ export class TrainerPool {
 
   private drain(): void {
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => s.runId === null);
+      let slot = this.slots.find((s) => s.runId === null && !s.spare);
       if (!slot && this.slots.length < this.size) slot = this.addSlot();
       if (!slot) return;
       const { runId, request } = this.queue.shift()!;

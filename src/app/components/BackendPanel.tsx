@@ -1,5 +1,7 @@
+import { useState } from 'react';
 import { BACKEND_REQUESTS, type BackendRequest } from '../../core/tf/backendNames';
 import { setBackendRequest } from '../store/actions';
+import { forgetChoices } from '../store/backendMemory';
 import { useLab } from '../store/labStore';
 
 
@@ -7,6 +9,7 @@ import { useLab } from '../store/labStore';
 export function BackendPanel() {
   const request = useLab((s) => s.backendRequest);
   const backend = useLab((s) => s.backend);
+  const [forgotten, setForgotten] = useState(false);
   return (
     <section className="panel">
       <h2>Compute backend</h2>
@@ -15,12 +18,25 @@ export function BackendPanel() {
         <select value={request} onChange={(e) => setBackendRequest(e.target.value as BackendRequest)} data-testid="backend-select">
           {BACKEND_REQUESTS.map((c) => (
             <option key={c} value={c}>
-              {c === 'auto' ? 'auto (measure, pick fastest)' : c}
+              {c === 'auto' ? 'auto (fastest measured here)' : c}
             </option>
           ))}
         </select>
       </label>
-      <p className="help">Applied to runs started from now on; each run keeps the backend it started with. Auto trains the real networks briefly on each backend and keeps the fastest.</p>
+      <p className="help">
+        Applied to runs started from now on. Auto starts at once on the backend measured fastest on this device for the same networks (remembered per browser, GPU, network shape and lab version), or on the likely-fastest one while every backend is measured in the background; a run moves at its next tick if the measurement disagrees.{' '}
+        <button
+          className="small"
+          onClick={() => {
+            forgetChoices();
+            setForgotten(true);
+          }}
+          data-testid="backend-forget"
+          title="the next runs start on the likely-fastest backend and measure again"
+        >
+          {forgotten ? 'forgotten' : 'measure again'}
+        </button>
+      </p>
       {backend && (
         <table className="probes" data-testid="backend-probes">
           <tbody>

@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import { getEnvSpec } from '../../core/envs/registry';
 import { LiveMetricChart } from '../charts/LiveMetricChart';
 import { useLab } from '../store/labStore';
@@ -18,8 +19,16 @@ const envSpecOrNull = (id: string | null | undefined) => {
  */
 export function ChartsPanel() {
   const { groups, runs } = useRunGroups();
-  // Re-render when the set of metric names changes (a new run's first report), not on every report.
-  const namesKey = useLab((s) => (s.chartVersion >= 0 ? runs.filter((r) => !r.hidden).flatMap((r) => s.metrics.names(r.id)).filter((n, i, all) => all.indexOf(n) === i).join(',') : ''));
+  // Metric names are looked up again only when the chart clock ticks or the runs change, not on every store change;
+  // the panel re-renders only when the names do (a new run's first report).
+  const cache = useRef({ version: -1, runs: null as unknown, key: '' });
+  const namesKey = useLab((s) => {
+    const c = cache.current;
+    if (c.version !== s.chartVersion || c.runs !== runs) {
+      cache.current = { version: s.chartVersion, runs, key: [...new Set(runs.filter((r) => !r.hidden).flatMap((r) => s.metrics.names(r.id)))].join(',') };
+    }
+    return cache.current.key;
+  });
   const catalog = useLab((s) => s.catalog);
   const visible = runs.filter((r) => !r.hidden);
   if (visible.length === 0) return <section className="charts" data-testid="charts-empty"><p className="help">Start a run: its curves appear here, beside every other run's.</p></section>;

@@ -1,6 +1,7 @@
 import { memo, useMemo } from 'react';
 import { MetricChart } from '../charts/MetricChart';
 import { chartSeries, runMarkers, xAxisLabel, type RunGroup } from '../charts/runSeries';
+import { useFrameDeferred } from '../charts/frameQueue';
 import { useLab } from '../store/labStore';
 
 /**
@@ -8,7 +9,7 @@ import { useLab } from '../store/labStore';
  * has one (comparable across environments), else the mean return. Redraws when an evaluation arrives.
  */
 export const ReturnChart = memo(function ReturnChart({ groups, solvedThreshold }: { groups: RunGroup[]; solvedThreshold?: number }) {
-  const version = useLab((s) => s.chartVersion);
+  const version = useFrameDeferred(useLab((s) => s.chartVersion));
   const chart = useLab((s) => s.chart);
   const highlight = useLab((s) => s.highlight);
   const drawn = useMemo(() => {

@@ -6,7 +6,9 @@ import type { EpisodeRecord } from '../../core/run/evaluate';
 import { drawPhasePlane } from '../render/phasePlane';
 import { phaseMarks, rendererFor, replayFps } from '../render/registry';
 import type { Heatmap } from '../render/types';
+import { useInView } from '../charts/useInView';
 import { focusedRun, selectedDataset, useLab } from '../store/labStore';
+import { followLatest, holdReplay, pinReplay, shownEvaluation, useReplay, type ReplayEpisode } from '../store/replay';
 import { SceneCanvas } from './SceneCanvas';
 import './environment.css';
 
@@ -23,15 +25,25 @@ type Source = 'evaluation' | 'demo';
  * Replays an episode on a canvas: the latest evaluation episode of a training run, or a demo episode of a
  * behaviour policy played from the environment panel (labelled which). Play/pause, scrubber, speed, step and
  * reward so far; for environments with a 2D state, the selected dataset's coverage as a heatmap (under the grid
- * or maze, or on a phase plane beside the scene with the episode's path).
+ * or maze, or on a phase plane beside the scene with the episode's path). Scrubbing or pausing holds the episode
+ * (new evaluations wait until "follow latest"); "pin this episode" keeps one whichever run is focused. Playback
+ * stops while the panel is off screen.
  */
 export function RolloutPanel() {
   // The focused run's latest evaluation episode.
-  const evaluation = useLab((s) => (s.focusRunId ? (s.episodes[s.focusRunId] ?? null) : null));
+  const latestEpisode = useLab((s) => (s.focusRunId ? (s.episodes[s.focusRunId] ?? null) : null));
+  const focusRunId = useLab((s) => s.focusRunId);
   const lastUpdate = useLab((s) => {
     const evaluations = focusedRun(s)?.evaluations ?? [];
     return evaluations.length ? evaluations[evaluations.length - 1].update : null;
   });
+  const replay = useReplay();
+  // The update is read when the episode arrives: the run's list of evaluations may grow before the next episode.
+  const latest = useMemo<ReplayEpisode | null>(() => (latestEpisode ? { episode: latestEpisode, runId: focusRunId, update: useLab.getState().runs[focusRunId ?? '']?.evaluations.at(-1)?.update ?? lastUpdate } : null), [latestEpisode, focusRunId]); // eslint-disable-line react-hooks/exhaustive-deps
+  const { shown, mode, newer } = shownEvaluation(latest, replay);
+  const evaluation = shown?.episode ?? null;
+  const box = useRef<HTMLElement>(null);
+  const visible = useInView(box);
   const demo = useLab((s) => s.demo);
   const dataset = useLab(selectedDataset);
   const [source, setSource] = useState<Source>('evaluation');
@@ -46,7 +58,7 @@ export function RolloutPanel() {
   const episode = showing === 'demo' ? demo!.episode : showing === 'evaluation' ? evaluation : null;
 
   return (
-    <section className="panel rollout" data-testid="rollout-panel">
+    <section className="panel rollout" data-testid="rollout-panel" ref={box}>
       <h2>
         Replay
         {evaluation && demo && (
@@ -73,15 +85,37 @@ export function RolloutPanel() {
             ) : (
               <>
                 <span className="tag evaluation">evaluation</span>
-                greedy policy of the run{lastUpdate !== null ? ` at update ${lastUpdate.toLocaleString()}` : ''}, {episode.envId}
+                greedy policy of the run{shown?.update !== null && shown?.update !== undefined ? ` at update ${shown.update.toLocaleString()}` : ''}, {episode.envId}
                 {episode.layout !== undefined && ' (custom layout)'}
               </>
             )}
           </p>
-          <Player episode={episode} coverage={dataset && dataset.envId === episode.envId && sameLayout(dataset.envOptions, { layout: episode.layout }) ? dataset : null} />
+          {showing === 'evaluation' && shown && <FollowControls mode={mode} newer={newer} onPin={() => pinReplay(shown)} />}
+          <Player episode={episode} visible={visible} onHold={showing === 'evaluation' && shown ? () => holdReplay(shown) : undefined} coverage={dataset && dataset.envId === episode.envId && sameLayout(dataset.envOptions, { layout: episode.layout }) ? dataset : null} />
         </>
       )}
     </section>
+  );
+}
+
+/** Whether the replay follows new evaluations, or holds (or pins) the one on screen; and the way back. */
+function FollowControls({ mode, newer, onPin }: { mode: 'follow' | 'held' | 'pinned'; newer: number | null; onPin(): void }) {
+  return (
+    <p className="replay-follow" data-testid="replay-follow-state" data-mode={mode}>
+      {mode === 'follow' && <span className="muted">following each new evaluation (scrub or pause to hold this one)</span>}
+      {mode === 'held' && <span>held here{newer !== null ? `; a newer evaluation (update ${newer.toLocaleString()}) is waiting` : ''}</span>}
+      {mode === 'pinned' && <span>pinned{newer !== null ? `; the latest evaluation is at update ${newer.toLocaleString()}` : ''}</span>}
+      {mode !== 'pinned' && (
+        <button className="small" onClick={onPin} data-testid="replay-pin" title="keep this episode on screen while new evaluations arrive, whichever run is focused">
+          Pin this episode
+        </button>
+      )}
+      {mode !== 'follow' && (
+        <button className="small" onClick={followLatest} data-testid="replay-follow" title="show each new evaluation as it arrives">
+          {mode === 'pinned' ? 'Unpin (follow latest)' : 'Follow latest'}
+        </button>
+      )}
+    </p>
   );
 }
 
@@ -93,7 +127,7 @@ interface CoverageSource {
   size: number;
 }
 
-function Player({ episode, coverage }: { episode: EpisodeRecord; coverage: CoverageSource | null }) {
+function Player({ episode, coverage, visible = true, onHold }: { episode: EpisodeRecord; coverage: CoverageSource | null; visible?: boolean; onHold?: () => void }) {
   const [frame, setFrame] = useState(0);
   const [playing, setPlaying] = useState(true);
   const [speed, setSpeed] = useState(1);
@@ -112,7 +146,7 @@ function Player({ episode, coverage }: { episode: EpisodeRecord; coverage: Cover
   // Advance by wall-clock time at the env's own frame rate times the speed; hold the last frame, then loop.
   const position = useRef(0);
   useEffect(() => {
-    if (!playing) return;
+    if (!playing || !visible) return;
     position.current = frame;
     let hold = 0;
     let last = performance.now();
@@ -134,7 +168,7 @@ function Player({ episode, coverage }: { episode: EpisodeRecord; coverage: Cover
     return () => cancelAnimationFrame(id);
     // frame is read once when playback (re)starts, so a scrub before Play continues from there.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [playing, episode, fps, speed]);
+  }, [playing, visible, episode, fps, speed]);
 
   const f = Math.max(0, Math.min(frame, episode.length));
   const state = episode.states.subarray(f * episode.stateDim, (f + 1) * episode.stateDim);
@@ -175,6 +209,7 @@ function Player({ episode, coverage }: { episode: EpisodeRecord; coverage: Cover
 
   const togglePlay = () => {
     if (!playing && frame >= episode.length) setFrame(0);
+    if (playing) onHold?.();
     setPlaying((p) => !p);
   };
 
@@ -195,6 +230,7 @@ function Player({ episode, coverage }: { episode: EpisodeRecord; coverage: Cover
           max={episode.length}
           value={f}
           onChange={(e) => {
+            onHold?.();
             setPlaying(false);
             setFrame(Number(e.target.value));
           }}

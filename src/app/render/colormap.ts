@@ -92,11 +92,5 @@ export function scaleTicks(s: ColourScale, count = 5): number[] {
   return [lo, ...inner, hi];
 }
 
-/** A short label for a number: 3 significant digits, no trailing zeros, exponent form when very small or large. */
-export function formatNumber(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-3) return v.toExponential(1).replace('.0e', 'e').replace('e+', 'e');
-  return String(Number(v.toPrecision(3)));
-}
+/** A short label for a number (one format for every chart and map: charts/numberFormat.ts). */
+export { formatNumber } from '../charts/numberFormat';

@@ -37,13 +37,5 @@ export function fitFrame(
   return { left: box.left + (box.width - width) / 2, top: box.top + (box.height - height) / 2, width, height, xRange, yRange, yDown };
 }
 
-/** Round tick values inside [lo, hi], about `count` of them (1, 2, 2.5 or 5 times a power of ten apart). */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / Math.max(1, count - 1);
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw * 0.999) ?? raw;
-  const ticks: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
-  return ticks;
-}
+/** Round tick values inside [lo, hi] (one implementation for every axis of the page: charts/ticks.ts). */
+export { roundTicks as niceTicks } from '../charts/ticks';

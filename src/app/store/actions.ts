@@ -7,6 +7,7 @@ import { generate, initDatasets } from './datasets';
 import { changeRun, message, startCheckpointClock } from './runs';
 import { restoreRuns } from './runRestore';
 import { runStorage } from './runStorage';
+import { deviceInfo } from './backendMemory';
 import { resolveLinkDataset, startUrlSync } from './urlSync';
 
 const set = useLab.setState;
@@ -15,6 +16,8 @@ const get = useLab.getState;
 /** Loads the algorithm catalog from a trainer worker, the kept runs, then the saved datasets (or makes the built-in ones). */
 export async function initLab(): Promise<void> {
   runStorage().open();
+  void deviceInfo(); // the WebGPU adapter, asked now so Start does not wait for it
+
   const catalog = await labPool().withIdleWorker((api) => api.catalog());
   const values: Record<string, HyperValues> = {};
   for (const a of catalog.algorithms) values[a.id] = defaultValues([...a.hyperparameters, ...catalog.runSchema]);

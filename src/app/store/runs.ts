@@ -5,9 +5,12 @@ import type { RunConfig, RunMembership, RunRecord } from '../../core/experiments
 import type { HyperparameterEvent, TrainingReport } from '../../core/run/events';
 import type { HyperValues } from '../../core/run/hyperparameters';
 import type { TrainerCheckpoint } from '../../core/run/trainer';
+import type { JobStart } from '../../core/run/session';
 import { labPool } from '../client/labClient';
 import { isActive, selectedDataset, useLab } from './labStore';
 import { runStorage } from './runStorage';
+import { backendHint, measureInBackground, shapeKey } from './backendMemory';
+import type { NetworkShape } from '../../core/tf/backendChoice';
 
 const set = useLab.setState;
 const get = useLab.getState;
@@ -98,6 +101,22 @@ export function startRuns(options: { paused?: boolean; seeds?: number } = {}): s
   return Array.from({ length: seeds }, (_, i) => addRun({ ...config, hyperparameters: { ...config.hyperparameters, seed: base + i } }, {}, { paused: options.paused }));
 }
 
+/** What the backend choice of a run depends on: its algorithm, the data's dimensions and its network sizes. */
+function networkShape(run: RunRecord, dataset: { observationDim: number; actionDim: number; discreteActions: number | null }): NetworkShape {
+  return { algorithmId: run.config.algorithmId, observationDim: dataset.observationDim, actionDim: dataset.actionDim, discreteActions: dataset.discreteActions, hyperparameters: run.config.hyperparameters };
+}
+
+/** Active runs whose backend choice has this key (they move together when a background measurement disagrees). */
+async function activeRunsOfKey(key: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const id of labPool().activeIds()) {
+    const r = get().runs[id];
+    const d = r && get().datasets.find((x) => x.id === r.config.datasetId);
+    if (r && d && r.config.backend === 'auto' && (await shapeKey(networkShape(r, d))) === key) out.push(id);
+  }
+  return out;
+}
+
 /** Hands a run to the pool (from a checkpoint when it resumes after a reload or forks). */
 function submit(id: string, from?: TrainerCheckpoint, paused?: boolean): void {
   const run = get().runs[id];
@@ -107,12 +126,22 @@ function submit(id: string, from?: TrainerCheckpoint, paused?: boolean): void {
     return;
   }
   patchRun(id, { status: 'queued', error: null });
+  // `auto` starts at once on the remembered (or likely-fastest) backend instead of measuring every backend first.
+  const shape = networkShape(run, dataset);
+  const choice = run.config.backend === 'auto' ? backendHint(shape).catch(() => null) : Promise.resolve(null);
+  void choice.then((c) => submitToPool(id, { start: { runId: id, dataset, algorithmId: run.config.algorithmId, hyperparameters: run.config.hyperparameters, backend: run.config.backend, backendHint: c?.hint, paused, from }, measure: c?.measure ? () => void measureInBackground(c.key, shape, () => activeRunsOfKey(c.key)) : null }));
+}
+
+function submitToPool(id: string, { start, measure }: { start: JobStart; measure: (() => void) | null }): void {
+  // Deleted or stopped while the device was being described.
+  if (get().runs[id]?.status !== 'queued') return;
   labPool().submit(id, {
-    start: { runId: id, dataset, algorithmId: run.config.algorithmId, hyperparameters: run.config.hyperparameters, backend: run.config.backend, paused, from },
+    start,
     listener: onReport,
     onAssigned: () => patchRun(id, (r) => (r.status === 'queued' ? { status: 'starting' } : {})),
     onStarted: (backend) => {
       if (get().focusRunId === id || get().backend === null) set({ backend });
+      measure?.();
     },
     onFailed: (error) => {
       patchRun(id, { status: 'failed', error, updatesPerSecond: 0 });
@@ -137,6 +166,32 @@ export function onRunReport(listener: (report: TrainingReport) => void): () => v
   return () => listeners.delete(listener);
 }
 
+/** Milliseconds between store changes for progress alone (update counts, speed), whatever the number of runs. */
+const PROGRESS_MS = 100;
+const pendingProgress = new Map<string, Pick<RunRecord, 'update' | 'wallMs' | 'updatesPerSecond'>>();
+let progressTimer: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * Progress of every run lands in the store together, at most every PROGRESS_MS: eight runs reporting ten times a
+ * second are one re-render of the run list and header per tick, not eighty. Anything else a report brings (status,
+ * evaluations, events, messages) is applied at once.
+ */
+function flushProgress(): void {
+  progressTimer = null;
+  if (pendingProgress.size === 0) return;
+  const patches = [...pendingProgress];
+  pendingProgress.clear();
+  set((s) => {
+    const runs = { ...s.runs };
+    for (const [id, p] of patches) if (runs[id]) runs[id] = { ...runs[id], ...p };
+    return { runs };
+  });
+  for (const [id] of patches) {
+    const r = get().runs[id];
+    if (r) runStorage().saveRecord(r);
+  }
+}
+
 function onReport(report: TrainingReport): void {
   const { metrics } = get();
   const run = get().runs[report.runId];
@@ -146,6 +201,15 @@ function onReport(report: TrainingReport): void {
   if (report.metrics) metrics.append(report.runId, report.metrics, report.wallMs);
   else metrics.tick(report.runId, report.update, report.wallMs);
   const ended = report.status === 'finished' || report.status === 'stopped' || report.status === 'failed';
+  const progressOnly = (report.status === 'idle' || report.status === run.status) && !ended && report.evaluations.length === 0 && report.events.length === 0 && !report.error && !report.notice && !report.backend;
+  if (progressOnly) {
+    pendingProgress.set(report.runId, { update: report.update, wallMs: report.wallMs, updatesPerSecond: report.metrics ? report.updatesPerSecond : (pendingProgress.get(report.runId)?.updatesPerSecond ?? run.updatesPerSecond) });
+    progressTimer ??= setTimeout(flushProgress, PROGRESS_MS);
+    if (report.metrics) runStorage().saveMetricsSoon(report.runId);
+    for (const l of listeners) l(report);
+    return;
+  }
+  pendingProgress.delete(report.runId);
   patchRun(report.runId, (r) => ({
     status: report.status === 'idle' ? r.status : report.status,
     update: report.update,

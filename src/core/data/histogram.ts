@@ -2,6 +2,8 @@
 export interface Histogram {
   edges: Float64Array; // bins + 1
   counts: Uint32Array; // bins
+  /** Set when every value counted was this one number (the bins then only say "around it"; show it exactly). */
+  constant?: number;
 }
 
 export interface HistogramOptions {
@@ -25,6 +27,7 @@ export function histogram(values: ArrayLike<number>, bins: number, opts: Histogr
     }
     if (lo > hi) [lo, hi] = [0, 1]; // no values
   }
+  const constant = lo === hi && Number.isFinite(lo) ? lo : undefined;
   if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
   const edges = new Float64Array(bins + 1);
   for (let k = 0; k <= bins; k++) edges[k] = lo + ((hi - lo) * k) / bins;
@@ -34,5 +37,5 @@ export function histogram(values: ArrayLike<number>, bins: number, opts: Histogr
     if (!(v >= lo && v <= hi)) continue;
     counts[Math.min(bins - 1, Math.floor(((v - lo) * bins) / (hi - lo)))]++; // multiply first: exact on bin edges
   }
-  return { edges, counts };
+  return constant === undefined || counts.every((n) => n === 0) ? { edges, counts } : { edges, counts, constant };
 }

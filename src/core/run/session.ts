@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend, trySetBackend, type BackendName, type BackendReport, type BackendRequest, configureWasm, type WasmFiles } from '../tf/backend';
+import { selectBackend, trySetBackend, type BackendName, type BackendProbe, type BackendReport, type BackendRequest, configureWasm, type WasmFiles } from '../tf/backend';
+import { describeWebGpuAdapter } from '../tf/webgpuAdapter';
 import { fixedUpdates } from './crossCheck';
 import type { HyperparameterEvent, RunStatus, TrainingReport } from './events';
 import { measureUpdatesPerSecond, type MeasureSpec } from './measure';
@@ -41,10 +42,22 @@ const CHECKPOINT_EVERY = 2000;
 
 const yieldToHost = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
+/**
+ * For `auto`: start on this backend at once instead of measuring every backend first (the page remembered what a
+ * measurement on this device chose for this network shape, or guesses the likely-fastest and measures later).
+ */
+export interface BackendHint {
+  name: BackendName;
+  reason: string;
+  /** What was measured before, shown with the choice. */
+  measured?: Partial<Record<BackendName, number | null>>;
+}
+
 /** How a job starts: the run's id (named on every report), its config, and optionally where it starts from. */
 export interface JobStart extends TrainerConfig {
   runId: string;
   backend?: BackendRequest;
+  backendHint?: BackendHint;
   paused?: boolean;
   /** Continue from this checkpoint (a fork, a run restored after a reload), with `hyperparameters` applied over its own. */
   from?: TrainerCheckpoint;
@@ -86,6 +99,8 @@ export class TrainingSession {
   private config: TrainerConfig | null = null;
   private checkpoint: TrainerCheckpoint | null = null;
   private runId = '';
+  /** Set while the loop is held between ticks for a backend switch (the run stays 'running' to the page). */
+  private holding = false;
 
   constructor(options: SessionOptions = {}) {
     this.tickMs = options.tickMs ?? 100;
@@ -108,8 +123,11 @@ export class TrainingSession {
     return this.backend;
   }
 
-  /** Chooses the backend for this algorithm and dataset shape (measuring when `auto`); cached per shape. */
-  async prepareBackend(request: BackendRequest, config: TrainerConfig): Promise<BackendReport> {
+  /**
+   * Chooses the backend for this algorithm and dataset shape (measuring when `auto` without a hint); cached per
+   * shape. A hint that cannot start falls back to measuring.
+   */
+  async prepareBackend(request: BackendRequest, config: TrainerConfig, hint?: BackendHint): Promise<BackendReport> {
     const d = config.dataset;
     const spec = {
       algorithmId: config.algorithmId,
@@ -118,11 +136,63 @@ export class TrainingSession {
       discreteActions: d.discreteActions,
       hyperparameters: config.hyperparameters,
     };
-    const key = JSON.stringify([request, spec]);
+    const key = JSON.stringify([request, spec, hint?.name ?? null]);
     if (this.backend && key === this.backendKey) return this.backend;
-    this.backend = await selectBackend(request, () => measureUpdatesPerSecond(spec));
+    const hinted = request === 'auto' && hint ? await this.hintedBackend(hint) : null;
+    this.backend = hinted ?? (await selectBackend(request, () => measureUpdatesPerSecond(spec)));
     this.backendKey = key;
     return this.backend;
+  }
+
+  private async hintedBackend(hint: BackendHint): Promise<BackendReport | null> {
+    const failure = await trySetBackend(hint.name);
+    if (failure) return null;
+    const probes: BackendProbe[] = Object.entries(hint.measured ?? { [hint.name]: null }).map(([name, ups]) => ({ name: name as BackendName, initialised: true, updatesPerSecond: ups ?? null, note: name === hint.name ? 'in use' : '' }));
+    return { requested: 'auto', active: hint.name, probes, reason: hint.reason, adapter: await describeWebGpuAdapter() };
+  }
+
+  /**
+   * Measures every backend on this shape's real networks, as `auto` does, on an idle session (the page runs it in the
+   * background and remembers the result). Refused while a run is active here (a finished run's trainer is disposed);
+   * the next start chooses again.
+   */
+  async measureBackends(spec: MeasureSpec): Promise<BackendReport> {
+    if (this.status === 'starting' || this.status === 'running' || this.status === 'paused') throw new Error('this trainer worker is busy with a run: measure when a worker is free');
+    // A run that ended here leaves its trainer until the next start: it goes now.
+    await this.stop();
+    this.backend = null;
+    this.backendKey = '';
+    return selectBackend('auto', () => measureUpdatesPerSecond(spec));
+  }
+
+  /**
+   * Moves the run to another backend between ticks: checkpoint (weights and optimizer moments), rebuild on `name`,
+   * carry on; the curves continue. Returns the new report, or null when nothing changed (same backend, no run, or
+   * `name` could not start: the run stays where it was).
+   */
+  async switchBackend(name: BackendName, reason: string): Promise<BackendReport | null> {
+    if (!this.trainer || !this.config || !this.backend || this.backend.active === name || this.holding) return null;
+    this.holding = true;
+    const from = this.backend.active;
+    try {
+      await this.loop;
+      if (!this.trainer) return null;
+      const checkpoint = await this.trainer.checkpoint();
+      this.trainer.dispose();
+      this.trainer = null;
+      const failure = await trySetBackend(name);
+      if (failure) await trySetBackend(from);
+      this.trainer = Trainer.restore(this.config, checkpoint);
+      this.checkpoint = checkpoint;
+      if (failure) return null;
+      this.backend = { ...this.backend, active: name, reason };
+      this.backendKey = '';
+      this.listener({ runId: this.runId, wallMs: this.trainer.wallMs, update: this.trainer.update, status: this.status, metrics: null, evaluations: [], events: [], updatesPerSecond: 0, backend: this.backend, notice: `moved from ${from} to ${name} at update ${checkpoint.update.toLocaleString()}: ${reason}` });
+      return this.backend;
+    } finally {
+      this.holding = false;
+      if (this.status === 'running' && this.trainer && !this.looping) this.loop = this.runLoop();
+    }
   }
 
   /** Starts a run (stopping any current one). Training proceeds in ticks until paused, stopped or finished. */
@@ -133,7 +203,7 @@ export class TrainingSession {
     this.status = 'starting';
     try {
       await prepareEnv(config.dataset.envId);
-      const backend = await this.prepareBackend(config.backend ?? 'auto', config);
+      const backend = await this.prepareBackend(config.backend ?? 'auto', config, config.backendHint);
       this.trainer = config.from ? Trainer.restore(config, config.from, config.hyperparameters ?? {}) : new Trainer(config);
       this.config = config;
       this.checkpoint = await this.trainer.checkpoint();
@@ -306,7 +376,7 @@ export class TrainingSession {
   }
 
   private async loopTicks(): Promise<void> {
-    while (this.status === 'running' && this.trainer) {
+    while (this.status === 'running' && this.trainer && !this.holding) {
       const tick = await this.guard(() => this.trainer!.run(this.tickMs));
       if (!tick) return;
       if (this.trainer.finished && this.status === 'running') this.status = 'finished';
@@ -314,7 +384,7 @@ export class TrainingSession {
       await yieldToHost();
     }
     // A pause that lands between ticks must still reach the page.
-    if (this.status === 'paused') this.emit({ metrics: null, evaluations: [], events: [], updatesPerSecond: 0 });
+    if (this.status === 'paused' && !this.holding) this.emit({ metrics: null, evaluations: [], events: [], updatesPerSecond: 0 });
   }
 
   private async guard(work: () => Promise<TickResult>): Promise<TickResult | null> {

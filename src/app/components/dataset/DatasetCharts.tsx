@@ -1,10 +1,8 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Histogram } from '../../../core/data/histogram';
 import type { ActionDistribution } from '../../../core/data/measures';
-import { stat } from './format';
-
-const bars = (h: Histogram): BarDatum[] =>
-  Array.from(h.counts, (n, k) => ({ label: `${stat(h.edges[k], 3)} … ${stat(h.edges[k + 1], 3)}`, mid: (h.edges[k] + h.edges[k + 1]) / 2, n }));
+import { formatTicks } from '../../charts/numberFormat';
+import { histogramBars } from './histogramBars';
 
 /** 12,000 as "12K": counts fit the narrow axis instead of being clipped. */
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
@@ -30,8 +28,8 @@ const tickPercent = ({ x, y, payload }: { x?: number | string; y?: number | stri
 interface BarDatum {
   label: string;
   n: number;
-  /** The bin's centre, for a numeric axis label. */
-  mid?: number;
+  /** The axis label, when it differs from the tooltip's. */
+  axis?: string;
 }
 
 function Bars({ data, height, xLabel, colour, testId, everyLabel = false }: { data: BarDatum[]; height: number; xLabel: (d: BarDatum) => string; colour: string; testId: string; everyLabel?: boolean }) {
@@ -43,7 +41,7 @@ function Bars({ data, height, xLabel, colour, testId, everyLabel = false }: { da
           {/* A fixed label step: 'preserveStartEnd' measures every label in the DOM to choose. */}
           <XAxis dataKey={xLabel} tick={tickX} interval={everyLabel ? 0 : Math.max(0, Math.ceil(data.length / 6) - 1)} />
           <YAxis tick={tickY} width={40} allowDecimals={false} />
-          <Tooltip isAnimationActive={false} labelFormatter={(l) => String(l)} formatter={(v) => [Number(v).toLocaleString('en-US'), 'count']} />
+          <Tooltip isAnimationActive={false} labelFormatter={(l, payload) => String((payload?.[0]?.payload as BarDatum | undefined)?.label ?? l)} formatter={(v) => [Number(v).toLocaleString('en-US'), 'count']} />
           <Bar dataKey="n" fill={colour} isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
@@ -53,7 +51,7 @@ function Bars({ data, height, xLabel, colour, testId, everyLabel = false }: { da
 
 /** Episode returns in equal-width bins. */
 export function ReturnHistogram({ histogram }: { histogram: Histogram }) {
-  return <Bars data={bars(histogram)} height={170} xLabel={(d) => stat(d.mid, 3)} colour="#2563eb" testId="return-histogram" />;
+  return <Bars data={histogramBars(histogram)} height={170} xLabel={(d) => d.axis ?? d.label} colour="#2563eb" testId="return-histogram" />;
 }
 
 /** Counts per discrete action, or a histogram per continuous action dimension. */
@@ -68,7 +66,7 @@ export function ActionChart({ actions, labels }: { actions: ActionDistribution; 
       {shown.map((h, j) => (
         <div key={j}>
           <p className="axis-title">{labels[j] ?? `action ${j}`}</p>
-          <Bars data={bars(h)} height={shown.length > 1 ? 90 : 170} xLabel={(d) => stat(d.mid, 2)} colour="#16a34a" testId={`action-dim-${j}`} />
+          <Bars data={histogramBars(h)} height={shown.length > 1 ? 90 : 170} xLabel={(d) => d.axis ?? d.label} colour="#16a34a" testId={`action-dim-${j}`} />
         </div>
       ))}
       {actions.perDim.length > shown.length && <p className="help">and {actions.perDim.length - shown.length} more dimensions</p>}
@@ -81,7 +79,8 @@ export function ActionChart({ actions, labels }: { actions: ActionDistribution; 
  * rows) and under return-weighted sampling at the form's temperature (Hong et al. 2023), side by side.
  */
 export function SampledShareChart({ edges, uniform, weighted, weightedLabel }: { edges: ArrayLike<number>; uniform: ArrayLike<number>; weighted: ArrayLike<number>; weightedLabel: string }) {
-  const data = Array.from(uniform, (u, k) => ({ mid: stat((edges[k] + edges[k + 1]) / 2, 3), uniform: 100 * u, weighted: 100 * weighted[k] }));
+  const mids = formatTicks(Array.from(uniform, (_, k) => (edges[k] + edges[k + 1]) / 2));
+  const data = Array.from(uniform, (u, k) => ({ mid: mids[k], uniform: 100 * u, weighted: 100 * weighted[k] }));
   const pct = (v: unknown) => `${Number(v).toFixed(1)}%`;
   return (
     <div data-testid="sampled-share-chart" data-bars={data.length}>
