@@ -1,0 +1,23 @@
+// Algorithms that train as populations (K members as one batched model). The Decision Transformer is not among them
+// (its attention layers are not MLPs; see the README), nor are the others yet; they train as lone runs.
+import type { HyperParam } from '../run/hyperparameters';
+import { iqlPopulation } from './iql';
+import type { PopulationDef } from './types';
+
+const populations: PopulationDef[] = [iqlPopulation];
+
+/** Settings that belong to each run of a population even when not held on the device (the trainer reads them per member). */
+export const PER_RUN_KEYS = ['seed', 'updatesPerEval', 'evalEpisodes', 'maxUpdates'];
+
+export function populationDef(algorithmId: string): PopulationDef | null {
+  return populations.find((p) => p.algorithmId === algorithmId) ?? null;
+}
+
+export function populationAlgorithms(): string[] {
+  return populations.map((p) => p.algorithmId);
+}
+
+/** Keys every member of a population must share (network shapes, batch size, sampling, discount, TD3's delay, ...). */
+export function sharedKeys(def: PopulationDef, schema: readonly HyperParam[]): string[] {
+  return schema.map((p) => p.key).filter((k) => !def.memberKeys.includes(k) && !PER_RUN_KEYS.includes(k));
+}
