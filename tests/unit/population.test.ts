@@ -153,10 +153,37 @@ describe.each(populationAlgorithms())('%s population', (algorithmId) => {
     try {
       await trainPopulation(pop, 10);
       const before = tf.memory().numTensors;
-      await trainPopulation(pop, 200);
+      await trainPopulation(pop, 150);
       expect(tf.memory().numTensors).toBe(before);
     } finally {
       pop.dispose();
+    }
+  });
+});
+
+describe('population evaluation', () => {
+  it('evaluates every member in one batched pass with the episodes a lone run of its seed would play', async () => {
+    const dataset = { ...offlineData('CartPole-v1', [{ policy: 'medium', weight: 1 }], 1000), envId: 'CartPole-v1' };
+    const members = [0, 1].map((k) => ({ ...small, seed: 5 + k, evalEpisodes: 2 }));
+    const pop = new PopulationTrainer({ dataset, algorithmId: 'iql', members });
+    let results;
+    try {
+      await trainPopulation(pop, 5);
+      results = await pop.evaluate([0, 1]);
+    } finally {
+      pop.dispose();
+    }
+    for (let k = 0; k < 2; k++) {
+      const lone = new Trainer({ dataset, algorithmId: 'iql', hyperparameters: members[k] });
+      try {
+        await train(lone, 5);
+        const want = await lone.evaluate();
+        expect(results[k]!.returns).toEqual(want.returns);
+        expect(results[k]!.episode.actions).toEqual(want.episode.actions);
+        expect(results[k]!.update).toBe(5);
+      } finally {
+        lone.dispose();
+      }
     }
   });
 });

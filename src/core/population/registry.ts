@@ -2,9 +2,10 @@
 // (its attention layers are not MLPs; see the README), nor are the others yet; they train as lone runs.
 import type { HyperParam } from '../run/hyperparameters';
 import { iqlPopulation } from './iql';
+import { td3bcPopulation } from './td3bc';
 import type { PopulationDef } from './types';
 
-const populations: PopulationDef[] = [iqlPopulation];
+const populations: PopulationDef[] = [iqlPopulation, td3bcPopulation];
 
 /** Settings that belong to each run of a population even when not held on the device (the trainer reads them per member). */
 export const PER_RUN_KEYS = ['seed', 'updatesPerEval', 'evalEpisodes', 'maxUpdates'];
