@@ -51,7 +51,7 @@ export class BatchedMLP {
     let h = x;
     const last = this.weights.length - 1;
     for (let l = 0; l <= last; l++) {
-      const z = tf.add(matMulFastGrad(h, this.weights[l]), this.biases[l]) as tf.Tensor3D;
+      const z = denseLayer(h, this.weights[l], this.biases[l]);
       h = l === last ? z : this.activation === 'relu' ? tf.relu(z) : tf.tanh(z);
     }
     return h;
@@ -64,6 +64,17 @@ export class BatchedMLP {
   dispose(): void {
     for (const v of this.variables) v.dispose();
   }
+}
+
+/**
+ * x w + b for every member: [K, n, in] x [K, in, out] + [K, 1, out]. On wasm as K two-dimensional products stacked:
+ * tfjs-wasm multiplies batched (3-d) operands in a plain loop, not through XNNPACK (measured here: [8, 256, 256] x
+ * [8, 256, 256] 350 ms batched against 29 ms as 8 products); elsewhere as one batched product.
+ */
+function denseLayer(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
+  if (tf.getBackend() !== 'wasm') return tf.add(tf.matMul(x, w), b) as tf.Tensor3D;
+  const [xs, ws, bs] = [tf.unstack(x), tf.unstack(w), tf.unstack(b)];
+  return tf.stack(xs.map((xk, k) => tf.add(matMulFastGrad(xk, ws[k]), bs[k]))) as tf.Tensor3D;
 }
 
 /**

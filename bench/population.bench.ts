@@ -1,0 +1,183 @@
+// Member-updates/s of a population (K runs of one algorithm as one batched model, src/core/population) against K runs
+// trained separately: one lone run alone, two lone runs in two processes at once (what the page's pool of 2 workers
+// does with K runs on this 2-core machine: the rest wait in its queue), and the PyTorch peer (bench/torch_peer.py: the
+// same update) on one core, sequentially and as two processes at once. Node, tfjs wasm, fixed random batches as
+// src/core/run/measure.ts; each measurement in its own process. Progress on stderr, JSON on stdout and in bench/results.
+// Run: npx tsx bench/population.bench.ts [--budget 3000] [--ks 1,4,8,32] [--algos iql,td3bc] [--sizes teaching,d4rl] [--skip-torch]
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import { getAlgorithm } from '../src/core/algos/registry';
+import { populationDef } from '../src/core/population/registry';
+import type { MemberBatch } from '../src/core/population/types';
+import { Rng } from '../src/core/rng';
+import { resolveValues } from '../src/core/run/hyperparameters';
+import { measureUpdatesPerSecond, syntheticBatch, type MeasureSpec } from '../src/core/run/measure';
+import { runSchema } from '../src/core/run/runSettings';
+import { configureWasm } from '../src/core/tf/backend';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const budget = Number(arg('budget', '3000'));
+
+/** The teaching size (Pendulum-shaped: 3-dim observations, 1-dim actions, 64x64) and the D4RL locomotion size. */
+const SIZES: Record<string, Omit<MeasureSpec, 'algorithmId'>> = {
+  teaching: { observationDim: 3, actionDim: 1, discreteActions: null, hyperparameters: { hidden: '64,64', batchSize: 256 } },
+  d4rl: { observationDim: 17, actionDim: 6, discreteActions: null, hyperparameters: { hidden: '256,256', batchSize: 256 } },
+};
+
+function specOf(algorithmId: string, size: string): MeasureSpec {
+  const s = SIZES[size];
+  const algo = getAlgorithm(algorithmId);
+  return { ...s, algorithmId, hyperparameters: resolveValues([...algo.hyperparameters, ...runSchema], s.hyperparameters ?? {}, algo.name) };
+}
+
+/** Population updates/s of K members on a fixed batch per member (each update trains every member once). */
+async function measurePopulation(spec: MeasureSpec, K: number): Promise<number> {
+  const def = populationDef(spec.algorithmId)!;
+  const values = spec.hyperparameters as Record<string, number | string | boolean>;
+  const agent = def.create({
+    members: K,
+    observationDim: spec.observationDim,
+    actionDim: spec.actionDim,
+    discreteActions: spec.discreteActions,
+    hyperparameters: Array.from({ length: K }, (_, k) => ({ ...values, seed: k })),
+    rngs: Array.from({ length: K }, (_, k) => new Rng(k)),
+    observationMean: new Float32Array(spec.observationDim),
+    observationStd: new Float32Array(spec.observationDim).fill(1),
+  });
+  const B = Number(values.batchSize);
+  const batch: MemberBatch = tf.tidy(() => {
+    const parts = Array.from({ length: K }, (_, k) => syntheticBatch(spec, B, new Rng(100 + k)));
+    return {
+      observations: tf.stack(parts.map((p) => p.observations)) as tf.Tensor3D,
+      actions: tf.stack(parts.map((p) => p.actions)) as tf.Tensor3D,
+      rewards: tf.stack(parts.map((p) => p.rewards)) as tf.Tensor2D,
+      nextObservations: tf.stack(parts.map((p) => p.nextObservations)) as tf.Tensor3D,
+      dones: tf.stack(parts.map((p) => p.dones)) as tf.Tensor2D,
+      mcReturns: tf.stack(parts.map((p) => p.mcReturns)) as tf.Tensor2D,
+    };
+  });
+  try {
+    for (let i = 0; i < 2; i++) {
+      const m = agent.update(batch);
+      await m.data();
+      m.dispose();
+    }
+    let count = 0;
+    const start = performance.now();
+    while (count < 3 || performance.now() - start < budget) {
+      const m = agent.update(batch);
+      count += 1;
+      if (count % 4 === 0) await m.data();
+      m.dispose();
+    }
+    const last = agent.update(batch);
+    await last.data();
+    last.dispose();
+    return ((count + 1) / (performance.now() - start)) * 1000;
+  } finally {
+    tf.dispose(Object.values(batch));
+    agent.dispose();
+  }
+}
+
+// ---- child mode: one measurement in this process ----
+if (process.argv.includes('--child')) {
+  configureWasm();
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const [kind, algorithmId, size, k] = arg('child', '').split(':');
+  const spec = specOf(algorithmId, size);
+  const ups = kind === 'pop' ? await measurePopulation(spec, Number(k)) : await measureUpdatesPerSecond(spec, budget, 1e9);
+  console.log(JSON.stringify({ updatesPerSecond: ups }));
+  process.exit(0);
+}
+
+const log = (s: string) => console.error(`[population.bench] ${s}`);
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} failed: ${err.trim().split('\n').pop()}`))));
+  });
+}
+
+/** Updates/s of each of `parallel` processes started together (1: alone). */
+async function tfjsChildren(what: string, parallel: number): Promise<number[]> {
+  const outs = await Promise.all(Array.from({ length: parallel }, () => run(process.execPath, [...process.execArgv, process.argv[1], '--child', what, '--budget', String(budget)])));
+  return outs.map((o) => (JSON.parse(o.trim().split('\n').pop()!) as { updatesPerSecond: number }).updatesPerSecond);
+}
+
+const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
+async function torchChildren(spec: MeasureSpec, parallel: number): Promise<number[] | string> {
+  if (!existsSync(OPENBLAS)) return 'libopenblas0-openmp is not installed (apt-get install -y libopenblas0-openmp)';
+  const env = { ...process.env, LD_LIBRARY_PATH: OPENBLAS, OMP_WAIT_POLICY: 'passive', OMP_NUM_THREADS: '1' };
+  try {
+    const outs = await Promise.all(Array.from({ length: parallel }, () => run('/usr/bin/python3', ['bench/torch_peer.py', '--budget', String(budget / 1000), '--threads', '1', '--specs', JSON.stringify([spec])], env)));
+    return outs.map((o) => (JSON.parse(o) as { results: Record<string, { threads_1: number }> }).results[spec.algorithmId].threads_1);
+  } catch (e) {
+    return `torch peer failed: ${(e as Error).message}`;
+  }
+}
+
+const round = (x: number) => Number(x.toPrecision(4));
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const ks = arg('ks', '1,4,8,32').split(',').map(Number);
+const algos = arg('algos', 'iql,td3bc').split(',');
+const sizes = arg('sizes', 'teaching,d4rl').split(',');
+const skipTorch = process.argv.includes('--skip-torch');
+const started = Date.now();
+const loadBefore = loadavg();
+const cases: Record<string, unknown> = {};
+for (const size of sizes) {
+  for (const algorithmId of algos) {
+    const name = `${algorithmId} ${size}`;
+    const spec = specOf(algorithmId, size);
+    log(`${name}: one lone run ...`);
+    const [lone] = await tfjsChildren(`lone:${algorithmId}:${size}`, 1);
+    log(`${name}: two lone runs at once (the pool's two workers) ...`);
+    const pool = await tfjsChildren(`lone:${algorithmId}:${size}`, 2);
+    const population: Record<string, unknown> = {};
+    for (const k of ks) {
+      log(`${name}: population of ${k} ...`);
+      const [ups] = await tfjsChildren(`pop:${algorithmId}:${size}:${k}`, 1);
+      population[`K=${k}`] = { populationUpdatesPerSecond: round(ups), memberUpdatesPerSecond: round(ups * k), overOneLoneRun: round((ups * k) / lone), overPoolOfTwo: round((ups * k) / sum(pool)) };
+    }
+    let torch: unknown = 'skipped (--skip-torch)';
+    if (!skipTorch) {
+      log(`${name}: PyTorch, one process, then two at once ...`);
+      const one = await torchChildren(spec, 1);
+      const two = await torchChildren(spec, 2);
+      torch = typeof one === 'string' ? one : { oneProcessOneThread: round(one[0]), twoProcessesAtOnce: typeof two === 'string' ? two : { each: two.map(round), combined: round(sum(two)) } };
+    }
+    cases[name] = {
+      networks: { observationDim: spec.observationDim, actionDim: spec.actionDim, hidden: spec.hyperparameters!.hidden, batchSize: spec.hyperparameters!.batchSize },
+      loneRunUpdatesPerSecond: round(lone),
+      poolOfTwoLoneRuns: { each: pool.map(round), combined: round(sum(pool)) },
+      population,
+      torch,
+    };
+    log(`${name}: ${JSON.stringify(cases[name])}`);
+  }
+}
+const result = {
+  note: 'Node wasm (one thread), member-updates/s = population updates/s x K; fixed random batches; every measurement in its own process; torch: bench/torch_peer.py on OpenBLAS, one thread per process',
+  date: new Date().toISOString(),
+  machineCores: cpus().length,
+  budgetMs: budget,
+  loadAverage: { before: loadBefore.map(round), after: loadavg().map(round) },
+  benchSeconds: Math.round((Date.now() - started) / 1000),
+  cases,
+};
+const json = JSON.stringify(result, null, 2);
+console.log(json);
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(`bench/results/population-${result.date.slice(0, 10)}.json`, `${json}\n`);
