@@ -73,8 +73,13 @@ export class BatchedMLP {
  */
 function denseLayer(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
   if (tf.getBackend() !== 'wasm') return tf.add(tf.matMul(x, w), b) as tf.Tensor3D;
-  const [xs, ws, bs] = [tf.unstack(x), tf.unstack(w), tf.unstack(b)];
+  const [xs, ws, bs] = [x, w, b].map(slices);
   return tf.stack(xs.map((xk, k) => tf.add(matMulFastGrad(xk, ws[k]), bs[k]))) as tf.Tensor3D;
+}
+
+/** Member slices of a [K, ...] tensor. One member by a reshape: tfjs's unstack gradient breaks on a single slice. */
+function slices(t: tf.Tensor): tf.Tensor[] {
+  return t.shape[0] === 1 ? [tf.reshape(t, t.shape.slice(1))] : tf.unstack(t);
 }
 
 /**
