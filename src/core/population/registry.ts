@@ -1,5 +1,6 @@
 // Algorithms that train as populations (K members as one batched model). The Decision Transformer is not among them
 // (its attention layers are not MLPs; see the README), nor are the others yet; they train as lone runs.
+import type { PopulationInfo } from '../experiments/populations';
 import type { HyperParam } from '../run/hyperparameters';
 import { iqlPopulation } from './iql';
 import { td3bcPopulation } from './td3bc';
@@ -21,4 +22,9 @@ export function populationAlgorithms(): string[] {
 /** Keys every member of a population must share (network shapes, batch size, sampling, discount, TD3's delay, ...). */
 export function sharedKeys(def: PopulationDef, schema: readonly HyperParam[]): string[] {
   return schema.map((p) => p.key).filter((k) => !def.memberKeys.includes(k) && !PER_RUN_KEYS.includes(k));
+}
+
+/** What the page needs to group runs into populations (see experiments/populations.ts). */
+export function populationInfo(schemaOf: (algorithmId: string) => HyperParam[]): PopulationInfo[] {
+  return populations.map((def) => ({ algorithmId: def.algorithmId, sharedKeys: sharedKeys(def, schemaOf(def.algorithmId)) }));
 }
