@@ -3,7 +3,7 @@
 // does with K runs on this 2-core machine: the rest wait in its queue), and the PyTorch peer (bench/torch_peer.py: the
 // same update) on one core, sequentially and as two processes at once. Node, tfjs wasm, fixed random batches as
 // src/core/run/measure.ts; each measurement in its own process. Progress on stderr, JSON on stdout and in bench/results.
-// Run: npx tsx bench/population.bench.ts [--budget 3000] [--ks 1,4,8,32] [--algos iql,td3bc] [--sizes teaching,d4rl] [--skip-torch]
+// Run: npx tsx bench/population.bench.ts [--budget 4000] [--cycles 8] [--ks 1,4,8,32] [--algos iql,td3bc] [--sizes teaching,d4rl] [--skip-torch]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -13,7 +13,7 @@ import { populationDef } from '../src/core/population/registry';
 import type { MemberBatch } from '../src/core/population/types';
 import { Rng } from '../src/core/rng';
 import { resolveValues } from '../src/core/run/hyperparameters';
-import { measureUpdatesPerSecond, syntheticBatch, type MeasureSpec } from '../src/core/run/measure';
+import { agentForSpec, syntheticBatch, type MeasureSpec } from '../src/core/run/measure';
 import { runSchema } from '../src/core/run/runSettings';
 import { configureWasm } from '../src/core/tf/backend';
 
@@ -21,7 +21,9 @@ const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
 };
-const budget = Number(arg('budget', '3000'));
+const budget = Number(arg('budget', '4000'));
+/** Alternations of the subjects of one measurement (each gets budget / cycles ms per cycle). */
+const cycles = Number(arg('cycles', '8'));
 
 /** The teaching size (Pendulum-shaped: 3-dim observations, 1-dim actions, 64x64) and the D4RL locomotion size. */
 const SIZES: Record<string, Omit<MeasureSpec, 'algorithmId'>> = {
@@ -35,8 +37,27 @@ function specOf(algorithmId: string, size: string): MeasureSpec {
   return { ...s, algorithmId, hyperparameters: resolveValues([...algo.hyperparameters, ...runSchema], s.hyperparameters ?? {}, algo.name) };
 }
 
-/** Population updates/s of K members on a fixed batch per member (each update trains every member once). */
-async function measurePopulation(spec: MeasureSpec, K: number): Promise<number> {
+/** A subject of the measurement: one update (every member once for a population), metrics left on the device. */
+interface Subject {
+  name: string;
+  update(): tf.Tensor;
+  dispose(): void;
+}
+
+function loneSubject(spec: MeasureSpec): Subject {
+  const { agent, batch } = agentForSpec(spec, 0);
+  return {
+    name: 'lone',
+    update: () => agent.update(batch),
+    dispose: () => {
+      tf.dispose(Object.values(batch));
+      agent.dispose();
+    },
+  };
+}
+
+/** A population of K members on a fixed batch per member. */
+function populationSubject(spec: MeasureSpec, K: number): Subject {
   const def = populationDef(spec.algorithmId)!;
   const values = spec.hyperparameters as Record<string, number | string | boolean>;
   const agent = def.create({
@@ -61,39 +82,58 @@ async function measurePopulation(spec: MeasureSpec, K: number): Promise<number> 
       mcReturns: tf.stack(parts.map((p) => p.mcReturns)) as tf.Tensor2D,
     };
   });
-  try {
-    for (let i = 0; i < 2; i++) {
-      const m = agent.update(batch);
-      await m.data();
-      m.dispose();
-    }
-    let count = 0;
-    const start = performance.now();
-    while (count < 3 || performance.now() - start < budget) {
-      const m = agent.update(batch);
-      count += 1;
-      if (count % 4 === 0) await m.data();
-      m.dispose();
-    }
-    const last = agent.update(batch);
-    await last.data();
-    last.dispose();
-    return ((count + 1) / (performance.now() - start)) * 1000;
-  } finally {
-    tf.dispose(Object.values(batch));
-    agent.dispose();
-  }
+  return {
+    name: `K=${K}`,
+    update: () => agent.update(batch),
+    dispose: () => {
+      tf.dispose(Object.values(batch));
+      agent.dispose();
+    },
+  };
 }
 
-// ---- child mode: one measurement in this process ----
+/**
+ * Updates/s of each subject, measured in alternating slices of `sliceMs` (every subject once per cycle) so that the
+ * load of a shared machine, which drifts over seconds, falls on all of them alike. After a warm-up of every subject.
+ */
+async function interleaved(subjects: Subject[], cycles: number, sliceMs: number): Promise<Record<string, number>> {
+  const stats = subjects.map(() => ({ count: 0, ms: 0 }));
+  const slice = async (s: Subject, ms: number) => {
+    const start = performance.now();
+    let count = 0;
+    let last: tf.Tensor | null = null;
+    while (count < 1 || performance.now() - start < ms) {
+      last?.dispose();
+      last = s.update();
+      count += 1;
+      if (count % 4 === 0) await last.data();
+    }
+    await last!.data();
+    last!.dispose();
+    return { count, ms: performance.now() - start };
+  };
+  for (const s of subjects) await slice(s, sliceMs); // warm-up
+  for (let c = 0; c < cycles; c++) {
+    for (const [i, s] of subjects.entries()) {
+      const r = await slice(s, sliceMs);
+      stats[i].count += r.count;
+      stats[i].ms += r.ms;
+    }
+  }
+  return Object.fromEntries(subjects.map((s, i) => [s.name, (stats[i].count / stats[i].ms) * 1000]));
+}
+
+// ---- child mode: measurements in this process, one after another ----
 if (process.argv.includes('--child')) {
   configureWasm();
   await tf.setBackend('wasm');
   await tf.ready();
-  const [kind, algorithmId, size, k] = arg('child', '').split(':');
+  const [kind, algorithmId, size, list] = arg('child', '').split(':');
   const spec = specOf(algorithmId, size);
-  const ups = kind === 'pop' ? await measurePopulation(spec, Number(k)) : await measureUpdatesPerSecond(spec, budget, 1e9);
-  console.log(JSON.stringify({ updatesPerSecond: ups }));
+  const subjects = kind === 'lone' ? [loneSubject(spec)] : [loneSubject(spec), ...list.split(',').map((k) => populationSubject(spec, Number(k)))];
+  const out = await interleaved(subjects, cycles, budget / cycles);
+  for (const s of subjects) s.dispose();
+  console.log(JSON.stringify(out));
   process.exit(0);
 }
 
@@ -110,10 +150,10 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
   });
 }
 
-/** Updates/s of each of `parallel` processes started together (1: alone). */
-async function tfjsChildren(what: string, parallel: number): Promise<number[]> {
+/** What each of `parallel` processes measured, started together (1: alone). */
+async function tfjsChildren(what: string, parallel: number): Promise<Record<string, number>[]> {
   const outs = await Promise.all(Array.from({ length: parallel }, () => run(process.execPath, [...process.execArgv, process.argv[1], '--child', what, '--budget', String(budget)])));
-  return outs.map((o) => (JSON.parse(o.trim().split('\n').pop()!) as { updatesPerSecond: number }).updatesPerSecond);
+  return outs.map((o) => JSON.parse(o.trim().split('\n').pop()!) as Record<string, number>);
 }
 
 const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
@@ -141,15 +181,20 @@ for (const size of sizes) {
   for (const algorithmId of algos) {
     const name = `${algorithmId} ${size}`;
     const spec = specOf(algorithmId, size);
-    log(`${name}: one lone run ...`);
-    const [lone] = await tfjsChildren(`lone:${algorithmId}:${size}`, 1);
+    log(`${name}: a lone run and populations of ${ks.join(', ')}, alternating ...`);
+    const [measured] = await tfjsChildren(`set:${algorithmId}:${size}:${ks.join(',')}`, 1);
     log(`${name}: two lone runs at once (the pool's two workers) ...`);
-    const pool = await tfjsChildren(`lone:${algorithmId}:${size}`, 2);
+    const pool = (await tfjsChildren(`lone:${algorithmId}:${size}`, 2)).map((o) => o.lone);
+    const lone = measured.lone;
     const population: Record<string, unknown> = {};
     for (const k of ks) {
-      log(`${name}: population of ${k} ...`);
-      const [ups] = await tfjsChildren(`pop:${algorithmId}:${size}:${k}`, 1);
-      population[`K=${k}`] = { populationUpdatesPerSecond: round(ups), memberUpdatesPerSecond: round(ups * k), overOneLoneRun: round((ups * k) / lone), overPoolOfTwo: round((ups * k) / sum(pool)) };
+      const ups = measured[`K=${k}`];
+      population[`K=${k}`] = {
+        populationUpdatesPerSecond: round(ups),
+        memberUpdatesPerSecond: round(ups * k),
+        overOneLoneRun: round((ups * k) / lone),
+        overPoolOfTwo: round((ups * k) / sum(pool)),
+      };
     }
     let torch: unknown = 'skipped (--skip-torch)';
     if (!skipTorch) {
@@ -169,7 +214,7 @@ for (const size of sizes) {
   }
 }
 const result = {
-  note: 'Node wasm (one thread), member-updates/s = population updates/s x K; fixed random batches; every measurement in its own process; torch: bench/torch_peer.py on OpenBLAS, one thread per process',
+  note: 'Node wasm (one thread), member-updates/s = population updates/s x K; the lone run and the populations of one case measured in one process in alternating slices (--cycles), after a warm-up; fixed random batches; torch: bench/torch_peer.py on OpenBLAS, one thread per process',
   date: new Date().toISOString(),
   machineCores: cpus().length,
   budgetMs: budget,

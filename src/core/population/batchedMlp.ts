@@ -69,7 +69,8 @@ export class BatchedMLP {
 /**
  * x w + b for every member: [K, n, in] x [K, in, out] + [K, 1, out]. On wasm as K two-dimensional products stacked:
  * tfjs-wasm multiplies batched (3-d) operands in a plain loop, not through XNNPACK (measured here: [8, 256, 256] x
- * [8, 256, 256] 350 ms batched against 29 ms as 8 products); elsewhere as one batched product.
+ * [8, 256, 256] 350 ms batched against 29 ms as 8 products); elsewhere as one batched product. The slices are cheap
+ * only with core/tf/wasmSlices.ts's Slice (tfjs-wasm's own copies the whole input for every slice).
  */
 function denseLayer(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
   if (tf.getBackend() !== 'wasm') return tf.add(tf.matMul(x, w), b) as tf.Tensor3D;

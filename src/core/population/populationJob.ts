@@ -88,10 +88,16 @@ export class PopulationJob {
     this.emit(k);
   }
 
-  /** Pause: the member leaves the job with its checkpoint (the page resumes it as a lone run); no word to its listener. */
+  /**
+   * Pause: the member leaves the job with its checkpoint (the page resumes it as a lone run). Its last report says
+   * 'paused', sent on the reports' own channel so that it arrives after every report before it.
+   */
   async leave(runId: string): Promise<TrainerCheckpoint> {
-    const checkpoint = await this.checkpoint(runId);
-    this.status[this.member(runId)] = 'idle';
+    const k = this.active(runId);
+    const checkpoint = (await this.trainer.checkpoints())[k];
+    this.status[k] = 'paused';
+    this.listener({ runId, update: checkpoint.update, wallMs: checkpoint.wallMs ?? 0, status: 'paused', metrics: null, evaluations: [], events: [], updatesPerSecond: 0 });
+    this.status[k] = 'idle';
     return checkpoint;
   }
 

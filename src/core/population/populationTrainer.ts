@@ -250,6 +250,8 @@ export class PopulationTrainer {
           await evaluateDue();
           break;
         }
+        // A member reaching its total ends the tick, so its final checkpoint is taken at exactly that update.
+        if (this.values.some((v) => Number(v.maxUpdates) === this.update)) break;
       }
       const metrics = await this.readMetrics(pending, firstUpdate);
       const trainTime = performance.now() - start - evalTime;
