@@ -7,9 +7,9 @@ test('four IQL seeds train as population jobs (more runs at once than workers), 
   const errors = watchConsole(page);
   await page.goto('/#env=CartPole-v1&data=cartpole-medium-expert&algo=iql');
   await expect(page.locator('[data-ready=true]')).toBeVisible();
-  await page.getByTestId('hp-hidden').selectOption('64,64');
-  await setHyper(page, 'maxUpdates', '1200');
-  await setHyper(page, 'updatesPerEval', '300');
+  await page.getByTestId('hp-hidden').selectOption('32,32');
+  await setHyper(page, 'maxUpdates', '600');
+  await setHyper(page, 'updatesPerEval', '200');
   await page.getByTestId('seeds').fill('4');
   await page.getByTestId('start').click();
   await expect(runRows(page)).toHaveCount(4);
@@ -34,13 +34,13 @@ test('four IQL seeds train as population jobs (more runs at once than workers), 
   await row(ids[2]).getByRole('button', { name: /^stop/ }).click();
   await expect(row(ids[2])).toHaveAttribute('data-status', 'stopped');
 
-  // Resume the paused one: it trains alone from its checkpoint.
+  // Resume the paused one: it trains alone from its checkpoint once a worker is free (both hold populations now).
   await row(ids[0]).getByRole('button', { name: /^resume/ }).click();
   await expect(row(ids[0])).toHaveAttribute('data-status', /queued|starting|running/);
 
   await expect.poll(async () => (await runStatuses(page)).filter((s) => s === 'finished').length, { timeout: 240_000 }).toBe(3);
-  expect(await updateOf(ids[0])).toBe(1200);
-  expect(await updateOf(ids[1])).toBe(1200);
+  expect(await updateOf(ids[0])).toBe(600);
+  expect(await updateOf(ids[1])).toBe(600);
   await expect(page.getByTestId('chart-return')).toBeVisible();
   await page.screenshot({ path: `${artifacts}/population-iql4.png`, fullPage: true });
   expect(errors).toEqual([]);
