@@ -13,7 +13,8 @@ import { BatchedCritics } from './batchedCritics';
 import { BatchedMLP } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
 import { MemberValues } from './memberValues';
-import { memberVariable, populationPrefix, readMemberWeights, writeMemberWeights, permuteMembers, copyMap } from './memberVariables';
+import { memberVariable, populationPrefix } from './memberVariables';
+import { memberStateMethods } from './memberStates';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
 const LOG_STD_MIN = -20;
@@ -138,21 +139,7 @@ function createIQLPopulation(ctx: PopulationContext): PopulationAgent {
       // Nothing shared is read by IQL's update (batch size and sampling are the trainer's).
     },
 
-    async saveMembers() {
-      const [weights, states] = await Promise.all([readMemberWeights(memberVars, K), Promise.all(optimizers.map((o) => o.memberStates()))]);
-      return weights.map((w, k) => ({ agent: { algorithm: 'iql', weights: w }, optimizers: states.map((s) => s[k]) }));
-    },
-
-    loadMember(member, state) {
-      writeMemberWeights(memberVars, member, state.agent.weights);
-      if (state.optimizers.length === optimizers.length) optimizers.forEach((o, i) => o.setMemberState(member, state.optimizers[i]));
-    },
-
-    copyMember(from, to) {
-      const sources = copyMap(K, from, to);
-      permuteMembers(memberVars.map((v) => v.variable), sources);
-      for (const o of optimizers) o.permute(sources);
-    },
+    ...memberStateMethods('iql', K, memberVars, optimizers),
 
     dispose() {
       critics.dispose();

@@ -5,13 +5,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { observationNormalizer } from '../algos/common';
 import { minOf } from '../algos/critics';
-import { parseHidden } from '../algos/nets';
+import { newVariable, parseHidden } from '../algos/nets';
 import { BatchedCritics } from './batchedCritics';
 import { BatchedMLP, softUpdateMembers } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
 import { MemberValues } from './memberValues';
-import { copyMap, permuteMembers, populationPrefix, readMemberWeights, writeMemberWeights } from './memberVariables';
-import { newVariable } from '../algos/nets';
+import { populationPrefix } from './memberVariables';
+import { memberStateMethods } from './memberStates';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
 const perMember = (x: tf.Tensor): tf.Tensor1D => tf.mean(x, x.shape.slice(1).map((_, i) => i + 1)) as tf.Tensor1D;
@@ -103,21 +103,7 @@ function createTD3BCPopulation(ctx: PopulationContext): PopulationAgent {
       if (patch.policyDelay !== undefined) policyDelay = Number(patch.policyDelay);
     },
 
-    async saveMembers() {
-      const [weights, states] = await Promise.all([readMemberWeights(memberVars, K), Promise.all(optimizers.map((o) => o.memberStates()))]);
-      return weights.map((w, k) => ({ agent: { algorithm: 'td3bc', weights: w }, optimizers: states.map((s) => s[k]) }));
-    },
-
-    loadMember(member, state) {
-      writeMemberWeights(memberVars, member, state.agent.weights);
-      if (state.optimizers.length === optimizers.length) optimizers.forEach((o, i) => o.setMemberState(member, state.optimizers[i]));
-    },
-
-    copyMember(from, to) {
-      const sources = copyMap(K, from, to);
-      permuteMembers([...memberVars.map((v) => v.variable), lastActorMetrics], sources);
-      for (const o of optimizers) o.permute(sources);
-    },
+    ...memberStateMethods('td3bc', K, memberVars, optimizers, [lastActorMetrics]),
 
     dispose() {
       for (const net of [actor, actorTarget]) net.dispose();
