@@ -4,6 +4,7 @@
 // same update) on one core, sequentially and as two processes at once. Node, tfjs wasm, fixed random batches as
 // src/core/run/measure.ts; each measurement in its own process. Progress on stderr, JSON on stdout and in bench/results.
 // Run: npx tsx bench/population.bench.ts [--budget 4000] [--cycles 8] [--ks 1,4,8,32] [--algos iql,td3bc] [--sizes teaching,d4rl] [--skip-torch]
+// DQN (discrete actions): --algos dqn --sizes cartpole,d4rl-discrete [--out population-dqn]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -29,6 +30,9 @@ const cycles = Number(arg('cycles', '8'));
 const SIZES: Record<string, Omit<MeasureSpec, 'algorithmId'>> = {
   teaching: { observationDim: 3, actionDim: 1, discreteActions: null, hyperparameters: { hidden: '64,64', batchSize: 256 } },
   d4rl: { observationDim: 17, actionDim: 6, discreteActions: null, hyperparameters: { hidden: '256,256', batchSize: 256 } },
+  // For discrete-action algorithms (DQN): CartPole-shaped, and the D4RL size with 6 discrete actions as bench/specs.ts.
+  cartpole: { observationDim: 4, actionDim: 1, discreteActions: 2, hyperparameters: { hidden: '64,64', batchSize: 256 } },
+  'd4rl-discrete': { observationDim: 17, actionDim: 1, discreteActions: 6, hyperparameters: { hidden: '256,256', batchSize: 256 } },
 };
 
 function specOf(algorithmId: string, size: string): MeasureSpec {
@@ -225,4 +229,4 @@ const result = {
 const json = JSON.stringify(result, null, 2);
 console.log(json);
 mkdirSync('bench/results', { recursive: true });
-writeFileSync(`bench/results/population-${result.date.slice(0, 10)}.json`, `${json}\n`);
+writeFileSync(`bench/results/${arg('out', 'population')}-${result.date.slice(0, 10)}.json`, `${json}\n`);
