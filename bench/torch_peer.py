@@ -580,6 +580,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--budget", type=float, default=3.0)
     p.add_argument("--specs", required=True)
+    p.add_argument("--threads", type=int, default=0, help="only this many threads (0: one thread, then every core)")
     args = p.parse_args()
     # Every core the process may use (torch's own default here is 1: OpenMP reports one thread).
     all_threads = len(os.sched_getaffinity(0))
@@ -590,7 +591,7 @@ def main():
             results[spec["algorithmId"]] = "no PyTorch peer written for this algorithm yet"
             continue
         row = {}
-        for threads in sorted({1, all_threads}):
+        for threads in [args.threads] if args.threads else sorted({1, all_threads}):
             torch.set_num_threads(threads)
             torch.manual_seed(0)
             row["threads_1" if threads == 1 else "threads_all"] = measure(make(spec), args.budget)

@@ -1,7 +1,9 @@
-// The pool of trainer workers: one job (one run today; a population later) per worker, at most one worker per core.
+// The pool of trainer workers: one job (one run, or a population of runs trained as one batched model) per worker, at
+// most one worker per core.
 // Part of the one client module family that talks to workers; the page never imports tfjs.
 import * as Comlink from 'comlink';
 import type { JobStart, ReportListener, TrainingSession } from '../../core/run/session';
+import type { PopulationStart } from '../../core/population/populationJob';
 import type { BackendReport } from '../../core/tf/backend';
 
 export type TrainerApi = Comlink.Remote<TrainingSession>;
@@ -26,12 +28,24 @@ export interface JobRequest {
   onFailed(message: string): void;
 }
 
+/** K runs trained as one population job (see core/population); each member's reports come under its own run id. */
+export interface PopulationRequest extends Omit<JobRequest, 'start'> {
+  start: PopulationStart;
+}
+
 interface Slot {
   worker: Worker;
   api: TrainerApi;
-  runId: string | null;
+  /** The runs of the job it holds: none (idle), one lone run, or a population's members still training. */
+  runIds: string[];
   /** Held for a background call (a backend measurement): queued runs wait for another worker meanwhile. */
   spare?: boolean;
+}
+
+interface QueuedJob {
+  runIds: string[];
+  request: JobRequest | PopulationRequest;
+  population: boolean;
 }
 
 function messageOf(e: unknown): string {
@@ -42,8 +56,10 @@ function messageOf(e: unknown): string {
 /** Runs jobs on a bounded set of trainer workers; queued jobs start as workers free up. */
 export class TrainerPool {
   private readonly slots: Slot[] = [];
-  private readonly queue: { runId: string; request: JobRequest }[] = [];
+  private readonly queue: QueuedJob[] = [];
   private readonly failures = new Map<string, (message: string) => void>();
+  /** Slots whose job is a population (their runs pause by leaving it). */
+  private readonly populationSlots = new Set<Slot>();
 
   constructor(
     readonly size: number,
@@ -52,53 +68,72 @@ export class TrainerPool {
 
   /** Queues a run; it starts at once when a worker is free. */
   submit(runId: string, request: JobRequest): void {
-    this.queue.push({ runId, request });
+    this.queue.push({ runIds: [runId], request, population: false });
+    this.drain();
+  }
+
+  /** Queues a population job (one worker for all its members). */
+  submitPopulation(request: PopulationRequest): void {
+    this.queue.push({ runIds: request.start.members.map((m) => m.runId), request, population: true });
     this.drain();
   }
 
   /** True while the run waits for a worker. */
   isQueued(runId: string): boolean {
-    return this.queue.some((q) => q.runId === runId);
+    return this.queue.some((q) => q.runIds.includes(runId));
   }
 
   queuedIds(): string[] {
-    return this.queue.map((q) => q.runId);
+    return this.queue.flatMap((q) => q.runIds);
   }
 
   /** The session hosting a run, or null when it has no worker (queued, done and released, never started). */
   api(runId: string): TrainerApi | null {
-    return this.slots.find((s) => s.runId === runId)?.api ?? null;
+    return this.slots.find((s) => s.runIds.includes(runId))?.api ?? null;
+  }
+
+  /** True when the run trains as a member of a population job (it pauses by leaving it). */
+  inPopulation(runId: string): boolean {
+    const slot = this.slots.find((s) => s.runIds.includes(runId));
+    return slot !== undefined && this.populationSlots.has(slot);
   }
 
   /** Runs that hold a worker now. */
   activeIds(): string[] {
-    return this.slots.flatMap((s) => (s.runId ? [s.runId] : []));
+    return this.slots.flatMap((s) => s.runIds);
   }
 
   /**
-   * Ends a run's job: dequeues it, or stops it and frees its worker for the next queued run. `stop` false skips the
-   * stop call (the run already finished or failed).
+   * Ends a run's part in its job: dequeues it (a queued population goes on without it), or stops it (in a population:
+   * that member) and frees its worker once its job has no runs left. `stop` false skips the stop call (the run already
+   * finished, failed or left).
    */
   async release(runId: string, stop = true): Promise<void> {
-    const q = this.queue.findIndex((j) => j.runId === runId);
-    if (q >= 0) this.queue.splice(q, 1);
-    const slot = this.slots.find((s) => s.runId === runId);
+    const q = this.queue.findIndex((j) => j.runIds.includes(runId));
+    if (q >= 0) {
+      const job = this.queue[q];
+      job.runIds = job.runIds.filter((id) => id !== runId);
+      if (job.population) (job.request as PopulationRequest).start = { ...(job.request as PopulationRequest).start, members: (job.request as PopulationRequest).start.members.filter((m) => m.runId !== runId) };
+      if (job.runIds.length === 0) this.queue.splice(q, 1);
+    }
+    const slot = this.slots.find((s) => s.runIds.includes(runId));
     if (!slot) return;
     if (stop) {
       try {
-        await slot.api.stop();
+        await slot.api.stop(runId);
       } catch {
         // A dead worker is replaced below; stopping it cannot fail the page.
       }
     }
-    if (slot.runId === runId) slot.runId = null;
+    slot.runIds = slot.runIds.filter((id) => id !== runId);
+    if (slot.runIds.length === 0) this.populationSlots.delete(slot);
     this.failures.delete(runId);
     this.drain();
   }
 
   /** A catalog or other run-independent call on an idle worker (made if needed); never blocks a training job. */
   async withIdleWorker<T>(call: (api: TrainerApi) => Promise<T>): Promise<T> {
-    const slot = this.slots.find((s) => s.runId === null) ?? (this.slots.length < this.size ? this.addSlot() : this.slots[0]);
+    const slot = this.slots.find((s) => s.runIds.length === 0) ?? (this.slots.length < this.size ? this.addSlot() : this.slots[0]);
     return call(slot.api);
   }
 
@@ -108,7 +143,7 @@ export class TrainerPool {
    */
   async withSpareWorker<T>(call: (api: TrainerApi) => Promise<T>): Promise<T | null> {
     if (this.queue.length > 0) return null;
-    const slot = this.slots.find((s) => s.runId === null && !s.spare) ?? (this.slots.length < this.size ? this.addSlot() : null);
+    const slot = this.slots.find((s) => s.runIds.length === 0 && !s.spare) ?? (this.slots.length < this.size ? this.addSlot() : null);
     if (!slot) return null;
     slot.spare = true;
     try {
@@ -121,40 +156,45 @@ export class TrainerPool {
 
   private addSlot(): Slot {
     const worker = this.makeWorker();
-    const slot: Slot = { worker, api: Comlink.wrap<TrainingSession>(worker), runId: null };
+    const slot: Slot = { worker, api: Comlink.wrap<TrainingSession>(worker), runIds: [] };
     worker.addEventListener('error', (e) => this.crashed(slot, `the trainer worker stopped: ${e.message || 'unknown error'}`));
     this.slots.push(slot);
     return slot;
   }
 
-  /** A worker died: its run fails with the message, a fresh worker takes its place, the other runs go on. */
+  /** A worker died: its runs fail with the message, a fresh worker takes its place, the other runs go on. */
   private crashed(slot: Slot, message: string): void {
     slot.worker.terminate();
     const i = this.slots.indexOf(slot);
     if (i >= 0) this.slots.splice(i, 1);
-    if (slot.runId) {
-      this.failures.get(slot.runId)?.(message);
-      this.failures.delete(slot.runId);
+    this.populationSlots.delete(slot);
+    for (const runId of slot.runIds) {
+      this.failures.get(runId)?.(message);
+      this.failures.delete(runId);
     }
     this.drain();
   }
 
   private drain(): void {
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => s.runId === null && !s.spare);
+      let slot = this.slots.find((s) => s.runIds.length === 0 && !s.spare);
       if (!slot && this.slots.length < this.size) slot = this.addSlot();
       if (!slot) return;
-      const { runId, request } = this.queue.shift()!;
-      slot.runId = runId;
-      this.failures.set(runId, request.onFailed);
+      const job = this.queue.shift()!;
+      const { runIds, request } = job;
+      slot.runIds = [...runIds];
+      if (job.population) this.populationSlots.add(slot);
+      for (const runId of runIds) this.failures.set(runId, request.onFailed);
       const claimed = slot;
       request.onAssigned();
-      claimed.api
-        .start(request.start, Comlink.proxy(request.listener))
+      const started = job.population
+        ? claimed.api.startPopulation((request as PopulationRequest).start, Comlink.proxy(request.listener))
+        : claimed.api.start((request as JobRequest).start, Comlink.proxy(request.listener));
+      started
         .then((backend) => request.onStarted(backend))
         .catch((e: unknown) => {
           request.onFailed(messageOf(e));
-          if (claimed.runId === runId) void this.release(runId, false);
+          for (const runId of runIds) if (claimed.runIds.includes(runId)) void this.release(runId, false);
         });
     }
   }

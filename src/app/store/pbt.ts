@@ -234,7 +234,7 @@ async function copy(population: Population, controller: Controller, target: numb
     if (!checkpoint) throw new Error(`m${source} has no checkpoint yet`);
     const api = labPool().api(targetId);
     if (!api) throw new Error(`m${target} no longer has a worker`);
-    const events = await api.adopt(checkpoint, values, `PBT: copied member ${source}`);
+    const events = await api.adopt(checkpoint, values, `PBT: copied member ${source}`, targetId);
     controller.values[target] = { ...controller.values[target], ...values };
     recordAdopted(targetId, values, events);
     const update = events[0]?.update ?? useLab.getState().runs[targetId]?.update ?? controller.lastStep[target];
@@ -254,7 +254,7 @@ async function checkpointOf(runId: string): Promise<TrainerCheckpoint | null> {
   const api = labPool().api(runId);
   if (api) {
     try {
-      return await api.currentCheckpoint();
+      return await api.currentCheckpoint(runId);
     } catch {
       // Its job ended between the check and the call: its last checkpoint is in storage.
     }

@@ -104,7 +104,7 @@ export function exportPolicyOf(id: string): Promise<void> {
     const run = runOrThrow(id);
     const api = labPool().api(id);
     let files: PolicyExportFiles;
-    if (api) {
+    if (api && !labPool().inPopulation(id)) {
       files = await api.exportPolicy();
     } else {
       const checkpoint = await checkpointOf(id);

@@ -1,6 +1,8 @@
 // Runs side by side: start (with seeds), pause, resume, stop, delete, rename, hide, focus, fork; reports from the
-// pool's workers land here keyed by run id.
+// pool's workers land here keyed by run id. Runs started together that share algorithm, dataset and network shapes
+// train as population jobs (one batched model per worker); each member is still a run of its own here.
 import { configKey } from '../../core/experiments/describe';
+import { populationJobs } from '../../core/experiments/populations';
 import type { RunConfig, RunMembership, RunRecord } from '../../core/experiments/types';
 import type { HyperparameterEvent, TrainingReport } from '../../core/run/events';
 import type { HyperValues } from '../../core/run/hyperparameters';
@@ -60,8 +62,38 @@ export function formConfig(): RunConfig | string {
   return { algorithmId: s.algorithmId, envId: dataset.envId, datasetId: dataset.id, datasetName: dataset.name, hyperparameters: { ...s.values[s.algorithmId] }, backend: s.backendRequest };
 }
 
+export interface RunOptions {
+  name?: string;
+  from?: TrainerCheckpoint;
+  paused?: boolean;
+}
+
 /** Adds a run record (queued) and submits it to the pool; returns its id. */
-export function addRun(config: RunConfig, membership: Partial<RunMembership> = {}, options: { name?: string; from?: TrainerCheckpoint; paused?: boolean } = {}): string {
+export function addRun(config: RunConfig, membership: Partial<RunMembership> = {}, options: RunOptions = {}): string {
+  const id = createRecord(config, membership, options);
+  submit(id, options.from, options.paused);
+  return id;
+}
+
+/**
+ * Adds runs started together (seeds, sweep points): those that share algorithm, dataset and the algorithm's shared
+ * settings train as population jobs, spread over the pool's workers (core/experiments/populations.ts); the others,
+ * forks and runs started paused go alone. Returns the ids in the order given.
+ */
+export function addRuns(list: { config: RunConfig; membership?: Partial<RunMembership>; options?: RunOptions }[]): string[] {
+  const ids = list.map((r) => createRecord(r.config, r.membership ?? {}, r.options ?? {}));
+  const groupable = list.flatMap((r, i) => (r.options?.from || r.options?.paused ? [] : [i]));
+  for (const i of list.keys()) if (!groupable.includes(i)) submit(ids[i], list[i].options?.from, list[i].options?.paused);
+  const jobs = populationJobs(groupable.map((i) => list[i].config), get().catalog?.populations ?? [], labPool().size);
+  for (const job of jobs) {
+    const jobIds = job.map((j) => ids[groupable[j]]);
+    if (jobIds.length === 1) submit(jobIds[0]);
+    else submitPopulation(jobIds);
+  }
+  return ids;
+}
+
+function createRecord(config: RunConfig, membership: Partial<RunMembership>, options: RunOptions): string {
   const id = newId('run');
   const groupId = membership.groupId ?? configKey(config);
   const seed = config.hyperparameters.seed;
@@ -84,7 +116,6 @@ export function addRun(config: RunConfig, membership: Partial<RunMembership> = {
   };
   set((s) => ({ runs: { ...s.runs, [id]: record }, runOrder: [...s.runOrder, id], focusRunId: id }));
   runStorage().saveRecord(record);
-  submit(id, options.from, options.paused);
   return id;
 }
 
@@ -98,7 +129,42 @@ export function startRuns(options: { paused?: boolean; seeds?: number } = {}): s
   const seeds = options.seeds ?? get().seeds;
   const base = Number(config.hyperparameters.seed ?? 0);
   set({ runsNotice: null, inputErrors: {} });
-  return Array.from({ length: seeds }, (_, i) => addRun({ ...config, hyperparameters: { ...config.hyperparameters, seed: base + i } }, {}, { paused: options.paused }));
+  return addRuns(Array.from({ length: seeds }, (_, i) => ({ config: { ...config, hyperparameters: { ...config.hyperparameters, seed: base + i } }, options: { paused: options.paused } })));
+}
+
+/** The dataset a run trains on, from this browser's datasets (by id, else by name and environment). */
+function datasetOfRun(run: RunRecord) {
+  return get().datasets.find((d) => d.id === run.config.datasetId) ?? get().datasets.find((d) => d.name === run.config.datasetName && d.envId === run.config.envId);
+}
+
+/** Hands runs to the pool as one population job: one worker trains them as one batched model, each reported as itself. */
+function submitPopulation(ids: string[]): void {
+  const runs = ids.map((id) => get().runs[id]);
+  const dataset = datasetOfRun(runs[0]);
+  if (!dataset) {
+    for (const id of ids) patchRun(id, { status: 'failed', error: `the dataset "${runs[0].config.datasetName}" is not in this browser: import or generate it, then start the run again` });
+    return;
+  }
+  const notice = `trains with ${ids.length - 1} other run${ids.length > 2 ? 's' : ''} as one batched model (a population job); Pause lets it go on alone`;
+  for (const id of ids) patchRun(id, { status: 'queued', error: null, notice });
+  labPool().submitPopulation({
+    start: { dataset, algorithmId: runs[0].config.algorithmId, backend: runs[0].config.backend, members: runs.map((r) => ({ runId: r.id, hyperparameters: r.config.hyperparameters })) },
+    listener: onReport,
+    onAssigned: () => {
+      for (const id of ids) patchRun(id, (r) => (r.status === 'queued' ? { status: 'starting' } : {}));
+    },
+    onStarted: (backend) => {
+      if (ids.includes(get().focusRunId ?? '') || get().backend === null) set({ backend });
+    },
+    onFailed: (error) => {
+      for (const id of ids) {
+        const r = get().runs[id];
+        if (!r || r.status === 'finished' || r.status === 'stopped' || r.status === 'paused') continue;
+        patchRun(id, { status: 'failed', error, updatesPerSecond: 0 });
+        void labPool().release(id, false);
+      }
+    },
+  });
 }
 
 /** What the backend choice of a run depends on: its algorithm, the data's dimensions and its network sizes. */
@@ -120,7 +186,7 @@ async function activeRunsOfKey(key: string): Promise<string[]> {
 /** Hands a run to the pool (from a checkpoint when it resumes after a reload or forks). */
 function submit(id: string, from?: TrainerCheckpoint, paused?: boolean): void {
   const run = get().runs[id];
-  const dataset = get().datasets.find((d) => d.id === run.config.datasetId) ?? get().datasets.find((d) => d.name === run.config.datasetName && d.envId === run.config.envId);
+  const dataset = datasetOfRun(run);
   if (!dataset) {
     patchRun(id, { status: 'failed', error: `the dataset "${run.config.datasetName}" is not in this browser: import or generate it, then start the run again` });
     return;
@@ -243,7 +309,7 @@ export async function saveCheckpoint(id: string): Promise<TrainerCheckpoint | nu
   const api = labPool().api(id);
   if (!api) return null;
   try {
-    const checkpoint = await api.currentCheckpoint();
+    const checkpoint = await api.currentCheckpoint(id);
     runStorage().saveCheckpoint(id, checkpoint);
     return checkpoint;
   } catch {
@@ -258,7 +324,13 @@ export async function checkpointOf(id: string): Promise<TrainerCheckpoint | null
 
 export async function pauseRun(id: string): Promise<void> {
   const api = labPool().api(id);
-  if (api) {
+  if (api && labPool().inPopulation(id)) {
+    // A member of a population leaves it with its checkpoint; the others train on, and Resume trains it alone.
+    const checkpoint = await api.leavePopulation(id);
+    runStorage().saveCheckpoint(id, checkpoint);
+    await labPool().release(id, false);
+    patchRun(id, { status: 'paused', updatesPerSecond: 0, notice: `paused at update ${checkpoint.update.toLocaleString()}: it left its population (the others train on); Resume trains it alone from this checkpoint` });
+  } else if (api) {
     await api.pause();
     const checkpoint = await saveCheckpoint(id);
     // Runs are waiting for a worker: this one hands its worker over and resumes later from the checkpoint.
@@ -304,7 +376,7 @@ export async function stopRun(id: string): Promise<void> {
     return;
   }
   await saveCheckpoint(id);
-  await labPool().api(id)?.stop();
+  await labPool().api(id)?.stop(id);
 }
 
 export async function stepRun(id: string, n: number): Promise<void> {
@@ -343,7 +415,7 @@ export const focusRun = (id: string) => set({ focusRunId: id });
 export async function changeRun(id: string, patch: HyperValues): Promise<HyperparameterEvent[]> {
   const api = labPool().api(id);
   if (!api) throw new Error('this run is not training: resume it to change it live');
-  const events = await api.setHyperparameters(patch);
+  const events = await api.setHyperparameters(patch, id);
   patchRun(id, (r) => ({ events: mergeEvents(r.events, events), config: { ...r.config, hyperparameters: { ...r.config.hyperparameters, ...patch } } }));
   return events;
 }

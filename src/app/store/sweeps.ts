@@ -7,7 +7,7 @@ import type { RunRecord } from '../../core/experiments/types';
 import { formatValue, type HyperParam, type HyperValues } from '../../core/run/hyperparameters';
 import { labPool } from '../client/labClient';
 import { useLab } from './labStore';
-import { addRun, algorithmName, formConfig, newId, onRunReport, pauseRun, resumeRun, stopRun } from './runs';
+import { addRuns, algorithmName, formConfig, newId, onRunReport, pauseRun, resumeRun, stopRun } from './runs';
 import { hasEnded } from './sweepResults';
 
 export type SweepStatus = 'running' | 'paused' | 'cancelled' | 'done';
@@ -71,12 +71,13 @@ export function startSweep(spec: SweepSpec): string {
   const keys = spec.params.map((p) => p.key).join(' × ');
   const sweep: Sweep = { id, name: `${name} · ${algorithmName(config.algorithmId)} · ${keys}`, algorithmId: config.algorithmId, spec, points, runIds: [], status: 'running', createdAt: Date.now() };
   set((s) => ({ sweeps: { ...s.sweeps, [id]: sweep }, order: [...s.order, id], selected: id }));
-  const runIds = runs.map((r) =>
-    addRun(
-      { ...config, hyperparameters: r.hyperparameters },
-      { groupId: `${id}:${r.point}`, sweepId: id, sweepPoint: r.point },
-      { name: `${name} · ${describePoint(points[r.point].values)} · seed ${String(r.hyperparameters.seed)}` },
-    ),
+  // Points that share the algorithm's network shapes and batch size train as populations (addRuns decides).
+  const runIds = addRuns(
+    runs.map((r) => ({
+      config: { ...config, hyperparameters: r.hyperparameters },
+      membership: { groupId: `${id}:${r.point}`, sweepId: id, sweepPoint: r.point },
+      options: { name: `${name} · ${describePoint(points[r.point].values)} · seed ${String(r.hyperparameters.seed)}` },
+    })),
   );
   patchSweep(id, { runIds });
   refresh(id);

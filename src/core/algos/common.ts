@@ -52,7 +52,8 @@ export interface ObservationStats {
 }
 
 export interface ObservationNormalizer {
-  apply(x: tf.Tensor2D): tf.Tensor2D;
+  /** Rows [n, d], or each member's rows [K, n, d] (the statistics broadcast over the leading axes). */
+  apply<T extends tf.Tensor>(x: T): T;
   /** The statistics applied, or null when states are used as they are (policy export folds them into the first layer). */
   readonly stats: ObservationStats | null;
   dispose(): void;
@@ -65,7 +66,7 @@ export function observationNormalizer(ctx: AgentContext, enabled: boolean): Obse
   const mean = tf.keep(tf.tensor2d(stats.mean, [1, ctx.observationDim]));
   const std = tf.keep(tf.tensor2d(stats.std, [1, ctx.observationDim]));
   return {
-    apply: (x) => tf.div(tf.sub(x, mean), std) as tf.Tensor2D,
+    apply: <T extends tf.Tensor>(x: T) => tf.div(tf.sub(x, mean), std) as T,
     stats,
     dispose: () => {
       mean.dispose();

@@ -4,10 +4,12 @@ import type { Rng } from '../rng';
 const LOG_2PI = Math.log(2 * Math.PI);
 
 /** log N(x; mean, exp(logStd)^2) summed over the last axis. */
-export function gaussianLogProb(x: tf.Tensor2D, mean: tf.Tensor2D, logStd: tf.Tensor): tf.Tensor1D {
+export function gaussianLogProb(x: tf.Tensor2D, mean: tf.Tensor2D, logStd: tf.Tensor): tf.Tensor1D;
+export function gaussianLogProb(x: tf.Tensor3D, mean: tf.Tensor3D, logStd: tf.Tensor): tf.Tensor2D;
+export function gaussianLogProb(x: tf.Tensor, mean: tf.Tensor, logStd: tf.Tensor): tf.Tensor {
   const z = tf.div(tf.sub(x, mean), tf.exp(logStd));
   const perDim = tf.sub(tf.mul(-0.5, tf.add(tf.square(z), LOG_2PI)), logStd);
-  return tf.sum(perDim, -1) as tf.Tensor1D;
+  return tf.sum(perDim, -1);
 }
 
 /** Standard normal noise of a shape, seeded from the lab's Rng (tfjs draws it on the CPU, so every backend sees the same numbers). */
@@ -45,13 +47,15 @@ export function tanhGaussianLogProb(action: tf.Tensor2D, mean: tf.Tensor2D, logS
 }
 
 /** Entropy of a diagonal Gaussian, summed over dimensions: sum(logStd) + d/2 (1 + log 2pi). */
-export function gaussianEntropy(logStd: tf.Tensor2D | tf.Tensor1D): tf.Tensor {
+export function gaussianEntropy(logStd: tf.Tensor): tf.Tensor {
   const dims = logStd.shape[logStd.shape.length - 1];
   return tf.add(tf.sum(logStd, -1), (dims / 2) * (1 + LOG_2PI));
 }
 
 /** Entropy of categorical distributions given logits [n, k]: -sum p log p. */
-export function categoricalEntropy(logits: tf.Tensor2D): tf.Tensor1D {
+export function categoricalEntropy(logits: tf.Tensor2D): tf.Tensor1D;
+export function categoricalEntropy(logits: tf.Tensor3D): tf.Tensor2D;
+export function categoricalEntropy(logits: tf.Tensor): tf.Tensor {
   const logp = tf.logSoftmax(logits);
-  return tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), -1)) as tf.Tensor1D;
+  return tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), -1));
 }

@@ -21,6 +21,25 @@ export function parseHidden(value: unknown): number[] {
 }
 
 /**
+ * Initial weights ([fanIn * fanOut], row-major) and biases of each layer, drawn as PyTorch's nn.Linear does
+ * (U(-1/sqrt(fan_in), 1/sqrt(fan_in))), layer by layer, weights before biases. MLP and the population's BatchedMLP
+ * (one draw per member) both start from here, so member k of a population starts where a lone run with its seed does.
+ */
+export function initialLayers(sizes: number[], rng: Rng): { w: Float32Array; b: Float32Array }[] {
+  const layers: { w: Float32Array; b: Float32Array }[] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const [fanIn, fanOut] = [sizes[l], sizes[l + 1]];
+    const bound = 1 / Math.sqrt(fanIn);
+    const w = new Float32Array(fanIn * fanOut);
+    for (let i = 0; i < w.length; i++) w[i] = rng.uniform(-bound, bound);
+    const b = new Float32Array(fanOut);
+    for (let i = 0; i < b.length; i++) b[i] = rng.uniform(-bound, bound);
+    layers.push({ w, b });
+  }
+  return layers;
+}
+
+/**
  * A fully connected network held as plain tf.Variables so updates stay inside one tf.tidy.
  * Initialised like PyTorch's nn.Linear (U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases), as CORL uses,
  * drawn from the lab's seeded Rng so a seed fixes the weights on every backend.
@@ -35,16 +54,10 @@ export class MLP {
     rng: Rng,
     readonly activation: Activation = 'relu',
   ) {
-    for (let l = 0; l + 1 < sizes.length; l++) {
-      const [fanIn, fanOut] = [sizes[l], sizes[l + 1]];
-      const bound = 1 / Math.sqrt(fanIn);
-      const w = new Float32Array(fanIn * fanOut);
-      for (let i = 0; i < w.length; i++) w[i] = rng.uniform(-bound, bound);
-      const b = new Float32Array(fanOut);
-      for (let i = 0; i < b.length; i++) b[i] = rng.uniform(-bound, bound);
-      this.weights.push(newVariable(() => tf.tensor2d(w, [fanIn, fanOut]), `${name}/w${l}`));
+    initialLayers(sizes, rng).forEach(({ w, b }, l) => {
+      this.weights.push(newVariable(() => tf.tensor2d(w, [sizes[l], sizes[l + 1]]), `${name}/w${l}`));
       this.biases.push(newVariable(() => tf.tensor1d(b), `${name}/b${l}`));
-    }
+    });
   }
 
   get variables(): tf.Variable[] {

@@ -87,8 +87,18 @@ export class DeviceDataset {
 
   /** Minibatch (with replacement), rows drawn as setSampling says. With `needsNextState`, only rows whose successor is known. */
   sample(batchSize: number, rng: Rng, needsNextState: boolean): Batch {
+    return this.gatherRows(this.sampleRows(batchSize, rng, needsNextState), needsNextState);
+  }
+
+  /** The row indices of one minibatch, drawn as `sample` draws them (a population draws one set per member). */
+  sampleRows(batchSize: number, rng: Rng, needsNextState: boolean): Int32Array {
     const idx = new Int32Array(batchSize);
     for (let i = 0; i < batchSize; i++) idx[i] = this.drawRow(rng, needsNextState);
+    return idx;
+  }
+
+  /** The batch of the given rows, gathered on the device. */
+  gatherRows(idx: Int32Array, needsNextState: boolean): Batch {
     return tf.tidy(() => {
       const indices = tf.tensor1d(idx, 'int32');
       return {

@@ -95,27 +95,24 @@ async function runEpisodes(envs: TimeLimit[], agent: Agent, envId: string, seeds
     memory?.observe(live, Float32Array.from(values), stepRewards);
   }
 
+  const stateDim = envs[0].getState().length;
+  return evaluationResult(update, returns, lengths, reference, {
+    envId,
+    ...(envOptions?.layout !== undefined ? { layout: envOptions.layout } : {}),
+    states: Float64Array.from(states),
+    stateDim,
+    actions: Float32Array.from(actions),
+    actionDim: actDim,
+    rewards: Float32Array.from(rewards),
+    length: lengths[0],
+    return: returns[0],
+    terminated: firstTerminated,
+  });
+}
+
+/** The summary of a set of evaluation episodes (mean, std, normalized score) with the one recorded in full. */
+export function evaluationResult(update: number, returns: number[], lengths: number[], reference: Parameters<typeof normalizedScore>[1], episode: EpisodeRecord): EvaluationResult {
   const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
   const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
-  const stateDim = envs[0].getState().length;
-  return {
-    update,
-    returns,
-    lengths,
-    meanReturn: mean,
-    stdReturn: std,
-    normalizedScore: normalizedScore(mean, reference),
-    episode: {
-      envId,
-      ...(envOptions?.layout !== undefined ? { layout: envOptions.layout } : {}),
-      states: Float64Array.from(states),
-      stateDim,
-      actions: Float32Array.from(actions),
-      actionDim: actDim,
-      rewards: Float32Array.from(rewards),
-      length: lengths[0],
-      return: returns[0],
-      terminated: firstTerminated,
-    },
-  };
+  return { update, returns, lengths, meanReturn: mean, stdReturn: std, normalizedScore: normalizedScore(mean, reference), episode };
 }

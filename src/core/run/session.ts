@@ -4,7 +4,7 @@ import { describeWebGpuAdapter } from '../tf/webgpuAdapter';
 import { fixedUpdates } from './crossCheck';
 import type { HyperparameterEvent, RunStatus, TrainingReport } from './events';
 import { measureUpdatesPerSecond, type MeasureSpec } from './measure';
-import { listAlgorithms } from '../algos/registry';
+import { getAlgorithm, listAlgorithms } from '../algos/registry';
 import type { AlgorithmDef } from '../algos/types';
 import type { HyperParam } from './hyperparameters';
 import { runSchema } from './runSettings';
@@ -15,6 +15,9 @@ import type { Dataset } from '../data/dataset';
 import type { PolicyDatasetOptions } from './policyDataset';
 import { exportPolicy, type PolicyExportFiles, type PolicyExportInfo } from './policyExport';
 import { Trainer, TrainingDivergedError, type TickResult, type TrainerCheckpoint, type TrainerConfig } from './trainer';
+import { PopulationJob, type PopulationStart } from '../population/populationJob';
+import { populationInfo } from '../population/registry';
+import type { PopulationInfo } from '../experiments/populations';
 
 /** What the page knows of an algorithm: plain data only, so it crosses the worker boundary. */
 export type AlgorithmInfo = Omit<AlgorithmDef, 'create' | 'filterRows'>;
@@ -22,6 +25,8 @@ export type AlgorithmInfo = Omit<AlgorithmDef, 'create' | 'filterRows'>;
 export interface Catalog {
   algorithms: AlgorithmInfo[];
   runSchema: HyperParam[];
+  /** Algorithms whose runs can train together as one population job (src/core/population). */
+  populations?: PopulationInfo[];
 }
 
 export function algorithmInfo(a: AlgorithmDef): AlgorithmInfo {
@@ -101,6 +106,8 @@ export class TrainingSession {
   private runId = '';
   /** Set while the loop is held between ticks for a backend switch (the run stays 'running' to the page). */
   private holding = false;
+  /** A population job (several runs as one batched model), when this worker hosts one instead of a lone run. */
+  private population: PopulationJob | null = null;
 
   constructor(options: SessionOptions = {}) {
     this.tickMs = options.tickMs ?? 100;
@@ -112,6 +119,7 @@ export class TrainingSession {
     return {
       algorithms: listAlgorithms().map(algorithmInfo),
       runSchema,
+      populations: populationInfo((id) => [...getAlgorithm(id).hyperparameters, ...runSchema]),
     };
   }
 
@@ -217,7 +225,54 @@ export class TrainingSession {
     }
   }
 
+  /**
+   * Starts a population job: the members (runs with their own ids and settings) train as one batched model, each
+   * reported under its own run id. The backend is chosen for the algorithm and dataset shape as for a lone run.
+   */
+  async startPopulation(start: PopulationStart, listener: ReportListener): Promise<BackendReport> {
+    await this.stop();
+    try {
+      await prepareEnv(start.dataset.envId);
+      const backend = await this.prepareBackend(start.backend ?? 'auto', { dataset: start.dataset, algorithmId: start.algorithmId, hyperparameters: start.members[0]?.hyperparameters });
+      this.population = new PopulationJob(start, listener, this.tickMs, (e) => {
+        for (const runId of start.members.map((m) => m.runId)) listener({ runId, wallMs: 0, update: 0, status: 'failed', metrics: null, evaluations: [], events: [], updatesPerSecond: 0, error: e instanceof Error ? e.message : String(e) });
+      });
+      this.population.begin(backend);
+      return backend;
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      for (const m of start.members) listener({ runId: m.runId, wallMs: 0, update: 0, status: 'failed', metrics: null, evaluations: [], events: [], updatesPerSecond: 0, error });
+      throw e;
+    }
+  }
+
+  /** The population job hosting `runId`, or null when this worker trains it alone (or not at all). */
+  private populationOf(runId: string | undefined): PopulationJob | null {
+    if (!this.population) return null;
+    if (runId === undefined) throw new Error('this worker trains a population: name the run');
+    return this.population;
+  }
+
+  /**
+   * Pause of a population member: it leaves the population with its checkpoint (weights, optimizer moments, settings,
+   * position), which the page keeps and resumes as a lone run; the other members train on.
+   */
+  async leavePopulation(runId: string): Promise<TrainerCheckpoint> {
+    const job = this.populationOf(runId);
+    if (!job) throw new Error('this worker trains no population');
+    const checkpoint = await job.leave(runId);
+    if (job.done) await this.endPopulation();
+    return checkpoint;
+  }
+
+  private async endPopulation(): Promise<void> {
+    const job = this.population;
+    this.population = null;
+    await job?.stop();
+  }
+
   pause(): void {
+    if (this.population) throw new Error('a population member pauses by leaving its population (leavePopulation)');
     if (this.status === 'running') this.status = 'paused';
   }
 
@@ -230,6 +285,7 @@ export class TrainingSession {
 
   /** While paused: exactly `n` more updates (evaluating if one falls due), then report. */
   async step(n = 1): Promise<void> {
+    if (this.population) throw new Error('a population member steps once it trains alone: pause it first');
     if (!this.trainer || this.status !== 'paused') throw new Error('step needs a paused run');
     if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new Error(`step count must be a whole number from 1 to 1,000,000, got ${n}`);
     await this.loop;
@@ -245,7 +301,9 @@ export class TrainingSession {
   }
 
   /** Applies a change before the next update and returns the events; throws a message naming the bad key. */
-  setHyperparameters(patch: Record<string, unknown>): HyperparameterEvent[] {
+  setHyperparameters(patch: Record<string, unknown>, runId?: string): HyperparameterEvent[] {
+    const job = this.populationOf(runId);
+    if (job) return job.setHyperparameters(runId!, patch);
     if (!this.trainer) throw new Error('no run to change: start one first');
     return this.trainer.setHyperparameters(patch);
   }
@@ -254,13 +312,16 @@ export class TrainingSession {
    * The run's full state now (weights, optimizer moments, settings, position): for forks, PBT's exploit and keeping
    * runs across reloads. Taken between ticks.
    */
-  async currentCheckpoint(): Promise<TrainerCheckpoint> {
+  async currentCheckpoint(runId?: string): Promise<TrainerCheckpoint> {
+    const job = this.populationOf(runId);
+    if (job) return job.checkpoint(runId!);
     if (!this.trainer) throw new Error('no run to checkpoint');
     return this.trainer.checkpoint();
   }
 
   /** The current agent's greedy policy as a TensorFlow.js LayersModel (see run/policyExport.ts); taken between ticks. */
   async exportPolicy(): Promise<PolicyExportFiles> {
+    if (this.population) throw new Error('this run trains in a population: export it from its checkpoint once it ends or is paused');
     if (!this.trainer) throw new Error('no run to export: start one first');
     return exportPolicy(this.trainer.agent, policyInfo(this.trainer));
   }
@@ -304,7 +365,9 @@ export class TrainingSession {
   }
 
   /** PBT: take over another member's weights and optimizer state, then apply the explored values (see Trainer.adopt). */
-  adopt(checkpoint: TrainerCheckpoint, patch: Record<string, unknown>, source: string): HyperparameterEvent[] {
+  adopt(checkpoint: TrainerCheckpoint, patch: Record<string, unknown>, source: string, runId?: string): HyperparameterEvent[] {
+    const job = this.populationOf(runId);
+    if (job) return job.adopt(runId!, checkpoint, patch, source);
     if (!this.trainer) throw new Error('no run to copy into');
     return this.trainer.adopt(checkpoint, patch, source);
   }
@@ -323,7 +386,13 @@ export class TrainingSession {
     this.config = this.checkpoint = null;
   }
 
-  async stop(): Promise<void> {
+  /** Stops the run (or, in a population, the named member; the job ends with its last member). */
+  async stop(runId?: string): Promise<void> {
+    if (this.population) {
+      if (runId !== undefined && this.population.hosts(runId)) this.population.stopMember(runId);
+      if (runId === undefined || this.population.done) await this.endPopulation();
+      return;
+    }
     if (!this.trainer) return;
     const wasActive = this.status === 'running' || this.status === 'paused';
     if (wasActive) this.status = 'stopped';
@@ -357,6 +426,7 @@ export class TrainingSession {
 
   /** Asks the running (or paused) agent about states and actions; see run/inspect.ts. */
   async inspect(request: InspectRequest): Promise<InspectResult> {
+    if (this.population) throw new Error('this run trains in a population: pause it (it then trains alone) to inspect its values');
     if (!this.trainer) throw new Error('no run to inspect: start one first');
     return this.trainer.inspect(request);
   }

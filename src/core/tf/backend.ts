@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { describeWebGpuAdapter, type AdapterInfo } from './webgpuAdapter';
+import { installWasmSlices } from './wasmSlices';
 
 import { BACKENDS, type BackendName, type BackendRequest } from './backendNames';
 
@@ -38,6 +39,7 @@ export function configureWasm(files?: WasmFiles): void {
   // The threaded binary hangs setBackend in minified builds (PLATFORM.md) and gives nothing on 2 cores.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   if (files) setWasmPaths(files);
+  installWasmSlices();
   wasmConfigured = true;
 }
 

@@ -1,0 +1,232 @@
+// Member-updates/s of a population (K runs of one algorithm as one batched model, src/core/population) against K runs
+// trained separately: one lone run alone, two lone runs in two processes at once (what the page's pool of 2 workers
+// does with K runs on this 2-core machine: the rest wait in its queue), and the PyTorch peer (bench/torch_peer.py: the
+// same update) on one core, sequentially and as two processes at once. Node, tfjs wasm, fixed random batches as
+// src/core/run/measure.ts; each measurement in its own process. Progress on stderr, JSON on stdout and in bench/results.
+// Run: npx tsx bench/population.bench.ts [--budget 4000] [--cycles 8] [--ks 1,4,8,32] [--algos iql,td3bc] [--sizes teaching,d4rl] [--skip-torch]
+// DQN (discrete actions): --algos dqn --sizes cartpole,d4rl-discrete [--out population-dqn]
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import { getAlgorithm } from '../src/core/algos/registry';
+import { populationDef } from '../src/core/population/registry';
+import type { MemberBatch } from '../src/core/population/types';
+import { Rng } from '../src/core/rng';
+import { resolveValues } from '../src/core/run/hyperparameters';
+import { agentForSpec, syntheticBatch, type MeasureSpec } from '../src/core/run/measure';
+import { runSchema } from '../src/core/run/runSettings';
+import { configureWasm } from '../src/core/tf/backend';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const budget = Number(arg('budget', '4000'));
+/** Alternations of the subjects of one measurement (each gets budget / cycles ms per cycle). */
+const cycles = Number(arg('cycles', '8'));
+
+/** The teaching size (Pendulum-shaped: 3-dim observations, 1-dim actions, 64x64) and the D4RL locomotion size. */
+const SIZES: Record<string, Omit<MeasureSpec, 'algorithmId'>> = {
+  teaching: { observationDim: 3, actionDim: 1, discreteActions: null, hyperparameters: { hidden: '64,64', batchSize: 256 } },
+  d4rl: { observationDim: 17, actionDim: 6, discreteActions: null, hyperparameters: { hidden: '256,256', batchSize: 256 } },
+  // For discrete-action algorithms (DQN): CartPole-shaped, and the D4RL size with 6 discrete actions as bench/specs.ts.
+  cartpole: { observationDim: 4, actionDim: 1, discreteActions: 2, hyperparameters: { hidden: '64,64', batchSize: 256 } },
+  'd4rl-discrete': { observationDim: 17, actionDim: 1, discreteActions: 6, hyperparameters: { hidden: '256,256', batchSize: 256 } },
+};
+
+function specOf(algorithmId: string, size: string): MeasureSpec {
+  const s = SIZES[size];
+  const algo = getAlgorithm(algorithmId);
+  return { ...s, algorithmId, hyperparameters: resolveValues([...algo.hyperparameters, ...runSchema], s.hyperparameters ?? {}, algo.name) };
+}
+
+/** A subject of the measurement: one update (every member once for a population), metrics left on the device. */
+interface Subject {
+  name: string;
+  update(): tf.Tensor;
+  dispose(): void;
+}
+
+function loneSubject(spec: MeasureSpec): Subject {
+  const { agent, batch } = agentForSpec(spec, 0);
+  return {
+    name: 'lone',
+    update: () => agent.update(batch),
+    dispose: () => {
+      tf.dispose(Object.values(batch));
+      agent.dispose();
+    },
+  };
+}
+
+/** A population of K members on a fixed batch per member. */
+function populationSubject(spec: MeasureSpec, K: number): Subject {
+  const def = populationDef(spec.algorithmId)!;
+  const values = spec.hyperparameters as Record<string, number | string | boolean>;
+  const agent = def.create({
+    members: K,
+    observationDim: spec.observationDim,
+    actionDim: spec.actionDim,
+    discreteActions: spec.discreteActions,
+    hyperparameters: Array.from({ length: K }, (_, k) => ({ ...values, seed: k })),
+    rngs: Array.from({ length: K }, (_, k) => new Rng(k)),
+    observationMean: new Float32Array(spec.observationDim),
+    observationStd: new Float32Array(spec.observationDim).fill(1),
+  });
+  const B = Number(values.batchSize);
+  const batch: MemberBatch = tf.tidy(() => {
+    const parts = Array.from({ length: K }, (_, k) => syntheticBatch(spec, B, new Rng(100 + k)));
+    return {
+      observations: tf.stack(parts.map((p) => p.observations)) as tf.Tensor3D,
+      actions: tf.stack(parts.map((p) => p.actions)) as tf.Tensor3D,
+      rewards: tf.stack(parts.map((p) => p.rewards)) as tf.Tensor2D,
+      nextObservations: tf.stack(parts.map((p) => p.nextObservations)) as tf.Tensor3D,
+      dones: tf.stack(parts.map((p) => p.dones)) as tf.Tensor2D,
+      mcReturns: tf.stack(parts.map((p) => p.mcReturns)) as tf.Tensor2D,
+    };
+  });
+  return {
+    name: `K=${K}`,
+    update: () => agent.update(batch),
+    dispose: () => {
+      tf.dispose(Object.values(batch));
+      agent.dispose();
+    },
+  };
+}
+
+/**
+ * Updates/s of each subject, measured in alternating slices of `sliceMs` (every subject once per cycle) so that the
+ * load of a shared machine, which drifts over seconds, falls on all of them alike. After a warm-up of every subject.
+ */
+async function interleaved(subjects: Subject[], cycles: number, sliceMs: number): Promise<Record<string, number>> {
+  const stats = subjects.map(() => ({ count: 0, ms: 0 }));
+  const slice = async (s: Subject, ms: number) => {
+    const start = performance.now();
+    let count = 0;
+    let last: tf.Tensor | null = null;
+    while (count < 1 || performance.now() - start < ms) {
+      last?.dispose();
+      last = s.update();
+      count += 1;
+      if (count % 4 === 0) await last.data();
+    }
+    await last!.data();
+    last!.dispose();
+    return { count, ms: performance.now() - start };
+  };
+  for (const s of subjects) await slice(s, sliceMs); // warm-up
+  for (let c = 0; c < cycles; c++) {
+    for (const [i, s] of subjects.entries()) {
+      const r = await slice(s, sliceMs);
+      stats[i].count += r.count;
+      stats[i].ms += r.ms;
+    }
+  }
+  return Object.fromEntries(subjects.map((s, i) => [s.name, (stats[i].count / stats[i].ms) * 1000]));
+}
+
+// ---- child mode: measurements in this process, one after another ----
+if (process.argv.includes('--child')) {
+  configureWasm();
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const [kind, algorithmId, size, list] = arg('child', '').split(':');
+  const spec = specOf(algorithmId, size);
+  const subjects = kind === 'lone' ? [loneSubject(spec)] : [loneSubject(spec), ...list.split(',').map((k) => populationSubject(spec, Number(k)))];
+  const out = await interleaved(subjects, cycles, budget / cycles);
+  for (const s of subjects) s.dispose();
+  console.log(JSON.stringify(out));
+  process.exit(0);
+}
+
+const log = (s: string) => console.error(`[population.bench] ${s}`);
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} failed: ${err.trim().split('\n').pop()}`))));
+  });
+}
+
+/** What each of `parallel` processes measured, started together (1: alone). */
+async function tfjsChildren(what: string, parallel: number): Promise<Record<string, number>[]> {
+  const outs = await Promise.all(Array.from({ length: parallel }, () => run(process.execPath, [...process.execArgv, process.argv[1], '--child', what, '--budget', String(budget)])));
+  return outs.map((o) => JSON.parse(o.trim().split('\n').pop()!) as Record<string, number>);
+}
+
+const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
+async function torchChildren(spec: MeasureSpec, parallel: number): Promise<number[] | string> {
+  if (!existsSync(OPENBLAS)) return 'libopenblas0-openmp is not installed (apt-get install -y libopenblas0-openmp)';
+  const env = { ...process.env, LD_LIBRARY_PATH: OPENBLAS, OMP_WAIT_POLICY: 'passive', OMP_NUM_THREADS: '1' };
+  try {
+    const outs = await Promise.all(Array.from({ length: parallel }, () => run('/usr/bin/python3', ['bench/torch_peer.py', '--budget', String(budget / 1000), '--threads', '1', '--specs', JSON.stringify([spec])], env)));
+    return outs.map((o) => (JSON.parse(o) as { results: Record<string, { threads_1: number }> }).results[spec.algorithmId].threads_1);
+  } catch (e) {
+    return `torch peer failed: ${(e as Error).message}`;
+  }
+}
+
+const round = (x: number) => Number(x.toPrecision(4));
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const ks = arg('ks', '1,4,8,32').split(',').map(Number);
+const algos = arg('algos', 'iql,td3bc').split(',');
+const sizes = arg('sizes', 'teaching,d4rl').split(',');
+const skipTorch = process.argv.includes('--skip-torch');
+const started = Date.now();
+const loadBefore = loadavg();
+const cases: Record<string, unknown> = {};
+for (const size of sizes) {
+  for (const algorithmId of algos) {
+    const name = `${algorithmId} ${size}`;
+    const spec = specOf(algorithmId, size);
+    log(`${name}: a lone run and populations of ${ks.join(', ')}, alternating ...`);
+    const [measured] = await tfjsChildren(`set:${algorithmId}:${size}:${ks.join(',')}`, 1);
+    log(`${name}: two lone runs at once (the pool's two workers) ...`);
+    const pool = (await tfjsChildren(`lone:${algorithmId}:${size}`, 2)).map((o) => o.lone);
+    const lone = measured.lone;
+    const population: Record<string, unknown> = {};
+    for (const k of ks) {
+      const ups = measured[`K=${k}`];
+      population[`K=${k}`] = {
+        populationUpdatesPerSecond: round(ups),
+        memberUpdatesPerSecond: round(ups * k),
+        overOneLoneRun: round((ups * k) / lone),
+        overPoolOfTwo: round((ups * k) / sum(pool)),
+      };
+    }
+    let torch: unknown = 'skipped (--skip-torch)';
+    if (!skipTorch) {
+      log(`${name}: PyTorch, one process, then two at once ...`);
+      const one = await torchChildren(spec, 1);
+      const two = await torchChildren(spec, 2);
+      torch = typeof one === 'string' ? one : { oneProcessOneThread: round(one[0]), twoProcessesAtOnce: typeof two === 'string' ? two : { each: two.map(round), combined: round(sum(two)) } };
+    }
+    cases[name] = {
+      networks: { observationDim: spec.observationDim, actionDim: spec.actionDim, hidden: spec.hyperparameters!.hidden, batchSize: spec.hyperparameters!.batchSize },
+      loneRunUpdatesPerSecond: round(lone),
+      poolOfTwoLoneRuns: { each: pool.map(round), combined: round(sum(pool)) },
+      population,
+      torch,
+    };
+    log(`${name}: ${JSON.stringify(cases[name])}`);
+  }
+}
+const result = {
+  note: 'Node wasm (one thread), member-updates/s = population updates/s x K; the lone run and the populations of one case measured in one process in alternating slices (--cycles), after a warm-up; fixed random batches; torch: bench/torch_peer.py on OpenBLAS, one thread per process',
+  date: new Date().toISOString(),
+  machineCores: cpus().length,
+  budgetMs: budget,
+  loadAverage: { before: loadBefore.map(round), after: loadavg().map(round) },
+  benchSeconds: Math.round((Date.now() - started) / 1000),
+  cases,
+};
+const json = JSON.stringify(result, null, 2);
+console.log(json);
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(`bench/results/${arg('out', 'population')}-${result.date.slice(0, 10)}.json`, `${json}\n`);

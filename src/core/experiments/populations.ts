@@ -1,0 +1,31 @@
+// Which runs of an experiment train together as one population job: plain data only (the page imports this; it knows
+// the algorithms' population keys from the worker's catalog, never from tfjs code).
+import type { RunConfig } from './types';
+
+/** An algorithm that trains as populations, and the keys its members must share (network shapes, batch size, ...). */
+export interface PopulationInfo {
+  algorithmId: string;
+  sharedKeys: string[];
+}
+
+/**
+ * Splits runs into jobs for a pool of `workers`: runs of an algorithm with a population version that share dataset,
+ * backend request and every shared key form populations, spread over the workers so every core trains (a group of
+ * 8 on 2 workers: two populations of 4); a population of one is simply a lone run. Returns lists of indices into
+ * `configs`, each one job, in the order of their first run.
+ */
+export function populationJobs(configs: readonly RunConfig[], populations: readonly PopulationInfo[], workers: number): number[][] {
+  const groups = new Map<string, number[]>();
+  configs.forEach((c, i) => {
+    const info = populations.find((p) => p.algorithmId === c.algorithmId);
+    const key = info ? JSON.stringify([c.algorithmId, c.datasetId, c.backend, c.fork ?? null, info.sharedKeys.map((k) => c.hyperparameters[k] ?? null)]) : `alone:${i}`;
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const jobs: number[][] = [];
+  for (const members of groups.values()) {
+    const parts = Math.max(1, Math.min(workers, members.length));
+    const size = Math.ceil(members.length / parts);
+    for (let p = 0; p * size < members.length; p++) jobs.push(members.slice(p * size, (p + 1) * size));
+  }
+  return jobs.sort((a, b) => a[0] - b[0]);
+}

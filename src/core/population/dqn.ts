@@ -1,0 +1,87 @@
+// Offline DQN (Mnih et al., Nature 2015; Double DQN: van Hasselt, Guez & Silver 2016) for a population of K members
+// trained as one model: algos/dqn.ts with a leading members axis. The learning rate and tau are per-member device
+// values; the target period, the TD loss and Double DQN are shared (one batched step takes one branch).
+import * as tf from '@tensorflow/tfjs';
+import { observationNormalizer } from '../algos/common';
+import { pickActions } from '../algos/losses';
+import { parseHidden } from '../algos/nets';
+import { BatchedCritics } from './batchedCritics';
+import { MemberAdam } from './memberAdam';
+import { MemberValues } from './memberValues';
+import { memberStateMethods } from './memberStates';
+import { populationPrefix } from './memberVariables';
+import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
+
+const perMember = (x: tf.Tensor): tf.Tensor1D => tf.mean(x, 1) as tf.Tensor1D;
+
+function createDQNPopulation(ctx: PopulationContext): PopulationAgent {
+  if (ctx.discreteActions === null) throw new Error('dqn needs discrete actions');
+  const K = ctx.members;
+  const n = ctx.discreteActions;
+  const prefix = populationPrefix();
+  const hp = ctx.hyperparameters[0];
+  const gamma = Number(hp.gamma);
+  let [targetPeriod, loss, double] = [Number(hp.targetPeriod), String(hp.loss), Boolean(hp.double)];
+  const values = new MemberValues(prefix, dqnPopulation.memberKeys, ctx.hyperparameters);
+  let updates = ctx.startUpdate ?? 0;
+  const critic = new BatchedCritics(prefix, 'dqn/q', ctx.observationDim, ctx.actionDim, n, parseHidden(hp.hidden), 1, K, ctx.rngs);
+  const optimizer = new MemberAdam(K, critic.variables, () => values.vector('lr'));
+  const normalize = observationNormalizer({ ...ctx, hyperparameters: hp, rng: ctx.rngs[0] }, Boolean(hp.normalizeStates));
+  const Q = (obs: tf.Tensor3D, which: 'online' | 'target' = 'online'): tf.Tensor3D => (which === 'online' ? critic.online : critic.target)[0].apply(normalize.apply(obs));
+  const memberVars = critic.networks.flatMap((c) => c.memberVariables);
+
+  return {
+    members: K,
+    metricNames: ['td_loss', 'q_data', 'q_policy', 'target_q', 'mc_return', 'td_error', 'agreement', 'grad_norm'],
+
+    update(batch: MemberBatch): tf.Tensor2D {
+      return tf.tidy(() => {
+        const idx = tf.cast(tf.squeeze(batch.actions, [2]), 'int32') as tf.Tensor2D;
+        // y = r + gamma (1 - done) Q_target(s', a'), a' the argmax of Q_target (or of the online Q: Double DQN).
+        const nextTarget = Q(batch.nextObservations, 'target');
+        const chooser = double ? Q(batch.nextObservations) : nextTarget;
+        const y = tf.add(batch.rewards, tf.mul(tf.mul(gamma, tf.sub(1, batch.dones)), pickActions(nextTarget, tf.argMax(chooser, 2) as tf.Tensor2D, n))) as tf.Tensor2D;
+        const step = optimizer.minimize(() => {
+          const qAll = Q(batch.observations);
+          const qData = pickActions(qAll, idx, n);
+          const td = perMember(loss === 'mse' ? tf.square(tf.sub(qData, y)) : tf.losses.huberLoss(y, qData, undefined, 1, tf.Reduction.NONE));
+          return { loss: td, aux: [qAll, qData] };
+        });
+        const [qAll, qData] = step.aux;
+        updates += 1;
+        if (updates % targetPeriod === 0) critic.updateTargets(values.vector('tau'));
+        const agreement = perMember(tf.cast(tf.equal(tf.argMax(qAll, 2), idx), 'float32'));
+        return tf.stack([step.loss, perMember(qData), perMember(tf.max(qAll, 2)), perMember(y), perMember(batch.mcReturns), perMember(tf.abs(tf.sub(qData, y))), agreement, step.gradNorm], 1) as tf.Tensor2D;
+      });
+    },
+
+    act(observations: tf.Tensor3D): tf.Tensor {
+      return tf.tidy(() => tf.argMax(Q(observations), 2));
+    },
+
+    setMemberHyperparameters(member, patch) {
+      for (const [key, v] of Object.entries(patch)) if (values.has(key)) values.set(member, key, v);
+    },
+
+    setSharedHyperparameters(patch) {
+      if (patch.targetPeriod !== undefined) targetPeriod = Number(patch.targetPeriod);
+      if (patch.loss !== undefined) loss = String(patch.loss);
+      if (patch.double !== undefined) double = Boolean(patch.double);
+    },
+
+    ...memberStateMethods('dqn', K, memberVars, [optimizer]),
+
+    dispose() {
+      critic.dispose();
+      optimizer.dispose();
+      normalize.dispose();
+      values.dispose();
+    },
+  };
+}
+
+export const dqnPopulation: PopulationDef = {
+  algorithmId: 'dqn',
+  memberKeys: ['lr', 'tau'],
+  create: createDQNPopulation,
+};

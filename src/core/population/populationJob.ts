@@ -1,0 +1,186 @@
+// A population as one job of a trainer worker: the PopulationTrainer driven in ticks, with one report per member per
+// tick under the member's own run id, so the page shows every member as a run of its own. What one member can do on
+// its own: change its per-member settings live, be checkpointed or copied into (PBT), stop (its reports end; its slice
+// goes on being computed, unreported, until the whole job ends), and leave (pause: the page keeps its checkpoint and
+// resumes it later as a lone run). Pausing or stepping the whole population is not offered.
+import type { HyperparameterEvent, RunStatus, TrainingReport } from '../run/events';
+import type { TrainerCheckpoint } from '../run/trainer';
+import type { BackendReport } from '../tf/backend';
+import { PopulationTrainer, type PopulationConfig, type PopulationTick } from './populationTrainer';
+
+export interface PopulationStart extends Omit<PopulationConfig, 'members'> {
+  /** The members: each a run of the page with its own id and settings (its seed among them). */
+  members: { runId: string; hyperparameters: Record<string, unknown> }[];
+  backend?: import('../tf/backend').BackendRequest;
+}
+
+const yieldToHost = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+export class PopulationJob {
+  readonly trainer: PopulationTrainer;
+  readonly runIds: string[];
+  /** Per member: 'running' while reported; 'finished', 'stopped', 'failed' or 'idle' (left the job) once not. */
+  private readonly status: RunStatus[];
+  private loop: Promise<void> | null = null;
+  private ended = false;
+  private disposed = false;
+  /** The last state of members that finished (their job may be gone when the page asks for it). */
+  private readonly finals = new Map<string, TrainerCheckpoint>();
+
+  constructor(
+    start: PopulationStart,
+    private readonly listener: (report: TrainingReport) => void,
+    private readonly tickMs: number,
+    private readonly onFailure: (e: unknown) => void,
+  ) {
+    this.runIds = start.members.map((m) => m.runId);
+    if (new Set(this.runIds).size !== this.runIds.length) throw new Error('a population lists a run twice');
+    this.trainer = new PopulationTrainer({ dataset: start.dataset, algorithmId: start.algorithmId, startUpdate: start.startUpdate, members: start.members.map((m) => m.hyperparameters) });
+    this.status = this.runIds.map(() => 'running');
+  }
+
+  /** Sends each member's first report and starts the loop. */
+  begin(backend: BackendReport | null): void {
+    this.runIds.forEach((_, k) => this.emit(k, backend ?? undefined));
+    this.loop = this.runLoop();
+  }
+
+  hosts(runId: string): boolean {
+    return this.member(runId) >= 0 && this.status[this.member(runId)] === 'running';
+  }
+
+  /** Members still reported (training). */
+  activeIds(): string[] {
+    return this.runIds.filter((_, k) => this.status[k] === 'running');
+  }
+
+  private member(runId: string): number {
+    return this.runIds.indexOf(runId);
+  }
+
+  private active(runId: string): number {
+    const k = this.member(runId);
+    if (k < 0 || this.status[k] !== 'running') throw new Error(`run ${runId} is not training in this population`);
+    return k;
+  }
+
+  setHyperparameters(runId: string, patch: Record<string, unknown>): HyperparameterEvent[] {
+    return this.trainer.setMemberHyperparameters(this.active(runId), patch);
+  }
+
+  async checkpoint(runId: string): Promise<TrainerCheckpoint> {
+    const final = this.finals.get(runId);
+    if (final) return final;
+    const k = this.active(runId);
+    return (await this.trainer.checkpoints())[k];
+  }
+
+  adopt(runId: string, checkpoint: TrainerCheckpoint, patch: Record<string, unknown>, source: string): HyperparameterEvent[] {
+    const k = this.active(runId);
+    this.trainer.loadMember(k, checkpoint);
+    return this.trainer.setMemberHyperparameters(k, patch, source);
+  }
+
+  /** The member's reports end with a 'stopped' one; its slice trains on unreported until the job ends. */
+  stopMember(runId: string): void {
+    const k = this.active(runId);
+    this.status[k] = 'stopped';
+    this.emit(k);
+  }
+
+  /**
+   * Pause: the member leaves the job with its checkpoint (the page resumes it as a lone run). Its last report says
+   * 'paused', sent on the reports' own channel so that it arrives after every report before it.
+   */
+  async leave(runId: string): Promise<TrainerCheckpoint> {
+    const k = this.active(runId);
+    const checkpoint = (await this.trainer.checkpoints())[k];
+    this.status[k] = 'paused';
+    this.listener({ runId, update: checkpoint.update, wallMs: checkpoint.wallMs ?? 0, status: 'paused', metrics: null, evaluations: [], events: [], updatesPerSecond: 0 });
+    this.status[k] = 'idle';
+    return checkpoint;
+  }
+
+  /** Ends the job: every member still training is reported stopped. */
+  async stop(): Promise<void> {
+    const running = this.activeIds();
+    this.ended = true;
+    await this.loop;
+    for (const id of running) {
+      const k = this.member(id);
+      this.status[k] = 'stopped';
+      this.emit(k);
+    }
+    this.release();
+  }
+
+  private release(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.trainer.dispose();
+  }
+
+  /** True once no member is training (the worker can be given back). */
+  get done(): boolean {
+    return this.activeIds().length === 0;
+  }
+
+  /** Ticks until every member finished, stopped, failed or left; then the population's tensors go. */
+  private async runLoop(): Promise<void> {
+    try {
+      await this.ticks();
+    } finally {
+      if (this.done) this.release();
+    }
+  }
+
+  private async ticks(): Promise<void> {
+    while (!this.ended && !this.done) {
+      let tick: PopulationTick;
+      try {
+        tick = await this.trainer.run(this.tickMs);
+      } catch (e) {
+        this.ended = true;
+        this.runIds.forEach((_, k) => this.status[k] === 'running' && (this.status[k] = 'failed'));
+        this.onFailure(e);
+        return;
+      }
+      const finishing = tick.members.flatMap((m, k) => (this.status[k] === 'running' && !m.error && this.trainer.memberFinished(k) ? [k] : []));
+      if (finishing.length > 0) {
+        const checkpoints = await this.trainer.checkpoints();
+        for (const k of finishing) this.finals.set(this.runIds[k], checkpoints[k]);
+      }
+      tick.members.forEach((m, k) => {
+        if (this.status[k] !== 'running') return;
+        if (m.error) this.status[k] = 'failed';
+        else if (this.trainer.memberFinished(k)) this.status[k] = 'finished';
+        this.listener({
+          runId: this.runIds[k],
+          update: Math.min(this.trainer.update, Number(this.trainer.hyperparameters(k).maxUpdates)),
+          wallMs: this.trainer.wallMs,
+          status: this.status[k],
+          metrics: m.metrics,
+          evaluations: m.evaluations,
+          events: m.events,
+          updatesPerSecond: tick.updatesPerSecond,
+          ...(m.error ? { error: m.error } : {}),
+        });
+      });
+      await yieldToHost();
+    }
+  }
+
+  private emit(k: number, backend?: BackendReport): void {
+    this.listener({
+      runId: this.runIds[k],
+      update: this.trainer.update,
+      wallMs: this.trainer.wallMs,
+      status: this.status[k],
+      metrics: null,
+      evaluations: [],
+      events: [],
+      updatesPerSecond: 0,
+      ...(backend ? { backend } : {}),
+    });
+  }
+}

@@ -1,0 +1,320 @@
+// Offline training of K runs of one algorithm on one dataset as one batched model (a population job of the worker pool).
+// Each member keeps what makes it a run of its own: its seed (initial weights, batch sampling, evaluation resets), its
+// per-member hyperparameters, its update events, evaluations and checkpoints, which are a lone run's checkpoints.
+import * as tf from '@tensorflow/tfjs';
+import { getAlgorithm } from '../algos/registry';
+import type { AlgorithmDef } from '../algos/types';
+import type { Dataset } from '../data/dataset';
+import { observationStats } from '../data/statistics';
+import { datasetEnvSpec } from '../data/datasetEnv';
+import type { SamplingMode } from '../data/trajectoryWeights';
+import { Rng } from '../rng';
+import { actionScaleFor, type ActionScale } from '../run/actionScale';
+import { DeviceDataset } from '../run/deviceDataset';
+import type { EvaluationResult } from '../run/evaluate';
+import type { HyperparameterEvent, MetricBatch } from '../run/events';
+import { HyperparameterError, resolveValues, validatePatch, type HyperParam, type HyperValues } from '../run/hyperparameters';
+import { runSchema } from '../run/runSettings';
+import type { TrainerCheckpoint } from '../run/trainer';
+import { evaluateMembers } from './evaluateMembers';
+import { populationAlgorithms, populationDef, sharedKeys } from './registry';
+import type { MemberBatch, PopulationAgent, PopulationDef } from './types';
+
+export interface PopulationConfig {
+  dataset: Dataset;
+  algorithmId: string;
+  /** One settings patch per member (its seed among them); anything left out takes its default. */
+  members: Record<string, unknown>[];
+  startUpdate?: number;
+}
+
+export interface MemberTick {
+  /** This member's rows of the tick (none once it finished or diverged). */
+  metrics: MetricBatch | null;
+  evaluations: EvaluationResult[];
+  events: HyperparameterEvent[];
+  /** Set once when the member's metrics became non-finite; its slice trains on, unreported. */
+  error?: string;
+}
+
+export interface PopulationTick {
+  members: MemberTick[];
+  /** Population updates per second (each one updates every member). */
+  updatesPerSecond: number;
+}
+
+const SYNC_EVERY = 4;
+
+export class PopulationTrainer {
+  readonly algorithm: AlgorithmDef;
+  readonly def: PopulationDef;
+  readonly schema: HyperParam[];
+  readonly agent: PopulationAgent;
+  readonly shared: string[];
+  update = 0;
+  wallMs = 0;
+  private readonly values: HyperValues[];
+  private readonly sampleRngs: Rng[];
+  private readonly evalRngs: Rng[];
+  private readonly data: DeviceDataset;
+  private readonly envId: string | null;
+  private readonly actionScale: ActionScale | null;
+  private pendingEvents: HyperparameterEvent[][];
+  private readonly lastEvaluatedAt: number[];
+  private readonly diverged: (string | null)[];
+
+  constructor(readonly config: PopulationConfig) {
+    this.algorithm = getAlgorithm(config.algorithmId);
+    const def = populationDef(config.algorithmId);
+    if (!def) throw new Error(`${this.algorithm.name} has no population version (populations: ${populationAlgorithms().join(', ')}); train its runs alone`);
+    this.def = def;
+    if (config.members.length < 1) throw new Error('a population needs at least one member');
+    this.schema = [...this.algorithm.hyperparameters, ...runSchema];
+    this.values = config.members.map((m) => resolveValues(this.schema, m, this.algorithm.name));
+    this.shared = sharedKeys(def, this.schema);
+    for (const key of this.shared) {
+      const differ = this.values.findIndex((v) => v[key] !== this.values[0][key]);
+      if (differ > 0) throw new HyperparameterError(key, `members of a population must share ${this.label(key)} (${key}): member 0 has ${String(this.values[0][key])}, member ${differ} has ${String(this.values[differ][key])}`);
+    }
+    const d = config.dataset;
+    const kind = d.discreteActions !== null ? 'discrete' : 'continuous';
+    if (!this.algorithm.actions.includes(kind)) throw new Error(`${this.algorithm.name} does not handle ${kind} actions`);
+    // Each member's streams as a lone Trainer forks them from its seed: initialisation, sampling, evaluation.
+    const forks = this.values.map((v) => {
+      const rng = new Rng(Number(v.seed));
+      return { init: rng.fork(), sample: rng.fork(), evaluate: rng.fork() };
+    });
+    this.sampleRngs = forks.map((f) => f.sample);
+    this.evalRngs = forks.map((f) => f.evaluate);
+    const envSpec = datasetEnvSpec(d);
+    this.envId = envSpec ? envSpec.id : null;
+    const stats = observationStats(d);
+    this.actionScale = envSpec ? actionScaleFor(envSpec.actionSpace, d.actionDim) : null;
+    const first = this.values[0];
+    this.data = new DeviceDataset(d, first.gamma !== undefined ? Number(first.gamma) : 0.99, this.actionScale);
+    this.data.setSampling(first.sampling as SamplingMode, Number(first.samplingTemperature));
+    this.agent = def.create({
+      members: this.values.length,
+      observationDim: d.observationDim,
+      actionDim: d.actionDim,
+      discreteActions: d.discreteActions,
+      hyperparameters: this.values,
+      rngs: forks.map((f) => f.init),
+      observationMean: stats.mean,
+      observationStd: stats.std,
+      startUpdate: config.startUpdate ?? 0,
+    });
+    this.update = config.startUpdate ?? 0;
+    this.pendingEvents = this.values.map(() => []);
+    this.lastEvaluatedAt = this.values.map(() => -1);
+    this.diverged = this.values.map(() => null);
+  }
+
+  get members(): number {
+    return this.values.length;
+  }
+
+  hyperparameters(member: number): HyperValues {
+    return { ...this.values[member] };
+  }
+
+  memberFinished(member: number): boolean {
+    return this.update >= Number(this.values[member].maxUpdates);
+  }
+
+  get finished(): boolean {
+    return this.values.every((_, k) => this.memberFinished(k));
+  }
+
+  private label(key: string): string {
+    return this.schema.find((p) => p.key === key)?.label ?? key;
+  }
+
+  /**
+   * A live change of one member: per-member keys are written to its slice of the device values; per-run keys (evaluation
+   * cadence, total updates) to its own settings. A shared key is refused naming it (change it for every member, or
+   * train the run alone). All-or-nothing; one event per key that changed.
+   */
+  setMemberHyperparameters(member: number, patch: Record<string, unknown>, source?: string): HyperparameterEvent[] {
+    const checked = this.checkMemberPatch(member, patch);
+    const events = this.record(member, checked, source);
+    this.agent.setMemberHyperparameters(member, checked);
+    return events;
+  }
+
+  /** Validates a live change of one member: a bad value, or a shared key set apart from the others, is refused naming the key. */
+  private checkMemberPatch(member: number, patch: Record<string, unknown>): HyperValues {
+    this.checkMember(member);
+    const checked = validatePatch(this.schema, patch, this.algorithm.name, true);
+    for (const [key, to] of Object.entries(checked)) {
+      if (this.shared.includes(key) && to !== this.values[member][key]) {
+        throw new HyperparameterError(key, `${this.label(key)} (${key}) is shared by every member of this population; change it for all members, or train this run alone to change it by itself`);
+      }
+    }
+    return checked;
+  }
+
+  /** A live change of keys every member shares (batch size, sampling, TD3's policy delay): applied to all members. */
+  setSharedHyperparameters(patch: Record<string, unknown>): HyperparameterEvent[][] {
+    const checked = validatePatch(this.schema, patch, this.algorithm.name, true);
+    const notShared = Object.keys(checked).filter((k) => !this.shared.includes(k));
+    if (notShared.length > 0) throw new HyperparameterError(notShared[0], `${this.label(notShared[0])} (${notShared[0]}) differs per member: change it member by member`);
+    const events = this.values.map((_, k) => this.record(k, checked));
+    if ('sampling' in checked || 'samplingTemperature' in checked) this.data.setSampling(this.values[0].sampling as SamplingMode, Number(this.values[0].samplingTemperature));
+    this.agent.setSharedHyperparameters(checked);
+    return events;
+  }
+
+  private record(member: number, checked: HyperValues, source?: string): HyperparameterEvent[] {
+    const events: HyperparameterEvent[] = [];
+    for (const [key, to] of Object.entries(checked)) {
+      const from = this.values[member][key];
+      if (from === to) continue;
+      events.push({ update: this.update, key, label: this.label(key), from, to, ...(source ? { source } : {}) });
+    }
+    this.values[member] = { ...this.values[member], ...checked };
+    this.pendingEvents[member].push(...events);
+    return events;
+  }
+
+  private checkMember(member: number): void {
+    if (!(Number.isInteger(member) && member >= 0 && member < this.members)) throw new Error(`member ${member} is outside the population of ${this.members}`);
+  }
+
+  /** K minibatches from the members' own sampling seeds, gathered in one pass and stacked [K, B, ...]. */
+  private sampleMembers(): MemberBatch {
+    const K = this.members;
+    const B = Number(this.values[0].batchSize);
+    const needsNext = this.algorithm.usesNextState ?? false;
+    const idx = new Int32Array(K * B);
+    this.sampleRngs.forEach((rng, k) => idx.set(this.data.sampleRows(B, rng, needsNext), k * B));
+    const flat = this.data.gatherRows(idx, needsNext);
+    const out = tf.tidy(() => {
+      const rows = (t: tf.Tensor2D) => tf.reshape(t, [K, B, t.shape[1]]) as tf.Tensor3D;
+      const cols = (t: tf.Tensor1D) => tf.reshape(t, [K, B]) as tf.Tensor2D;
+      return {
+        observations: rows(flat.observations),
+        actions: rows(flat.actions),
+        rewards: cols(flat.rewards),
+        nextObservations: rows(flat.nextObservations),
+        dones: cols(flat.dones),
+        mcReturns: cols(flat.mcReturns),
+      };
+    });
+    tf.dispose(Object.values(flat));
+    return out;
+  }
+
+  private evaluationDue(member: number): boolean {
+    if (this.envId === null || this.lastEvaluatedAt[member] === this.update || this.diverged[member]) return false;
+    const max = Number(this.values[member].maxUpdates);
+    if (this.update > max) return false;
+    return this.update % Number(this.values[member].updatesPerEval) === 0 || this.update === max;
+  }
+
+  /** Evaluates the members that are due (or those listed) in one batched pass over their environments. */
+  async evaluate(members?: number[]): Promise<(EvaluationResult | null)[]> {
+    if (!this.envId) throw new Error('this dataset has no environment, so the policies cannot be evaluated');
+    const due = members ?? this.values.flatMap((_, k) => (this.evaluationDue(k) ? [k] : []));
+    const seeds = this.values.map((v, k) => (due.includes(k) ? Array.from({ length: Number(v.evalEpisodes) }, () => this.evalRngs[k].nextUint32()) : []));
+    for (const k of due) this.lastEvaluatedAt[k] = this.update;
+    return evaluateMembers(this.agent, this.envId, seeds, this.update, this.actionScale, this.config.dataset.envOptions);
+  }
+
+  private anyEvaluationDue(): boolean {
+    return this.values.some((_, k) => this.evaluationDue(k));
+  }
+
+  /** Updates of every member until `budgetMs` passed or `maxCount` updates are done; metrics [K, metrics] per update, read once. */
+  async run(budgetMs: number, maxCount = Number.POSITIVE_INFINITY): Promise<PopulationTick> {
+    const evaluations: EvaluationResult[][] = this.values.map(() => []);
+    const pending: tf.Tensor2D[] = [];
+    const firstUpdate = this.update;
+    const start = performance.now();
+    let evalTime = 0;
+    const evaluateDue = async () => {
+      const t0 = performance.now();
+      (await this.evaluate()).forEach((r, k) => r && evaluations[k].push(r));
+      evalTime += performance.now() - t0;
+    };
+    try {
+      if (this.anyEvaluationDue()) await evaluateDue();
+      while (pending.length < maxCount && !this.finished && performance.now() - start < budgetMs) {
+        const batch = this.sampleMembers();
+        const metrics = this.agent.update(batch);
+        tf.dispose(Object.values(batch));
+        pending.push(metrics);
+        this.update += 1;
+        if (pending.length % SYNC_EVERY === 0) await metrics.data();
+        if (this.anyEvaluationDue()) {
+          await evaluateDue();
+          break;
+        }
+        // A member reaching its total ends the tick, so its final checkpoint is taken at exactly that update.
+        if (this.values.some((v) => Number(v.maxUpdates) === this.update)) break;
+      }
+      const metrics = await this.readMetrics(pending, firstUpdate);
+      const trainTime = performance.now() - start - evalTime;
+      this.wallMs += performance.now() - start;
+      const events = this.pendingEvents;
+      this.pendingEvents = this.values.map(() => []);
+      return {
+        members: metrics.map((m, k) => ({ ...m, evaluations: evaluations[k], events: events[k] })),
+        updatesPerSecond: trainTime > 0 ? (pending.length / trainTime) * 1000 : 0,
+      };
+    } finally {
+      tf.dispose(pending);
+    }
+  }
+
+  /** One read of [updates, K, metrics]; each member gets its rows up to its total updates, or up to its divergence. */
+  private async readMetrics(pending: tf.Tensor2D[], firstUpdate: number): Promise<{ metrics: MetricBatch | null; error?: string }[]> {
+    const names = this.agent.metricNames;
+    const M = names.length;
+    const K = this.members;
+    if (pending.length === 0) return this.values.map(() => ({ metrics: null }));
+    const stacked = tf.stack(pending);
+    const values = (await stacked.data()) as Float32Array;
+    stacked.dispose();
+    return this.values.map((v, k) => {
+      if (this.diverged[k]) return { metrics: null };
+      const rows = Math.max(0, Math.min(pending.length, Number(v.maxUpdates) - firstUpdate));
+      const out = new Float32Array(rows * M);
+      for (let r = 0; r < rows; r++) {
+        const row = values.subarray((r * K + k) * M, (r * K + k + 1) * M);
+        const bad = row.findIndex((x) => !Number.isFinite(x));
+        if (bad >= 0) {
+          this.diverged[k] = `${names[bad]} became ${row[bad]} at update ${firstUpdate + r}: training diverged (try a lower learning rate)`;
+          return { metrics: r > 0 ? { names, firstUpdate, rows: r, values: out.slice(0, r * M) } : null, error: this.diverged[k]! };
+        }
+        out.set(row, r * M);
+      }
+      return { metrics: rows > 0 ? { names, firstUpdate, rows, values: out } : null };
+    });
+  }
+
+  /** Every member as a lone run's checkpoint (weights, optimizer moments, settings, position). */
+  async checkpoints(): Promise<TrainerCheckpoint[]> {
+    const states = await this.agent.saveMembers();
+    return states.map((s, k) => ({ update: this.update, hyperparameters: this.hyperparameters(k), agent: s.agent, optimizers: s.optimizers, wallMs: this.wallMs }));
+  }
+
+  /** A lone run's checkpoint (same algorithm and shapes) into member k's slices; member k keeps its settings. */
+  loadMember(member: number, checkpoint: TrainerCheckpoint): void {
+    this.checkMember(member);
+    if (checkpoint.agent.algorithm !== this.algorithm.id) throw new Error(`checkpoint is of ${checkpoint.agent.algorithm}, not ${this.algorithm.id}`);
+    this.agent.loadMember(member, { agent: checkpoint.agent, optimizers: checkpoint.optimizers ?? [] });
+  }
+
+  /** PBT's exploit and explore inside the population: member `to` takes member `from`'s weights and optimizer state, then `patch`. */
+  exploit(from: number, to: number, patch: Record<string, unknown>, source: string): HyperparameterEvent[] {
+    this.checkMemberPatch(to, patch); // a bad value copies nothing
+    this.agent.copyMember(from, to);
+    return this.setMemberHyperparameters(to, patch, source);
+  }
+
+  dispose(): void {
+    this.agent.dispose();
+    this.data.dispose();
+  }
+}

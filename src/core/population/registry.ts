@@ -1,0 +1,31 @@
+// Algorithms that train as populations (K members as one batched model): IQL, TD3+BC, offline DQN. The Decision
+// Transformer is not among them (its attention layers are not MLPs), nor are the others yet; they train as lone runs.
+import type { PopulationInfo } from '../experiments/populations';
+import type { HyperParam } from '../run/hyperparameters';
+import { dqnPopulation } from './dqn';
+import { iqlPopulation } from './iql';
+import { td3bcPopulation } from './td3bc';
+import type { PopulationDef } from './types';
+
+const populations: PopulationDef[] = [iqlPopulation, td3bcPopulation, dqnPopulation];
+
+/** Settings that belong to each run of a population even when not held on the device (the trainer reads them per member). */
+export const PER_RUN_KEYS = ['seed', 'updatesPerEval', 'evalEpisodes', 'maxUpdates'];
+
+export function populationDef(algorithmId: string): PopulationDef | null {
+  return populations.find((p) => p.algorithmId === algorithmId) ?? null;
+}
+
+export function populationAlgorithms(): string[] {
+  return populations.map((p) => p.algorithmId);
+}
+
+/** Keys every member of a population must share (network shapes, batch size, sampling, discount, TD3's delay, ...). */
+export function sharedKeys(def: PopulationDef, schema: readonly HyperParam[]): string[] {
+  return schema.map((p) => p.key).filter((k) => !def.memberKeys.includes(k) && !PER_RUN_KEYS.includes(k));
+}
+
+/** What the page needs to group runs into populations (see experiments/populations.ts). */
+export function populationInfo(schemaOf: (algorithmId: string) => HyperParam[]): PopulationInfo[] {
+  return populations.map((def) => ({ algorithmId: def.algorithmId, sharedKeys: sharedKeys(def, schemaOf(def.algorithmId)) }));
+}

@@ -1,0 +1,67 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { Checkpoint } from '../algos/types';
+import type { OptimizerState } from '../algos/optim';
+import type { HyperValues } from '../run/hyperparameters';
+import type { Rng } from '../rng';
+
+/** K minibatches, one per member, stacked on a leading members axis (each member's rows from its own sampling seed). */
+export interface MemberBatch {
+  /** [K, B, observationDim] */
+  observations: tf.Tensor3D;
+  /** [K, B, actionDim] (discrete: the index in a float column) */
+  actions: tf.Tensor3D;
+  /** [K, B] */
+  rewards: tf.Tensor2D;
+  nextObservations: tf.Tensor3D;
+  dones: tf.Tensor2D;
+  mcReturns: tf.Tensor2D;
+}
+
+export interface PopulationContext {
+  members: number;
+  observationDim: number;
+  actionDim: number;
+  discreteActions: number | null;
+  /** Member k's resolved hyperparameters; the algorithm's shared keys are equal in all of them. */
+  hyperparameters: HyperValues[];
+  /** Member k's initialisation Rng: the one a lone run with member k's seed hands its agent. */
+  rngs: Rng[];
+  observationMean: Float32Array;
+  observationStd: Float32Array;
+  startUpdate?: number;
+}
+
+/** One member as a lone run would checkpoint it: the agent's weights and every Adam's moments, in the lone run's order. */
+export interface MemberState {
+  agent: Checkpoint;
+  optimizers: OptimizerState[];
+}
+
+/** K agents of one algorithm trained as one model with a members axis. */
+export interface PopulationAgent {
+  readonly members: number;
+  /** The lone agent's metric names, in its order. */
+  readonly metricNames: string[];
+  /** One update of every member; returns [K, metrics] on the device. */
+  update(batch: MemberBatch): tf.Tensor2D;
+  /** Each member's actions on its own observations [K, n, observationDim]: [K, n] int32 (discrete) or [K, n, actionDim]. */
+  act(observations: tf.Tensor3D, mode: 'greedy'): tf.Tensor;
+  /** Writes per-member keys (device values) of one member; the next update uses them. Shared keys go through setShared. */
+  setMemberHyperparameters(member: number, patch: HyperValues): void;
+  /** Changes a key that all members share (e.g. TD3's policy delay): every member at once. */
+  setSharedHyperparameters(patch: HyperValues): void;
+  /** Every member as a lone run would checkpoint it. */
+  saveMembers(): Promise<MemberState[]>;
+  /** A lone run's checkpoint into member k's slices (weights and optimizer moments). */
+  loadMember(member: number, state: MemberState): void;
+  /** PBT's exploit: member `to` takes member `from`'s weights, targets, optimizer moments and per-member values. */
+  copyMember(from: number, to: number): void;
+  dispose(): void;
+}
+
+export interface PopulationDef {
+  algorithmId: string;
+  /** Hyperparameters that may differ between members (held on the device as [K] vectors). Every other key is shared. */
+  memberKeys: string[];
+  create(ctx: PopulationContext): PopulationAgent;
+}

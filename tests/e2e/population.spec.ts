@@ -1,0 +1,47 @@
+import { expect, test } from '@playwright/test';
+import { artifacts, runRows, runStatuses, setHyper } from './labPage';
+import { watchConsole } from './watchConsole';
+
+test('four IQL seeds train as population jobs (more runs at once than workers), each its own run; one member pauses out of its population and resumes alone, one stops, the others finish', async ({ page }) => {
+  test.setTimeout(300_000);
+  const errors = watchConsole(page);
+  await page.goto('/#env=CartPole-v1&data=cartpole-medium-expert&algo=iql');
+  await expect(page.locator('[data-ready=true]')).toBeVisible();
+  await page.getByTestId('hp-hidden').selectOption('32,32');
+  await setHyper(page, 'maxUpdates', '600');
+  await setHyper(page, 'updatesPerEval', '200');
+  await page.getByTestId('seeds').fill('4');
+  await page.getByTestId('start').click();
+  await expect(runRows(page)).toHaveCount(4);
+  // Two workers on this 2-core machine, yet all four seeds train at once: two populations of two.
+  await expect.poll(async () => (await runStatuses(page)).filter((s) => s === 'running').length, { timeout: 120_000 }).toBe(4);
+  await expect(runRows(page).first()).toContainText('as one batched model');
+
+  // Pause one member: it leaves its population with its checkpoint; the others train on.
+  const ids = await runRows(page).evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-run-id')!));
+  const row = (id: string) => page.locator(`[data-run-id="${id}"]`);
+  const updateOf = async (id: string) => Number(((await row(id).locator('td.num').first().textContent()) ?? '0').replace(/\D/g, ''));
+  await expect.poll(() => updateOf(ids[0]), { timeout: 60_000 }).toBeGreaterThan(0);
+  await row(ids[0]).getByRole('button', { name: /^pause/ }).click();
+  await expect(row(ids[0])).toHaveAttribute('data-status', 'paused');
+  await expect(row(ids[0])).toContainText('left its population');
+  const pausedAt = await updateOf(ids[0]);
+  const partnerBefore = await updateOf(ids[1]);
+  await expect.poll(() => updateOf(ids[1]), { timeout: 60_000 }).toBeGreaterThan(partnerBefore);
+  expect(await updateOf(ids[0])).toBe(pausedAt);
+
+  // Stop another member: its reports end, its partner trains on.
+  await row(ids[2]).getByRole('button', { name: /^stop/ }).click();
+  await expect(row(ids[2])).toHaveAttribute('data-status', 'stopped');
+
+  // Resume the paused one: it trains alone from its checkpoint once a worker is free (both hold populations now).
+  await row(ids[0]).getByRole('button', { name: /^resume/ }).click();
+  await expect(row(ids[0])).toHaveAttribute('data-status', /queued|starting|running/);
+
+  await expect.poll(async () => (await runStatuses(page)).filter((s) => s === 'finished').length, { timeout: 240_000 }).toBe(3);
+  expect(await updateOf(ids[0])).toBe(600);
+  expect(await updateOf(ids[1])).toBe(600);
+  await expect(page.getByTestId('chart-return')).toBeVisible();
+  await page.screenshot({ path: `${artifacts}/population-iql4.png`, fullPage: true });
+  expect(errors).toEqual([]);
+});
