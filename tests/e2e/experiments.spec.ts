@@ -29,6 +29,7 @@ test('three seeds of BC beside one IQL run: one line with a band per configurati
   await expect(page.locator(`[data-run-id="${pausedId}"]`)).toHaveAttribute('data-status', /queued|starting|running/);
 
   await page.getByTestId('algorithm-select').selectOption('iql');
+  await page.getByTestId('hp-hidden').selectOption('64,64');
   await setHyper(page, 'maxUpdates', '600');
   await setHyper(page, 'updatesPerEval', '100');
   await page.getByTestId('seeds').fill('1');
