@@ -1,6 +1,7 @@
 import type { HyperValue } from './hyperparameters';
 import type { EvaluationResult } from './evaluate';
 import type { BackendReport } from '../tf/backend';
+import type { TrainingEpisode } from './envCollector';
 
 /** A hyperparameter change, drawn as a marker on every chart at `update`. */
 export interface HyperparameterEvent {
@@ -35,6 +36,10 @@ export interface TrainingReport {
   evaluations: EvaluationResult[];
   events: HyperparameterEvent[];
   updatesPerSecond: number;
+  /** Environment steps taken so far (online runs); absent or 0 for offline runs. */
+  envSteps?: number;
+  /** Episodes of the acting policy that ended since the last report (online runs). */
+  episodes?: TrainingEpisode[];
   error?: string;
   /** Something the user should know that did not stop the run, e.g. a fallback to another backend. */
   notice?: string;
