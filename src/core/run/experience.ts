@@ -12,6 +12,8 @@ import type { HyperValues } from './hyperparameters';
 export interface ExperienceSource {
   /** Environment steps taken so far (0 for the offline dataset). */
   readonly envSteps: number;
+  /** True while batches of experience already collected wait to be trained on (PPO's epochs over its last rollout). */
+  readonly pending: boolean;
   /** The next batch to update on (the caller disposes its tensors). `update` is the index of the update it feeds. */
   next(batchSize: number, update: number): Promise<TrainingBatch>;
   /** Training episodes of the acting policy that ended since the last call. */
@@ -27,6 +29,7 @@ export interface ExperienceSource {
 /** Today's source: uniform (or return-weighted) rows of the dataset on the device, or windows for sequence models. */
 export class OfflineSource implements ExperienceSource {
   readonly envSteps = 0;
+  readonly pending = false;
   readonly metricNames: string[] = [];
 
   constructor(

@@ -70,6 +70,11 @@ export class ReplaySource implements ExperienceSource {
     return this.collector.envSteps;
   }
 
+  /** Updates still due in this round (with gradient steps > 1, the round that ends the budget is finished). */
+  get pending(): boolean {
+    return this.updatesThisRound < this.schedule.gradientSteps && this.collector.envSteps - this.startSteps >= this.schedule.learningStarts;
+  }
+
   get metricNames(): string[] {
     return this.offline ? ['offline_share'] : [];
   }

@@ -76,6 +76,10 @@ export class RolloutSource implements ExperienceSource {
     return this.collector.envSteps;
   }
 
+  get pending(): boolean {
+    return this.queue.length > 0;
+  }
+
   metrics(): number[] {
     return [];
   }

@@ -162,7 +162,7 @@ export class Trainer {
   /** Offline runs (and fine-tuning) stop at their total updates, online algorithms at their total environment steps. */
   get finished(): boolean {
     const own = this.algorithm.experience ?? 'offline';
-    if (own !== 'offline') return this.envSteps >= Number(this.values.totalEnvSteps);
+    if (own !== 'offline') return this.envSteps >= Number(this.values.totalEnvSteps) && !this.source.pending;
     return this.update >= Number(this.values.maxUpdates);
   }
 
@@ -235,10 +235,6 @@ export class Trainer {
       }
       while (pending.length < maxCount && !this.finished && performance.now() - start < budgetMs) {
         const batch = await this.source.next(Number(this.values.batchSize), this.update);
-        if (this.finished) {
-          tf.dispose(Object.values(batch)); // the budget of environment steps ran out while collecting
-          break;
-        }
         if (this.agent.prepareUpdate) await this.agent.prepareUpdate(batch);
         const agentMetrics = this.agent.update(batch);
         tf.dispose(Object.values(batch));
