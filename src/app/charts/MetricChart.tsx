@@ -9,6 +9,8 @@ export interface Series {
   /** Faint lines (raw curves under a smoothed one, seeds under their mean) are thinner and see-through. */
   opacity?: number;
   width?: number;
+  /** A dashed line without dots (e.g. training-episode returns beside evaluation dots). */
+  dashed?: boolean;
 }
 
 /** A shaded band between lo and hi (min–max, standard error or a bootstrap CI across seeds). */
@@ -83,7 +85,8 @@ export function MetricChart({ title, help, series, bands = [], markers = [], eve
                 name={s.name}
                 stroke={s.color ?? palette[i % palette.length]}
                 strokeOpacity={s.opacity ?? 1}
-                dot={showDots && (s.opacity ?? 1) === 1 ? { r: 2 } : false}
+                dot={showDots && !s.dashed && (s.opacity ?? 1) === 1 ? { r: 2 } : false}
+                strokeDasharray={s.dashed ? '4 2' : undefined}
                 activeDot={(s.opacity ?? 1) === 1}
                 isAnimationActive={false}
                 strokeWidth={s.width ?? 1.5}

@@ -2,7 +2,7 @@
 // pool's workers land here keyed by run id.
 import { configKey } from '../../core/experiments/describe';
 import type { RunConfig, RunMembership, RunRecord } from '../../core/experiments/types';
-import type { HyperparameterEvent, TrainingReport } from '../../core/run/events';
+import { TRAINING_RETURN, type HyperparameterEvent, type TrainingReport } from '../../core/run/events';
 import type { HyperValues } from '../../core/run/hyperparameters';
 import type { TrainerCheckpoint } from '../../core/run/trainer';
 import { labPool } from '../client/labClient';
@@ -143,8 +143,9 @@ function onReport(report: TrainingReport): void {
   if (!run) return; // deleted while a report was on its way
   // A run the page marked failed (its worker died) may still get reports its worker sent just before: they are stale.
   if (run.status === 'failed') return;
-  if (report.metrics) metrics.append(report.runId, report.metrics, report.wallMs);
-  else metrics.tick(report.runId, report.update, report.wallMs);
+  if (report.metrics) metrics.append(report.runId, report.metrics, report.wallMs, report.envSteps ?? 0);
+  else metrics.tick(report.runId, report.update, report.wallMs, report.envSteps ?? 0);
+  if (report.episodes?.length) metrics.appendPoints(report.runId, TRAINING_RETURN, report.episodes.map((e) => ({ update: e.update, value: e.return })));
   const ended = report.status === 'finished' || report.status === 'stopped' || report.status === 'failed';
   patchRun(report.runId, (r) => ({
     status: report.status === 'idle' ? r.status : report.status,
@@ -161,7 +162,7 @@ function onReport(report: TrainingReport): void {
   if (report.evaluations.length || report.events.length) metrics.touch();
   if (report.evaluations.length) set((s) => ({ episodes: { ...s.episodes, [report.runId]: report.evaluations[report.evaluations.length - 1].episode } }));
   if (report.backend && get().focusRunId === report.runId) set({ backend: report.backend });
-  if (report.metrics || report.evaluations.length) runStorage().saveMetricsSoon(report.runId);
+  if (report.metrics || report.evaluations.length || report.episodes?.length) runStorage().saveMetricsSoon(report.runId);
   if (report.status === 'finished' || report.status === 'stopped') void endJob(report.runId);
   if (report.status === 'failed') void labPool().release(report.runId, false);
   for (const l of listeners) l(report);

@@ -3,6 +3,9 @@ import type { EvaluationResult } from './evaluate';
 import type { BackendReport } from '../tf/backend';
 import type { TrainingEpisode } from './envCollector';
 
+/** The series the page keeps of the acting policy's training-episode returns (online runs), drawn beside evaluations. */
+export const TRAINING_RETURN = 'train_return';
+
 /** A hyperparameter change, drawn as a marker on every chart at `update`. */
 export interface HyperparameterEvent {
   update: number;

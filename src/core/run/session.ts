@@ -21,8 +21,8 @@ export interface Catalog {
 }
 
 export function algorithmInfo(a: AlgorithmDef): AlgorithmInfo {
-  const { id, name, paper, summary, family, actions, hyperparameters, usesNextState, batchKind, charts, metricHelp } = a;
-  return { id, name, paper, summary, family, actions, hyperparameters, usesNextState, batchKind, charts, metricHelp };
+  const { id, name, paper, summary, family, actions, hyperparameters, usesNextState, batchKind, experience, charts, metricHelp } = a;
+  return { id, name, paper, summary, family, actions, hyperparameters, usesNextState, batchKind, experience, charts, metricHelp };
 }
 
 export type ReportListener = (report: TrainingReport) => void;
