@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { calibratedLowerBound } from '../../src/core/algos/calQl';
 import { duelingQ, epsilonAt } from '../../src/core/algos/dqnOnline';
 import { normalizeAdvantages, ppoClipLoss, ppoValueLoss } from '../../src/core/algos/ppo';
 import { offlineShareAt } from '../../src/core/run/replaySource';
@@ -101,6 +102,29 @@ describe('SAC temperature loss by hand', () => {
     expect(m('alpha_loss')).toBeCloseTo(-logAlpha * (-m('entropy') - 2), 4);
     agent.dispose();
     tf.dispose(Object.values(batch));
+  });
+});
+
+describe('Cal-QL by hand', () => {
+  it('lifts each sampled-action Q to at least its state\'s return-to-go (Nakamoto et al. eq. 5.1)', async () => {
+    const q = tf.tensor2d([[1, 5], [-3, -1]]);
+    expect(await read(calibratedLowerBound(q, tf.tensor1d([2, -2])))).toEqual([2, 5, -2, -1]);
+  });
+
+  it('the agent reports the share of policy-action Q values the bound lifted, and a bound far below Q lifts none', async () => {
+    const spec = { algorithmId: 'cal-ql', observationDim: 3, actionDim: 2, discreteActions: null, hyperparameters: { hidden: '32,32', batchSize: 16, sampledActions: 2 } };
+    const rate = async (mc: number) => {
+      const { agent, batch } = agentForSpec(spec, 4);
+      const b = batch as { mcReturns: tf.Tensor1D };
+      b.mcReturns.dispose();
+      b.mcReturns = tf.fill([16], mc) as tf.Tensor1D;
+      const values = await read(agent.update(batch as never));
+      agent.dispose();
+      tf.dispose(Object.values(batch));
+      return values[agent.metricNames.indexOf('bound_rate')];
+    };
+    expect(await rate(-1e6)).toBe(0);
+    expect(await rate(1e6)).toBe(1);
   });
 });
 

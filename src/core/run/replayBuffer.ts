@@ -16,6 +16,10 @@ export class ReplayBuffer {
   /** 1 where the environment terminated (no bootstrap); a time-limit truncation stays 0 (Gymnasium's distinction). */
   readonly terminals: Float32Array;
   readonly mcReturns: Float32Array;
+  /** 1 once the row's episode has ended (its return-to-go is then known). */
+  readonly closed: Uint8Array;
+  /** Rows whose episode has ended. */
+  closedRows = 0;
   /** Transitions added so far (also the global index of the next one). */
   inserted = 0;
   /** Per source stream (environment copy): global indices of its episode so far, for the return backfill. */
@@ -34,6 +38,7 @@ export class ReplayBuffer {
     this.nextObservations = new Float32Array(capacity * observationDim);
     this.terminals = new Float32Array(capacity);
     this.mcReturns = new Float32Array(capacity);
+    this.closed = new Uint8Array(capacity);
   }
 
   get size(): number {
@@ -50,6 +55,8 @@ export class ReplayBuffer {
     this.nextObservations.set(nextObs, row * this.observationDim);
     this.terminals[row] = terminated ? 1 : 0;
     this.mcReturns[row] = 0;
+    this.closedRows -= this.closed[row];
+    this.closed[row] = 0;
     let rows = this.open.get(stream);
     if (!rows) this.open.set(stream, (rows = []));
     rows.push(g);
@@ -66,13 +73,21 @@ export class ReplayBuffer {
     for (let i = rows.length - 1; i >= 0; i--) {
       const row = rows[i] % this.capacity;
       g = this.rewards[row] + this.gamma * g;
-      if (rows[i] >= oldest) this.mcReturns[row] = g;
+      if (rows[i] < oldest) continue;
+      this.mcReturns[row] = g;
+      this.closed[row] = 1;
+      this.closedRows += 1;
     }
   }
 
-  /** `n` rows drawn uniformly with replacement, gathered on the CPU and uploaded as one batch. */
-  sample(n: number, rng: Rng): Batch {
+  /**
+   * `n` rows drawn uniformly with replacement, gathered on the CPU and uploaded as one batch. `endedOnly`: only rows
+   * whose episode has ended, so each carries its true return-to-go (Cal-QL's lower bound; CORL's fine-tuning adds
+   * whole episodes to its buffer).
+   */
+  sample(n: number, rng: Rng, endedOnly = false): Batch {
     if (this.size === 0) throw new Error('the replay buffer is empty: collect experience before sampling');
+    if (endedOnly && this.closedRows === 0) throw new Error('no episode in the replay buffer has ended yet');
     const [od, ad] = [this.observationDim, this.actionDim];
     const obs = new Float32Array(n * od);
     const next = new Float32Array(n * od);
@@ -81,7 +96,8 @@ export class ReplayBuffer {
     const done = new Float32Array(n);
     const mc = new Float32Array(n);
     for (let i = 0; i < n; i++) {
-      const r = rng.int(this.size);
+      let r = rng.int(this.size);
+      while (endedOnly && !this.closed[r]) r = rng.int(this.size);
       obs.set(this.observations.subarray(r * od, (r + 1) * od), i * od);
       next.set(this.nextObservations.subarray(r * od, (r + 1) * od), i * od);
       act.set(this.actions.subarray(r * ad, (r + 1) * ad), i * ad);

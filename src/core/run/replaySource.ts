@@ -104,11 +104,13 @@ export class ReplaySource implements ExperienceSource {
     this.updatesThisRound += 1;
     if (!this.offline) return this.buffer.sample(batchSize, this.rng);
     this.share = offlineShareAt(s.offlineShare, s.offlineShareDecaySteps, this.collector.envSteps - this.startSteps);
-    const fromOffline = Math.round(this.share * batchSize);
-    if (fromOffline === 0) return this.buffer.sample(batchSize, this.rng);
+    // Fine-tuning draws online rows of ended episodes only (their return-to-go is known, as in the dataset); until the
+    // first episode ends, batches are all offline.
+    const fromOffline = this.buffer.closedRows === 0 ? batchSize : Math.round(this.share * batchSize);
+    if (fromOffline === 0) return this.buffer.sample(batchSize, this.rng, true);
     const offlineRows = this.offline.sample(fromOffline, this.rng, true);
     if (fromOffline === batchSize) return offlineRows;
-    return concatBatches(offlineRows, this.buffer.sample(batchSize - fromOffline, this.rng));
+    return concatBatches(offlineRows, this.buffer.sample(batchSize - fromOffline, this.rng, true));
   }
 
   takeEpisodes(): TrainingEpisode[] {
