@@ -31,17 +31,17 @@ test('DQN learns CartPole online: training returns rise against environment step
   ]) {
     await setHyper(page, key, value);
   }
-  await page.getByTestId('chart-x').selectOption('envSteps');
   await page.getByTestId('start').click();
   await expect(page.getByTestId('run-status')).toHaveText('running');
+  await page.getByTestId('chart-x').selectOption('envSteps');
 
   // The first training episodes are near random (about 22 steps); later ones balance far longer.
   await expect.poll(() => trainingMean(page), { timeout: 60_000 }).not.toBeNull();
   const early = (await trainingMean(page))!;
   expect(early).toBeLessThan(40);
   await expect.poll(() => trainingMean(page), { timeout: 170_000, intervals: [2000] }).toBeGreaterThan(Math.max(80, 3 * early));
-  // The x-axis is in environment steps: the chart says so.
-  await expect(page.getByTestId('chart-return')).toContainText('env step');
+  // The x-axis is in environment steps.
+  await expect(page.getByTestId('chart-return')).toHaveAttribute('data-x', 'env step');
 
   // Raise epsilon mid-run: the change is an event marked on the return chart and on the epsilon chart.
   await setHyper(page, 'epsilonEnd', '0.3');
@@ -58,16 +58,20 @@ test('an offline IQL run continues online: the switch is marked on every chart, 
   await page.goto('/');
   await expect(page.locator('[data-ready=true]')).toBeVisible();
   await page.getByTestId('algorithm-select').selectOption('iql');
+  // Small networks, so the acting policy finishes episodes soon on two shared cores.
+  await page.getByTestId('hp-hidden').selectOption('64,64');
+  await setHyper(page, 'batchSize', '64');
   await page.getByTestId('start').click();
   await expect(page.getByTestId('run-status')).toHaveText('running');
   await expect.poll(async () => Number(await page.getByTestId('update-count').innerText().then((t) => t.replace(/\D/g, ''))), { timeout: 60_000 }).toBeGreaterThan(50);
 
   await page.getByTestId('hp-interaction').selectOption('online');
   await expect(page.getByTestId('chart-return').getByText('interaction offline → online')).toBeVisible();
+  // The share is a series of its own from the switch on; the switch is marked on the loss charts too.
   await expect(page.getByTestId('chart-offline_share')).toBeVisible();
-  await expect(page.getByTestId('chart-offline_share').getByText('interaction offline → online')).toBeVisible();
+  await expect.poll(() => page.locator('.charts [data-testid^="chart-"]').filter({ hasText: 'interaction offline → online' }).count()).toBeGreaterThan(3);
   // Training episodes of the acting policy now stream beside the evaluations.
-  await expect.poll(() => trainingMean(page), { timeout: 90_000 }).not.toBeNull();
+  await expect.poll(() => trainingMean(page), { timeout: 150_000 }).not.toBeNull();
   await page.screenshot({ path: `${artifacts}/online-iql-finetune.png`, fullPage: true });
   await page.getByTestId('stop').click();
   await expect(page.getByTestId('run-status')).toHaveText('stopped');

@@ -61,7 +61,7 @@ export function MetricChart({ title, help, series, bands = [], markers = [], eve
   const total = shown.reduce((n, s) => n + s.points.length, 0);
   const allMarkers: ChartMarker[] = [...markers, ...events.map((e) => ({ x: e.update, label: eventLabel(e) }))];
   return (
-    <figure className="chart" data-testid={testId} data-points={total} data-bands={shownBands.length}>
+    <figure className="chart" data-testid={testId} data-x={xLabel} data-points={total} data-bands={shownBands.length}>
       <figcaption>
         {title}
         {dropped > 0 && <span className="muted"> ({dropped} points ≤ 0 not drawn on the log scale)</span>}

@@ -17,13 +17,15 @@ export const ReturnChart = memo(function ReturnChart({ groups, solvedThreshold }
     const { runs } = useLab.getState();
     const live = groups.map((g) => ({ ...g, runs: g.runs.map((r) => runs[r.id] ?? r) }));
     const all = live.flatMap((g) => g.runs);
-    const scored = all.length > 0 && all.every((r) => r.evaluations.every((e) => e.normalizedScore !== null));
     const { metrics } = useLab.getState();
+    // Online runs are drawn in returns (training episodes have no normalized score of their own).
+    const hasTraining = (r: RunRecord) => metrics.has(r.id) && metrics.names(r.id).includes(TRAINING_RETURN);
+    const scored = all.length > 0 && !all.some(hasTraining) && all.every((r) => r.evaluations.every((e) => e.normalizedScore !== null));
     const x = (r: RunRecord, e: { update: number; wallMs: number }) => (chart.xAxis === 'wall' ? e.wallMs / 1000 : metrics.xAt(r.id, e.update, chart.xAxis));
     // Evaluations are few and already means over episodes: smoothing them would hide the points the user came for.
     const part = chartSeries(live, (r) => r.evaluations.map((e) => ({ x: x(r, e), y: scored ? e.normalizedScore! : e.meanReturn })), chart, highlight, 0);
     // Online runs: the acting (exploring) policy's training episodes, beside the greedy policy's evaluations.
-    const training = scored ? [] : live.filter((g) => g.runs.some((r) => metrics.has(r.id) && metrics.names(r.id).includes(TRAINING_RETURN)));
+    const training = live.filter((g) => g.runs.some(hasTraining));
     if (training.length > 0) {
       const t = chartSeries(training, (r) => metrics.view(r.id, TRAINING_RETURN, 500, chart.xAxis), chart, highlight);
       part.series.push(...t.series.map((s) => ({ ...s, name: `${s.name}: training episodes`, width: 1.25, dashed: true })));
