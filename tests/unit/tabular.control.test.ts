@@ -31,7 +31,7 @@ describe('dynamic programming, one sweep per step', () => {
       const model = grid(id);
       const gamma = 0.95;
       const reference = valueIteration(model, gamma);
-      let V = new Float64Array(model.numStates);
+      let V: Float64Array = new Float64Array(model.numStates);
       let sweeps = 0;
       for (let delta = Infinity; delta > 1e-12; sweeps++) ({ V, delta } = valueIterationSweep(model, V, gamma));
       V.forEach((v, s) => expect(v, `${id} V(${s})`).toBeCloseTo(reference.V[s], 9));
