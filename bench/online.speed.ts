@@ -25,7 +25,7 @@ async function lab(name: string): Promise<{ envStepsPerSecond: number; updatesPe
   const [algorithmId, envId] = name.split(':');
   const dataset = generateDataset({ envId, mix: [{ policy: 'random', weight: 1 }], transitions: 200, seed: 0 });
   // DQN acts with a fixed 10% exploration in the peer; learning starts after 100 steps in both SAC loops.
-  const t = new Trainer({ dataset, algorithmId, hyperparameters: { updatesPerEval: 1e9, totalEnvSteps: 1e8, ...(algorithmId === 'dqn-online' ? { epsilonStart: 0.1, epsilonEnd: 0.1 } : {}) } });
+  const t = new Trainer({ dataset, algorithmId, hyperparameters: { updatesPerEval: 1e6, totalEnvSteps: 1e8, ...(algorithmId === 'dqn-online' ? { epsilonStart: 0.1, epsilonEnd: 0.1 } : {}) } });
   try {
     await t.run(1500); // warm-up: kernels, the first rollout or learning starts
     const [steps, updates, start] = [t.envSteps, t.update, performance.now()];

@@ -51,6 +51,19 @@ describe('online runs keep the tensor count flat while the buffer grows', () => 
         await runUntil(t, () => t.envSteps >= steps + 1000);
         expect(t.envSteps).toBeGreaterThanOrEqual(steps + 1000);
         expect(tf.memory().numTensors).toBe(before);
+        // What the acting policy saw, saved as a "replay" dataset: whole episodes in a row, each ending in a terminal or a time-out.
+        const replay = t.replayDataset('replay');
+        expect(replay.source).toBe('replay');
+        expect(replay.size).toBeGreaterThan(500);
+        expect(replay.size).toBeLessThanOrEqual(t.envSteps);
+        let ends = 0;
+        for (let i = 0; i < replay.size; i++) {
+          const end = replay.terminals[i] + replay.timeouts[i];
+          ends += end;
+          if (!end && i + 1 < replay.size) for (let k = 0; k < 4; k++) expect(replay.observations[(i + 1) * 4 + k]).toBe(replay.nextObservations[i * 4 + k]);
+        }
+        expect(ends).toBe(replay.episodes);
+        expect(replay.terminals[replay.size - 1] + replay.timeouts[replay.size - 1]).toBe(1);
       } finally {
         t.dispose();
       }

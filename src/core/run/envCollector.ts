@@ -3,6 +3,7 @@ import type { Agent } from '../algos/types';
 import type { EnvOptions } from '../envs/registry';
 import { VectorEnv, type VectorStepResult } from '../envs/vectorEnv';
 import { toEnvAction, type ActionScale } from './actionScale';
+import { ReplayRecorder } from './replayRecorder';
 
 /** One finished episode of the acting (training) policy, streamed next to evaluation returns. */
 export interface TrainingEpisode {
@@ -34,6 +35,8 @@ export class EnvCollector {
   private readonly returns: Float64Array;
   private readonly lengths: Int32Array;
   private finished: TrainingEpisode[] = [];
+  /** Every ended episode, for saving the run's experience as a "replay" dataset. */
+  readonly recorder: ReplayRecorder;
 
   constructor(
     envId: string,
@@ -47,6 +50,7 @@ export class EnvCollector {
     this.obs = this.env.reset();
     this.returns = new Float64Array(numEnvs);
     this.lengths = new Int32Array(numEnvs);
+    this.recorder = new ReplayRecorder(numEnvs, this.env.observationDim, this.discrete ? 1 : this.env.actionDim);
   }
 
   get numEnvs(): number {
@@ -86,7 +90,11 @@ export class EnvCollector {
     const previous = this.obs;
     const result = this.env.step(envActions);
     this.envSteps += this.numEnvs;
+    const od = this.env.observationDim;
     for (let i = 0; i < this.numEnvs; i++) {
+      const next = result.finalObservations[i] ?? result.observations.subarray(i * od, (i + 1) * od);
+      const action = Array.prototype.slice.call(envActions, i * width, (i + 1) * width) as number[];
+      this.recorder.add(i, previous.subarray(i * od, (i + 1) * od), action, result.rewards[i], next, result.terminated[i] === 1, result.truncated[i] === 1);
       this.returns[i] += result.rewards[i];
       this.lengths[i] += 1;
       if (result.terminated[i] || result.truncated[i]) {

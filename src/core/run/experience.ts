@@ -1,7 +1,7 @@
 import type { AlgorithmDef, TrainingBatch } from '../algos/types';
 import type { Rng } from '../rng';
 import type { DeviceDataset } from './deviceDataset';
-import type { TrainingEpisode } from './envCollector';
+import type { EnvCollector, TrainingEpisode } from './envCollector';
 import type { HyperValues } from './hyperparameters';
 
 /**
@@ -21,6 +21,8 @@ export interface ExperienceSource {
   /** Run-level numbers drawn beside the agent's metrics for the batch just returned (e.g. the offline share). */
   readonly metricNames: string[];
   metrics(): number[];
+  /** The environments the source acts in (absent for the offline dataset). */
+  readonly collector?: EnvCollector;
   /** The run's settings changed (live ones the source reads: schedules, shares). */
   setHyperparameters(values: HyperValues): void;
   dispose(): void;

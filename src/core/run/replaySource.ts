@@ -52,7 +52,7 @@ export class ReplaySource implements ExperienceSource {
   private readonly startSteps: number;
 
   constructor(
-    private readonly collector: EnvCollector,
+    readonly collector: EnvCollector,
     private readonly agent: Agent,
     capacity: number,
     gamma: number,

@@ -64,7 +64,7 @@ export class RolloutSource implements ExperienceSource {
   private queue: Int32Array[] = [];
 
   constructor(
-    private readonly collector: EnvCollector,
+    readonly collector: EnvCollector,
     private readonly agent: Agent,
     private settings: RolloutSettings,
     private readonly rng: Rng,

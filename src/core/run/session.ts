@@ -9,6 +9,7 @@ import type { HyperParam } from './hyperparameters';
 import { runSchema } from './runSettings';
 import type { InspectRequest, InspectResult } from './inspect';
 import { datasetEnvSpec } from '../data/datasetEnv';
+import type { Dataset } from '../data/dataset';
 import { exportPolicy, type PolicyExportFiles, type PolicyExportInfo } from './policyExport';
 import { Trainer, TrainingDivergedError, type TickResult, type TrainerCheckpoint, type TrainerConfig } from './trainer';
 
@@ -206,6 +207,12 @@ export class TrainingSession {
     } finally {
       trainer.dispose();
     }
+  }
+
+  /** The transitions the running (online) run saw, as a "replay" dataset; taken between ticks. */
+  replayDataset(name: string): Dataset {
+    if (!this.trainer) throw new Error('no run to save: start one first');
+    return this.trainer.replayDataset(name);
   }
 
   /** PBT: take over another member's weights and optimizer state, then apply the explored values (see Trainer.adopt). */

@@ -318,6 +318,17 @@ export class Trainer {
     return trainer;
   }
 
+  /**
+   * The transitions this run's acting policy saw, episode by episode, as a "replay" dataset for offline lessons (the
+   * episodes that ended since it last went online; environment units). Throws where the run has not interacted.
+   */
+  replayDataset(name: string): Dataset {
+    const c = this.source.collector;
+    if (!c) throw new Error('this run has not interacted with its environment: there is no replay to save');
+    const d = this.config.dataset;
+    return c.recorder.toDataset({ id: `replay-${this.values.seed}-${Date.now().toString(36)}`, name, envId: this.envId, behavior: `${this.algorithm.name} while training (replay)`, discreteActions: d.discreteActions, envOptions: d.envOptions });
+  }
+
   /** Questions about the current agent (value heatmaps, Q(s, .) slices), answered between updates. */
   inspect(request: InspectRequest): Promise<InspectResult> {
     return inspectAgent(this.agent, this.config.dataset, this.actionScale, request);
