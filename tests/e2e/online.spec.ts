@@ -47,6 +47,10 @@ test('DQN learns CartPole online: training returns rise against environment step
   await setHyper(page, 'epsilonEnd', '0.3');
   await expect(page.getByTestId('chart-return').getByText('epsilonEnd 0.05 → 0.3')).toBeVisible();
   await expect(page.getByTestId('chart-epsilon').getByText('epsilonEnd 0.05 → 0.3')).toBeVisible();
+  // The run's transitions join the datasets as a "replay" the offline algorithms can train on.
+  await page.getByTestId('save-replay').click();
+  await expect(page.getByTestId('runs-notice')).toContainText('replay');
+  await expect(page.getByTestId('dataset-select')).toContainText('replay');
   await page.screenshot({ path: `${artifacts}/online-dqn-cartpole.png`, fullPage: true });
   await page.getByTestId('stop').click();
   await expect(page.getByTestId('run-status')).toHaveText('stopped');
