@@ -1,5 +1,5 @@
 import { getEnvSpec } from '../../core/envs/registry';
-import { TRAINING_RETURN } from '../../core/run/events';
+import { RUN_METRIC_HELP, TRAINING_RETURN } from '../../core/run/events';
 import { LiveMetricChart } from '../charts/LiveMetricChart';
 import { useLab } from '../store/labStore';
 import { useRunGroups } from '../store/runGroups';
@@ -30,7 +30,7 @@ export function ChartsPanel() {
   const groupsOfCharts = algos.flatMap((a) => a.charts ?? []).filter((g, i, all) => all.findIndex((o) => o.title === g.title) === i);
   const chartGroups = groupsOfCharts.filter((g) => g.metrics.some((m) => names.includes(m)));
   const grouped = new Set(chartGroups.flatMap((g) => g.metrics));
-  const help = (name: string) => algos.map((a) => a.metricHelp[name]).find((h) => h !== undefined);
+  const help = (name: string) => algos.map((a) => a.metricHelp[name]).find((h) => h !== undefined) ?? RUN_METRIC_HELP[name];
   const envIds = [...new Set(visible.map((r) => r.config.envId))];
   const spec = envIds.length === 1 ? envSpecOrNull(envIds[0]) : null;
 

@@ -6,6 +6,11 @@ import type { TrainingEpisode } from './envCollector';
 /** The series the page keeps of the acting policy's training-episode returns (online runs), drawn beside evaluations. */
 export const TRAINING_RETURN = 'train_return';
 
+/** What the run-level series (not an algorithm's own metrics) mean. */
+export const RUN_METRIC_HELP: Record<string, string> = {
+  offline_share: 'While an offline run fine-tunes online: the share of each batch drawn from the dataset (the rest from its own replay buffer), as set or as its decay schedule has brought it.',
+};
+
 /** A hyperparameter change, drawn as a marker on every chart at `update`. */
 export interface HyperparameterEvent {
   update: number;
