@@ -81,3 +81,23 @@ test('an offline IQL run continues online: the switch is marked on every chart, 
   await expect(page.getByTestId('run-status')).toHaveText('stopped');
   expect(errors).toEqual([]);
 });
+
+test('value and policy iteration on GridWorld, one sweep at a time, drawn on the grid', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('/');
+  await expect(page.locator('[data-ready=true]')).toBeVisible();
+  await page.getByTestId('env-select').selectOption('GridWorld');
+  const panel = page.getByTestId('tabular-panel');
+  await expect(panel).toBeVisible();
+  for (let i = 0; i < 3; i++) await page.getByTestId('tabular-sweep').click();
+  await expect(page.getByTestId('tabular-status')).toContainText('sweep 3, largest change');
+  await page.getByTestId('tabular-play').click();
+  await expect(page.getByTestId('tabular-status')).toContainText('converged: V = V*', { timeout: 120_000 });
+  await panel.screenshot({ path: `${artifacts}/tabular-value-iteration.png` });
+  await page.getByTestId('tabular-method').selectOption('policy-iteration');
+  await expect(page.getByTestId('tabular-status')).toHaveText('sweep 0');
+  await page.getByTestId('tabular-play').click();
+  await expect(page.getByTestId('tabular-status')).toContainText('optimal', { timeout: 120_000 });
+  await panel.screenshot({ path: `${artifacts}/tabular-policy-iteration.png` });
+  expect(errors).toEqual([]);
+});
