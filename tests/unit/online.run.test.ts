@@ -96,6 +96,22 @@ describe('offline-to-online fine-tuning', () => {
     }
   });
 
+  it('a checkpoint of another (offline) run continues online as a fork, its update count and weights kept', async () => {
+    const offline = new Trainer({ dataset: cartpole, algorithmId: 'iql', hyperparameters: { hidden: '32,32', batchSize: 32, updatesPerEval: 1e6 } });
+    await offline.run(1e9, 10);
+    const ck = await offline.checkpoint();
+    offline.dispose();
+    const fork = Trainer.restore({ dataset: cartpole, algorithmId: 'iql' }, ck, { interaction: 'online' });
+    try {
+      expect(fork.update).toBe(10);
+      await fork.run(1e9, 5);
+      expect(fork.update).toBe(15);
+      expect(fork.envSteps).toBe(5);
+    } finally {
+      fork.dispose();
+    }
+  });
+
   it('refuses to switch where it cannot act, naming the problem, and changes nothing', async () => {
     const noEnv = offlineData('CartPole-v1', [{ policy: 'medium', weight: 1 }], 500);
     const t = new Trainer({ dataset: noEnv, algorithmId: 'iql', hyperparameters: { hidden: '32,32', batchSize: 16 } });
