@@ -8,6 +8,7 @@ import { EnvironmentPanel } from './components/EnvironmentPanel';
 import { Header } from './components/Header';
 import { QSlicePanel } from './components/inspect/QSlicePanel';
 import { ValueMapPanel } from './components/inspect/ValueMapPanel';
+import { TabularPanel } from './components/TabularPanel';
 import { RolloutPanel } from './components/RolloutPanel';
 import { RunControls } from './components/RunControls';
 import { CompareControls } from './components/runs/CompareControls';
@@ -72,6 +73,7 @@ export function App() {
       {shown('replay') && <RolloutPanel />}
       {shown('valuemap') && <ValueMapPanel />}
       {shown('valuemap') && <QSlicePanel />}
+      {shown('tabular') && <TabularPanel />}
       {shown('sweeps') && <SweepPanel />}
       {shown('pbt') && <PbtPanel />}
       {shown('inspector') && <DatasetInspector />}

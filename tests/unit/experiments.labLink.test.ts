@@ -145,13 +145,13 @@ describe('hostile links', () => {
   });
 
   it('reports unknown environments, algorithms, backends and controls', () => {
-    const { link, problems } = decode('env=Mars-v9&algo=ppo&backend=tpu&hide=panel-dataset,rm-rf,panel-dataset&run=ppo~d~1&present=maybe');
+    const { link, problems } = decode('env=Mars-v9&algo=a3c&backend=tpu&hide=panel-dataset,rm-rf,panel-dataset&run=a3c~d~1&present=maybe');
     expect(link).toEqual({ ...empty(), hide: ['panel-dataset'] });
     expect(problems).toEqual([
       'unknown environment "Mars-v9" in the link',
-      'unknown algorithm "ppo" in the link',
+      'unknown algorithm "a3c" in the link',
       'unknown backend "tpu" in the link',
-      'the link\'s run 1 uses an unknown algorithm "ppo": ignored',
+      'the link\'s run 1 uses an unknown algorithm "a3c": ignored',
       'the link hides "rm-rf", which is not a control of the lab: ignored',
       'the link\'s presentation mode (present) must be 1 or 0, got "maybe"',
     ]);

@@ -45,7 +45,7 @@ export const LiveMetricChart = memo(function LiveMetricChart({ title, help, metr
       out.bands.push(...part.bands.map((b) => ({ ...b, name: `${name}: ${b.name}` })));
     }
     const allRuns = live.flatMap((g) => g.runs);
-    const markers = runMarkers(allRuns, (r, u) => (chart.xAxis === 'wall' ? store.wallAt(r.id, u) / 1000 : u));
+    const markers = runMarkers(allRuns, (r, u) => store.xAt(r.id, u, chart.xAxis));
     return { ...out, markers };
   }, [metrics, groups, version, chart, highlight]);
   return (

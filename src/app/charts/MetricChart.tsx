@@ -17,6 +17,8 @@ export interface Series {
   /** Faint lines (raw curves under a smoothed one, seeds under their mean) are thinner and see-through. */
   opacity?: number;
   width?: number;
+  /** A dashed line without dots (e.g. training-episode returns beside evaluation dots). */
+  dashed?: boolean;
 }
 
 /** A shaded band between lo and hi (min–max, standard error or a bootstrap CI across seeds). */
@@ -129,7 +131,8 @@ export const MetricChart = memo(function MetricChart({ title, help, series, band
       color: s.color ?? palette[i % palette.length],
       opacity: s.opacity ?? 1,
       width: s.width ?? 1.5,
-      dots: showDots && (s.opacity ?? 1) === 1 && s.points.length <= 200 ? s.points.map((p) => [sx(p.x), sy(p.y)]).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)) : [],
+      dashed: s.dashed ?? false,
+      dots: showDots && !s.dashed && (s.opacity ?? 1) === 1 && s.points.length <= 200 ? s.points.map((p) => [sx(p.x), sy(p.y)]).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)) : [],
     }));
     const areas = bands.map((b) => ({ d: bandPath(b.points, sx, sy), color: b.color }));
     const [top, bottom] = [margin.top, margin.top + h];
@@ -191,7 +194,7 @@ export const MetricChart = memo(function MetricChart({ title, help, series, band
   const bottom = margin.top + plot.h;
   const right = margin.left + plot.w;
   return (
-    <figure className="chart" data-testid={testId} data-points={plot.total} data-bands={plot.areas.filter((a) => a.d).length}>
+    <figure className="chart" data-testid={testId} data-x={xLabel} data-points={plot.total} data-bands={plot.areas.filter((a) => a.d).length}>
       <figcaption>
         <span className="chart-title">
           {title}
@@ -231,7 +234,7 @@ export const MetricChart = memo(function MetricChart({ title, help, series, band
           <g clipPath={`url(#${clipId})`}>
             {plot.areas.map((a, i) => a.d && <path key={`b${i}`} className="chart-band" d={a.d} fill={a.color} fillOpacity={0.18} stroke="none" />)}
             {plot.lines.map((l, i) => (
-              <path key={`l${i}`} className="chart-line" d={l.d} fill="none" stroke={l.color} strokeOpacity={l.opacity} strokeWidth={l.width} strokeLinejoin="round" />
+              <path key={`l${i}`} className="chart-line" d={l.d} fill="none" stroke={l.color} strokeOpacity={l.opacity} strokeWidth={l.width} strokeDasharray={l.dashed ? '4 2' : undefined} strokeLinejoin="round" />
             ))}
             {plot.lines.map((l, i) => l.dots.map(([x, y], k) => <circle key={`d${i}-${k}`} cx={x} cy={y} r={2} fill="white" stroke={l.color} />))}
           </g>

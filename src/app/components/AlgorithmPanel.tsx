@@ -2,6 +2,9 @@ import { selectAlgorithm, setValue } from '../store/actions';
 import { focusedRun, isActive, useLab } from '../store/labStore';
 import { HyperControl } from './HyperControl';
 
+/** Run settings that mean nothing to an algorithm that always interacts (it stops at its own total environment steps). */
+const OFFLINE_ONLY = new Set(['maxUpdates', 'sampling', 'samplingTemperature', 'interaction', 'offlineShare', 'offlineShareDecaySteps']);
+
 export function AlgorithmPanel() {
   const catalog = useLab((s) => s.catalog);
   const algorithmId = useLab((s) => s.algorithmId);
@@ -35,7 +38,7 @@ export function AlgorithmPanel() {
       )}
       {[
         ['Hyperparameters', algo.hyperparameters],
-        ['Run', catalog.runSchema],
+        ['Run', algo.experience && algo.experience !== 'offline' ? catalog.runSchema.filter((p) => !OFFLINE_ONLY.has(p.key)) : catalog.runSchema],
       ].map(([title, params]) => (
         <fieldset key={title as string}>
           <legend>{title as string}</legend>

@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { getEnvSpec } from '../../core/envs/registry';
+import { RUN_METRIC_HELP, TRAINING_RETURN } from '../../core/run/events';
 import { LiveMetricChart } from '../charts/LiveMetricChart';
 import { useLab } from '../store/labStore';
 import { useRunGroups } from '../store/runGroups';
@@ -32,12 +33,13 @@ export function ChartsPanel() {
   const catalog = useLab((s) => s.catalog);
   const visible = runs.filter((r) => !r.hidden);
   if (visible.length === 0) return <section className="charts" data-testid="charts-empty"><p className="help">Start a run: its curves appear here, beside every other run's.</p></section>;
-  const names = namesKey ? namesKey.split(',') : [];
+  // Training-episode returns are drawn in the return chart, beside the evaluations.
+  const names = namesKey ? namesKey.split(',').filter((n) => n !== TRAINING_RETURN) : [];
   const algos = [...new Set(visible.map((r) => r.config.algorithmId))].map((id) => catalog?.algorithms.find((a) => a.id === id)).filter((a) => a !== undefined);
   const groupsOfCharts = algos.flatMap((a) => a.charts ?? []).filter((g, i, all) => all.findIndex((o) => o.title === g.title) === i);
   const chartGroups = groupsOfCharts.filter((g) => g.metrics.some((m) => names.includes(m)));
   const grouped = new Set(chartGroups.flatMap((g) => g.metrics));
-  const help = (name: string) => algos.map((a) => a.metricHelp[name]).find((h) => h !== undefined);
+  const help = (name: string) => algos.map((a) => a.metricHelp[name]).find((h) => h !== undefined) ?? RUN_METRIC_HELP[name];
   const envIds = [...new Set(visible.map((r) => r.config.envId))];
   const spec = envIds.length === 1 ? envSpecOrNull(envIds[0]) : null;
 

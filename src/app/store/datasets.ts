@@ -91,6 +91,11 @@ function addDataset(d: Dataset, select: boolean): void {
   void persist(lab.getState().datasets.find((x) => x.id === d.id)!);
 }
 
+/** A run's replay (the transitions an online run saw) joins the datasets, without changing the current one. */
+export function addReplayDataset(d: Dataset): void {
+  addDataset(d, false);
+}
+
 let saving: Promise<void> = Promise.resolve();
 /** Datasets being deleted: a save of one that finishes later removes what it wrote. */
 const deleting = new Set<string>();

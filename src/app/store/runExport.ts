@@ -8,7 +8,7 @@ import type { Dataset } from '../../core/data/dataset';
 import { writeZipSync } from '../../core/data/formats/zip';
 import type { PolicyExportFiles } from '../../core/run/policyExport';
 import { datasetJob, labPool, progressCallback } from '../client/labClient';
-import { addRecordedDataset } from './datasets';
+import { addRecordedDataset, addReplayDataset } from './datasets';
 import { download } from './download';
 import { useLab } from './labStore';
 import { checkpointOf, message, newId } from './runs';
@@ -92,6 +92,17 @@ export function importRunsFile(file: File): Promise<void> {
       runStorage().saveRecord(r);
       runStorage().saveMetricsSoon(r.id, 0);
     }
+  });
+}
+
+/** The transitions an online run (or one fine-tuning online) saw, saved as a "replay" dataset beside the others. */
+export function saveReplayOf(id: string): Promise<void> {
+  return reporting('Could not save the replay', async () => {
+    const run = runOrThrow(id);
+    const api = labPool().api(id);
+    if (!api) throw new Error(`"${run.name}" has no worker now (it ended or waits in the queue): its replay is kept only while it trains`);
+    addReplayDataset(await api.replayDataset(`${run.name} replay`));
+    set({ runsNotice: `Saved the episodes "${run.name}" saw as the dataset "${run.name} replay".` });
   });
 }
 

@@ -4,7 +4,7 @@
 import { configKey } from '../../core/experiments/describe';
 import { populationJobs } from '../../core/experiments/populations';
 import type { RunConfig, RunMembership, RunRecord } from '../../core/experiments/types';
-import type { HyperparameterEvent, TrainingReport } from '../../core/run/events';
+import { TRAINING_RETURN, type HyperparameterEvent, type TrainingReport } from '../../core/run/events';
 import type { HyperValues } from '../../core/run/hyperparameters';
 import type { TrainerCheckpoint } from '../../core/run/trainer';
 import type { JobStart } from '../../core/run/session';
@@ -264,8 +264,9 @@ function onReport(report: TrainingReport): void {
   if (!run) return; // deleted while a report was on its way
   // A run the page marked failed (its worker died) may still get reports its worker sent just before: they are stale.
   if (run.status === 'failed') return;
-  if (report.metrics) metrics.append(report.runId, report.metrics, report.wallMs);
-  else metrics.tick(report.runId, report.update, report.wallMs);
+  if (report.metrics) metrics.append(report.runId, report.metrics, report.wallMs, report.envSteps ?? 0);
+  else metrics.tick(report.runId, report.update, report.wallMs, report.envSteps ?? 0);
+  if (report.episodes?.length) metrics.appendPoints(report.runId, TRAINING_RETURN, report.episodes.map((e) => ({ update: e.update, value: e.return })));
   const ended = report.status === 'finished' || report.status === 'stopped' || report.status === 'failed';
   const progressOnly = (report.status === 'idle' || report.status === run.status) && !ended && report.evaluations.length === 0 && report.events.length === 0 && !report.error && !report.notice && !report.backend;
   if (progressOnly) {
@@ -291,7 +292,7 @@ function onReport(report: TrainingReport): void {
   if (report.evaluations.length || report.events.length) metrics.touch();
   if (report.evaluations.length) set((s) => ({ episodes: { ...s.episodes, [report.runId]: report.evaluations[report.evaluations.length - 1].episode } }));
   if (report.backend && get().focusRunId === report.runId) set({ backend: report.backend });
-  if (report.metrics || report.evaluations.length) runStorage().saveMetricsSoon(report.runId);
+  if (report.metrics || report.evaluations.length || report.episodes?.length) runStorage().saveMetricsSoon(report.runId);
   if (report.status === 'finished' || report.status === 'stopped') void endJob(report.runId);
   if (report.status === 'failed') void labPool().release(report.runId, false);
   for (const l of listeners) l(report);

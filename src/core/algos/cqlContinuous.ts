@@ -23,7 +23,11 @@ function repeatRows(x: tf.Tensor2D, n: number): tf.Tensor2D {
   return tf.reshape(tf.tile(tf.expandDims(x, 1), [1, n, 1]), [b * n, d]);
 }
 
-function conservativeTerm(ctx: AgentContext, hp: HyperValues, rng: Rng): ContinuousQRegularizer {
+/**
+ * The CQL term. `calibrate` (Cal-QL, calQl.ts) bounds Q at the policy's actions from below by the return-to-go before
+ * the log-sum-exp, and adds the share of bounded values as a metric.
+ */
+export function conservativeTerm(ctx: AgentContext, hp: HyperValues, rng: Rng, calibrate: ((q: tf.Tensor2D, mcReturns: tf.Tensor1D) => tf.Tensor2D) | null = null): ContinuousQRegularizer {
   const A = ctx.actionDim;
   let [alpha, lagrange, targetGap, temperature, n] = [Number(hp.alpha), Boolean(hp.lagrange), Number(hp.targetGap), Number(hp.temperature), Number(hp.sampledActions)];
   // log alpha' starts at 1 (CORL's Scalar(1.0)) and steps with the critic's learning rate.
@@ -32,10 +36,10 @@ function conservativeTerm(ctx: AgentContext, hp: HyperValues, rng: Rng): Continu
   const multiplier = () => tf.clipByValue(tf.exp(logAlphaPrime), 0, 1e6) as tf.Scalar;
 
   return {
-    metricNames: ['cql_loss', 'cql_gap', 'q_random', 'cql_alpha', 'lagrange'],
+    metricNames: ['cql_loss', 'cql_gap', 'q_random', 'cql_alpha', 'lagrange', ...(calibrate ? ['bound_rate'] : [])],
     variables: [logAlphaPrime],
 
-    penalty({ observations, nextObservations, qData, critics, policy }: CriticScope) {
+    penalty({ observations, nextObservations, qData, critics, policy, mcReturns }: CriticScope) {
       const b = observations.shape[0];
       const obsRep = repeatRows(observations, n);
       // Proposal actions: uniform in [-1, 1]^A, and the current policy at s and at s' (evaluated at s, as CORL).
@@ -46,9 +50,12 @@ function conservativeTerm(ctx: AgentContext, hp: HyperValues, rng: Rng): Continu
       const states = tf.concat([obsRep, obsRep, obsRep], 0) as tf.Tensor2D;
       const perState = (t: tf.Tensor) => tf.reshape(t, [b, n]) as tf.Tensor2D;
       const gaps = critics.q(states, actions).map((q, i) => {
-        const [qRandom, qCurrent, qNext] = tf.split(q, 3).map(perState);
+        const [qRandom, rawCurrent, rawNext] = tf.split(q, 3).map(perState);
+        const [qCurrent, qNext] = calibrate ? [calibrate(rawCurrent, mcReturns), calibrate(rawNext, mcReturns)] : [rawCurrent, rawNext];
         const gap = tf.mean(sampledCqlGap({ qRandom, qCurrent, logPiCurrent: perState(current.logProb), qNext, logPiNext: perState(next.logProb) }, qData[i], A, temperature));
-        return { gap, qRandom };
+        // Cal-QL's bound rate: the share of policy-action Q values the return-to-go lifted.
+        const bounded = calibrate ? tf.mean(tf.cast(tf.less(tf.concat([rawCurrent, rawNext], 1), tf.expandDims(mcReturns, 1)), 'float32')) : tf.scalar(0);
+        return { gap, qRandom, bounded };
       });
       const gap = tf.div(tf.addN(gaps.map((g) => g.gap)), gaps.length) as tf.Scalar;
       // alpha * sum_i gap_i, or with Lagrange alpha' * alpha * sum_i (gap_i - target gap) (alpha' held fixed here).
@@ -57,7 +64,8 @@ function conservativeTerm(ctx: AgentContext, hp: HyperValues, rng: Rng): Continu
         ? (tf.mul(tf.mul(aPrime, alpha), tf.addN(gaps.map((g) => tf.sub(g.gap, targetGap)))) as tf.Scalar)
         : (tf.mul(alpha, tf.addN(gaps.map((g) => g.gap))) as tf.Scalar);
       const qRandom = tf.div(tf.mean(tf.addN(gaps.map((g) => g.qRandom))), gaps.length) as tf.Scalar;
-      return { loss, metrics: [loss, gap, qRandom, tf.scalar(alpha), aPrime] };
+      const boundRate = calibrate ? [tf.div(tf.addN(gaps.map((g) => g.bounded)), gaps.length) as tf.Scalar] : [];
+      return { loss, metrics: [loss, gap, qRandom, tf.scalar(alpha), aPrime, ...boundRate] };
     },
 
     afterCriticStep(metrics) {

@@ -7,6 +7,10 @@ import { td3bc } from './td3bc';
 import { cqlContinuous } from './cqlContinuous';
 import { cqlDiscrete } from './cqlDiscrete';
 import { dqn } from './dqn';
+import { dqnOnline } from './dqnOnline';
+import { ppo } from './ppo';
+import { sacOnline } from './sacOnline';
+import { calQl } from './calQl';
 import { iql } from './iql';
 import { odice } from './odice';
 import { sac } from './sac';
@@ -16,7 +20,7 @@ import { edac, sacN } from './sacN';
 import { fdvl, recoil, xql } from './dualRegistry';
 import type { AlgorithmDef } from './types';
 
-const algorithms: AlgorithmDef[] = [bc, bcFiltered, td3bc, awac, decisionTransformer, iql, cqlContinuous, cqlDiscrete, dqn, sac, sacN, edac, odice, rebrac, xql, fdvl, recoil, a2pr, prdc];
+const algorithms: AlgorithmDef[] = [bc, bcFiltered, td3bc, awac, decisionTransformer, iql, cqlContinuous, cqlDiscrete, dqn, sac, sacN, edac, odice, rebrac, xql, fdvl, recoil, a2pr, prdc, dqnOnline, ppo, sacOnline, calQl];
 
 export function listAlgorithms(): AlgorithmDef[] {
   return algorithms;

@@ -34,6 +34,8 @@ export interface CriticScope {
   critics: Critics;
   /** Fresh samples of the current policy (no gradient reaches the actor from the critic loss). */
   policy: PolicySampler;
+  /** The batch's Monte-Carlo returns-to-go (Cal-QL's lower bound). */
+  mcReturns: tf.Tensor1D;
 }
 
 /** An extra critic loss added to SAC's TD loss (continuous CQL's conservative term), with its own metrics and variables. */
@@ -152,7 +154,7 @@ export function createSACAgent(ctx: AgentContext, id: string, regularizer: Conti
         const criticStep = minimizeWith(criticOptimizer, () => {
           const qs = critics.q(obs, batch.actions);
           const td = tf.addN(qs.map((q) => mse(q, y))) as tf.Scalar;
-          const reg = regularizer?.penalty({ observations: obs, nextObservations: nextObs, qData: qs, critics, policy });
+          const reg = regularizer?.penalty({ observations: obs, nextObservations: nextObs, qData: qs, critics, policy, mcReturns: batch.mcReturns });
           return { loss: reg ? tf.add(td, reg.loss) : td, aux: [td, minOf(qs), ...(reg?.metrics ?? [])] };
         });
         const [td, qData, ...regMetrics] = criticStep.aux;

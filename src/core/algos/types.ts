@@ -35,8 +35,36 @@ export interface SequenceBatch {
   mask: tf.Tensor2D;
 }
 
-/** What the trainer hands to Agent.update: a SequenceBatch when the algorithm's batchKind is 'sequences', else a Batch. */
-export type TrainingBatch = Batch | SequenceBatch;
+/**
+ * A minibatch of an on-policy rollout (PPO): the transitions plus what the acting policy computed when it acted and the
+ * advantages estimated from them (GAE, run/rolloutBuffer.ts). mcReturns holds the same value targets as `returns`.
+ */
+export interface RolloutBatch extends Batch {
+  /** log pi_old(a|s) of the acting policy. */
+  logProbs: tf.Tensor1D;
+  /** GAE advantage estimates A_t. */
+  advantages: tf.Tensor1D;
+  /** Value targets A_t + V_old(s_t). */
+  returns: tf.Tensor1D;
+  /** V_old(s_t) when acting (value clipping). */
+  values: tf.Tensor1D;
+}
+
+/** What the trainer hands to Agent.update: a SequenceBatch when the algorithm's batchKind is 'sequences', a RolloutBatch for 'rollout' experience, else a Batch. */
+export type TrainingBatch = Batch | SequenceBatch | RolloutBatch;
+
+/**
+ * Where an algorithm's batches come from (DESIGN.md, experience sources): a fixed dataset ('offline'), a replay buffer
+ * filled by vectorised environments in the worker ('replay', DQN, SAC), or fresh on-policy rollouts ('rollout', PPO).
+ */
+export type ExperienceKind = 'offline' | 'replay' | 'rollout';
+
+/** What a rollout needs from the acting policy, in one forward pass for every environment copy. */
+export interface RolloutStep {
+  actions: tf.Tensor;
+  logProbs: tf.Tensor1D;
+  values: tf.Tensor1D;
+}
 
 /**
  * Evaluation-time memory of policies that condition on the episode so far (Decision Transformer: the recent states and
@@ -131,6 +159,10 @@ export interface Agent {
   policyNetwork?(): Promise<PolicyNetwork>;
   /** Sequence policies only: memory for `count` evaluation episodes run in lockstep (see EpisodeMemory). */
   beginEpisodes?(count: number): EpisodeMemory;
+  /** Online agents: the environment steps taken so far, told before acting (exploration schedules such as epsilon). */
+  observeEnvSteps?(envSteps: number): void;
+  /** On-policy agents: sampled actions with their log-probabilities and V(s), for a rollout buffer. */
+  rolloutStep?(observations: tf.Tensor2D): RolloutStep;
   save(): Promise<Checkpoint>;
   load(checkpoint: Checkpoint): void;
   dispose(): void;
@@ -147,6 +179,8 @@ export interface AlgorithmDef {
   hyperparameters: HyperParam[];
   /** Trains on (s, a, r, s') and so samples only rows whose next state is known (D4RL qlearning_dataset). */
   usesNextState?: boolean;
+  /** Where batches come from (default 'offline'); online algorithms interact with the dataset's environment. */
+  experience?: ExperienceKind;
   /** 'sequences': trains on SequenceBatch windows whose length is the `contextLength` hyperparameter. Default 'transitions'. */
   batchKind?: 'transitions' | 'sequences';
   /**

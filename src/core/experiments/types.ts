@@ -69,5 +69,6 @@ export interface RunRecord {
 export interface MetricsSnapshot {
   series: { name: string; xs: Float64Array; ys: Float64Array }[];
   /** (update, wall ms) pairs, one per report, to map updates to wall time. */
-  clock: { updates: Float64Array; wallMs: Float64Array };
+  /** envSteps: online runs' environment steps at each clock point (absent in older snapshots and in run bundles). */
+  clock: { updates: Float64Array; wallMs: Float64Array; envSteps?: Float64Array };
 }

@@ -1,6 +1,15 @@
 import type { HyperValue } from './hyperparameters';
 import type { EvaluationResult } from './evaluate';
 import type { BackendReport } from '../tf/backend';
+import type { TrainingEpisode } from './envCollector';
+
+/** The series the page keeps of the acting policy's training-episode returns (online runs), drawn beside evaluations. */
+export const TRAINING_RETURN = 'train_return';
+
+/** What the run-level series (not an algorithm's own metrics) mean. */
+export const RUN_METRIC_HELP: Record<string, string> = {
+  offline_share: 'While an offline run fine-tunes online: the share of each batch drawn from the dataset (the rest from its own replay buffer), as set or as its decay schedule has brought it.',
+};
 
 /** A hyperparameter change, drawn as a marker on every chart at `update`. */
 export interface HyperparameterEvent {
@@ -35,6 +44,10 @@ export interface TrainingReport {
   evaluations: EvaluationResult[];
   events: HyperparameterEvent[];
   updatesPerSecond: number;
+  /** Environment steps taken so far (online runs); absent or 0 for offline runs. */
+  envSteps?: number;
+  /** Episodes of the acting policy that ended since the last report (online runs). */
+  episodes?: TrainingEpisode[];
   error?: string;
   /** Something the user should know that did not stop the run, e.g. a fallback to another backend. */
   notice?: string;

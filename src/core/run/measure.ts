@@ -49,7 +49,11 @@ export function syntheticSequences(spec: MeasureSpec, batchSize: number, length:
 /** The kind of batch the algorithm trains on (its batchKind), random. */
 export function syntheticTrainingBatch(algo: AlgorithmDef, values: HyperValues, spec: MeasureSpec, rng: Rng): TrainingBatch {
   const batchSize = Number(values.batchSize);
-  return algo.batchKind === 'sequences' ? syntheticSequences(spec, batchSize, Number(values.contextLength), rng) : syntheticBatch(spec, batchSize, rng);
+  if (algo.batchKind === 'sequences') return syntheticSequences(spec, batchSize, Number(values.contextLength), rng);
+  const batch = syntheticBatch(spec, batchSize, rng);
+  if (algo.experience !== 'rollout') return batch;
+  const column = (low: number, high: number) => tf.tensor1d(Float32Array.from({ length: batchSize }, () => rng.uniform(low, high)));
+  return { ...batch, logProbs: column(-3, 0), advantages: column(-1, 1), returns: column(0, 10), values: column(0, 10) };
 }
 
 /**

@@ -30,8 +30,8 @@ export interface Catalog {
 }
 
 export function algorithmInfo(a: AlgorithmDef): AlgorithmInfo {
-  const { id, name, paper, summary, family, actions, hyperparameters, usesNextState, batchKind, charts, metricHelp } = a;
-  return { id, name, paper, summary, family, actions, hyperparameters, usesNextState, batchKind, charts, metricHelp };
+  const { id, name, paper, summary, family, actions, hyperparameters, usesNextState, batchKind, experience, charts, metricHelp } = a;
+  return { id, name, paper, summary, family, actions, hyperparameters, usesNextState, batchKind, experience, charts, metricHelp };
 }
 
 export type ReportListener = (report: TrainingReport) => void;
@@ -362,6 +362,12 @@ export class TrainingSession {
     } finally {
       trainer.dispose();
     }
+  }
+
+  /** The transitions the running (online) run saw, as a "replay" dataset; taken between ticks. */
+  replayDataset(name: string): Dataset {
+    if (!this.trainer) throw new Error('no run to save: start one first');
+    return this.trainer.replayDataset(name);
   }
 
   /** PBT: take over another member's weights and optimizer state, then apply the explored values (see Trainer.adopt). */

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { getAlgorithm } from '../algos/registry';
-import type { Agent, AlgorithmDef, Checkpoint } from '../algos/types';
+import type { Agent, AlgorithmDef, Checkpoint, ExperienceKind } from '../algos/types';
 import { collectOptimizers, type Adam, type OptimizerState } from '../algos/optim';
 import type { Dataset } from '../data/dataset';
 import { observationStats } from '../data/statistics';
-import { datasetEnvSpec } from '../data/datasetEnv';
+import { datasetEnvSpec, envOptionsOf } from '../data/datasetEnv';
 import { actionScaleFor, type ActionScale } from './actionScale';
 import { Rng } from '../rng';
 import { DeviceDataset } from './deviceDataset';
@@ -15,6 +15,11 @@ import type { HyperparameterEvent, MetricBatch } from './events';
 import { resolveValues, validatePatch, type HyperParam, type HyperValues } from './hyperparameters';
 import { runSchema } from './runSettings';
 import type { SamplingMode } from '../data/trajectoryWeights';
+import { EnvCollector, type TrainingEpisode } from './envCollector';
+import { OfflineSource, type ExperienceSource } from './experience';
+import { ReplaySource, replaySchedule } from './replaySource';
+import { RolloutSource, rolloutSettings } from './rolloutSource';
+import { checkFinetunable, FINETUNE_BUFFER_CAPACITY } from './finetune';
 
 export interface TrainerConfig {
   dataset: Dataset;
@@ -23,6 +28,8 @@ export interface TrainerConfig {
   algorithmId: string;
   /** Algorithm and run settings in one patch; anything left out takes its default. */
   hyperparameters?: Record<string, unknown>;
+  /** Environment steps already taken (a restored online run): the step count and exploration schedules go on from here. */
+  startEnvSteps?: number;
 }
 
 export interface TickResult {
@@ -30,6 +37,10 @@ export interface TickResult {
   evaluations: EvaluationResult[];
   events: HyperparameterEvent[];
   updatesPerSecond: number;
+  /** Environment steps taken so far (online experience; 0 for offline runs). */
+  envSteps?: number;
+  /** Episodes of the acting policy that ended during the tick (online experience). */
+  episodes?: TrainingEpisode[];
 }
 
 /** How often the host awaits a small read: bounds the queue of work an async backend (webgpu, webgl) holds. */
@@ -46,11 +57,15 @@ export interface TrainerCheckpoint {
   optimizers?: OptimizerState[];
   /** Training time up to this checkpoint, for the wall-time axis. */
   wallMs?: number;
+  /** Environment steps up to this checkpoint (online runs; the replay buffer itself is not kept). */
+  envSteps?: number;
 }
 
 /**
- * Offline training of one agent on one dataset, independent of any worker or page: the worker drives it
- * with ticks, Node tests drive it directly.
+ * Training of one agent, independent of any worker or page: the worker drives it with ticks, Node tests drive it
+ * directly. Batches come from an experience source (experience.ts): the dataset for offline algorithms, a replay
+ * buffer or rollouts filled in the dataset's environment for online ones, and a replay buffer mixed with the dataset
+ * when an offline run is switched to online fine-tuning (the `interaction` setting, an event like any change).
  */
 export class Trainer {
   readonly algorithm: AlgorithmDef;
@@ -65,6 +80,10 @@ export class Trainer {
   private readonly data: DeviceDataset;
   private readonly sampleRng: Rng;
   private readonly evalRng: Rng;
+  private readonly envRng: Rng;
+  private source: ExperienceSource;
+  /** Environment steps of sources that were replaced (a fine-tuning run switched back offline) or before a restore. */
+  private envStepsBase: number;
   private readonly envId: string | null;
   private readonly actionScale: ActionScale | null;
   private pendingEvents: HyperparameterEvent[] = [];
@@ -81,6 +100,8 @@ export class Trainer {
     const initRng = rng.fork();
     this.sampleRng = rng.fork();
     this.evalRng = rng.fork();
+    this.envRng = rng.fork();
+    this.envStepsBase = config.startEnvSteps ?? 0;
     // The dataset's own environment: a custom layout is evaluated on that map, not the registered one.
     const envSpec = datasetEnvSpec(d);
     this.envId = envSpec ? envSpec.id : null;
@@ -106,13 +127,43 @@ export class Trainer {
     );
     this.agent = built.value;
     this.optimizers = built.optimizers;
+    if (this.experienceKind(this.values) !== 'offline' && this.algorithm.experience === undefined) checkFinetunable(this.algorithm, this.envId, d.name);
+    this.source = this.makeSource(this.values);
+  }
+
+  /** Where batches come from under `values`: the algorithm's own kind, or a replay buffer once an offline run goes online. */
+  private experienceKind(values: HyperValues): ExperienceKind {
+    const own = this.algorithm.experience ?? 'offline';
+    return own === 'offline' && values.interaction === 'online' ? 'replay' : own;
+  }
+
+  private makeSource(values: HyperValues): ExperienceSource {
+    const kind = this.experienceKind(values);
+    if (kind === 'offline') return new OfflineSource(this.data, this.algorithm, this.sampleRng, Number(values.contextLength ?? 1));
+    if (!this.envId) throw new Error(`${this.algorithm.name} learns by interacting, but dataset "${this.config.dataset.name}" has no environment to interact with`);
+    const numEnvs = values.numEnvs === undefined ? 1 : Number(values.numEnvs);
+    const collector = new EnvCollector(this.envId, numEnvs, envOptionsOf(this.config.dataset.envOptions), this.envRng.nextUint32(), this.actionScale);
+    collector.envSteps = this.envStepsBase;
+    if (kind === 'rollout') return new RolloutSource(collector, this.agent, rolloutSettings(values), this.sampleRng);
+    const finetuning = (this.algorithm.experience ?? 'offline') === 'offline';
+    const capacity = values.bufferSize === undefined ? FINETUNE_BUFFER_CAPACITY : Number(values.bufferSize);
+    const gamma = values.gamma === undefined ? 0.99 : Number(values.gamma);
+    return new ReplaySource(collector, this.agent, capacity, gamma, replaySchedule(values), this.sampleRng, finetuning ? this.data : null);
+  }
+
+  /** Environment steps taken so far by the acting policy (0 for an offline run). */
+  get envSteps(): number {
+    return Math.max(this.envStepsBase, this.source.envSteps);
   }
 
   get hyperparameters(): HyperValues {
     return { ...this.values };
   }
 
+  /** Offline runs (and fine-tuning) stop at their total updates, online algorithms at their total environment steps. */
   get finished(): boolean {
+    const own = this.algorithm.experience ?? 'offline';
+    if (own !== 'offline') return this.envSteps >= Number(this.values.totalEnvSteps) && !this.source.pending;
     return this.update >= Number(this.values.maxUpdates);
   }
 
@@ -126,6 +177,9 @@ export class Trainer {
    */
   setHyperparameters(patch: Record<string, unknown>): HyperparameterEvent[] {
     const checked = validatePatch(this.schema, patch, this.algorithm.name, true);
+    const next = { ...this.values, ...checked };
+    const switching = this.experienceKind(next) !== this.experienceKind(this.values);
+    if (switching) checkFinetunable(this.algorithm, this.envId, this.config.dataset.name);
     const events: HyperparameterEvent[] = [];
     for (const [key, to] of Object.entries(checked)) {
       const from = this.values[key];
@@ -136,6 +190,12 @@ export class Trainer {
     this.values = { ...this.values, ...checked };
     if ('sampling' in checked || 'samplingTemperature' in checked) this.applySampling();
     this.agent.setHyperparameters(checked);
+    if (switching) {
+      // The switch to online (or back): a new source; the steps taken so far keep counting.
+      this.envStepsBase = this.envSteps;
+      this.source.dispose();
+      this.source = this.makeSource(this.values);
+    } else this.source.setHyperparameters(this.values);
     this.pendingEvents.push(...events);
     return events;
   }
@@ -182,14 +242,13 @@ export class Trainer {
         evalTime += performance.now() - t0;
       }
       while (pending.length < maxCount && !this.finished && performance.now() - start < budgetMs) {
-        const batchSize = Number(this.values.batchSize);
-        const batch =
-          this.algorithm.batchKind === 'sequences'
-            ? this.data.sampleSequences(batchSize, Number(this.values.contextLength), this.sampleRng)
-            : this.data.sample(batchSize, this.sampleRng, this.algorithm.usesNextState ?? false);
+        const batch = await this.source.next(Number(this.values.batchSize), this.update);
         if (this.agent.prepareUpdate) await this.agent.prepareUpdate(batch);
-        const metrics = this.agent.update(batch);
+        const agentMetrics = this.agent.update(batch);
         tf.dispose(Object.values(batch));
+        const extra = this.source.metrics();
+        const metrics = extra.length === 0 ? agentMetrics : tf.tidy(() => tf.concat([agentMetrics, tf.tensor1d(extra)]) as tf.Tensor1D);
+        if (extra.length > 0) agentMetrics.dispose();
         pending.push(metrics);
         this.update += 1;
         if (pending.length % SYNC_EVERY === 0) await metrics.data();
@@ -205,7 +264,14 @@ export class Trainer {
       const events = this.pendingEvents;
       this.pendingEvents = [];
       this.wallMs += performance.now() - start;
-      return { metrics, evaluations, events, updatesPerSecond: trainTime > 0 ? (pending.length / trainTime) * 1000 : 0 };
+      return {
+        metrics,
+        evaluations,
+        events,
+        updatesPerSecond: trainTime > 0 ? (pending.length / trainTime) * 1000 : 0,
+        envSteps: this.envSteps,
+        episodes: this.source.takeEpisodes(),
+      };
     } finally {
       tf.dispose(pending);
     }
@@ -216,7 +282,7 @@ export class Trainer {
     const stacked = tf.stack(pending);
     const values = (await stacked.data()) as Float32Array;
     stacked.dispose();
-    const names = this.agent.metricNames;
+    const names = [...this.agent.metricNames, ...this.source.metricNames];
     for (let i = 0; i < values.length; i++) {
       if (!Number.isFinite(values[i])) {
         const update = firstUpdate + Math.floor(i / names.length);
@@ -228,7 +294,7 @@ export class Trainer {
 
   async checkpoint(): Promise<TrainerCheckpoint> {
     const optimizers = await Promise.all(this.optimizers.map((o) => o.state()));
-    return { update: this.update, hyperparameters: this.hyperparameters, agent: await this.agent.save(), optimizers, wallMs: this.wallMs };
+    return { update: this.update, hyperparameters: this.hyperparameters, agent: await this.agent.save(), optimizers, wallMs: this.wallMs, envSteps: this.envSteps };
   }
 
   /** Weights and optimizer moments from a checkpoint of the same algorithm and shapes (keeps this run's update count). */
@@ -252,12 +318,23 @@ export class Trainer {
 
   /** A trainer on the current backend, continuing from a checkpoint taken on any backend, with `patch` applied (a fork). */
   static restore(config: TrainerConfig, checkpoint: TrainerCheckpoint, patch: Record<string, unknown> = {}): Trainer {
-    const trainer = new Trainer({ ...config, startUpdate: checkpoint.update, hyperparameters: { ...checkpoint.hyperparameters, ...patch } });
+    const trainer = new Trainer({ ...config, startUpdate: checkpoint.update, startEnvSteps: checkpoint.envSteps ?? 0, hyperparameters: { ...checkpoint.hyperparameters, ...patch } });
     trainer.loadState(checkpoint);
     trainer.update = checkpoint.update;
     trainer.wallMs = checkpoint.wallMs ?? 0;
     trainer.lastEvaluatedAt = checkpoint.update;
     return trainer;
+  }
+
+  /**
+   * The transitions this run's acting policy saw, episode by episode, as a "replay" dataset for offline lessons (the
+   * episodes that ended since it last went online; environment units). Throws where the run has not interacted.
+   */
+  replayDataset(name: string): Dataset {
+    const c = this.source.collector;
+    if (!c) throw new Error('this run has not interacted with its environment: there is no replay to save');
+    const d = this.config.dataset;
+    return c.recorder.toDataset({ id: `replay-${this.values.seed}-${Date.now().toString(36)}`, name, envId: this.envId, behavior: `${this.algorithm.name} while training (replay)`, discreteActions: d.discreteActions, envOptions: d.envOptions });
   }
 
   /** Questions about the current agent (value heatmaps, Q(s, .) slices), answered between updates. */
@@ -266,6 +343,7 @@ export class Trainer {
   }
 
   dispose(): void {
+    this.source.dispose();
     this.agent.dispose();
     this.data.dispose();
   }

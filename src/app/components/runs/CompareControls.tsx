@@ -48,7 +48,7 @@ export function CompareControls() {
           x-axis{' '}
           <select value={chart.xAxis} onChange={(e) => setChart({ xAxis: e.target.value as ChartChoices['xAxis'] })} data-testid="chart-x">
             {X_AXES.map((x) => (
-              <option key={x} value={x} disabled={x === 'envSteps'} title={x === 'envSteps' ? 'offline runs take no environment steps; online runs will' : undefined}>
+              <option key={x} value={x} title={x === 'envSteps' ? 'environment steps of online runs (offline runs take none: they stay at 0)' : undefined}>
                 {AXIS_LABEL[x]}
               </option>
             ))}

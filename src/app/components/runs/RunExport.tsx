@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { focusedRun, useLab } from '../../store/labStore';
-import { exportCorlOf, exportPolicyOf, exportRunCsv, exportRuns, importRunsFile, recordDatasetOf, RECORDED_TRANSITIONS } from '../../store/runExport';
+import { exportCorlOf, exportPolicyOf, exportRunCsv, exportRuns, importRunsFile, recordDatasetOf, RECORDED_TRANSITIONS, saveReplayOf } from '../../store/runExport';
 
 /**
  * Runs out of the browser and back: the focused run as a bundle, its metrics as CSV, its policy as a TensorFlow.js
@@ -10,6 +10,12 @@ import { exportCorlOf, exportPolicyOf, exportRunCsv, exportRuns, importRunsFile,
 export function RunExport() {
   const run = useLab(focusedRun);
   const count = useLab((s) => s.runOrder.length);
+  // Online algorithms, and offline runs once switched to interact, have a replay to save.
+  const interacts = useLab((s) => {
+    if (!run) return false;
+    const algo = s.catalog?.algorithms.find((a) => a.id === run.config.algorithmId);
+    return (algo?.experience ?? 'offline') !== 'offline' || run.events.some((e) => e.key === 'interaction' && e.to === 'online');
+  });
   const [busy, setBusy] = useState<string | null>(null);
   const [recordSize, setRecordSize] = useState(RECORDED_TRANSITIONS);
 
@@ -50,6 +56,7 @@ export function RunExport() {
               />{' '}
             </>
           )}
+          {interacts && <>{button('save-replay', 'Save replay as dataset', 'the episodes the acting policy finished while training, as a "replay" dataset for the offline algorithms', () => saveReplayOf(run.id))} </>}
           {button('export-corl', 'Export for CORL', "the same experiment for CORL's offline scripts: a config with the lab's hyperparameters under CORL's names, the dataset as D4RL HDF5 and a README", () => exportCorlOf(run.id))}
         </p>
       )}

@@ -1,0 +1,125 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Batch } from '../algos/types';
+import type { Rng } from '../rng';
+
+/**
+ * Transitions (s, a, r, s', terminated) of online interaction in a ring buffer on the CPU (Mnih et al. 2015's replay
+ * memory): the oldest row is overwritten once `capacity` is reached. Only a batch crosses to the backend per update,
+ * so the buffer grows while the tensor count stays flat. Each row also gets its discounted return-to-go once its
+ * episode ends (the Monte-Carlo return the Q charts compare with); rows of unfinished episodes hold 0 until then.
+ */
+export class ReplayBuffer {
+  readonly observations: Float32Array;
+  readonly actions: Float32Array;
+  readonly rewards: Float32Array;
+  readonly nextObservations: Float32Array;
+  /** 1 where the environment terminated (no bootstrap); a time-limit truncation stays 0 (Gymnasium's distinction). */
+  readonly terminals: Float32Array;
+  readonly mcReturns: Float32Array;
+  /** 1 once the row's episode has ended (its return-to-go is then known). */
+  readonly closed: Uint8Array;
+  /** Rows whose episode has ended. */
+  closedRows = 0;
+  /** Transitions added so far (also the global index of the next one). */
+  inserted = 0;
+  /** Per source stream (environment copy): global indices of its episode so far, for the return backfill. */
+  private readonly open = new Map<number, number[]>();
+
+  constructor(
+    readonly capacity: number,
+    readonly observationDim: number,
+    readonly actionDim: number,
+    private readonly gamma: number,
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`replay buffer capacity must be a whole number of at least 1, got ${capacity}`);
+    this.observations = new Float32Array(capacity * observationDim);
+    this.actions = new Float32Array(capacity * actionDim);
+    this.rewards = new Float32Array(capacity);
+    this.nextObservations = new Float32Array(capacity * observationDim);
+    this.terminals = new Float32Array(capacity);
+    this.mcReturns = new Float32Array(capacity);
+    this.closed = new Uint8Array(capacity);
+  }
+
+  get size(): number {
+    return Math.min(this.inserted, this.capacity);
+  }
+
+  /** Adds one transition of stream `stream`; `episodeEnd` (terminated or truncated) closes that stream's episode. */
+  add(stream: number, obs: ArrayLike<number>, action: ArrayLike<number>, reward: number, nextObs: ArrayLike<number>, terminated: boolean, episodeEnd: boolean): void {
+    const g = this.inserted++;
+    const row = g % this.capacity;
+    this.observations.set(obs, row * this.observationDim);
+    this.actions.set(action, row * this.actionDim);
+    this.rewards[row] = reward;
+    this.nextObservations.set(nextObs, row * this.observationDim);
+    this.terminals[row] = terminated ? 1 : 0;
+    this.mcReturns[row] = 0;
+    this.closedRows -= this.closed[row];
+    this.closed[row] = 0;
+    let rows = this.open.get(stream);
+    if (!rows) this.open.set(stream, (rows = []));
+    rows.push(g);
+    if (episodeEnd) {
+      this.backfillReturns(rows);
+      this.open.delete(stream);
+    }
+  }
+
+  /** G_t = r_t + gamma G_{t+1} backwards over an ended episode, for rows not yet overwritten. */
+  private backfillReturns(rows: number[]): void {
+    let g = 0;
+    const oldest = this.inserted - this.capacity;
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const row = rows[i] % this.capacity;
+      g = this.rewards[row] + this.gamma * g;
+      if (rows[i] < oldest) continue;
+      this.mcReturns[row] = g;
+      this.closed[row] = 1;
+      this.closedRows += 1;
+    }
+  }
+
+  /**
+   * `n` rows drawn uniformly with replacement, gathered on the CPU and uploaded as one batch. `endedOnly`: only rows
+   * whose episode has ended, so each carries its true return-to-go (Cal-QL's lower bound; CORL's fine-tuning adds
+   * whole episodes to its buffer).
+   */
+  sample(n: number, rng: Rng, endedOnly = false): Batch {
+    if (this.size === 0) throw new Error('the replay buffer is empty: collect experience before sampling');
+    if (endedOnly && this.closedRows === 0) throw new Error('no episode in the replay buffer has ended yet');
+    const [od, ad] = [this.observationDim, this.actionDim];
+    const obs = new Float32Array(n * od);
+    const next = new Float32Array(n * od);
+    const act = new Float32Array(n * ad);
+    const rew = new Float32Array(n);
+    const done = new Float32Array(n);
+    const mc = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      let r = rng.int(this.size);
+      while (endedOnly && !this.closed[r]) r = rng.int(this.size);
+      obs.set(this.observations.subarray(r * od, (r + 1) * od), i * od);
+      next.set(this.nextObservations.subarray(r * od, (r + 1) * od), i * od);
+      act.set(this.actions.subarray(r * ad, (r + 1) * ad), i * ad);
+      rew[i] = this.rewards[r];
+      done[i] = this.terminals[r];
+      mc[i] = this.mcReturns[r];
+    }
+    return {
+      observations: tf.tensor2d(obs, [n, od]),
+      actions: tf.tensor2d(act, [n, ad]),
+      rewards: tf.tensor1d(rew),
+      nextObservations: tf.tensor2d(next, [n, od]),
+      dones: tf.tensor1d(done),
+      mcReturns: tf.tensor1d(mc),
+    };
+  }
+}
+
+/** Rows of two batches in one (offline rows first); fields only one side has are dropped. Disposes both halves. */
+export function concatBatches(a: Batch, b: Batch): Batch {
+  const keys = ['observations', 'actions', 'rewards', 'nextObservations', 'dones', 'mcReturns'] as const;
+  const out = Object.fromEntries(keys.map((k) => [k, tf.concat([a[k], b[k]], 0)])) as unknown as Batch;
+  tf.dispose([...Object.values(a), ...Object.values(b)]);
+  return out;
+}
