@@ -76,4 +76,9 @@ describe('which runs train together', () => {
     expect(populationJobs(configs, populations, 2)).toEqual([[0, 1, 2], [3, 4], [5], [6], [7], [8]]);
     expect(populationJobs(configs.slice(0, 5), populations, 1)).toEqual([[0, 1, 2, 3, 4]]);
   });
+
+  it('trains runs that interact with their environment alone: a population learns from its dataset only', () => {
+    const online = [0, 1, 2].map((seed) => config('iql', { seed, interaction: 'online' }));
+    expect(populationJobs([...online, config('iql', { seed: 3 }), config('iql', { seed: 4 })], populations, 1)).toEqual([[0], [1], [2], [3, 4]]);
+  });
 });

@@ -17,7 +17,8 @@ export interface PopulationInfo {
 export function populationJobs(configs: readonly RunConfig[], populations: readonly PopulationInfo[], workers: number): number[][] {
   const groups = new Map<string, number[]>();
   configs.forEach((c, i) => {
-    const info = populations.find((p) => p.algorithmId === c.algorithmId);
+    // A population trains offline only: a run set to interact with its environment trains alone.
+    const info = c.hyperparameters.interaction === 'online' ? undefined : populations.find((p) => p.algorithmId === c.algorithmId);
     const key = info ? JSON.stringify([c.algorithmId, c.datasetId, c.backend, c.fork ?? null, info.sharedKeys.map((k) => c.hyperparameters[k] ?? null)]) : `alone:${i}`;
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });

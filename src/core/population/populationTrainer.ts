@@ -72,6 +72,7 @@ export class PopulationTrainer {
     this.schema = [...this.algorithm.hyperparameters, ...runSchema];
     this.values = config.members.map((m) => resolveValues(this.schema, m, this.algorithm.name));
     this.shared = sharedKeys(def, this.schema);
+    if (this.values.some((v) => v.interaction === 'online')) throw new HyperparameterError('interaction', 'a population trains on its dataset only: train a run that interacts with its environment (interaction online) alone');
     for (const key of this.shared) {
       const differ = this.values.findIndex((v) => v[key] !== this.values[0][key]);
       if (differ > 0) throw new HyperparameterError(key, `members of a population must share ${this.label(key)} (${key}): member 0 has ${String(this.values[0][key])}, member ${differ} has ${String(this.values[differ][key])}`);
