@@ -1,0 +1,130 @@
+// Population updates on tfjs-backend-webgpu in Node, on Dawn (the npm package `webgpu`), for a machine with a real GPU
+// but no browser: bundled into one file by bench/webgpu-prepare.sh and run by bench/webgpu-node.sh, which adds the
+// PyTorch peer. The same subjects as bench/population.bench.ts (a lone run and populations of K members, fixed random
+// batches, alternating slices). Prints one JSON line per stage on stdout ({"stage": ..., ...}); a failed stage prints
+// {"stage": ..., "error": ...} and the process exits 2, so the wrapper can report what was missing.
+// Args: --budget ms per subject (default 3000) --cycles 3 --ks 1,8,64 --algos iql,td3bc --sizes teaching,d4rl
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const emit = (o: object) => console.log(JSON.stringify(o));
+const fail = (stage: string, error: string): never => {
+  emit({ stage, error });
+  process.exit(2);
+};
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** `promise`, or a rejection naming `what` after `ms` (Dawn's calls can wait forever on a broken driver). */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer in ${ms / 1000} s`)), ms))]);
+}
+
+// --specs: the resolved specs of the cases as JSON for bench/torch_peer.py (written here by webgpu-prepare.sh, where
+// no GPU is needed), then exit.
+if (process.argv.includes('--specs')) {
+  const { specOf } = await import('./populationSubjects');
+  const specs = arg('sizes', 'teaching,d4rl').split(',').map((size) => ({ size, specs: arg('algos', 'iql,td3bc').split(',').map((a) => specOf(a, size)) }));
+  console.log(JSON.stringify(specs));
+  process.exit(0);
+}
+
+// 1. Dawn. navigator.gpu must exist before tfjs-backend-webgpu is evaluated (it registers itself only if it does),
+//    so everything tfjs is imported dynamically, after this.
+let gpu: GPU;
+try {
+  const dawnPackage = 'webgpu'; // carried beside the bundle, not installed in the project (bench/webgpu-prepare.sh)
+  const dawn = (await import(dawnPackage)) as { create: (flags: string[]) => GPU; globals: object };
+  Object.assign(globalThis, dawn.globals);
+  gpu = dawn.create([]);
+  Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
+} catch (e) {
+  fail('dawn', `the webgpu package's dawn.node did not load: ${errorText(e)}`);
+}
+
+// 2. The adapter: a real one, not a fallback.
+let adapter: GPUAdapter | null = null;
+try {
+  adapter = await within(gpu!.requestAdapter({ powerPreference: 'high-performance' }), 60_000, 'navigator.gpu.requestAdapter');
+} catch (e) {
+  fail('adapter', errorText(e));
+}
+if (!adapter) {
+  fail(
+    'adapter',
+    `no WebGPU adapter: Dawn found no Vulkan device it can use (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? 'unset'}; ` +
+      'a software Vulkan such as lavapipe lacks features Dawn requires; on an NVIDIA machine the NVIDIA Vulkan ICD and libGLX_nvidia must be present)',
+  );
+}
+const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
+const adapterInfo = {
+  vendor: info?.vendor,
+  architecture: info?.architecture,
+  device: info?.device,
+  description: info?.description,
+  isFallbackAdapter: (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? null,
+  features: [...adapter!.features].sort(),
+  maxBufferSize: adapter!.limits.maxBufferSize,
+  maxStorageBufferBindingSize: adapter!.limits.maxStorageBufferBindingSize,
+};
+emit({ stage: 'adapter', adapter: adapterInfo });
+
+// 3. tfjs on webgpu.
+const tf = await import('@tensorflow/tfjs');
+await import('@tensorflow/tfjs-backend-webgpu');
+try {
+  const ok = await within(tf.setBackend('webgpu'), 120_000, "tf.setBackend('webgpu')");
+  if (!ok || tf.getBackend() !== 'webgpu') fail('tfjs', `tf.setBackend('webgpu') failed (backend is ${tf.getBackend()})`);
+  const check = await tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).data(); // only async readback on webgpu (PLATFORM.md)
+  if ([...check].some((x) => x !== 3)) fail('tfjs', `a 2x3 by 3x2 product of ones gave ${[...check]} on webgpu, not 3s`);
+} catch (e) {
+  fail('tfjs', errorText(e));
+}
+emit({ stage: 'tfjs', backend: tf.getBackend(), tfjs: tf.version.tfjs });
+
+// 4. The cases, one line each as it finishes (a later one may be cut off by the wrapper's timeout).
+const { interleaved, loneSubject, populationSubject, specOf } = await import('./populationSubjects');
+const budget = Number(arg('budget', '3000'));
+const cycles = Number(arg('cycles', '3'));
+const ks = arg('ks', '1,8,64').split(',').map(Number);
+const round = (x: number) => Number(x.toPrecision(4));
+for (const size of arg('sizes', 'teaching,d4rl').split(',')) {
+  for (const algorithmId of arg('algos', 'iql,td3bc').split(',')) {
+    const name = `${algorithmId} ${size}`;
+    const started = performance.now();
+    try {
+      const spec = specOf(algorithmId, size);
+      const subjects = [loneSubject(spec), ...ks.map((k) => populationSubject(spec, k))];
+      // Metrics of one update of each subject must be finite numbers (webgpu once returned wrong values, PLATFORM.md).
+      const finite: Record<string, boolean> = {};
+      for (const s of subjects) {
+        const m = s.update();
+        finite[s.name] = [...(await m.data())].every(Number.isFinite);
+        m.dispose();
+      }
+      const measured = await interleaved(subjects, cycles, budget / cycles);
+      for (const s of subjects) s.dispose();
+      const population = Object.fromEntries(
+        ks.map((k) => {
+          const ups = measured[`K=${k}`];
+          return [`K=${k}`, { populationUpdatesPerSecond: round(ups), memberUpdatesPerSecond: round(ups * k), overOneLoneRun: round((ups * k) / measured.lone) }];
+        }),
+      );
+      emit({
+        stage: 'case',
+        name,
+        networks: { observationDim: spec.observationDim, actionDim: spec.actionDim, hidden: spec.hyperparameters!.hidden, batchSize: spec.hyperparameters!.batchSize },
+        loneRunUpdatesPerSecond: round(measured.lone),
+        population,
+        metricsFinite: finite,
+        seconds: round((performance.now() - started) / 1000),
+        numTensors: tf.memory().numTensors,
+      });
+    } catch (e) {
+      emit({ stage: 'case', name, error: errorText(e) });
+    }
+  }
+}
+process.exit(0); // Dawn's instance keeps the event loop alive
+
+export {}; // a module: top-level await
