@@ -608,7 +608,8 @@ def use_device(device):
     if device == "cpu":
         return
     if not torch.cuda.is_available():
-        raise SystemExit(json.dumps({"error": f"torch.cuda is not available (torch {torch.__version__}, built for CUDA {torch.version.cuda})"}))
+        print(json.dumps({"error": f"torch.cuda is not available (torch {torch.__version__}, built for CUDA {torch.version.cuda})"}))
+        raise SystemExit(1)
     if hasattr(torch, "set_default_device"):
         torch.set_default_device(device)
     else:

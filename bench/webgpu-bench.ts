@@ -4,6 +4,7 @@
 // batches, alternating slices). Prints one JSON line per stage on stdout ({"stage": ..., ...}); a failed stage prints
 // {"stage": ..., "error": ...} and the process exits 2, so the wrapper can report what was missing.
 // Args: --budget ms per subject (default 3000) --cycles 3 --ks 1,8,64 --algos iql,td3bc --sizes teaching,d4rl
+//       --backend cpu: skip Dawn and time on tfjs's cpu backend (to test this file where no GPU adapter exists)
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
@@ -29,54 +30,61 @@ if (process.argv.includes('--specs')) {
   process.exit(0);
 }
 
+const backend = arg('backend', 'webgpu');
+
 // 1. Dawn. navigator.gpu must exist before tfjs-backend-webgpu is evaluated (it registers itself only if it does),
 //    so everything tfjs is imported dynamically, after this.
-let gpu: GPU;
-try {
-  const dawnPackage = 'webgpu'; // carried beside the bundle, not installed in the project (bench/webgpu-prepare.sh)
-  const dawn = (await import(dawnPackage)) as { create: (flags: string[]) => GPU; globals: object };
-  Object.assign(globalThis, dawn.globals);
-  gpu = dawn.create([]);
-  Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
-} catch (e) {
-  fail('dawn', `the webgpu package's dawn.node did not load: ${errorText(e)}`);
+// 2. The adapter, described in the JSON (isFallbackAdapter says whether it is a software one).
+if (backend === 'webgpu') {
+  let gpu: GPU | null = null;
+  try {
+    const dawnPackage = 'webgpu'; // carried beside the bundle, not installed in the project (bench/webgpu-prepare.sh)
+    const dawn = (await import(dawnPackage)) as { create: (flags: string[]) => GPU; globals: object };
+    Object.assign(globalThis, dawn.globals);
+    gpu = dawn.create([]);
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
+  } catch (e) {
+    fail('dawn', `the webgpu package's dawn.node did not load: ${errorText(e)}`);
+  }
+  let adapter: GPUAdapter | null = null;
+  try {
+    adapter = await within(gpu!.requestAdapter({ powerPreference: 'high-performance' }), 60_000, 'navigator.gpu.requestAdapter');
+  } catch (e) {
+    fail('adapter', errorText(e));
+  }
+  if (!adapter) {
+    fail(
+      'adapter',
+      `no WebGPU adapter: Dawn found no Vulkan device it can use (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? 'unset'}; ` +
+        'a software Vulkan such as lavapipe lacks features Dawn requires; on an NVIDIA machine the NVIDIA Vulkan ICD and libGLX_nvidia must be present)',
+    );
+  }
+  const a = adapter as GPUAdapter & { info?: GPUAdapterInfo; isFallbackAdapter?: boolean };
+  emit({
+    stage: 'adapter',
+    adapter: {
+      vendor: a.info?.vendor,
+      architecture: a.info?.architecture,
+      device: a.info?.device,
+      description: a.info?.description,
+      isFallbackAdapter: a.isFallbackAdapter ?? null,
+      features: [...a.features].sort(),
+      maxBufferSize: a.limits.maxBufferSize,
+      maxStorageBufferBindingSize: a.limits.maxStorageBufferBindingSize,
+    },
+  });
 }
 
-// 2. The adapter: a real one, not a fallback.
-let adapter: GPUAdapter | null = null;
-try {
-  adapter = await within(gpu!.requestAdapter({ powerPreference: 'high-performance' }), 60_000, 'navigator.gpu.requestAdapter');
-} catch (e) {
-  fail('adapter', errorText(e));
-}
-if (!adapter) {
-  fail(
-    'adapter',
-    `no WebGPU adapter: Dawn found no Vulkan device it can use (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? 'unset'}; ` +
-      'a software Vulkan such as lavapipe lacks features Dawn requires; on an NVIDIA machine the NVIDIA Vulkan ICD and libGLX_nvidia must be present)',
-  );
-}
-const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
-const adapterInfo = {
-  vendor: info?.vendor,
-  architecture: info?.architecture,
-  device: info?.device,
-  description: info?.description,
-  isFallbackAdapter: (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? null,
-  features: [...adapter!.features].sort(),
-  maxBufferSize: adapter!.limits.maxBufferSize,
-  maxStorageBufferBindingSize: adapter!.limits.maxStorageBufferBindingSize,
-};
-emit({ stage: 'adapter', adapter: adapterInfo });
-
-// 3. tfjs on webgpu.
+// 3. tfjs on webgpu (or --backend).
 const tf = await import('@tensorflow/tfjs');
 await import('@tensorflow/tfjs-backend-webgpu');
 try {
-  const ok = await within(tf.setBackend('webgpu'), 120_000, "tf.setBackend('webgpu')");
-  if (!ok || tf.getBackend() !== 'webgpu') fail('tfjs', `tf.setBackend('webgpu') failed (backend is ${tf.getBackend()})`);
-  const check = await tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).data(); // only async readback on webgpu (PLATFORM.md)
-  if ([...check].some((x) => x !== 3)) fail('tfjs', `a 2x3 by 3x2 product of ones gave ${[...check]} on webgpu, not 3s`);
+  const ok = await within(tf.setBackend(backend), 120_000, `tf.setBackend('${backend}')`);
+  if (!ok || tf.getBackend() !== backend) fail('tfjs', `tf.setBackend('${backend}') failed (backend is ${tf.getBackend()})`);
+  const product = tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])));
+  const check = await product.data(); // only async readback on webgpu (PLATFORM.md)
+  product.dispose();
+  if ([...check].some((x) => x !== 3)) fail('tfjs', `a 2x3 by 3x2 product of ones gave ${[...check]} on ${backend}, not 3s`);
 } catch (e) {
   fail('tfjs', errorText(e));
 }
