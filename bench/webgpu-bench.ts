@@ -4,6 +4,8 @@
 // batches, alternating slices). Prints one JSON line per stage on stdout ({"stage": ..., ...}); a failed stage prints
 // {"stage": ..., "error": ...} and the process exits 2, so the wrapper can report what was missing.
 // Args: --budget ms per subject (default 3000) --cycles 3 --ks 1,8,64 --algos iql,td3bc --sizes teaching,d4rl
+//       --dawn-flags backend=vulkan,...: flags for Dawn's create() (backend=null gives a do-nothing adapter, for tests)
+//       --wrong-ok: go on when the check product is wrong (the null backend computes nothing; tests the kernels exist)
 //       --backend cpu: skip Dawn and time on tfjs's cpu backend (to test this file where no GPU adapter exists)
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,7 +43,7 @@ if (backend === 'webgpu') {
     const dawnPackage = 'webgpu'; // carried beside the bundle, not installed in the project (bench/webgpu-prepare.sh)
     const dawn = (await import(dawnPackage)) as { create: (flags: string[]) => GPU; globals: object };
     Object.assign(globalThis, dawn.globals);
-    gpu = dawn.create([]);
+    gpu = dawn.create(arg('dawn-flags', '').split(',').filter(Boolean));
     Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
   } catch (e) {
     fail('dawn', `the webgpu package's dawn.node did not load: ${errorText(e)}`);
@@ -84,10 +86,18 @@ try {
   const product = tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])));
   const check = await product.data(); // only async readback on webgpu (PLATFORM.md)
   product.dispose();
-  if ([...check].some((x) => x !== 3)) fail('tfjs', `a 2x3 by 3x2 product of ones gave ${[...check]} on ${backend}, not 3s`);
+  if ([...check].some((x) => x !== 3) && !process.argv.includes('--wrong-ok')) fail('tfjs', `a 2x3 by 3x2 product of ones gave ${[...check]} on ${backend}, not 3s`);
 } catch (e) {
   fail('tfjs', errorText(e));
 }
+// Dawn reports out-of-memory and validation errors as events, not exceptions: count them, a case with any is invalid.
+let gpuErrors = 0;
+let firstGpuError: string | null = null;
+const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+device?.addEventListener('uncapturederror', (event) => {
+  gpuErrors += 1;
+  firstGpuError ??= (event as GPUUncapturedErrorEvent).error.message.split('\n')[0];
+});
 emit({ stage: 'tfjs', backend: tf.getBackend(), tfjs: tf.version.tfjs });
 
 // 4. The cases, one line each as it finishes (a later one may be cut off by the wrapper's timeout).
@@ -100,6 +110,8 @@ for (const size of arg('sizes', 'teaching,d4rl').split(',')) {
   for (const algorithmId of arg('algos', 'iql,td3bc').split(',')) {
     const name = `${algorithmId} ${size}`;
     const started = performance.now();
+    gpuErrors = 0;
+    firstGpuError = null;
     try {
       const spec = specOf(algorithmId, size);
       const subjects = [loneSubject(spec), ...ks.map((k) => populationSubject(spec, k))];
@@ -127,6 +139,8 @@ for (const size of arg('sizes', 'teaching,d4rl').split(',')) {
         metricsFinite: finite,
         seconds: round((performance.now() - started) / 1000),
         numTensors: tf.memory().numTensors,
+        ...(gpuErrors ? { error: `${gpuErrors} GPU errors (the timings are invalid); the first: ${firstGpuError}` } : {}),
+        ...(Object.values(finite).every(Boolean) ? {} : { wrongResults: `metrics not finite on ${backend}: ${Object.keys(finite).filter((k) => !finite[k])}` }),
       });
     } catch (e) {
       emit({ stage: 'case', name, error: errorText(e) });
