@@ -111,8 +111,12 @@ for src, dst in zip(sys.argv[1::2], sys.argv[2::2]):
     with lzma.open(src) as a, open(dst, "wb") as b:
         shutil.copyfileobj(a, b)
     os.chmod(dst, 0o755)' "$CARRY/node.xz" "$WORK/node" "$CARRY/node_modules/webgpu/dist/linux-x64/dawn.node.xz" "$WORK/node_modules/webgpu/dist/linux-x64/dawn.node" 2> "$WORK/unpack.err"; then
-    note unpack error "could not decompress node.xz / dawn.node.xz with $PYTHON's lzma: $(tail -1 "$WORK/unpack.err")"
-    return
+    # Some Python builds lack lzma; xz itself may be there.
+    if ! { command -v xz > /dev/null && xz -dc "$CARRY/node.xz" > "$WORK/node" && chmod +x "$WORK/node" &&
+      xz -dc "$CARRY/node_modules/webgpu/dist/linux-x64/dawn.node.xz" > "$WORK/node_modules/webgpu/dist/linux-x64/dawn.node"; }; then
+      note unpack error "could not decompress node.xz / dawn.node.xz: $PYTHON's lzma said $(tail -1 "$WORK/unpack.err"), and xz is $(command -v xz || echo absent)"
+      return
+    fi
   fi
   rm -f "$WORK/node_modules/webgpu/dist/linux-x64/dawn.node.xz"
 
