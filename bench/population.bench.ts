@@ -9,14 +9,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { getAlgorithm } from '../src/core/algos/registry';
-import { populationDef } from '../src/core/population/registry';
-import type { MemberBatch } from '../src/core/population/types';
-import { Rng } from '../src/core/rng';
-import { resolveValues } from '../src/core/run/hyperparameters';
-import { agentForSpec, syntheticBatch, type MeasureSpec } from '../src/core/run/measure';
-import { runSchema } from '../src/core/run/runSettings';
+import type { MeasureSpec } from '../src/core/run/measure';
 import { configureWasm } from '../src/core/tf/backend';
+import { interleaved, loneSubject, populationSubject, specOf } from './populationSubjects';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,107 +20,6 @@ const arg = (name: string, fallback: string) => {
 const budget = Number(arg('budget', '4000'));
 /** Alternations of the subjects of one measurement (each gets budget / cycles ms per cycle). */
 const cycles = Number(arg('cycles', '8'));
-
-/** The teaching size (Pendulum-shaped: 3-dim observations, 1-dim actions, 64x64) and the D4RL locomotion size. */
-const SIZES: Record<string, Omit<MeasureSpec, 'algorithmId'>> = {
-  teaching: { observationDim: 3, actionDim: 1, discreteActions: null, hyperparameters: { hidden: '64,64', batchSize: 256 } },
-  d4rl: { observationDim: 17, actionDim: 6, discreteActions: null, hyperparameters: { hidden: '256,256', batchSize: 256 } },
-  // For discrete-action algorithms (DQN): CartPole-shaped, and the D4RL size with 6 discrete actions as bench/specs.ts.
-  cartpole: { observationDim: 4, actionDim: 1, discreteActions: 2, hyperparameters: { hidden: '64,64', batchSize: 256 } },
-  'd4rl-discrete': { observationDim: 17, actionDim: 1, discreteActions: 6, hyperparameters: { hidden: '256,256', batchSize: 256 } },
-};
-
-function specOf(algorithmId: string, size: string): MeasureSpec {
-  const s = SIZES[size];
-  const algo = getAlgorithm(algorithmId);
-  return { ...s, algorithmId, hyperparameters: resolveValues([...algo.hyperparameters, ...runSchema], s.hyperparameters ?? {}, algo.name) };
-}
-
-/** A subject of the measurement: one update (every member once for a population), metrics left on the device. */
-interface Subject {
-  name: string;
-  update(): tf.Tensor;
-  dispose(): void;
-}
-
-function loneSubject(spec: MeasureSpec): Subject {
-  const { agent, batch } = agentForSpec(spec, 0);
-  return {
-    name: 'lone',
-    update: () => agent.update(batch),
-    dispose: () => {
-      tf.dispose(Object.values(batch));
-      agent.dispose();
-    },
-  };
-}
-
-/** A population of K members on a fixed batch per member. */
-function populationSubject(spec: MeasureSpec, K: number): Subject {
-  const def = populationDef(spec.algorithmId)!;
-  const values = spec.hyperparameters as Record<string, number | string | boolean>;
-  const agent = def.create({
-    members: K,
-    observationDim: spec.observationDim,
-    actionDim: spec.actionDim,
-    discreteActions: spec.discreteActions,
-    hyperparameters: Array.from({ length: K }, (_, k) => ({ ...values, seed: k })),
-    rngs: Array.from({ length: K }, (_, k) => new Rng(k)),
-    observationMean: new Float32Array(spec.observationDim),
-    observationStd: new Float32Array(spec.observationDim).fill(1),
-  });
-  const B = Number(values.batchSize);
-  const batch: MemberBatch = tf.tidy(() => {
-    const parts = Array.from({ length: K }, (_, k) => syntheticBatch(spec, B, new Rng(100 + k)));
-    return {
-      observations: tf.stack(parts.map((p) => p.observations)) as tf.Tensor3D,
-      actions: tf.stack(parts.map((p) => p.actions)) as tf.Tensor3D,
-      rewards: tf.stack(parts.map((p) => p.rewards)) as tf.Tensor2D,
-      nextObservations: tf.stack(parts.map((p) => p.nextObservations)) as tf.Tensor3D,
-      dones: tf.stack(parts.map((p) => p.dones)) as tf.Tensor2D,
-      mcReturns: tf.stack(parts.map((p) => p.mcReturns)) as tf.Tensor2D,
-    };
-  });
-  return {
-    name: `K=${K}`,
-    update: () => agent.update(batch),
-    dispose: () => {
-      tf.dispose(Object.values(batch));
-      agent.dispose();
-    },
-  };
-}
-
-/**
- * Updates/s of each subject, measured in alternating slices of `sliceMs` (every subject once per cycle) so that the
- * load of a shared machine, which drifts over seconds, falls on all of them alike. After a warm-up of every subject.
- */
-async function interleaved(subjects: Subject[], cycles: number, sliceMs: number): Promise<Record<string, number>> {
-  const stats = subjects.map(() => ({ count: 0, ms: 0 }));
-  const slice = async (s: Subject, ms: number) => {
-    const start = performance.now();
-    let count = 0;
-    let last: tf.Tensor | null = null;
-    while (count < 1 || performance.now() - start < ms) {
-      last?.dispose();
-      last = s.update();
-      count += 1;
-      if (count % 4 === 0) await last.data();
-    }
-    await last!.data();
-    last!.dispose();
-    return { count, ms: performance.now() - start };
-  };
-  for (const s of subjects) await slice(s, sliceMs); // warm-up
-  for (let c = 0; c < cycles; c++) {
-    for (const [i, s] of subjects.entries()) {
-      const r = await slice(s, sliceMs);
-      stats[i].count += r.count;
-      stats[i].ms += r.ms;
-    }
-  }
-  return Object.fromEntries(subjects.map((s, i) => [s.name, (stats[i].count / stats[i].ms) * 1000]));
-}
 
 // ---- child mode: measurements in this process, one after another ----
 if (process.argv.includes('--child')) {

@@ -26,10 +26,34 @@ EXP_ADV_MAX = 100.0
 # ---- shared pieces (src/core/algos/{nets,optim,critics,distributions,losses,common}.ts) ----
 
 
+# --members K: a population of K members as one batched model (src/core/population/batchedMlp.ts): every weight
+# gets a leading members axis, every batch tensor too ([K, batch, dim]), layers are batched products (baddbmm).
+# None: the lone networks of the lab's own algorithm files.
+MEMBERS = None
+
+
+class MemberLinear(nn.Module):
+    """K dense layers as one: x [K, B, in] -> [K, B, out], weights [K, in, out] initialised per member as nn.Linear."""
+
+    def __init__(self, fan_in, fan_out, members):
+        super().__init__()
+        bound = 1 / math.sqrt(fan_in)
+        self.weight = nn.Parameter(torch.empty(members, fan_in, fan_out).uniform_(-bound, bound))
+        self.bias = nn.Parameter(torch.empty(members, 1, fan_out).uniform_(-bound, bound))
+
+    def forward(self, x):
+        return torch.baddbmm(self.bias, x, self.weight)
+
+
+def lead():
+    """The leading shape of a member-batched tensor: (K,) in a population, () for lone networks."""
+    return (MEMBERS,) if MEMBERS else ()
+
+
 def mlp(sizes):
     layers = []
     for i in range(len(sizes) - 1):
-        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+        layers.append(MemberLinear(sizes[i], sizes[i + 1], MEMBERS) if MEMBERS else nn.Linear(sizes[i], sizes[i + 1]))
         if i < len(sizes) - 2:
             layers.append(nn.ReLU())
     return nn.Sequential(*layers)
@@ -48,14 +72,15 @@ def batch_of(spec):
     b = int(hp(spec, "batchSize"))
     obs, act = spec["observationDim"], spec["actionDim"]
     discrete = spec["discreteActions"]
-    actions = torch.randint(0, discrete, (b, 1)).float() if discrete else torch.rand(b, act) * 2 - 1
+    k = lead()
+    actions = torch.randint(0, discrete, (*k, b, 1)).float() if discrete else torch.rand(*k, b, act) * 2 - 1
     return {
-        "obs": torch.rand(b, obs) * 2 - 1,
+        "obs": torch.rand(*k, b, obs) * 2 - 1,
         "actions": actions,
-        "rewards": torch.rand(b) * 2 - 1,
-        "next_obs": torch.rand(b, obs) * 2 - 1,
-        "dones": torch.zeros(b),
-        "mc_returns": torch.rand(b) * 2 - 1,
+        "rewards": torch.rand(*k, b) * 2 - 1,
+        "next_obs": torch.rand(*k, b, obs) * 2 - 1,
+        "dones": torch.zeros(*k, b),
+        "mc_returns": torch.rand(*k, b) * 2 - 1,
     }
 
 
@@ -63,8 +88,8 @@ def normalizer(spec):
     """observationNormalizer (common.ts): (x - mean) / (std + 1e-3), applied to every batch as the lab does."""
     if not hp(spec, "normalizeStates"):
         return lambda x: x
-    mean = torch.zeros(1, spec["observationDim"])
-    std = torch.ones(1, spec["observationDim"]) + 1e-3
+    mean = torch.zeros(*lead(), 1, spec["observationDim"])
+    std = torch.ones(*lead(), 1, spec["observationDim"]) + 1e-3
     return lambda x: (x - mean) / std
 
 
@@ -108,8 +133,8 @@ class Critics:
         if self.k:
             idx = actions.long().reshape(-1, 1)
             return [net(obs).gather(1, idx).squeeze(1) for net in nets]
-        x = torch.cat([obs, actions], 1)
-        return [net(x).squeeze(1) for net in nets]
+        x = torch.cat([obs, actions], -1)
+        return [net(x).squeeze(-1) for net in nets]
 
     def update_targets(self, tau):
         for t, o in zip(self.target, self.online):
@@ -142,7 +167,7 @@ def expectile_loss(u, tau):
 
 def batch_std(x):
     """mean over dimensions of the population std over the batch (tf.moments' variance)."""
-    return x.var(0, unbiased=False).sqrt().mean()
+    return x.var(-2, unbiased=False).sqrt().mean()
 
 
 # ---- the algorithms ----
@@ -279,7 +304,7 @@ def iql(spec):
     critics = Critics(spec, hidden, 2)
     value = mlp([obs_dim, *hidden, 1])
     actor = mlp([obs_dim, *hidden, act_dim])
-    log_std = nn.Parameter(torch.zeros(1, act_dim))
+    log_std = nn.Parameter(torch.zeros(*lead(), 1, act_dim))
     q_params, v_params, actor_params = critics.params(), list(value.parameters()), [*actor.parameters(), log_std]
     q_opt = torch.optim.Adam(q_params, lr=hp(spec, "lr"))
     v_opt = torch.optim.Adam(v_params, lr=hp(spec, "lr"))
@@ -291,8 +316,8 @@ def iql(spec):
         obs, next_obs = norm(b["obs"]), norm(b["next_obs"])
         with torch.no_grad():
             target_q = min_of(critics.q(obs, b["actions"], "target"))
-            y = b["rewards"] + gamma * (1 - b["dones"]) * value(next_obs).squeeze(1)
-        advantage = target_q - value(obs).squeeze(1)
+            y = b["rewards"] + gamma * (1 - b["dones"]) * value(next_obs).squeeze(-1)
+        advantage = target_q - value(obs).squeeze(-1)
         v_loss = expectile_loss(advantage, expectile)
         v_norm = minimize(v_opt, v_params, v_loss)
         advantage = advantage.detach()
@@ -313,7 +338,7 @@ def iql(spec):
             q_data = min_of([q.detach() for q in qs])
             q_policy = min_of(critics.q(obs, out.detach()))
             entropy = ls.sum(-1) + act_dim / 2 * (1 + LOG_2PI)
-            return torch.stack([v_loss.detach(), q_loss.detach(), actor_loss.detach(), q_data.mean(), (target_q - advantage).mean(), q_policy.mean(), b["mc_returns"].mean(), (q_data - y).abs().mean(), advantage.mean(), weights.mean(), entropy.reshape(()), torch.tensor(lr), v_norm, q_norm, actor_norm])
+            return torch.stack([v_loss.detach(), q_loss.detach(), actor_loss.detach(), q_data.mean(), (target_q - advantage).mean(), q_policy.mean(), b["mc_returns"].mean(), (q_data - y).abs().mean(), advantage.mean(), weights.mean(), entropy.mean(), torch.tensor(lr), v_norm, q_norm, actor_norm])
 
     return update
 
@@ -558,15 +583,37 @@ PEERS = {
 }
 
 
+def sync():
+    """Waits for the queued GPU work (CUDA runs asynchronously; the CPU needs nothing)."""
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        torch.cuda.synchronize()
+
+
 def measure(update, budget):
-    """Updates per second: three warm-up updates, then as many as fit in `budget` seconds (at least three)."""
+    """Updates per second: three warm-up updates, then as many as fit in `budget` seconds (at least three), until the
+    device has finished them."""
     for _ in range(3):
         update()
+    sync()
     count, start = 0, time.perf_counter()
     while count < 3 or time.perf_counter() - start < budget:
         update()
         count += 1
+    sync()
     return count / (time.perf_counter() - start)
+
+
+def use_device(device):
+    """New tensors and parameters on `device` (the update code creates them without naming one)."""
+    if device == "cpu":
+        return
+    if not torch.cuda.is_available():
+        print(json.dumps({"error": f"torch.cuda is not available (torch {torch.__version__}, built for CUDA {torch.version.cuda})"}))
+        raise SystemExit(1)
+    if hasattr(torch, "set_default_device"):
+        torch.set_default_device(device)
+    else:
+        torch.set_default_tensor_type(torch.cuda.FloatTensor)
 
 
 def blas_library():
@@ -581,23 +628,37 @@ def main():
     p.add_argument("--budget", type=float, default=3.0)
     p.add_argument("--specs", required=True)
     p.add_argument("--threads", type=int, default=0, help="only this many threads (0: one thread, then every core)")
+    p.add_argument("--device", default="cpu", help="cpu or cuda")
+    p.add_argument("--members", default="", help="populations of these sizes (e.g. 1,8,64), each as one batched model (iql, td3bc)")
     args = p.parse_args()
+    use_device(args.device)
     # Every core the process may use (torch's own default here is 1: OpenMP reports one thread).
     all_threads = len(os.sched_getaffinity(0))
+    thread_counts = [args.threads] if args.threads else sorted({1, all_threads})
+    members = [int(k) for k in args.members.split(",")] if args.members else [None]
+    global MEMBERS
     results = {}
     for spec in json.loads(args.specs):
         make = PEERS.get(spec["algorithmId"])
         if make is None:
             results[spec["algorithmId"]] = "no PyTorch peer written for this algorithm yet"
             continue
-        row = {}
-        for threads in [args.threads] if args.threads else sorted({1, all_threads}):
-            torch.set_num_threads(threads)
-            torch.manual_seed(0)
-            row["threads_1" if threads == 1 else "threads_all"] = measure(make(spec), args.budget)
-        row.setdefault("threads_all", row["threads_1"])
-        results[spec["algorithmId"]] = row
-    print(json.dumps({"threads": all_threads, "torch": torch.__version__, "blas": blas_library(), "results": results}))
+        rows = {}
+        for k in members:
+            MEMBERS = k
+            row = {}
+            for threads in [0] if args.device != "cpu" else thread_counts:
+                if threads:
+                    torch.set_num_threads(threads)
+                torch.manual_seed(0)
+                key = args.device if not threads else "threads_1" if threads == 1 else "threads_all"
+                row[key] = measure(make(spec), args.budget)
+            if args.device == "cpu":
+                row.setdefault("threads_all", row["threads_1"] if "threads_1" in row else next(iter(row.values())))
+            rows[f"K={k}"] = row
+        results[spec["algorithmId"]] = rows if args.members else rows["K=None"]
+    device = torch.cuda.get_device_name(0) if args.device != "cpu" else "cpu"
+    print(json.dumps({"threads": all_threads, "torch": torch.__version__, "blas": blas_library(), "device": device, "results": results}))
 
 
 if __name__ == "__main__":

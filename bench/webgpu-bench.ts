@@ -1,0 +1,152 @@
+// Population updates on tfjs-backend-webgpu in Node, on Dawn (the npm package `webgpu`), for a machine with a real GPU
+// but no browser: bundled into one file by bench/webgpu-prepare.sh and run by bench/webgpu-node.sh, which adds the
+// PyTorch peer. The same subjects as bench/population.bench.ts (a lone run and populations of K members, fixed random
+// batches, alternating slices). Prints one JSON line per stage on stdout ({"stage": ..., ...}); a failed stage prints
+// {"stage": ..., "error": ...} and the process exits 2, so the wrapper can report what was missing.
+// Args: --budget ms per subject (default 3000) --cycles 3 --ks 1,8,64 --algos iql,td3bc --sizes teaching,d4rl
+//       --dawn-flags backend=vulkan,...: flags for Dawn's create() (backend=null gives a do-nothing adapter, for tests)
+//       --wrong-ok: go on when the check product is wrong (the null backend computes nothing; tests the kernels exist)
+//       --backend cpu: skip Dawn and time on tfjs's cpu backend (to test this file where no GPU adapter exists)
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const emit = (o: object) => console.log(JSON.stringify(o));
+const fail = (stage: string, error: string): never => {
+  emit({ stage, error });
+  process.exit(2);
+};
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** `promise`, or a rejection naming `what` after `ms` (Dawn's calls can wait forever on a broken driver). */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer in ${ms / 1000} s`)), ms))]);
+}
+
+// --specs: the resolved specs of the cases as JSON for bench/torch_peer.py (written here by webgpu-prepare.sh, where
+// no GPU is needed), then exit.
+if (process.argv.includes('--specs')) {
+  const { specOf } = await import('./populationSubjects');
+  const specs = arg('sizes', 'teaching,d4rl').split(',').map((size) => ({ size, specs: arg('algos', 'iql,td3bc').split(',').map((a) => specOf(a, size)) }));
+  console.log(JSON.stringify(specs));
+  process.exit(0);
+}
+
+const backend = arg('backend', 'webgpu');
+
+// 1. Dawn. navigator.gpu must exist before tfjs-backend-webgpu is evaluated (it registers itself only if it does),
+//    so everything tfjs is imported dynamically, after this.
+// 2. The adapter, described in the JSON (isFallbackAdapter says whether it is a software one).
+if (backend === 'webgpu') {
+  let gpu: GPU | null = null;
+  try {
+    const dawnPackage = 'webgpu'; // carried beside the bundle, not installed in the project (bench/webgpu-prepare.sh)
+    const dawn = (await import(dawnPackage)) as { create: (flags: string[]) => GPU; globals: object };
+    Object.assign(globalThis, dawn.globals);
+    gpu = dawn.create(arg('dawn-flags', '').split(',').filter(Boolean));
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
+  } catch (e) {
+    fail('dawn', `the webgpu package's dawn.node did not load: ${errorText(e)}`);
+  }
+  let adapter: GPUAdapter | null = null;
+  try {
+    adapter = await within(gpu!.requestAdapter({ powerPreference: 'high-performance' }), 60_000, 'navigator.gpu.requestAdapter');
+  } catch (e) {
+    fail('adapter', errorText(e));
+  }
+  if (!adapter) {
+    fail(
+      'adapter',
+      `no WebGPU adapter: Dawn found no Vulkan device it can use (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? 'unset'}; ` +
+        'a software Vulkan such as lavapipe lacks features Dawn requires; on an NVIDIA machine the NVIDIA Vulkan ICD and libGLX_nvidia must be present)',
+    );
+  }
+  const a = adapter as GPUAdapter & { info?: GPUAdapterInfo; isFallbackAdapter?: boolean };
+  emit({
+    stage: 'adapter',
+    adapter: {
+      vendor: a.info?.vendor,
+      architecture: a.info?.architecture,
+      device: a.info?.device,
+      description: a.info?.description,
+      isFallbackAdapter: a.isFallbackAdapter ?? null,
+      features: [...a.features].sort(),
+      maxBufferSize: a.limits.maxBufferSize,
+      maxStorageBufferBindingSize: a.limits.maxStorageBufferBindingSize,
+    },
+  });
+}
+
+// 3. tfjs on webgpu (or --backend).
+const tf = await import('@tensorflow/tfjs');
+await import('@tensorflow/tfjs-backend-webgpu');
+try {
+  const ok = await within(tf.setBackend(backend), 120_000, `tf.setBackend('${backend}')`);
+  if (!ok || tf.getBackend() !== backend) fail('tfjs', `tf.setBackend('${backend}') failed (backend is ${tf.getBackend()})`);
+  const product = tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])));
+  const check = await product.data(); // only async readback on webgpu (PLATFORM.md)
+  product.dispose();
+  if ([...check].some((x) => x !== 3) && !process.argv.includes('--wrong-ok')) fail('tfjs', `a 2x3 by 3x2 product of ones gave ${[...check]} on ${backend}, not 3s`);
+} catch (e) {
+  fail('tfjs', errorText(e));
+}
+// Dawn reports out-of-memory and validation errors as events, not exceptions: count them, a case with any is invalid.
+let gpuErrors = 0;
+let firstGpuError: string | null = null;
+const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+device?.addEventListener('uncapturederror', (event) => {
+  gpuErrors += 1;
+  firstGpuError ??= (event as GPUUncapturedErrorEvent).error.message.split('\n')[0];
+});
+emit({ stage: 'tfjs', backend: tf.getBackend(), tfjs: tf.version.tfjs });
+
+// 4. The cases, one line each as it finishes (a later one may be cut off by the wrapper's timeout).
+const { interleaved, loneSubject, populationSubject, specOf } = await import('./populationSubjects');
+const budget = Number(arg('budget', '3000'));
+const cycles = Number(arg('cycles', '3'));
+const ks = arg('ks', '1,8,64').split(',').map(Number);
+const round = (x: number) => Number(x.toPrecision(4));
+for (const size of arg('sizes', 'teaching,d4rl').split(',')) {
+  for (const algorithmId of arg('algos', 'iql,td3bc').split(',')) {
+    const name = `${algorithmId} ${size}`;
+    const started = performance.now();
+    gpuErrors = 0;
+    firstGpuError = null;
+    try {
+      const spec = specOf(algorithmId, size);
+      const subjects = [loneSubject(spec), ...ks.map((k) => populationSubject(spec, k))];
+      // Metrics of one update of each subject must be finite numbers (webgpu once returned wrong values, PLATFORM.md).
+      const finite: Record<string, boolean> = {};
+      for (const s of subjects) {
+        const m = s.update();
+        finite[s.name] = [...(await m.data())].every(Number.isFinite);
+        m.dispose();
+      }
+      const measured = await interleaved(subjects, cycles, budget / cycles);
+      for (const s of subjects) s.dispose();
+      const population = Object.fromEntries(
+        ks.map((k) => {
+          const ups = measured[`K=${k}`];
+          return [`K=${k}`, { populationUpdatesPerSecond: round(ups), memberUpdatesPerSecond: round(ups * k), overOneLoneRun: round((ups * k) / measured.lone) }];
+        }),
+      );
+      emit({
+        stage: 'case',
+        name,
+        networks: { observationDim: spec.observationDim, actionDim: spec.actionDim, hidden: spec.hyperparameters!.hidden, batchSize: spec.hyperparameters!.batchSize },
+        loneRunUpdatesPerSecond: round(measured.lone),
+        population,
+        metricsFinite: finite,
+        seconds: round((performance.now() - started) / 1000),
+        numTensors: tf.memory().numTensors,
+        ...(gpuErrors ? { error: `${gpuErrors} GPU errors (the timings are invalid); the first: ${firstGpuError}` } : {}),
+        ...(Object.values(finite).every(Boolean) ? {} : { wrongResults: `metrics not finite on ${backend}: ${Object.keys(finite).filter((k) => !finite[k])}` }),
+      });
+    } catch (e) {
+      emit({ stage: 'case', name, error: errorText(e) });
+    }
+  }
+}
+process.exit(0); // Dawn's instance keeps the event loop alive
+
+export {}; // a module: top-level await
