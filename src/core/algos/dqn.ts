@@ -10,6 +10,7 @@ import { actionIndices, batchSizeParam, gammaParam, hiddenParam, learningRatePar
 import { Critics } from './critics';
 import { mse, pickActions } from './losses';
 import { minimizeWith } from './minimize';
+import { epsilonGreedyQueries } from './qQueries';
 import { parseHidden, readWeights, writeWeights } from './nets';
 import { Adam } from './optim';
 import { mlpPolicyNetwork } from './policyNetwork';
@@ -83,24 +84,7 @@ export function createDQNAgent(ctx: AgentContext, id: string, regularizer: Discr
       });
     },
 
-    act(observations: tf.Tensor2D, mode: 'sample' | 'greedy'): tf.Tensor {
-      return tf.tidy(() => {
-        const best = tf.argMax(Q(observations), 1);
-        if (mode === 'greedy') return best;
-        // Epsilon-greedy: a uniformly random action with probability SAMPLE_EPSILON.
-        const n = observations.shape[0];
-        const explore = tf.less(tf.randomUniform([n], 0, 1, 'float32', ctx.rng.nextUint32()), SAMPLE_EPSILON);
-        return tf.where(explore, tf.randomUniform([n], 0, k, 'int32', ctx.rng.nextUint32()), best);
-      });
-    },
-
-    qValue(observations: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => pickActions(Q(observations), actionIndices(actions), k));
-    },
-
-    stateValue(observations: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => tf.max(Q(observations), 1) as tf.Tensor1D);
-    },
+    ...epsilonGreedyQueries((o) => Q(o), k, ctx.rng, () => SAMPLE_EPSILON),
 
     policyNetwork() {
       return mlpPolicyNetwork(critic.online[0], normalize.stats, { kind: 'argmax', description: 'Q-values, one per action' });

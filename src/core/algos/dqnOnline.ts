@@ -11,6 +11,7 @@ import { actionIndices, gammaParam, hiddenParam, learningRateParam, normalizeSta
 import { dqnTarget, tdLoss } from './dqn';
 import { pickActions } from './losses';
 import { minimizeWith } from './minimize';
+import { epsilonGreedyQueries } from './qQueries';
 import { MLP, parseHidden, readWeights, writeWeights } from './nets';
 import { Adam } from './optim';
 import { mlpPolicyNetwork } from './policyNetwork';
@@ -83,23 +84,7 @@ export function createOnlineDQNAgent(ctx: AgentContext): Agent {
       });
     },
 
-    act(observations: tf.Tensor2D, mode: 'sample' | 'greedy'): tf.Tensor {
-      return tf.tidy(() => {
-        const best = tf.argMax(Q(observations), 1);
-        if (mode === 'greedy') return best;
-        const n = observations.shape[0];
-        const explore = tf.less(tf.randomUniform([n], 0, 1, 'float32', ctx.rng.nextUint32()), epsilon);
-        return tf.where(explore, tf.randomUniform([n], 0, k, 'int32', ctx.rng.nextUint32()), best);
-      });
-    },
-
-    qValue(observations: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => pickActions(Q(observations), actionIndices(actions), k));
-    },
-
-    stateValue(observations: tf.Tensor2D): tf.Tensor1D {
-      return tf.tidy(() => tf.max(Q(observations), 1) as tf.Tensor1D);
-    },
+    ...epsilonGreedyQueries((o) => Q(o), k, ctx.rng, () => epsilon),
 
     setHyperparameters(patch) {
       if (patch.lr !== undefined) optimizer.learningRate = Number(patch.lr);
