@@ -41,6 +41,7 @@ test('four IQL seeds train as population jobs (more runs at once than workers), 
   await expect.poll(async () => (await runStatuses(page)).filter((s) => s === 'finished').length, { timeout: 240_000 }).toBe(3);
   expect(await updateOf(ids[0])).toBe(600);
   expect(await updateOf(ids[1])).toBe(600);
+  await expect(row(ids[1])).not.toContainText('as one batched model'); // a finished member trains with no one
   await expect(page.getByTestId('chart-return')).toBeVisible();
   await page.screenshot({ path: `${artifacts}/population-iql4.png`, fullPage: true });
   expect(errors).toEqual([]);

@@ -137,6 +137,9 @@ function datasetOfRun(run: RunRecord) {
   return get().datasets.find((d) => d.id === run.config.datasetId) ?? get().datasets.find((d) => d.name === run.config.datasetName && d.envId === run.config.envId);
 }
 
+/** How a population member's notice begins; it goes once the member ends (it no longer trains with anyone). */
+const POPULATION_NOTICE = 'trains with';
+
 /** Hands runs to the pool as one population job: one worker trains them as one batched model, each reported as itself. */
 function submitPopulation(ids: string[]): void {
   const runs = ids.map((id) => get().runs[id]);
@@ -145,7 +148,7 @@ function submitPopulation(ids: string[]): void {
     for (const id of ids) patchRun(id, { status: 'failed', error: `the dataset "${runs[0].config.datasetName}" is not in this browser: import or generate it, then start the run again` });
     return;
   }
-  const notice = `trains with ${ids.length - 1} other run${ids.length > 2 ? 's' : ''} as one batched model (a population job); Pause lets it go on alone`;
+  const notice = `${POPULATION_NOTICE} ${ids.length - 1} other run${ids.length > 2 ? 's' : ''} as one batched model (a population job); Pause lets it go on alone`;
   for (const id of ids) patchRun(id, { status: 'queued', error: null, notice });
   labPool().submitPopulation({
     start: { dataset, algorithmId: runs[0].config.algorithmId, backend: runs[0].config.backend, members: runs.map((r) => ({ runId: r.id, hyperparameters: r.config.hyperparameters })) },
@@ -283,7 +286,7 @@ function onReport(report: TrainingReport): void {
     wallMs: report.wallMs,
     updatesPerSecond: ended ? 0 : report.metrics ? report.updatesPerSecond : r.updatesPerSecond,
     error: report.error ?? (report.status === 'failed' ? (r.error ?? 'the run failed') : r.error),
-    notice: report.notice ?? r.notice,
+    notice: report.notice ?? (ended && r.notice?.startsWith(POPULATION_NOTICE) ? null : r.notice),
     events: mergeEvents(r.events, report.events),
     evaluations: report.evaluations.length
       ? [...r.evaluations, ...report.evaluations.map((e) => ({ update: e.update, wallMs: report.wallMs, meanReturn: e.meanReturn, stdReturn: e.stdReturn, normalizedScore: e.normalizedScore }))]
@@ -330,7 +333,9 @@ export async function pauseRun(id: string): Promise<void> {
     const checkpoint = await api.leavePopulation(id);
     runStorage().saveCheckpoint(id, checkpoint);
     await labPool().release(id, false);
-    patchRun(id, { status: 'paused', updatesPerSecond: 0, notice: `paused at update ${checkpoint.update.toLocaleString()}: it left its population (the others train on); Resume trains it alone from this checkpoint` });
+    // Progress it reported before leaving may still wait for the next batched flush: the checkpoint is where it stands.
+    pendingProgress.delete(id);
+    patchRun(id, { status: 'paused', update: checkpoint.update, updatesPerSecond: 0, notice: `paused at update ${checkpoint.update.toLocaleString()}: it left its population (the others train on); Resume trains it alone from this checkpoint` });
   } else if (api) {
     await api.pause();
     const checkpoint = await saveCheckpoint(id);
