@@ -1,5 +1,5 @@
 import { THETA_THRESHOLD, X_THRESHOLD } from '../../core/envs/cartpole';
-import { ACTION, arrow, clear, DANGER, INK, label, MUTED, readout, roomy, signed } from './draw';
+import { ACTION, arrow, clear, DANGER, groundLine, INK, label, MUTED, readout, roomy, signed } from './draw';
 import type { SceneRenderer } from './types';
 
 /**
@@ -17,12 +17,7 @@ export const drawCartPole: SceneRenderer = (ctx, state, { width, height, action 
 
   // Track, its limits and metre ticks.
   ctx.save();
-  ctx.strokeStyle = INK;
-  ctx.lineWidth = 1.5;
-  ctx.beginPath();
-  ctx.moveTo(0, trackY);
-  ctx.lineTo(width, trackY);
-  ctx.stroke();
+  groundLine(ctx, trackY, width);
   ctx.strokeStyle = '#9ca3af';
   ctx.lineWidth = 1;
   for (let m = -2; m <= 2; m++) {

@@ -16,6 +16,16 @@ export function clear(ctx: CanvasRenderingContext2D, width: number, height: numb
   ctx.restore();
 }
 
+/** The ground or track line a side-view scene stands on, across the whole canvas (leaves the stroke style set). */
+export function groundLine(ctx: CanvasRenderingContext2D, y: number, width: number): void {
+  ctx.strokeStyle = INK;
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  ctx.moveTo(0, y);
+  ctx.lineTo(width, y);
+  ctx.stroke();
+}
+
 export function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, options: { size?: number; colour?: string; align?: CanvasTextAlign; baseline?: CanvasTextBaseline; bold?: boolean } = {}): void {
   ctx.save();
   ctx.font = `${options.bold ? '600 ' : ''}${options.size ?? 12}px ${FONT}`;

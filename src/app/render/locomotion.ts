@@ -1,6 +1,6 @@
 import { loadMujoco } from '../../core/envs/mujoco/loadMujoco';
 import { geomPosesAt } from '../../core/envs/mujoco/poses';
-import { ACTION, clear, DANGER, INK, label, MUTED, readout, roomy } from './draw';
+import { ACTION, clear, DANGER, groundLine, INK, label, MUTED, readout, roomy } from './draw';
 import type { SceneRenderer } from './types';
 
 const CAPSULE = 3;
@@ -35,12 +35,7 @@ export const drawLocomotion =
     ctx.save();
     ctx.fillStyle = '#eef2e6';
     ctx.fillRect(0, groundY, width, height - groundY);
-    ctx.strokeStyle = INK;
-    ctx.lineWidth = 1.5;
-    ctx.beginPath();
-    ctx.moveTo(0, groundY);
-    ctx.lineTo(width, groundY);
-    ctx.stroke();
+    groundLine(ctx, groundY, width);
     ctx.strokeStyle = '#9ca3af';
     ctx.lineWidth = 1;
     const first = Math.floor((camX - VIEW_WIDTH_M / 2) * 2) / 2;
