@@ -25,10 +25,16 @@ export function specOf(algorithmId: string, size: string): MeasureSpec {
   return { ...s, algorithmId, hyperparameters: resolveValues([...algo.hyperparameters, ...runSchema], s.hyperparameters ?? {}, algo.name) };
 }
 
+/** What an update returns: metrics left on the device (a tf.Tensor, or another library's array), read back now and then. */
+export interface Readback {
+  data(): Promise<Iterable<number>>;
+  dispose(): void;
+}
+
 /** A subject of the measurement: one update (every member once for a population), metrics left on the device. */
 export interface Subject {
   name: string;
-  update(): tf.Tensor;
+  update(): Readback;
   dispose(): void;
 }
 
@@ -58,8 +64,21 @@ export function populationSubject(spec: MeasureSpec, K: number): Subject {
     observationMean: new Float32Array(spec.observationDim),
     observationStd: new Float32Array(spec.observationDim).fill(1),
   });
-  const B = Number(values.batchSize);
-  const batch: MemberBatch = tf.tidy(() => {
+  const batch = memberBatch(spec, K);
+  return {
+    name: `K=${K}`,
+    update: () => agent.update(batch),
+    dispose: () => {
+      tf.dispose(Object.values(batch));
+      agent.dispose();
+    },
+  };
+}
+
+/** Member k's fixed random batch (drawn from Rng(100 + k)), stacked: [K, batchSize, ...]. */
+export function memberBatch(spec: MeasureSpec, K: number): MemberBatch {
+  const B = Number(spec.hyperparameters!.batchSize);
+  return tf.tidy(() => {
     const parts = Array.from({ length: K }, (_, k) => syntheticBatch(spec, B, new Rng(100 + k)));
     return {
       observations: tf.stack(parts.map((p) => p.observations)) as tf.Tensor3D,
@@ -70,14 +89,6 @@ export function populationSubject(spec: MeasureSpec, K: number): Subject {
       mcReturns: tf.stack(parts.map((p) => p.mcReturns)) as tf.Tensor2D,
     };
   });
-  return {
-    name: `K=${K}`,
-    update: () => agent.update(batch),
-    dispose: () => {
-      tf.dispose(Object.values(batch));
-      agent.dispose();
-    },
-  };
 }
 
 /**
@@ -89,7 +100,7 @@ export async function interleaved(subjects: Subject[], cycles: number, sliceMs: 
   const slice = async (s: Subject, ms: number) => {
     const start = performance.now();
     let count = 0;
-    let last: tf.Tensor | null = null;
+    let last: Readback | null = null;
     while (count < 1 || performance.now() - start < ms) {
       last?.dispose();
       last = s.update();
