@@ -4,12 +4,12 @@
 // populations and jax-js populations of K members, measured in alternating slices (bench/populationSubjects.ts).
 // jax-js runs each population two ways: jit(vmap(member step)) on stacked members, and the K member steps unrolled in one
 // jit (each member's own 2-d products), to tell what vmap's batched kernels cost.
-// Run: npx tsx bench/jaxjs.bench.ts [--budget 4000] [--cycles 8] [--ks 1,8,32] [--sizes cartpole,d4rl-discrete] [--modes vmap,unrolled]
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+// Run: npx tsx bench/jaxjs.bench.ts [--budget 4000] [--cycles 8] [--ks 1,8,32] [--sizes cartpole,d4rl-discrete] [--modes vmap,unrolled] [--out jaxjs]
+import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { MeasureSpec } from '../src/core/run/measure';
 import { configureWasm } from '../src/core/tf/backend';
+import { round, startBench } from './benchResult';
 import { jaxDqnPopulation, startJaxWasm } from './jaxjsDqn';
 import { interleaved, loneSubject, memberBatch, populationSubject, specOf, type Subject } from './populationSubjects';
 
@@ -24,7 +24,6 @@ const sizes = arg('sizes', 'cartpole,d4rl-discrete').split(',');
 type JaxMode = 'vmap' | 'unrolled';
 const modes = arg('modes', 'vmap,unrolled').split(',') as JaxMode[];
 const log = (s: string) => console.error(`[jaxjs.bench] ${s}`);
-const round = (x: number) => Number(x.toPrecision(4));
 
 /** The jax-js population of K members on the tfjs population's batches and member settings. */
 function jaxSubject(spec: MeasureSpec, K: number, mode: JaxMode): Subject {
@@ -71,8 +70,7 @@ configureWasm();
 await tf.setBackend('wasm');
 await tf.ready();
 await startJaxWasm();
-const started = Date.now();
-const loadBefore = loadavg();
+const bench = startBench();
 const cases: Record<string, unknown> = {};
 for (const size of sizes) {
   const spec = specOf('dqn', size);
@@ -118,16 +116,8 @@ for (const size of sizes) {
   };
   log(`${name}: ${JSON.stringify(cases[name])}`);
 }
-const result = {
+bench.finish(arg('out', 'jaxjs'), {
   note: 'Node 20, one process, one thread each: tfjs 4.22 wasm (the lab population, src/core/population/dqn.ts) and @jax-js/jax 0.1.25 wasm (bench/jaxjsDqn.ts: jit(vmap(member step)), and the member steps unrolled in one jit); member-updates/s = population updates/s x K; all subjects of a case in alternating slices after a warm-up (jit compile included in the warm-up); fixed random batches',
-  date: new Date().toISOString(),
-  machineCores: cpus().length,
   budgetMs: budget,
-  loadAverage: { before: loadBefore.map(round), after: loadavg().map(round) },
-  benchSeconds: Math.round((Date.now() - started) / 1000),
   cases,
-};
-const json = JSON.stringify(result, null, 2);
-console.log(json);
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(`bench/results/jaxjs-${result.date.slice(0, 10)}.json`, `${json}\n`);
+});

@@ -3,10 +3,10 @@
 // headless Chromium served with the lab's COOP/COEP headers. Also a build without minification, to tell what
 // minifying changes. Prints JSON; a threaded worker that fails to start is reported with its error and the console.
 // Run: npx tsx bench/wasmThreads.bench.ts [--cases iql:teaching:0,iql:teaching:8,iql:d4rl:0] [--slice 1000] [--cycles 6] [--builds minified,plain] [--threads 2] [--cores 4]
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { chromium } from 'playwright';
 import { build, preview } from 'vite';
+import { round as round4, startBench } from './benchResult';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,10 +21,9 @@ const threads = arg('threads', '2');
 const cores = arg('cores', String(2 * Number(threads)));
 const PORT = 4305;
 const log = (s: string) => console.error(`[wasmThreads.bench] ${s}`);
-const round = (x: unknown) => (typeof x === 'number' ? Number(x.toPrecision(4)) : x);
+const round = (x: unknown) => (typeof x === 'number' ? round4(x) : x);
 
-const started = Date.now();
-const loadBefore = loadavg();
+const bench = startBench();
 const results: Record<string, unknown> = {};
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update'] });
 try {
@@ -64,15 +63,7 @@ try {
 } finally {
   await browser.close();
 }
-const result = {
+bench.finish('wasm-threads', {
   note: 'headless Chromium, production build of bench/browser/wasmThreads.html (vite build, with and without minification) served by vite preview with the lab COOP/COEP headers; updates/s of one worker with the threaded SIMD binary against two workers on the single-threaded SIMD binary together and one of them alone, alternating slices; a population counts one update for all its members',
-  date: new Date().toISOString(),
-  machineCores: cpus().length,
-  loadAverage: { before: loadBefore.map(round), after: loadavg().map(round) },
-  benchSeconds: Math.round((Date.now() - started) / 1000),
   results,
-};
-const json = JSON.stringify(result, null, 2);
-console.log(json);
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(`bench/results/wasm-threads-${result.date.slice(0, 10)}.json`, `${json}\n`);
+});
