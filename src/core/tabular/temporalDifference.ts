@@ -65,15 +65,17 @@ export function tdEpisode(env: Env, stateOf: (obs: Float32Array) => number, Q: F
     const { observation, reward, terminated, truncated } = env.step(a);
     const next = stateOf(observation);
     total += reward;
-    const nextAction = epsilonGreedy(Q, nA, next, epsilon, rng);
+    // SARSA picks A' before its update (its target needs it); Q-learning and expected SARSA pick the next action
+    // from the updated table, as in S&B's boxes (it differs when s' = s, a bump into a wall).
+    const chosen = method === 'sarsa' ? epsilonGreedy(Q, nA, next, epsilon, rng) : -1;
     const target =
       method === 'q-learning'
         ? qLearningTarget(Q, nA, reward, next, terminated, gamma)
         : method === 'sarsa'
-          ? sarsaTarget(Q, nA, reward, next, nextAction, terminated, gamma)
+          ? sarsaTarget(Q, nA, reward, next, chosen, terminated, gamma)
           : expectedSarsaTarget(Q, nA, reward, next, terminated, gamma, epsilon);
     Q[s * nA + a] += alpha * (target - Q[s * nA + a]);
     if (terminated || truncated) return { return: total, length };
-    [s, a] = [next, nextAction];
+    [s, a] = [next, chosen >= 0 ? chosen : epsilonGreedy(Q, nA, next, epsilon, rng)];
   }
 }
