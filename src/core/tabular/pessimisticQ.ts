@@ -6,6 +6,8 @@
 // equivalent); the penalty steers the greedy policy towards actions the data covers well. Here L = log(2 S A / delta)
 // and V_max = (r_max - r_min) / (1 - gamma), the paper's constants up to the factor c the user sets.
 
+import { greedyOfQ } from './optimumGap';
+
 /** One transition of the dataset, in table indices. */
 export interface TabularTransition {
   s: number;
@@ -87,9 +89,7 @@ export function pessimisticQ(data: readonly TabularTransition[], nS: number, nA:
     V = next;
     if (change < tolerance) break;
   }
-  const policy = new Int32Array(nS);
-  for (let s = 0; s < nS; s++) for (let a = 1; a < nA; a++) if (Q[s * nA + a] > Q[s * nA + policy[s]]) policy[s] = a;
-  return { Q, V, counts, policy };
+  return { Q, V, counts, policy: greedyOfQ(Q, nA) };
 }
 
 /**
