@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { GridWorld, GridWorldSpec } from '../../../core/envs/gridWorld';
 import { greedyPolicy, PolicyIteration, valueIterationSweep } from '../../../core/tabular/dynamicProgramming';
 import { GridValues } from './GridValues';
+import { StepButtons } from './StepButtons';
 
 /** Sweeps stop once no value moves by more than this (policy iteration: its evaluation of each policy). */
 const TOLERANCE = 1e-6;
@@ -61,17 +62,7 @@ export function DynamicProgramming({ spec, model, gamma, method }: { spec: GridW
 
   return (
     <>
-      <div className="scrubber">
-        <button onClick={sweep} disabled={progress.done} data-testid="tabular-sweep">
-          one sweep
-        </button>
-        <button onClick={() => setPlaying(!playing)} disabled={progress.done} data-testid="tabular-play">
-          {playing ? 'pause' : 'play'}
-        </button>
-        <button onClick={reset} data-testid="tabular-reset">
-          reset
-        </button>
-      </div>
+      <StepButtons step="one sweep" onStep={sweep} playing={playing} onPlaying={setPlaying} onReset={reset} done={progress.done} stepTestId="tabular-sweep" />
       <p className="small" data-testid="tabular-status">
         sweep {progress.sweeps}
         {progress.sweeps > 0 ? `, largest change ${progress.delta.toExponential(2)}` : ''}

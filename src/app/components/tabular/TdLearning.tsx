@@ -8,6 +8,7 @@ import { MetricChart, type ChartMarker } from '../../charts/MetricChart';
 import { GridValues } from './GridValues';
 import { GapLine } from './GapLine';
 import { LiveSlider } from './LiveSlider';
+import { StepButtons } from './StepButtons';
 
 /** Episodes per frame while playing: watch single episodes, or fast-forward. */
 const SPEEDS = [1, 10, 100];
@@ -104,13 +105,7 @@ export function TdLearning({ spec, model, gamma, method }: { spec: GridWorldSpec
         <LiveSlider label="step size α" min={0.01} max={1} step={0.01} value={alpha} onChange={(v) => change('alpha', alpha, v, setAlpha)} testId="tabular-alpha" title="How far each update moves Q(s, a) toward its target." />
         <LiveSlider label="epsilon" min={0} max={1} step={0.01} value={epsilon} onChange={(v) => change('epsilon', epsilon, v, setEpsilon)} testId="tabular-epsilon" title="The share of random moves while acting (and, for expected SARSA, in its target)." />
       </div>
-      <div className="scrubber">
-        <button onClick={() => run(1)} data-testid="tabular-episode">
-          one episode
-        </button>
-        <button onClick={() => setPlaying(!playing)} data-testid="tabular-play">
-          {playing ? 'pause' : 'play'}
-        </button>
+      <StepButtons step="one episode" onStep={() => run(1)} playing={playing} onPlaying={setPlaying} onReset={reset} stepTestId="tabular-episode">
         <label>
           speed{' '}
           <select value={speed} onChange={(e) => setSpeed(Number(e.target.value))} data-testid="tabular-speed">
@@ -121,10 +116,7 @@ export function TdLearning({ spec, model, gamma, method }: { spec: GridWorldSpec
             ))}
           </select>
         </label>
-        <button onClick={reset} data-testid="tabular-reset">
-          reset
-        </button>
-      </div>
+      </StepButtons>
       <p className="small" data-testid="tabular-status">
         episode {view.episodes}
         {view.episodes > 0 ? ` · last return ${view.last.toFixed(2)} · mean of the last ${Math.min(WINDOW, view.episodes)} ${view.mean.toFixed(2)}` : ''}
