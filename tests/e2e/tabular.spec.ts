@@ -56,10 +56,14 @@ test('Q-learning and SARSA on CliffWalking: values and arrows change, returns ri
   await page.getByTestId('tabular-epsilon').fill('0.1');
   await page.getByTestId('tabular-episode').click();
   const sarsaFirst = (await tdStatus(page)).mean!;
-  await playUntil(page, 300);
+  await playUntil(page, 800);
   expect((await tdStatus(page)).mean!).toBeGreaterThan(sarsaFirst);
-  // SARSA values its own exploring policy: away from the edge, short of the optimum.
+  // SARSA values its own exploring policy: its greedy path keeps away from the edge, longer than the optimum's 13 steps
+  // yet reaching the goal (17 steps: -11.64 with gamma 0.95; a path that never arrives is worth -20).
   await expect(page.getByTestId('tabular-gap')).toHaveAttribute('data-optimal', 'false');
+  const sarsaValue = Number(/value at the start (-?[\d.]+)/.exec(await page.getByTestId('tabular-gap').innerText())![1]);
+  expect(sarsaValue).toBeLessThan(-9.8);
+  expect(sarsaValue).toBeGreaterThan(-15);
   await panel.screenshot({ path: `${artifacts}/tabular-cliff-sarsa.png` });
   expect(errors).toEqual([]);
 });
@@ -91,5 +95,24 @@ test('offline tabular Q on narrow CliffWalking data: plain Q steps off the path,
   // The largest penalty distrusts even the data's path.
   await page.getByTestId('tabular-lcb').fill('9');
   await expect(page.getByTestId('tabular-offline-lcb')).toContainText('VI-LCB, c = 1');
+  expect(errors).toEqual([]);
+});
+
+test('expected SARSA on slippery FrozenLake: it starts reaching the goal; a gamma change is marked on the curve', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('/');
+  await expect(page.locator('[data-ready=true]')).toBeVisible();
+  await page.getByTestId('env-select').selectOption('FrozenLake-4x4');
+  await page.getByTestId('tabular-method').selectOption('expected-sarsa');
+  // Slippery moves: a small default step size.
+  await expect(page.getByTestId('tabular-alpha')).toHaveValue('0.1');
+  await playUntil(page, 1000);
+  await page.getByTestId('tabular-gamma').fill('0.99');
+  await playUntil(page, 2500);
+  // The goal's reward (1) shows in the returns: the recent mean is above 0.
+  expect((await tdStatus(page)).mean!).toBeGreaterThan(0);
+  await expect(page.getByTestId('tabular-returns')).toContainText('gamma 0.95 → 0.99');
+  await expect(page.getByTestId('tabular-gap')).toContainText('optimum V*');
+  await page.getByTestId('tabular-panel').screenshot({ path: `${artifacts}/tabular-frozenlake-expected-sarsa.png` });
   expect(errors).toEqual([]);
 });

@@ -91,7 +91,7 @@ export function OfflineTabular({ spec, model, gamma }: { spec: GridWorldSpec; mo
           {row('value iteration (optimum)', 'tabular-offline-optimum', gaps.lcb.optimalValue, null)}
         </tbody>
       </table>
-      <GridValues spec={spec} model={model} V={drawn.V} policy={drawn.policy} hidden={hidden} numbers={numbers === 'counts' ? counts : undefined} label={shown === 'lcb' ? 'pessimistic V(s)' : 'plain V(s)'} testId="tabular-canvas" />
+      <GridValues spec={spec} model={model} V={drawn.V} policy={drawn.policy} hidden={hidden} numbers={numbers === 'counts' ? counts : undefined} label="V(s)" testId="tabular-canvas" />
     </>
   );
 }
