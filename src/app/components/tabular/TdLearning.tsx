@@ -39,7 +39,8 @@ export function TdLearning({ spec, model, gamma, method }: { spec: GridWorldSpec
   const [playing, setPlaying] = useState(false);
   const [version, setVersion] = useState(0);
   const [changes, setChanges] = useState<Change[]>([]);
-  const learner = useRef<TdControl>(new TdControl(spec, 1));
+  const learner = useRef<TdControl | null>(null);
+  learner.current ??= new TdControl(spec, 1); // once, not on every render
 
   const reset = () => {
     learner.current = new TdControl(spec, 1);
@@ -52,7 +53,7 @@ export function TdLearning({ spec, model, gamma, method }: { spec: GridWorldSpec
   // A change while it learns is recorded at the episode it takes effect (drags merge into one marker).
   const change = (key: string, from: number, to: number, set: (v: number) => void) => {
     set(to);
-    const episode = learner.current.episodes;
+    const episode = learner.current!.episodes;
     if (episode === 0) return;
     setChanges((c) => {
       const last = c[c.length - 1];
@@ -67,7 +68,7 @@ export function TdLearning({ spec, model, gamma, method }: { spec: GridWorldSpec
 
   const run = (episodes: number) => {
     const start = performance.now();
-    for (let i = 0; i < episodes && performance.now() - start < FRAME_BUDGET_MS; i++) learner.current.episode({ method, alpha, gamma, epsilon });
+    for (let i = 0; i < episodes && performance.now() - start < FRAME_BUDGET_MS; i++) learner.current!.episode({ method, alpha, gamma, epsilon });
     setVersion((v) => v + 1);
   };
   useEffect(() => {
@@ -81,14 +82,14 @@ export function TdLearning({ spec, model, gamma, method }: { spec: GridWorldSpec
   const reachable = useMemo(() => reachableStates(model, starts), [model, starts]);
   const hidden = useMemo(() => (s: number) => reachable[s] === 0, [reachable]);
   const view = useMemo(() => {
-    const { Q, returns } = learner.current;
+    const { Q, returns } = learner.current!;
     const V = valuesOfQ(Q, 4);
     const policy = greedyOfQ(Q, 4);
     const recent = returns.slice(-WINDOW);
     return { V, policy, episodes: returns.length, last: returns[returns.length - 1], mean: recent.reduce((a, b) => a + b, 0) / Math.max(1, recent.length), gap: optimumGap(model, V, policy, optimum.V, gamma, starts) };
   }, [version, model, optimum, gamma, starts]);
   const series = useMemo(() => {
-    const returns = learner.current.returns;
+    const returns = learner.current!.returns;
     let sum = 0;
     const smooth = returns.map((r, i) => {
       sum += r - (i >= WINDOW ? returns[i - WINDOW] : 0);
