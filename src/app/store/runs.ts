@@ -444,7 +444,7 @@ export async function forkRun(id: string, patch: HyperValues): Promise<string | 
   return addRun(config, {}, { from, name: `${parent.name} ⑂ ${changed || 'fork'} @${from.update}` });
 }
 
-/** Seconds between checkpoints of training runs kept for a reload (each is the run's weights and optimizer moments). */
+/** Seconds between checkpoints of training runs kept for a reload (each is the run's weights and optimizer moments, and for an online run up to 8 MiB of its replay buffer). */
 const KEEP_EVERY_S = 20;
 let keeping: ReturnType<typeof setInterval> | null = null;
 
