@@ -33,9 +33,17 @@ export function softmaxAction(logits: tf.Tensor2D, mode: 'sample' | 'greedy', rn
  * 2 (log 2 - u - softplus(-2u)).
  */
 export function sampleTanhGaussian(mean: tf.Tensor2D, logStd: tf.Tensor2D, rng: Rng): { action: tf.Tensor2D; logProb: tf.Tensor1D } {
-  const u = tf.add(mean, tf.mul(tf.exp(logStd), normalNoise(mean.shape, rng))) as tf.Tensor2D;
+  return tanhGaussianFromNoise(mean, logStd, normalNoise(mean.shape, rng));
+}
+
+/** sampleTanhGaussian with its standard normal noise given: rows [n, A], or each member's rows [K, n, A] (populations). */
+export function tanhGaussianFromNoise(mean: tf.Tensor2D, logStd: tf.Tensor2D, noise: tf.Tensor): { action: tf.Tensor2D; logProb: tf.Tensor1D };
+export function tanhGaussianFromNoise(mean: tf.Tensor3D, logStd: tf.Tensor3D, noise: tf.Tensor): { action: tf.Tensor3D; logProb: tf.Tensor2D };
+export function tanhGaussianFromNoise(mean: tf.Tensor, logStd: tf.Tensor, noise: tf.Tensor): { action: tf.Tensor; logProb: tf.Tensor } {
+  const u = tf.add(mean, tf.mul(tf.exp(logStd), noise));
   const correction = tf.sum(tf.mul(2, tf.sub(tf.sub(Math.log(2), u), tf.softplus(tf.mul(-2, u)))), -1);
-  return { action: tf.tanh(u), logProb: tf.sub(gaussianLogProb(u, mean, logStd), correction) as tf.Tensor1D };
+  // gaussianLogProb's overloads name ranks; the arithmetic is rank-free (the last axis is the action's).
+  return { action: tf.tanh(u), logProb: tf.sub(gaussianLogProb(u as tf.Tensor3D, mean as tf.Tensor3D, logStd), correction) };
 }
 
 /** log pi(a|s) of given actions in (-1, 1) under a tanh-Gaussian (atanh of a clipped action). */

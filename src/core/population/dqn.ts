@@ -8,11 +8,11 @@ import { parseHidden } from '../algos/nets';
 import { BatchedCritics } from './batchedCritics';
 import { MemberAdam } from './memberAdam';
 import { MemberValues } from './memberValues';
+import { perMember } from './perMember';
 import { memberStateMethods } from './memberStates';
 import { populationPrefix } from './memberVariables';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
-const perMember = (x: tf.Tensor): tf.Tensor1D => tf.mean(x, 1) as tf.Tensor1D;
 
 function createDQNPopulation(ctx: PopulationContext): PopulationAgent {
   if (ctx.discreteActions === null) throw new Error('dqn needs discrete actions');
@@ -60,7 +60,7 @@ function createDQNPopulation(ctx: PopulationContext): PopulationAgent {
     },
 
     setMemberHyperparameters(member, patch) {
-      for (const [key, v] of Object.entries(patch)) if (values.has(key)) values.set(member, key, v);
+      values.setFrom(member, patch);
     },
 
     setSharedHyperparameters(patch) {

@@ -13,6 +13,7 @@ import { BatchedCritics } from './batchedCritics';
 import { BatchedMLP } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
 import { MemberValues } from './memberValues';
+import { perMember } from './perMember';
 import { memberVariable, populationPrefix } from './memberVariables';
 import { memberStateMethods } from './memberStates';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
@@ -20,8 +21,6 @@ import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } f
 const LOG_STD_MIN = -20;
 const LOG_STD_MAX = 2;
 
-/** Mean over each member's rows: [K, B] -> [K]. */
-const perMember = (x: tf.Tensor): tf.Tensor1D => tf.mean(x, 1) as tf.Tensor1D;
 
 function createIQLPopulation(ctx: PopulationContext): PopulationAgent {
   const K = ctx.members;
@@ -132,7 +131,7 @@ function createIQLPopulation(ctx: PopulationContext): PopulationAgent {
     },
 
     setMemberHyperparameters(member, patch) {
-      for (const [key, v] of Object.entries(patch)) if (values.has(key)) values.set(member, key, v);
+      values.setFrom(member, patch);
     },
 
     setSharedHyperparameters() {
