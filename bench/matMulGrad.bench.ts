@@ -1,6 +1,6 @@
 // The explicit-transpose matMul's gradients on wasm computed lazily (only those on the path to the differentiated
 // variables: src/core/tf/explicitTransposeMatMul.ts) against eagerly (both for every product, as the tf.customGrad it
-// replaced did), side by side in one process: the same algorithm's update in alternating slices, one agent per variant,
+// replaced did), side by side in one process: one agent's update in alternating slices with either gradient registered,
 // and the products' multiply-adds per update counted by tf.profile. Node, tfjs wasm, fixed random batches.
 // Run: npx tsx bench/matMulGrad.bench.ts [--algos td3bc,sac] [--sizes d4rl,teaching] [--budget 8000] [--cycles 8]
 import { cpus, loadavg } from 'node:os';
@@ -44,14 +44,19 @@ const useGradient = (config: tf.GradConfig) => {
   current = config;
 };
 
-function variant(name: string, config: tf.GradConfig, algorithmId: string, size: string): Subject {
+/** The two variants on one agent (a lone run's variable names exist once per process), the gradient swapped per slice. */
+function variants(algorithmId: string, size: string): { subjects: Subject[]; dispose: () => void } {
   const { agent, batch } = agentForSpec(specOf(algorithmId, size), 0);
-  return {
+  const subject = (name: string, config: tf.GradConfig): Subject => ({
     name,
     update: () => {
       useGradient(config);
       return agent.update(batch as never);
     },
+    dispose: () => {},
+  });
+  return {
+    subjects: [subject('lazy', lazy), subject('eager', eager)],
     dispose: () => {
       tf.dispose(Object.values(batch));
       agent.dispose();
@@ -59,15 +64,18 @@ function variant(name: string, config: tf.GradConfig, algorithmId: string, size:
   };
 }
 
-/** Multiply-adds of the explicit-transpose products in one update (2 m k n per product, batched ones times their batch). */
+/**
+ * Multiply-adds of the explicit-transpose products per update (2 m k n per product, batched ones times their batch),
+ * over two updates (TD3+BC's actor steps every second one).
+ */
 async function productGflop(s: Subject): Promise<{ products: number; gflop: number }> {
-  const profile = await tf.profile(() => s.update());
+  const profile = await tf.profile(() => tf.tidy(() => [s.update(), s.update()]));
   const products = profile.kernels.filter((k) => k.name === EXPLICIT_TRANSPOSE_KERNEL);
   const flops = products.reduce((sum, k) => {
     const [a, b] = k.inputShapes as number[][];
     return sum + 2 * a.slice(0, -1).reduce((x, y) => x * y, 1) * a[a.length - 1] * b[b.length - 1];
   }, 0);
-  return { products: products.length, gflop: Number((flops / 1e9).toPrecision(4)) };
+  return { products: products.length / 2, gflop: Number((flops / 2e9).toPrecision(4)) };
 }
 
 const round = (x: number) => Number(x.toPrecision(4));
@@ -75,12 +83,12 @@ const loadBefore = loadavg();
 const cases: Record<string, unknown> = {};
 for (const size of sizes) {
   for (const algorithmId of algos) {
-    const subjects = [variant('lazy', lazy, algorithmId, size), variant('eager', eager, algorithmId, size)];
+    const { subjects, dispose } = variants(algorithmId, size);
     const work = { lazy: await productGflop(subjects[0]), eager: await productGflop(subjects[1]) };
     const ups = await interleaved(subjects, cycles, budget / cycles);
     cases[`${algorithmId} ${size}`] = { updatesPerSecond: { lazy: round(ups.lazy), eager: round(ups.eager) }, lazyOverEager: round(ups.lazy / ups.eager), productsPerUpdate: work };
     console.error(`${algorithmId} ${size}: ${JSON.stringify(cases[`${algorithmId} ${size}`])}`);
-    for (const s of subjects) s.dispose();
+    dispose();
   }
 }
 console.log(JSON.stringify({ note: 'Node wasm, one process, alternating slices after a warm-up; lazy: gradients only where asked (this branch); eager: both gradients of every product (the tf.customGrad before)', date: new Date().toISOString(), machineCores: cpus().length, budgetMs: budget, loadAverage: { before: loadBefore.map(round), after: loadavg().map(round) }, cases }, null, 2));

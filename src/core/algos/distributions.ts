@@ -19,7 +19,12 @@ export function normalNoise(shape: number[], rng: Rng): tf.Tensor {
 
 /** A draw from a diagonal Gaussian, clipped to the action box [-1, 1] (the Gaussian actors of IQL, AWAC and ODICE). */
 export function sampleClippedGaussian(mean: tf.Tensor2D, logStd: tf.Tensor2D, rng: Rng): tf.Tensor2D {
-  return tf.clipByValue(tf.add(mean, tf.mul(tf.exp(logStd), normalNoise(mean.shape, rng))), -1, 1) as tf.Tensor2D;
+  return clippedGaussianFromNoise(mean, logStd, normalNoise(mean.shape, rng));
+}
+
+/** sampleClippedGaussian with its standard normal noise given: rows [n, A], or each member's rows [K, n, A] (populations). */
+export function clippedGaussianFromNoise<T extends tf.Tensor>(mean: T, logStd: tf.Tensor, noise: tf.Tensor): T {
+  return tf.clipByValue(tf.add(mean, tf.mul(tf.exp(logStd), noise)), -1, 1) as T;
 }
 
 /** An action of a softmax policy over logits [n, k] as [n] int32 indices: the argmax (greedy) or a draw seeded from the lab's Rng. */
