@@ -3,6 +3,10 @@ import type { Rng } from '../rng';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
+/** Bounds of a Gaussian actor's log std (CORL's IQL, AWAC and SAC clip to them). */
+export const LOG_STD_MIN = -20;
+export const LOG_STD_MAX = 2;
+
 /** log N(x; mean, exp(logStd)^2) summed over the last axis. */
 export function gaussianLogProb(x: tf.Tensor2D, mean: tf.Tensor2D, logStd: tf.Tensor): tf.Tensor1D;
 export function gaussianLogProb(x: tf.Tensor3D, mean: tf.Tensor3D, logStd: tf.Tensor): tf.Tensor2D;

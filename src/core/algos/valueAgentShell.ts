@@ -8,16 +8,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { HyperValues } from '../run/hyperparameters';
 import { actionIndices, observationNormalizer, type ObservationNormalizer } from './common';
 import { Critics, minOf } from './critics';
-import { categoricalEntropy, gaussianEntropy, gaussianLogProb, sampleClippedGaussian, softmaxAction } from './distributions';
+import { categoricalEntropy, gaussianEntropy, gaussianLogProb, LOG_STD_MAX, LOG_STD_MIN, sampleClippedGaussian, softmaxAction } from './distributions';
 import { pickActions } from './losses';
 import { minimizeWith } from './minimize';
 import { MLP, newVariable, parseHidden, readWeights, writeWeights } from './nets';
 import { Adam } from './optim';
 import { mlpPolicyNetwork } from './policyNetwork';
 import type { Agent, AgentContext } from './types';
-
-const LOG_STD_MIN = -20;
-const LOG_STD_MAX = 2;
 
 /** Cosine annealing of a learning rate from `base` at update 0 to 0 at update `total` (PyTorch's CosineAnnealingLR). */
 export function cosineRate(base: number, update: number, total: number): number {

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { observationNormalizer } from '../algos/common';
 import { minOf } from '../algos/critics';
-import { categoricalEntropy, clippedGaussianFromNoise, gaussianEntropy, gaussianLogProb } from '../algos/distributions';
+import { categoricalEntropy, clippedGaussianFromNoise, gaussianEntropy, gaussianLogProb, LOG_STD_MAX, LOG_STD_MIN } from '../algos/distributions';
 import { advantageWeights, EXP_ADV_MAX, pickActions } from '../algos/losses';
 import { parseHidden } from '../algos/nets';
 import { BatchedCritics } from './batchedCritics';
@@ -14,12 +14,9 @@ import { MemberAdam } from './memberAdam';
 import { memberNoise } from './memberNoise';
 import { MemberValues } from './memberValues';
 import { memberVariable, populationPrefix } from './memberVariables';
-import { memberStateMethods } from './memberStates';
+import { memberMethods } from './memberStates';
 import { perMember } from './perMember';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
-
-const LOG_STD_MIN = -20;
-const LOG_STD_MAX = 2;
 
 function createAWACPopulation(ctx: PopulationContext): PopulationAgent {
   const K = ctx.members;
@@ -96,24 +93,7 @@ function createAWACPopulation(ctx: PopulationContext): PopulationAgent {
       });
     },
 
-    setMemberHyperparameters(member, patch) {
-      values.setFrom(member, patch);
-    },
-
-    setSharedHyperparameters() {
-      // Nothing shared is read by AWAC's update (batch size and sampling are the trainer's).
-    },
-
-    ...memberStateMethods('awac', K, memberVars, optimizers),
-
-    dispose() {
-      critics.dispose();
-      actor.dispose();
-      logStd?.variable.dispose();
-      for (const o of optimizers) o.dispose();
-      normalize.dispose();
-      values.dispose();
-    },
+    ...memberMethods('awac', K, { memberVars, optimizers, values, normalize }),
   };
 }
 

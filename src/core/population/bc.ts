@@ -9,7 +9,7 @@ import { BatchedMLP } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
 import { MemberValues } from './memberValues';
 import { populationPrefix } from './memberVariables';
-import { memberStateMethods } from './memberStates';
+import { memberMethods } from './memberStates';
 import { perMember } from './perMember';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
@@ -61,22 +61,7 @@ function createBCPopulation(ctx: PopulationContext): PopulationAgent {
       });
     },
 
-    setMemberHyperparameters(member, patch) {
-      values.setFrom(member, patch);
-    },
-
-    setSharedHyperparameters() {
-      // Nothing shared is read by BC's update (batch size is the trainer's).
-    },
-
-    ...memberStateMethods('bc', K, actor.memberVariables, [optimizer]),
-
-    dispose() {
-      actor.dispose();
-      optimizer.dispose();
-      normalize.dispose();
-      values.dispose();
-    },
+    ...memberMethods('bc', K, { memberVars: actor.memberVariables, optimizers: [optimizer], values, normalize }),
   };
 }
 

@@ -9,7 +9,7 @@ import { BatchedCritics } from './batchedCritics';
 import { MemberAdam } from './memberAdam';
 import { MemberValues } from './memberValues';
 import { perMember } from './perMember';
-import { memberStateMethods } from './memberStates';
+import { memberMethods } from './memberStates';
 import { populationPrefix } from './memberVariables';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
@@ -59,23 +59,12 @@ function createDQNPopulation(ctx: PopulationContext): PopulationAgent {
       return tf.tidy(() => tf.argMax(Q(observations), 2));
     },
 
-    setMemberHyperparameters(member, patch) {
-      values.setFrom(member, patch);
-    },
+    ...memberMethods('dqn', K, { memberVars, optimizers: [optimizer], values, normalize }),
 
     setSharedHyperparameters(patch) {
       if (patch.targetPeriod !== undefined) targetPeriod = Number(patch.targetPeriod);
       if (patch.loss !== undefined) loss = String(patch.loss);
       if (patch.double !== undefined) double = Boolean(patch.double);
-    },
-
-    ...memberStateMethods('dqn', K, memberVars, [optimizer]),
-
-    dispose() {
-      critic.dispose();
-      optimizer.dispose();
-      normalize.dispose();
-      values.dispose();
     },
   };
 }

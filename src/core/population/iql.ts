@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { observationNormalizer } from '../algos/common';
 import { minOf } from '../algos/critics';
-import { categoricalEntropy, gaussianEntropy, gaussianLogProb } from '../algos/distributions';
+import { categoricalEntropy, gaussianEntropy, gaussianLogProb, LOG_STD_MAX, LOG_STD_MIN } from '../algos/distributions';
 import { advantageWeights, expectileTerms, pickActions } from '../algos/losses';
 import { parseHidden } from '../algos/nets';
 import { BatchedCritics } from './batchedCritics';
@@ -15,12 +15,8 @@ import { MemberAdam } from './memberAdam';
 import { MemberValues } from './memberValues';
 import { perMember } from './perMember';
 import { memberVariable, populationPrefix } from './memberVariables';
-import { memberStateMethods } from './memberStates';
+import { memberMethods } from './memberStates';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
-
-const LOG_STD_MIN = -20;
-const LOG_STD_MAX = 2;
-
 
 function createIQLPopulation(ctx: PopulationContext): PopulationAgent {
   const K = ctx.members;
@@ -130,25 +126,7 @@ function createIQLPopulation(ctx: PopulationContext): PopulationAgent {
       });
     },
 
-    setMemberHyperparameters(member, patch) {
-      values.setFrom(member, patch);
-    },
-
-    setSharedHyperparameters() {
-      // Nothing shared is read by IQL's update (batch size and sampling are the trainer's).
-    },
-
-    ...memberStateMethods('iql', K, memberVars, optimizers),
-
-    dispose() {
-      critics.dispose();
-      value.dispose();
-      actor.dispose();
-      logStd?.variable.dispose();
-      for (const o of optimizers) o.dispose();
-      normalize.dispose();
-      values.dispose();
-    },
+    ...memberMethods('iql', K, { memberVars, optimizers, values, normalize }),
   };
 }
 

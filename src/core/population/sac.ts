@@ -6,16 +6,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { observationNormalizer } from '../algos/common';
 import { minOf } from '../algos/critics';
-import { tanhGaussianFromNoise } from '../algos/distributions';
+import { LOG_STD_MAX, LOG_STD_MIN, tanhGaussianFromNoise } from '../algos/distributions';
 import { parseHidden } from '../algos/nets';
-import { LOG_STD_MAX, LOG_STD_MIN, LOG_STD_OFFSET } from '../algos/sac';
+import { LOG_STD_OFFSET } from '../algos/sac';
 import { BatchedCritics } from './batchedCritics';
 import { BatchedMLP } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
 import { memberNoise } from './memberNoise';
 import { MemberValues } from './memberValues';
 import { memberVariable, populationPrefix } from './memberVariables';
-import { memberStateMethods } from './memberStates';
+import { memberMethods } from './memberStates';
 import { perMember } from './perMember';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
@@ -115,24 +115,7 @@ function createSACPopulation(ctx: PopulationContext): PopulationAgent {
       return tf.tidy(() => tf.tanh(gaussian(normalize.apply(observations)).mean));
     },
 
-    setMemberHyperparameters(member, patch) {
-      values.setFrom(member, patch);
-    },
-
-    setSharedHyperparameters() {
-      // Nothing shared is read by SAC's update (batch size and sampling are the trainer's).
-    },
-
-    ...memberStateMethods('sac', K, memberVars, optimizers),
-
-    dispose() {
-      critics.dispose();
-      actor.dispose();
-      logAlpha.variable.dispose();
-      for (const o of optimizers) o.dispose();
-      normalize.dispose();
-      values.dispose();
-    },
+    ...memberMethods('sac', K, { memberVars, optimizers, values, normalize }),
   };
 }
 

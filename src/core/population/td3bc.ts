@@ -13,7 +13,7 @@ import { MemberValues } from './memberValues';
 import { perMember } from './perMember';
 import { populationPrefix } from './memberVariables';
 import { memberNoise } from './memberNoise';
-import { memberStateMethods } from './memberStates';
+import { memberMethods } from './memberStates';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
 
@@ -94,23 +94,10 @@ function createTD3BCPopulation(ctx: PopulationContext): PopulationAgent {
       return tf.tidy(() => pi(actor, normalize.apply(observations)));
     },
 
-    setMemberHyperparameters(member, patch) {
-      values.setFrom(member, patch);
-    },
+    ...memberMethods('td3bc', K, { memberVars, optimizers, values, normalize, extra: [lastActorMetrics] }),
 
     setSharedHyperparameters(patch) {
       if (patch.policyDelay !== undefined) policyDelay = Number(patch.policyDelay);
-    },
-
-    ...memberStateMethods('td3bc', K, memberVars, optimizers, [lastActorMetrics]),
-
-    dispose() {
-      for (const net of [actor, actorTarget]) net.dispose();
-      critics.dispose();
-      for (const o of optimizers) o.dispose();
-      normalize.dispose();
-      values.dispose();
-      lastActorMetrics.dispose();
     },
   };
 }
