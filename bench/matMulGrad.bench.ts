@@ -3,6 +3,8 @@
 // replaced did), side by side in one process: one agent's update in alternating slices with either gradient registered,
 // and the products' multiply-adds per update counted by tf.profile. Node, tfjs wasm, fixed random batches.
 // Run: npx tsx bench/matMulGrad.bench.ts [--algos td3bc,sac] [--sizes d4rl,teaching] [--budget 8000] [--cycles 8]
+// JSON on stdout and in bench/results/matMulGrad-<date>.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { agentForSpec } from '../src/core/run/measure';
@@ -91,4 +93,7 @@ for (const size of sizes) {
     dispose();
   }
 }
-console.log(JSON.stringify({ note: 'Node wasm, one process, alternating slices after a warm-up; lazy: gradients only where asked (this branch); eager: both gradients of every product (the tf.customGrad before)', date: new Date().toISOString(), machineCores: cpus().length, budgetMs: budget, loadAverage: { before: loadBefore.map(round), after: loadavg().map(round) }, cases }, null, 2));
+const json = JSON.stringify({ note: 'Node wasm, one process, alternating slices after a warm-up; lazy: gradients only where asked (this branch); eager: both gradients of every product (the tf.customGrad before)', date: new Date().toISOString(), machineCores: cpus().length, budgetMs: budget, loadAverage: { before: loadBefore.map(round), after: loadavg().map(round) }, cases }, null, 2);
+console.log(json);
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(`bench/results/matMulGrad-${new Date().toISOString().slice(0, 10)}.json`, `${json}\n`);
