@@ -9,6 +9,7 @@ import type { HyperValues } from '../run/hyperparameters';
 import { actionIndices, observationNormalizer, type ObservationNormalizer } from './common';
 import { Critics, minOf } from './critics';
 import { categoricalEntropy, gaussianEntropy, gaussianLogProb, LOG_STD_MAX, LOG_STD_MIN, sampleClippedGaussian, softmaxAction } from './distributions';
+import { weightedLogLikelihoodLoss } from './iqlLosses';
 import { pickActions } from './losses';
 import { minimizeWith } from './minimize';
 import { MLP, newVariable, parseHidden, readWeights, writeWeights } from './nets';
@@ -89,7 +90,7 @@ export function createValueAgentShell(ctx: AgentContext, id: string): ValueAgent
       actorOptimizer.learningRate = cosine ? cosineRate(actorLr, updates, totalUpdates) : actorLr;
       const step = minimizeWith(actorOptimizer, () => {
         const out = policyOutput(obs);
-        return { loss: tf.neg(tf.mean(tf.mul(weights, logProb(out, actions)))) as tf.Scalar, aux: [out] };
+        return { loss: weightedLogLikelihoodLoss(weights, logProb(out, actions)) as tf.Scalar, aux: [out] };
       });
       updates += 1;
       return { loss: step.loss, gradNorm: step.gradNorm, out: step.aux[0] };
