@@ -3,11 +3,8 @@
 // the two case sizes, and the timing in alternating slices.
 import * as tf from '@tensorflow/tfjs';
 import { getAlgorithm } from '../src/core/algos/registry';
-import { populationDef } from '../src/core/population/registry';
-import type { MemberBatch } from '../src/core/population/types';
-import { Rng } from '../src/core/rng';
 import { resolveValues } from '../src/core/run/hyperparameters';
-import { agentForSpec, syntheticBatch, type MeasureSpec } from '../src/core/run/measure';
+import { agentForSpec, populationForSpec, type MeasureSpec } from '../src/core/run/measure';
 import { runSchema } from '../src/core/run/runSettings';
 
 /** The teaching size (Pendulum-shaped: 3-dim observations, 1-dim actions, 64x64) and the D4RL locomotion size. */
@@ -44,32 +41,9 @@ export function loneSubject(spec: MeasureSpec): Subject {
   };
 }
 
-/** A population of K members on a fixed batch per member. */
+/** A population of K members on a fixed batch per member (run/measure.ts's populationForSpec, what `auto` measures). */
 export function populationSubject(spec: MeasureSpec, K: number): Subject {
-  const def = populationDef(spec.algorithmId)!;
-  const values = spec.hyperparameters as Record<string, number | string | boolean>;
-  const agent = def.create({
-    members: K,
-    observationDim: spec.observationDim,
-    actionDim: spec.actionDim,
-    discreteActions: spec.discreteActions,
-    hyperparameters: Array.from({ length: K }, (_, k) => ({ ...values, seed: k })),
-    rngs: Array.from({ length: K }, (_, k) => new Rng(k)),
-    observationMean: new Float32Array(spec.observationDim),
-    observationStd: new Float32Array(spec.observationDim).fill(1),
-  });
-  const B = Number(values.batchSize);
-  const batch: MemberBatch = tf.tidy(() => {
-    const parts = Array.from({ length: K }, (_, k) => syntheticBatch(spec, B, new Rng(100 + k)));
-    return {
-      observations: tf.stack(parts.map((p) => p.observations)) as tf.Tensor3D,
-      actions: tf.stack(parts.map((p) => p.actions)) as tf.Tensor3D,
-      rewards: tf.stack(parts.map((p) => p.rewards)) as tf.Tensor2D,
-      nextObservations: tf.stack(parts.map((p) => p.nextObservations)) as tf.Tensor3D,
-      dones: tf.stack(parts.map((p) => p.dones)) as tf.Tensor2D,
-      mcReturns: tf.stack(parts.map((p) => p.mcReturns)) as tf.Tensor2D,
-    };
-  });
+  const { agent, batch } = populationForSpec(spec, K);
   return {
     name: `K=${K}`,
     update: () => agent.update(batch),
