@@ -7,11 +7,11 @@
 // Run: npx tsx bench/jaxjs.bench.ts [--budget 4000] [--cycles 8] [--ks 1,8,32] [--sizes cartpole,d4rl-discrete] [--modes vmap,unrolled] [--out jaxjs]
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import type { MeasureSpec } from '../src/core/run/measure';
+import { memberBatch, type MeasureSpec } from '../src/core/run/measure';
 import { configureWasm } from '../src/core/tf/backend';
 import { round, startBench } from './benchResult';
 import { jaxDqnPopulation, startJaxWasm } from './jaxjsDqn';
-import { interleaved, loneSubject, memberBatch, populationSubject, specOf, type Subject } from './populationSubjects';
+import { interleaved, loneSubject, populationSubject, specOf, type Readback, type Subject } from './populationSubjects';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,9 +26,9 @@ const modes = arg('modes', 'vmap,unrolled').split(',') as JaxMode[];
 const log = (s: string) => console.error(`[jaxjs.bench] ${s}`);
 
 /** The jax-js population of K members on the tfjs population's batches and member settings. */
-function jaxSubject(spec: MeasureSpec, K: number, mode: JaxMode): Subject {
+function jaxSubject(spec: MeasureSpec, K: number, mode: JaxMode): Subject<Readback> {
   const hp = spec.hyperparameters as Record<string, number | string>;
-  const b = memberBatch(spec, K);
+  const b = memberBatch(spec, K, Number(hp.batchSize));
   const host = (t: tf.Tensor) => t.dataSync() as Float32Array;
   const pop = jaxDqnPopulation(K, {
     observationDim: spec.observationDim,
@@ -53,8 +53,8 @@ function jaxSubject(spec: MeasureSpec, K: number, mode: JaxMode): Subject {
 }
 
 /** Largest |a - b| / max(1, |a|) over every member's metrics after `updates` updates of both. */
-async function sameUpdate(a: Subject, b: Subject, updates: number): Promise<{ maxRelativeDifference: number; tfjs: number[]; jax: number[] }> {
-  const last = async (s: Subject) => {
+async function sameUpdate(a: Subject<Readback>, b: Subject<Readback>, updates: number): Promise<{ maxRelativeDifference: number; tfjs: number[]; jax: number[] }> {
+  const last = async (s: Subject<Readback>) => {
     for (let i = 1; i < updates; i++) s.update().dispose();
     const m = s.update();
     const values = [...(await m.data())];

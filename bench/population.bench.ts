@@ -3,7 +3,7 @@
 // does with K runs on this 2-core machine: the rest wait in its queue), and the PyTorch peer (bench/torch_peer.py: the
 // same update) on one core, sequentially and as two processes at once. Node, tfjs wasm, fixed random batches as
 // src/core/run/measure.ts; each measurement in its own process. Progress on stderr, JSON on stdout and in bench/results.
-// Run: npx tsx bench/population.bench.ts [--budget 4000] [--cycles 8] [--ks 1,4,8,32] [--algos iql,td3bc] [--sizes teaching,d4rl] [--skip-torch]
+// Run: npx tsx bench/population.bench.ts [--budget 4000] [--cycles 8] [--ks 1,4,8,32] [--algos iql,td3bc,sac] [--sizes teaching,d4rl] [--skip-torch]
 // DQN (discrete actions): --algos dqn --sizes cartpole,d4rl-discrete [--out population-dqn]
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -68,7 +68,7 @@ async function torchChildren(spec: MeasureSpec, parallel: number): Promise<numbe
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const ks = arg('ks', '1,4,8,32').split(',').map(Number);
-const algos = arg('algos', 'iql,td3bc').split(',');
+const algos = arg('algos', 'iql,td3bc,sac').split(',');
 const sizes = arg('sizes', 'teaching,d4rl').split(',');
 const skipTorch = process.argv.includes('--skip-torch');
 const bench = startBench();

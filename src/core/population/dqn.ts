@@ -8,11 +8,11 @@ import { parseHidden } from '../algos/nets';
 import { BatchedCritics } from './batchedCritics';
 import { MemberAdam } from './memberAdam';
 import { MemberValues } from './memberValues';
-import { memberStateMethods } from './memberStates';
+import { perMember } from './perMember';
+import { memberMethods } from './memberStates';
 import { populationPrefix } from './memberVariables';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
-const perMember = (x: tf.Tensor): tf.Tensor1D => tf.mean(x, 1) as tf.Tensor1D;
 
 function createDQNPopulation(ctx: PopulationContext): PopulationAgent {
   if (ctx.discreteActions === null) throw new Error('dqn needs discrete actions');
@@ -59,23 +59,12 @@ function createDQNPopulation(ctx: PopulationContext): PopulationAgent {
       return tf.tidy(() => tf.argMax(Q(observations), 2));
     },
 
-    setMemberHyperparameters(member, patch) {
-      for (const [key, v] of Object.entries(patch)) if (values.has(key)) values.set(member, key, v);
-    },
+    ...memberMethods('dqn', K, { memberVars, optimizers: [optimizer], values, normalize }),
 
     setSharedHyperparameters(patch) {
       if (patch.targetPeriod !== undefined) targetPeriod = Number(patch.targetPeriod);
       if (patch.loss !== undefined) loss = String(patch.loss);
       if (patch.double !== undefined) double = Boolean(patch.double);
-    },
-
-    ...memberStateMethods('dqn', K, memberVars, [optimizer]),
-
-    dispose() {
-      critic.dispose();
-      optimizer.dispose();
-      normalize.dispose();
-      values.dispose();
     },
   };
 }

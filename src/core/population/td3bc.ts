@@ -10,11 +10,12 @@ import { BatchedCritics } from './batchedCritics';
 import { BatchedMLP, softUpdateMembers } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
 import { MemberValues } from './memberValues';
+import { perMember } from './perMember';
 import { populationPrefix } from './memberVariables';
-import { memberStateMethods } from './memberStates';
+import { memberNoise } from './memberNoise';
+import { memberMethods } from './memberStates';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
-const perMember = (x: tf.Tensor): tf.Tensor1D => tf.mean(x, x.shape.slice(1).map((_, i) => i + 1)) as tf.Tensor1D;
 
 function createTD3BCPopulation(ctx: PopulationContext): PopulationAgent {
   const K = ctx.members;
@@ -41,8 +42,6 @@ function createTD3BCPopulation(ctx: PopulationContext): PopulationAgent {
 
   const pi = (net: BatchedMLP, obs: tf.Tensor3D): tf.Tensor3D => tf.tanh(net.apply(obs));
   const q1 = (obs: tf.Tensor3D, actions: tf.Tensor3D): tf.Tensor2D => critics.q(obs, actions)[0];
-  /** Each member's noise from its own Rng, as the lone run draws it (one seed per update per member). */
-  const memberNoise = (shape: number[]): tf.Tensor3D => tf.stack(ctx.rngs.map((rng) => tf.randomNormal(shape, 0, 1, 'float32', rng.nextUint32()))) as tf.Tensor3D;
 
   return {
     members: K,
@@ -56,7 +55,7 @@ function createTD3BCPopulation(ctx: PopulationContext): PopulationAgent {
 
         // Target policy smoothing (TD3): a' = clip(pi_target(s') + clip(N(0, sigma), -c, c), -1, 1), sigma and c per member.
         const c = values.column('noiseClip', 3);
-        const noise = tf.minimum(tf.maximum(tf.mul(memberNoise([B, A]), values.column('policyNoise', 3)), tf.neg(c)), c);
+        const noise = tf.minimum(tf.maximum(tf.mul(memberNoise(ctx.rngs, [B, A]), values.column('policyNoise', 3)), tf.neg(c)), c);
         const nextActions = tf.clipByValue(tf.add(pi(actorTarget, nextObs), noise), -1, 1) as tf.Tensor3D;
         // Clipped double Q (TD3 eq. 10).
         const y = tf.add(batch.rewards, tf.mul(tf.mul(gamma, tf.sub(1, batch.dones)), minOf(critics.q(nextObs, nextActions, 'target')))) as tf.Tensor2D;
@@ -95,23 +94,10 @@ function createTD3BCPopulation(ctx: PopulationContext): PopulationAgent {
       return tf.tidy(() => pi(actor, normalize.apply(observations)));
     },
 
-    setMemberHyperparameters(member, patch) {
-      for (const [key, v] of Object.entries(patch)) if (values.has(key)) values.set(member, key, v);
-    },
+    ...memberMethods('td3bc', K, { memberVars, optimizers, values, normalize, extra: [lastActorMetrics] }),
 
     setSharedHyperparameters(patch) {
       if (patch.policyDelay !== undefined) policyDelay = Number(patch.policyDelay);
-    },
-
-    ...memberStateMethods('td3bc', K, memberVars, optimizers, [lastActorMetrics]),
-
-    dispose() {
-      for (const net of [actor, actorTarget]) net.dispose();
-      critics.dispose();
-      for (const o of optimizers) o.dispose();
-      normalize.dispose();
-      values.dispose();
-      lastActorMetrics.dispose();
     },
   };
 }

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { describeWebGpuAdapter, type AdapterInfo } from './webgpuAdapter';
+import { installWasmBatchMatMul } from './wasmBatchMatMul';
 import { installWasmSlices } from './wasmSlices';
 
 import { BACKENDS, type BackendName, type BackendRequest } from './backendNames';
@@ -44,6 +45,7 @@ export function configureWasm(files?: WasmFiles, threads = 1): void {
   else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   if (files) setWasmPaths(files);
   installWasmSlices();
+  installWasmBatchMatMul();
   wasmConfigured = true;
 }
 
