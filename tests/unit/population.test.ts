@@ -102,7 +102,9 @@ describe.each(populationAlgorithms())('%s population', (algorithmId) => {
     // Settings under which a key can matter within a few updates: Double DQN picks a' with the online net, which only
     // differs from the target's choice once the online net has moved and the target lags behind it.
     const context: Record<string, Record<string, unknown>> = { double: { targetPeriod: 50, lr: 0.01 } };
-    const base = (key?: string): PopulationConfig => ({ dataset, algorithmId, members: [0, 1].map((k) => ({ ...small, ...(key ? context[key] : {}), seed: 3 + k })) });
+    // A key active only under other settings (CQL's target gap needs Lagrange on) is tested under them.
+    const settingsFor = (key: string) => ({ ...algo.hyperparameters.find((q) => q.key === key)?.activeWhen, ...context[key] });
+    const base = (key?: string): PopulationConfig => ({ dataset, algorithmId, members: [0, 1].map((k) => ({ ...small, ...(key ? settingsFor(key) : {}), seed: 3 + k })) });
     const unchanged = async (key: string) => {
       const reference = new PopulationTrainer(base(key));
       try {

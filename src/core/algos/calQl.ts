@@ -12,9 +12,12 @@ import { conservativeTerm, cqlContinuous } from './cqlContinuous';
 import { createSACAgent } from './sac';
 import type { AlgorithmDef } from './types';
 
-/** The calibrated lower bound: each sampled-action Q (rows of [B, n]) lifted to at least its state's reference return. */
-export function calibratedLowerBound(q: tf.Tensor2D, referenceReturns: tf.Tensor1D): tf.Tensor2D {
-  return tf.maximum(q, tf.expandDims(referenceReturns, 1)) as tf.Tensor2D;
+/**
+ * The calibrated lower bound: each sampled-action Q (rows of [B, n], or a population's [K, B, n]) lifted to at least its
+ * state's reference return ([B], or [K, B]).
+ */
+export function calibratedLowerBound<T extends tf.Tensor>(q: T, referenceReturns: tf.Tensor): T {
+  return tf.maximum(q, tf.expandDims(referenceReturns, -1)) as T;
 }
 
 export const calQl: AlgorithmDef = {

@@ -15,18 +15,21 @@ export function discreteCqlGap(qAll: tf.Tensor2D, qData: tf.Tensor1D): tf.Tensor
  * from N uniform actions in [-1, 1]^d (density 0.5^d), N policy actions at s and N policy actions at s' (density
  * pi(a|.)), each Q divided by its proposal density: temp * logsumexp_j((Q(s, a_j) - log mu(a_j)) / temp) - Q(s, a_data).
  * Like CORL, the constant log(3N) of the sample mean is left out (it shifts the gap, not its gradient).
- * Every Q and log-prob argument is [B, N] (one row per state); qData is [B].
+ * Every Q and log-prob argument is [B, N] (one row per state) and qData [B]; a population's [K, B, N] and [K, B] work the
+ * same (the sampled actions are the last axis), with `temperature` a number or a [K, 1, 1] column.
  */
-export function sampledCqlGap(
-  sampled: { qRandom: tf.Tensor2D; qCurrent: tf.Tensor2D; logPiCurrent: tf.Tensor2D; qNext: tf.Tensor2D; logPiNext: tf.Tensor2D },
-  qData: tf.Tensor1D,
+export function sampledCqlGap<T extends tf.Tensor>(
+  sampled: { qRandom: tf.Tensor; qCurrent: tf.Tensor; logPiCurrent: tf.Tensor; qNext: tf.Tensor; logPiNext: tf.Tensor },
+  qData: T,
   actionDim: number,
-  temperature = 1,
-): tf.Tensor1D {
+  temperature: number | tf.Tensor = 1,
+): T {
   const logUniformDensity = actionDim * Math.log(0.5);
   const weighted = tf.concat(
     [tf.sub(sampled.qRandom, logUniformDensity), tf.sub(sampled.qNext, sampled.logPiNext), tf.sub(sampled.qCurrent, sampled.logPiCurrent)],
-    1,
+    -1,
   );
-  return tf.sub(tf.mul(tf.logSumExp(tf.div(weighted, temperature), 1), temperature), qData) as tf.Tensor1D;
+  // keepDims: a [K, 1, 1] temperature then scales its own member's rows only.
+  const softMax = tf.reshape(tf.mul(tf.logSumExp(tf.div(weighted, temperature), -1, true), temperature), qData.shape);
+  return tf.sub(softMax, qData) as T;
 }

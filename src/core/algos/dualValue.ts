@@ -21,9 +21,18 @@ import { createValueAgentShell } from './valueAgentShell';
 /** The conjugate f* that fits V: reverse KL (XQL's Gumbel loss), Pearson chi-square or total variation (f-DVL). */
 export type DualF = 'reverse-kl' | 'chi-square' | 'total-variation';
 
+// The V losses reduce over the batch's rows (the last axis): a lone run's u [B] gives a scalar, a population's [K, B] one
+// loss per member; each hyperparameter is a number (lone) or a [K, 1] column (population/dualValue.ts).
+type Hyper = number | tf.Tensor;
+/** A lone run's rows [B] give a scalar loss, a population's [K, B] one per member. */
+type Rows = tf.Tensor1D | tf.Tensor2D;
+type RowLoss<U extends Rows> = U extends tf.Tensor2D ? tf.Tensor1D : tf.Scalar;
+
+const rowMean = <U extends Rows>(x: tf.Tensor): RowLoss<U> => tf.mean(x, -1) as RowLoss<U>;
+
 /** z = (Q - V) / beta clipped from above at maxClip, as XQL's and DVL's code (jnp.minimum(z, max_clip)). */
-export function clippedZ(u: tf.Tensor1D, beta: number, maxClip: number): tf.Tensor1D {
-  return tf.minimum(tf.div(u, beta), maxClip) as tf.Tensor1D;
+export function clippedZ<T extends tf.Tensor>(u: T, beta: Hyper, maxClip: Hyper): T {
+  return tf.minimum(tf.div(u, beta), maxClip) as T;
 }
 
 /** x as a constant to the gradient (jax.lax.stop_gradient; tfjs has no such op). */
@@ -33,35 +42,35 @@ export const detach = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =
 }) as (x: tf.Tensor) => tf.Tensor;
 
 /** Gumbel regression loss (XQL Sec. 3): mean(exp(z) - z - 1), z = (Q - V) / beta clipped at maxClip. Its value. */
-export function gumbelLoss(u: tf.Tensor1D, beta: number, maxClip: number): tf.Scalar {
+export function gumbelLoss<U extends Rows>(u: U, beta: Hyper, maxClip: Hyper): RowLoss<U> {
   const z = clippedZ(u, beta, maxClip);
-  return tf.mean(tf.sub(tf.sub(tf.exp(z), z), 1)) as tf.Scalar;
+  return rowMean<U>(tf.sub(tf.sub(tf.exp(z), z), 1));
 }
 
 /**
  * The same loss divided by exp(max z) (max z over the batch, floored at -1, held constant): XQL's code trains on this
  * form, an adaptive step size against exploding exponentials. Same minimiser, gradients scaled by exp(-max z).
  */
-export function gumbelRescaledLoss(u: tf.Tensor1D, beta: number, maxClip: number): tf.Scalar {
+export function gumbelRescaledLoss<U extends Rows>(u: U, beta: Hyper, maxClip: Hyper): RowLoss<U> {
   const z = clippedZ(u, beta, maxClip);
-  const m = tf.maximum(detach(tf.max(z)), -1);
+  const m = tf.maximum(detach(tf.max(z, -1, true)), -1);
   const em = tf.exp(tf.neg(m));
-  return tf.mean(tf.sub(tf.sub(tf.exp(tf.sub(z, m)), tf.mul(z, em)), em)) as tf.Scalar;
+  return rowMean<U>(tf.sub(tf.sub(tf.exp(tf.sub(z, m)), tf.mul(z, em)), em));
 }
 
 /** f-DVL, Pearson chi-square (DVL code): mean(lambda max(u + u^2 / 4, 0) - (1 - lambda) u), u = Q - V. */
-export function chiSquareLoss(u: tf.Tensor1D, lambda: number): tf.Scalar {
+export function chiSquareLoss<U extends Rows>(u: U, lambda: Hyper): RowLoss<U> {
   const conjugate = tf.relu(tf.add(u, tf.div(tf.square(u), 4)));
-  return tf.mean(tf.sub(tf.mul(lambda, conjugate), tf.mul(1 - lambda, u))) as tf.Scalar;
+  return rowMean<U>(tf.sub(tf.mul(lambda, conjugate), tf.mul(tf.sub(1, lambda), u)));
 }
 
 /** f-DVL, total variation (DVL code): mean(lambda max(u, 0) - (1 - lambda) u), u = Q - V. */
-export function totalVariationLoss(u: tf.Tensor1D, lambda: number): tf.Scalar {
-  return tf.mean(tf.sub(tf.mul(lambda, tf.relu(u)), tf.mul(1 - lambda, u))) as tf.Scalar;
+export function totalVariationLoss<U extends Rows>(u: U, lambda: Hyper): RowLoss<U> {
+  return rowMean<U>(tf.sub(tf.mul(lambda, tf.relu(u)), tf.mul(tf.sub(1, lambda), u)));
 }
 
 /** The V loss for one f: `train` is what the gradient follows, `value` what the v_loss chart shows. */
-export function dualValueLoss(f: DualF, u: tf.Tensor1D, o: { beta: number; lambda: number; maxClip: number; rescale: boolean }): { train: tf.Scalar; value: tf.Scalar } {
+export function dualValueLoss<U extends Rows>(f: DualF, u: U, o: { beta: Hyper; lambda: Hyper; maxClip: Hyper; rescale: boolean }): { train: RowLoss<U>; value: RowLoss<U> } {
   if (f === 'reverse-kl') {
     const value = gumbelLoss(u, o.beta, o.maxClip);
     return { train: o.rescale ? gumbelRescaledLoss(u, o.beta, o.maxClip) : value, value };

@@ -5,13 +5,14 @@ import type { PopulationInfo } from '../experiments/populations';
 import type { HyperParam } from '../run/hyperparameters';
 import { awacPopulation } from './awac';
 import { bcPopulation } from './bc';
+import { calQlPopulation, cqlContinuousPopulation } from './cqlContinuous';
 import { dqnPopulation } from './dqn';
 import { iqlPopulation } from './iql';
 import { sacPopulation } from './sac';
 import { td3bcPopulation } from './td3bc';
 import type { PopulationDef } from './types';
 
-const populations: PopulationDef[] = [iqlPopulation, td3bcPopulation, dqnPopulation, sacPopulation, bcPopulation, awacPopulation];
+const populations: PopulationDef[] = [iqlPopulation, td3bcPopulation, dqnPopulation, sacPopulation, bcPopulation, awacPopulation, cqlContinuousPopulation, calQlPopulation];
 
 /** Settings that belong to each run of a population even when not held on the device (the trainer reads them per member). */
 export const PER_RUN_KEYS = ['seed', 'updatesPerEval', 'evalEpisodes', 'maxUpdates'];

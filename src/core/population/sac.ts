@@ -2,7 +2,8 @@
 // twin Q, automatic entropy temperature) for a population of K members trained as one model: algos/sac.ts with a
 // leading members axis. The critic and actor learning rates, tau and the entropy backup are per-member device values;
 // every member tunes its own log alpha. Each member's policy noise comes from its own Rng in the lone run's order, so
-// member k and a lone run with its seed and settings agree update by update (tests/unit/population.test.ts).
+// member k and a lone run with its seed and settings agree update by update (tests/unit/population.test.ts). As the lone
+// createSACAgent, it takes an optional critic regulariser (continuous CQL and Cal-QL: cqlContinuous.ts).
 import * as tf from '@tensorflow/tfjs';
 import { observationNormalizer } from '../algos/common';
 import { minOf } from '../algos/critics';
@@ -14,13 +15,44 @@ import { BatchedMLP } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
 import { memberNoise } from './memberNoise';
 import { MemberValues } from './memberValues';
-import { memberVariable, populationPrefix } from './memberVariables';
+import { memberVariable, populationPrefix, type MemberVariable } from './memberVariables';
 import { memberMethods } from './memberStates';
 import { perMember } from './perMember';
+import type { HyperValues } from '../run/hyperparameters';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
-function createSACPopulation(ctx: PopulationContext): PopulationAgent {
-  if (ctx.discreteActions !== null) throw new Error('sac needs continuous actions');
+/** A reparameterised sample of every member's policy on [K, n, obs]: actions [K, n, A] and log-probabilities [K, n]. */
+export type MemberPolicySampler = (observations: tf.Tensor3D) => { action: tf.Tensor3D; logProb: tf.Tensor2D };
+
+/** What a critic regulariser sees inside the critics' gradient scope (algos/sac.ts's CriticScope with a members axis). */
+export interface MemberCriticScope {
+  observations: tf.Tensor3D;
+  nextObservations: tf.Tensor3D;
+  /** Q_i(s, a_data) of each online critic, [K, B] (with gradients). */
+  qData: tf.Tensor2D[];
+  critics: BatchedCritics;
+  policy: MemberPolicySampler;
+  mcReturns: tf.Tensor2D;
+}
+
+/** algos/sac.ts's ContinuousQRegularizer for K members: losses and metrics are [K] vectors. */
+export interface MemberQRegularizer {
+  metricNames: string[];
+  penalty(scope: MemberCriticScope): { loss: tf.Tensor1D; metrics: tf.Tensor1D[] };
+  afterCriticStep?(metrics: tf.Tensor1D[]): void;
+  /** Checkpointed variables, and Adams in the lone regulariser's creation order (it is built before SAC's own). */
+  memberVars: MemberVariable[];
+  optimizers: MemberAdam[];
+  /** Shared keys the regulariser reads (its per-member keys are device values). */
+  setSharedHyperparameters(patch: HyperValues): void;
+}
+
+/** Builds a regulariser on the population's per-member values (which hold its own per-member keys too). */
+export type MemberQRegularizerFactory = (values: MemberValues, prefix: string) => MemberQRegularizer;
+
+/** Offline SAC for K members, optionally with a critic regulariser; `id` names the checkpoints, `memberKeys` the device values. */
+export function createSACPopulationAgent(ctx: PopulationContext, id: string, memberKeys: readonly string[], regularizer: MemberQRegularizerFactory | null): PopulationAgent {
+  if (ctx.discreteActions !== null) throw new Error(`${id} needs continuous actions`);
   const K = ctx.members;
   const A = ctx.actionDim;
   const prefix = populationPrefix();
@@ -28,18 +60,19 @@ function createSACPopulation(ctx: PopulationContext): PopulationAgent {
   const hidden = parseHidden(hp.hidden);
   const gamma = Number(hp.gamma); // shared: the dataset's Monte-Carlo returns are discounted with it
   const targetEntropy = -A;
-  const values = new MemberValues(prefix, sacPopulation.memberKeys, ctx.hyperparameters);
+  const values = new MemberValues(prefix, memberKeys, ctx.hyperparameters);
+  const reg = regularizer?.(values, prefix) ?? null;
 
   // The lone file's draw order from each member's Rng: the twin critics, then the actor; log alpha starts at 0.
-  const critics = new BatchedCritics(prefix, 'sac/q', ctx.observationDim, A, null, hidden, 2, K, ctx.rngs);
-  const actor = new BatchedMLP(prefix, 'sac/actor', [ctx.observationDim, ...hidden, 2 * A], K, ctx.rngs);
-  const logAlpha = memberVariable(() => tf.zeros([K, 1]), `${prefix}/sac/log_alpha`, 'sac/log_alpha', []);
+  const critics = new BatchedCritics(prefix, `${id}/q`, ctx.observationDim, A, null, hidden, 2, K, ctx.rngs);
+  const actor = new BatchedMLP(prefix, `${id}/actor`, [ctx.observationDim, ...hidden, 2 * A], K, ctx.rngs);
+  const logAlpha = memberVariable(() => tf.zeros([K, 1]), `${prefix}/${id}/log_alpha`, `${id}/log_alpha`, []);
   const criticOptimizer = new MemberAdam(K, critics.variables, () => values.vector('lr'));
   const actorOptimizer = new MemberAdam(K, actor.memberVariables, () => values.vector('actorLr'));
   const alphaOptimizer = new MemberAdam(K, [logAlpha], () => values.vector('actorLr'));
-  const optimizers = [criticOptimizer, actorOptimizer, alphaOptimizer];
+  const optimizers = [...(reg?.optimizers ?? []), criticOptimizer, actorOptimizer, alphaOptimizer];
   const normalize = observationNormalizer({ ...ctx, hyperparameters: hp, rng: ctx.rngs[0] }, Boolean(hp.normalizeStates));
-  const memberVars = [...critics.networks.flatMap((c) => c.memberVariables), ...actor.memberVariables, logAlpha];
+  const memberVars = [...critics.networks.flatMap((c) => c.memberVariables), ...actor.memberVariables, logAlpha, ...(reg?.memberVars ?? [])];
 
   /** The actor's Gaussian before the tanh, each [K, n, A]: the first A outputs are the mean, the next A the log std. */
   const gaussian = (obs: tf.Tensor3D): { mean: tf.Tensor3D; logStd: tf.Tensor3D } => {
@@ -49,7 +82,7 @@ function createSACPopulation(ctx: PopulationContext): PopulationAgent {
     return { mean, logStd };
   };
   /** A reparameterised sample of every member's policy, its noise from the member's own Rng. */
-  const policy = (obs: tf.Tensor3D) => {
+  const policy: MemberPolicySampler = (obs) => {
     const { mean, logStd } = gaussian(obs);
     return tanhGaussianFromNoise(mean, logStd, memberNoise(ctx.rngs, mean.shape.slice(1)));
   };
@@ -57,7 +90,7 @@ function createSACPopulation(ctx: PopulationContext): PopulationAgent {
 
   return {
     members: K,
-    metricNames: ['td_loss', 'actor_loss', 'alpha_loss', 'entropy_alpha', 'entropy', 'q_data', 'q_policy', 'target_q', 'mc_return', 'td_error', 'critic_grad_norm', 'actor_grad_norm'],
+    metricNames: ['td_loss', ...(reg?.metricNames ?? []), 'actor_loss', 'alpha_loss', 'entropy_alpha', 'entropy', 'q_data', 'q_policy', 'target_q', 'mc_return', 'td_error', 'critic_grad_norm', 'actor_grad_norm'],
 
     update(batch: MemberBatch): tf.Tensor2D {
       return tf.tidy(() => {
@@ -71,13 +104,16 @@ function createSACPopulation(ctx: PopulationContext): PopulationAgent {
         const soft = tf.sub(minOf(critics.q(nextObs, next.action, 'target')), entropyTerm);
         const y = tf.add(batch.rewards, tf.mul(tf.mul(gamma, tf.sub(1, batch.dones)), soft)) as tf.Tensor2D;
 
-        // J_Q = sum_i E[(Q_i(s, a) - y)^2] per member (eq. 5; the sum over the twins as CORL).
+        // J_Q = sum_i E[(Q_i(s, a) - y)^2] per member (eq. 5; the sum over the twins as CORL), plus the regulariser, if any.
         const criticStep = criticOptimizer.minimize(() => {
           const qs = critics.q(obs, batch.actions);
           const [l1, l2] = qs.map((q) => perMember(tf.square(tf.sub(q, y))));
-          return { loss: tf.add(l1, l2) as tf.Tensor1D, aux: [minOf(qs)] };
+          const td = tf.add(l1, l2) as tf.Tensor1D;
+          const r = reg?.penalty({ observations: obs, nextObservations: nextObs, qData: qs, critics, policy, mcReturns: batch.mcReturns });
+          return { loss: r ? (tf.add(td, r.loss) as tf.Tensor1D) : td, aux: [td, minOf(qs), ...(r?.metrics ?? [])] };
         });
-        const [qData] = criticStep.aux;
+        const [td, qData, ...regMetrics] = criticStep.aux;
+        reg?.afterCriticStep?.(regMetrics as tf.Tensor1D[]);
 
         // J_pi = E[alpha log pi(a|s) - min_i Q_i(s, a)], a ~ pi(s) reparameterised (eq. 7), alpha per member.
         const actorStep = actorOptimizer.minimize(() => {
@@ -93,7 +129,8 @@ function createSACPopulation(ctx: PopulationContext): PopulationAgent {
 
         return tf.stack(
           [
-            criticStep.loss,
+            td,
+            ...regMetrics,
             actorStep.loss,
             alphaStep.loss,
             tf.reshape(alpha, [K]),
@@ -115,12 +152,16 @@ function createSACPopulation(ctx: PopulationContext): PopulationAgent {
       return tf.tidy(() => tf.tanh(gaussian(normalize.apply(observations)).mean));
     },
 
-    ...memberMethods('sac', K, { memberVars, optimizers, values, normalize }),
+    ...memberMethods(id, K, { memberVars, optimizers, values, normalize }),
+    setSharedHyperparameters: (patch) => reg?.setSharedHyperparameters(patch),
   };
 }
 
+/** The per-member keys of SAC itself (a regularised SAC adds its own). */
+export const SAC_MEMBER_KEYS = ['lr', 'actorLr', 'tau', 'backupEntropy'];
+
 export const sacPopulation: PopulationDef = {
   algorithmId: 'sac',
-  memberKeys: ['lr', 'actorLr', 'tau', 'backupEntropy'],
-  create: createSACPopulation,
+  memberKeys: SAC_MEMBER_KEYS,
+  create: (ctx) => createSACPopulationAgent(ctx, 'sac', SAC_MEMBER_KEYS, null),
 };
