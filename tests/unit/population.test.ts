@@ -101,7 +101,8 @@ describe.each(populationAlgorithms())('%s population', (algorithmId) => {
     const algo = getAlgorithm(algorithmId);
     // Settings under which a key can matter within a few updates: Double DQN picks a' with the online net, which only
     // differs from the target's choice once the online net has moved and the target lags behind it.
-    const context: Record<string, Record<string, unknown>> = { double: { targetPeriod: 50, lr: 0.01 } };
+    // XQL's exponent clip only acts once some z = (Q - V) / beta exceeds it: a low clip and a small beta.
+    const context: Record<string, Record<string, unknown>> = { double: { targetPeriod: 50, lr: 0.01 }, maxClip: { maxClip: 0.5, beta: 0.1 } };
     // A key active only under other settings (CQL's target gap needs Lagrange on) is tested under them.
     const settingsFor = (key: string) => ({ ...algo.hyperparameters.find((q) => q.key === key)?.activeWhen, ...context[key] });
     const base = (key?: string): PopulationConfig => ({ dataset, algorithmId, members: [0, 1].map((k) => ({ ...small, ...(key ? settingsFor(key) : {}), seed: 3 + k })) });
@@ -118,7 +119,9 @@ describe.each(populationAlgorithms())('%s population', (algorithmId) => {
     expect(live.length).toBeGreaterThan(1); // BC has two: its learning rate and the batch size
     for (const p of live) {
       const plain = await unchanged(p.key);
-      const changedValue = p.kind === 'bool' ? !p.default : p.kind === 'choice' ? p.choices!.find((c) => c !== p.default)! : p.kind === 'int' ? Number(p.default) + 2 : Math.min(p.max ?? Infinity, Number(p.default) * 3 || 0.5);
+      const start = Number(settingsFor(p.key)[p.key] ?? p.default);
+      const up = Math.min(p.max ?? Infinity, start * 3 || 0.5); // a default at its maximum (f-DVL's lambda 1) goes down instead
+      const changedValue = p.kind === 'bool' ? !p.default : p.kind === 'choice' ? p.choices!.find((c) => c !== p.default)! : p.kind === 'int' ? Number(p.default) + 2 : up !== start ? up : Math.max(p.min ?? -Infinity, start / 3);
       const pop = new PopulationTrainer(base(p.key));
       try {
         await trainPopulation(pop, 3);
