@@ -144,7 +144,8 @@ describe.each(populationAlgorithms())('%s population', (algorithmId) => {
     try {
       await trainPopulation(pop, 5);
       const before = await pop.checkpoints();
-      const lr = populationDef(algorithmId)!.memberKeys.includes('lr') ? { lr: 1e-3 } : {};
+      // An explored learning rate unlike the default (ReBRAC's is 1e-3), so the exploit records a change.
+      const lr = populationDef(algorithmId)!.memberKeys.includes('lr') ? { lr: 3 * Number(getAlgorithm(algorithmId).hyperparameters.find((p) => p.key === 'lr')!.default) } : {};
       const events = pop.exploit(0, 2, lr, 'PBT: copied member 0');
       expect(events.map((e) => [e.key, e.to, e.source])).toEqual(Object.entries(lr).map(([k, v]) => [k, v, 'PBT: copied member 0']));
       const after = await pop.checkpoints();

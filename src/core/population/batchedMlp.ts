@@ -71,7 +71,7 @@ export class BatchedMLP {
  * core/tf/wasmBatchMatMul.ts's (each member through XNNPACK, one kernel for all K); tfjs-wasm's own multiplies
  * batched operands in a plain loop.
  */
-function denseLayer(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
+export function denseLayer(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
   return tf.add(matMulFastGrad(x, w), b) as tf.Tensor3D;
 }
 

@@ -13,7 +13,8 @@ import { memberMethods } from './memberStates';
 import { perMember } from './perMember';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
-function createBCPopulation(ctx: PopulationContext): PopulationAgent {
+/** The BC population; `id` names the members' checkpoints (filtered BC trains the same agent on fewer rows). */
+export function createBCPopulation(ctx: PopulationContext, id = 'bc'): PopulationAgent {
   const K = ctx.members;
   const prefix = populationPrefix();
   const hp = ctx.hyperparameters[0];
@@ -61,12 +62,12 @@ function createBCPopulation(ctx: PopulationContext): PopulationAgent {
       });
     },
 
-    ...memberMethods('bc', K, { memberVars: actor.memberVariables, optimizers: [optimizer], values, normalize }),
+    ...memberMethods(id, K, { memberVars: actor.memberVariables, optimizers: [optimizer], values, normalize }),
   };
 }
 
 export const bcPopulation: PopulationDef = {
   algorithmId: 'bc',
   memberKeys: ['lr'],
-  create: createBCPopulation,
+  create: (ctx) => createBCPopulation(ctx),
 };

@@ -1,20 +1,37 @@
-// Algorithms that train as populations (K members as one batched model): IQL, TD3+BC, offline DQN, offline SAC, AWAC,
-// behaviour cloning, continuous CQL and Cal-QL (on the SAC population), XQL and f-DVL (on IQL's population shell). The
-// Decision Transformer is not among them (its attention layers are not MLPs), nor are the other MLP algorithms yet
-// (ReCOIL among them); they train as lone runs.
+// Algorithms that train as populations (K members as one batched model): IQL, TD3+BC, ReBRAC, offline DQN, discrete
+// CQL, offline SAC, continuous CQL and Cal-QL (on the SAC population), AWAC, behaviour cloning, filtered behaviour
+// cloning (%BC), XQL and f-DVL (on IQL's population shell). The Decision Transformer is not among them (its attention
+// layers are not MLPs), nor are the other MLP algorithms yet (ReCOIL among them); they train as lone runs.
 import type { PopulationInfo } from '../experiments/populations';
 import type { HyperParam } from '../run/hyperparameters';
 import { awacPopulation } from './awac';
 import { bcPopulation } from './bc';
+import { bcFilteredPopulation } from './bcFiltered';
 import { calQlPopulation, cqlContinuousPopulation } from './cqlContinuous';
+import { cqlDiscretePopulation } from './cqlDiscrete';
 import { dqnPopulation } from './dqn';
 import { fdvlPopulation, xqlPopulation } from './dualValue';
 import { iqlPopulation } from './iql';
+import { rebracPopulation } from './rebrac';
 import { sacPopulation } from './sac';
 import { td3bcPopulation } from './td3bc';
 import type { PopulationDef } from './types';
 
-const populations: PopulationDef[] = [iqlPopulation, td3bcPopulation, dqnPopulation, sacPopulation, bcPopulation, awacPopulation, cqlContinuousPopulation, calQlPopulation, xqlPopulation, fdvlPopulation];
+const populations: PopulationDef[] = [
+  iqlPopulation,
+  td3bcPopulation,
+  dqnPopulation,
+  sacPopulation,
+  bcPopulation,
+  awacPopulation,
+  bcFilteredPopulation,
+  cqlDiscretePopulation,
+  rebracPopulation,
+  cqlContinuousPopulation,
+  calQlPopulation,
+  xqlPopulation,
+  fdvlPopulation,
+];
 
 /** Settings that belong to each run of a population even when not held on the device (the trainer reads them per member). */
 export const PER_RUN_KEYS = ['seed', 'updatesPerEval', 'evalEpisodes', 'maxUpdates'];

@@ -29,11 +29,14 @@ export class HyperparameterError extends Error {
   }
 }
 
-/** The settings `param` waits for, as "lagrange on" / "f = reverse-kl", or null when it takes effect with `values`. */
-export function inactiveReason(param: HyperParam, values: HyperValues): string | null {
+/**
+ * The settings `param` waits for, as "lagrange on" / "f = reverse-kl" (names from `labelOf`, keys by default), or
+ * null when it takes effect with `values`.
+ */
+export function inactiveReason(param: HyperParam, values: HyperValues, labelOf: (key: string) => string = (key) => key): string | null {
   const missing = Object.entries(param.activeWhen ?? {}).filter(([key, want]) => values[key] !== want);
   if (!missing.length) return null;
-  return missing.map(([key, want]) => (typeof want === 'boolean' ? `${key} ${want ? 'on' : 'off'}` : `${key} = ${want}`)).join(' and ');
+  return missing.map(([key, want]) => (typeof want === 'boolean' ? `${labelOf(key)} ${want ? 'on' : 'off'}` : `${labelOf(key)} = ${want}`)).join(' and ');
 }
 
 export function defaultValues(schema: readonly HyperParam[]): HyperValues {

@@ -110,6 +110,7 @@ export function memberBatch(spec: MeasureSpec, members: number, batchSize: numbe
       nextObservations: stack<tf.Tensor3D>((p) => p.nextObservations),
       dones: stack<tf.Tensor2D>((p) => p.dones),
       mcReturns: stack<tf.Tensor2D>((p) => p.mcReturns),
+      nextActions: stack<tf.Tensor3D>((p) => p.nextActions!),
     };
   });
 }
