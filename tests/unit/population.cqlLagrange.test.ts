@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PopulationTrainer } from '../../src/core/population/populationTrainer';
 import { Trainer } from '../../src/core/run/trainer';
 import { offlineData, train } from './helpers/algoRuns';
+import { trainPopulation } from './helpers/populationRuns';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -16,10 +17,10 @@ describe.each(['cql', 'cal-ql'])('%s population with Lagrange on', (algorithmId)
     const UPDATES = 6;
     const members = [0, 1].map((k) => ({ hidden: '32,32', batchSize: 16, sampledActions: 3, lagrange: true, targetGap: k === 0 ? 5 : -2, alpha: 2 + k, seed: 40 + k }));
     const population = new PopulationTrainer({ dataset: pendulum, algorithmId, members });
-    const rows: number[][] = [[], []];
+    let rows: number[][];
     let checkpoints;
     try {
-      while (population.update < UPDATES) (await population.run(1e9, UPDATES - population.update)).members.forEach((m, k) => m.metrics && rows[k].push(...m.metrics.values));
+      rows = await trainPopulation(population, UPDATES);
       checkpoints = await population.checkpoints();
     } finally {
       population.dispose();

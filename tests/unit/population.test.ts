@@ -6,6 +6,7 @@ import { PopulationTrainer, type PopulationConfig } from '../../src/core/populat
 import { populationAlgorithms, populationDef } from '../../src/core/population/registry';
 import { Trainer, type TrainerCheckpoint } from '../../src/core/run/trainer';
 import { offlineData, train } from './helpers/algoRuns';
+import { trainPopulation } from './helpers/populationRuns';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -34,16 +35,6 @@ function memberSettings(algorithmId: string, k: number): Record<string, unknown>
     out[key] = Math.min(p.max ?? Infinity, Math.max(p.min ?? -Infinity, nudged));
   }
   return out;
-}
-
-async function trainPopulation(p: PopulationTrainer, updates: number) {
-  const rows: number[][] = p.agent.metricNames.length ? Array.from({ length: p.members }, () => []) : [];
-  const target = p.update + updates;
-  while (p.update < target) {
-    const tick = await p.run(1e9, target - p.update);
-    tick.members.forEach((m, k) => m.metrics && rows[k].push(...m.metrics.values));
-  }
-  return rows;
 }
 
 function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
