@@ -13,6 +13,7 @@ import { normalizedScore } from '../../src/core/data/score';
 
 /** Settings beyond each algorithm's defaults (which already follow CORL / the official code), and where they come from. */
 export const OFFLINE_SETTINGS: Record<string, { settings: Record<string, unknown>; source: string }> = {
+  bc: { settings: {}, source: 'CORL any_percent_bc.py: deterministic tanh actor, MSE, lr 3e-4, batch 256, 2x256, states normalized (what copying the data\'s mean action gives)' },
   iql: { settings: {}, source: 'CORL iql.py: expectile 0.7, beta 3, lr 3e-4, cosine actor schedule (here over the run\'s own updates), batch 256, 2x256, states normalized' },
   td3bc: { settings: {}, source: 'CORL td3_bc.py: alpha 2.5, policy noise 0.2 / clip 0.5, delay 2, lr 3e-4, batch 256, 2x256, states normalized' },
   rebrac: { settings: { actorBcCoef: 0.01, criticBcCoef: 0.01 }, source: 'CORL rebrac hopper/medium_v2.yaml: actor_bc 0.01, critic_bc 0.01, batch 1024, lr 1e-3, 3x256, critic LayerNorm' },
