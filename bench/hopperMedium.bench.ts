@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   if (all || args.stage === 'behaviour') await runBehaviour(args);
   if (all || args.stage === 'dataset') await runDatasetStage(args);
   if (all || args.stage === 'offline') await runOffline(args);
-  if (all || args.stage === 'offline' || args.stage === 'summary') writeSummary(args);
+  if (all || args.stage === 'offline' || args.stage === 'summary') writeSummary();
 }
 
 main().catch((e) => {
