@@ -8,8 +8,9 @@
 //      fixed number of updates, evaluated every N updates (10 MuJoCo episodes, D4RL-normalized score).
 // Each stage caches its output in bench/.cache/hopper-medium (gitignored; HOPPER_MEDIUM_CACHE names another folder) and is skipped when that output exists, so
 // an interrupted run resumes where it stopped (an offline run resumes from its last evaluation's checkpoint).
-// Run: nice -n 5 npx tsx bench/hopperMedium.bench.ts [--stage behaviour|dataset|offline|all] [--algos iql,td3bc]
-//      [--updates 20000] [--every 2000] [--transitions 300000] [--ppo-steps 1500000]
+// Run: nice -n 5 npx tsx bench/hopperMedium.bench.ts [--stage behaviour|dataset|offline|summary|all] [--algos bc,iql,td3bc]
+//      [--updates 10000] [--every 1000] [--transitions 300000] [--ppo-steps 1500000] [--target 1350]
+// (an algorithm may carry its own number of updates: --algos rebrac:2000,sac-n:1000)
 import * as tf from '@tensorflow/tfjs';
 import { loadavg } from 'node:os';
 import { hopperArgs, runBehaviour } from './hopperMedium/behaviour';

@@ -31,9 +31,9 @@ export function hopperArgs(): HopperArgs {
   };
   return {
     stage: arg('stage', 'all'),
-    algos: arg('algos', 'iql,td3bc,rebrac,sac-n,prdc,a2pr').split(','),
-    updates: Number(arg('updates', '20000')),
-    every: Number(arg('every', '2000')),
+    algos: arg('algos', 'bc,iql,td3bc').split(','),
+    updates: Number(arg('updates', '10000')),
+    every: Number(arg('every', '1000')),
     transitions: Number(arg('transitions', '300000')),
     ppoSteps: Number(arg('ppo-steps', '1500000')),
     target: Number(arg('target', '1350')),

@@ -12,9 +12,11 @@ import { HOPPER_REF } from './reference';
 import { normalizedScore } from '../../src/core/data/score';
 
 /** Settings beyond each algorithm's defaults (which already follow CORL / the official code), and where they come from. */
-export const OFFLINE_SETTINGS: Record<string, { settings: Record<string, unknown>; source: string }> = {
+export const OFFLINE_SETTINGS: Record<string, { settings: Record<string, unknown>; source: string; algorithm?: string }> = {
   bc: { settings: {}, source: 'CORL any_percent_bc.py: deterministic tanh actor, MSE, lr 3e-4, batch 256, 2x256, states normalized (what copying the data\'s mean action gives)' },
   iql: { settings: {}, source: 'CORL iql.py: expectile 0.7, beta 3, lr 3e-4, cosine actor schedule (here over the run\'s own updates), batch 256, 2x256, states normalized' },
+  // A diagnostic, not a CORL row: IQL's own Gaussian actor with every advantage weight 1 (beta 0) is plain likelihood BC.
+  'iql-beta0': { algorithm: 'iql', settings: { beta: 0 }, source: 'IQL as above with beta 0: weights exp(0) = 1, so its actor is Gaussian maximum-likelihood BC (diagnostic)' },
   td3bc: { settings: {}, source: 'CORL td3_bc.py: alpha 2.5, policy noise 0.2 / clip 0.5, delay 2, lr 3e-4, batch 256, 2x256, states normalized' },
   rebrac: { settings: { actorBcCoef: 0.01, criticBcCoef: 0.01 }, source: 'CORL rebrac hopper/medium_v2.yaml: actor_bc 0.01, critic_bc 0.01, batch 1024, lr 1e-3, 3x256, critic LayerNorm' },
   'sac-n': { settings: { numCritics: 10 }, source: 'CORL sac_n.py with N = 10 (its config default; CORL\'s hopper-medium run uses N = 500), lr 3e-4, batch 256, 3x256' },
@@ -72,8 +74,8 @@ export async function runOffline(args: HopperArgs): Promise<OfflineResult[]> {
       results.push(done);
       continue;
     }
-    const { settings, source } = OFFLINE_SETTINGS[id];
-    const config = { dataset, algorithmId: id, hyperparameters: { ...settings, seed: args.seed, maxUpdates: updates, updatesPerEval: args.every, evalEpisodes: 10 } };
+    const { settings, source, algorithm } = OFFLINE_SETTINGS[id];
+    const config = { dataset, algorithmId: algorithm ?? id, hyperparameters: { ...settings, seed: args.seed, maxUpdates: updates, updatesPerEval: args.every, evalEpisodes: 10 } };
     const checkpointPath = cachePath(`offline-${id}-${updates}-checkpoint.json`);
     const saved = done ? loadCheckpoint<TrainerCheckpoint>(checkpointPath) : null;
     const trainer = saved ? Trainer.restore(config, saved) : new Trainer(config);
