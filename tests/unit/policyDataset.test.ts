@@ -49,4 +49,16 @@ describe('datasets recorded from a trained policy', () => {
     expect(d.terminals[d.size - 1] || d.timeouts[d.size - 1]).toBeTruthy();
     expect(d.terminals.reduce((a, b) => a + b, 0)).toBeGreaterThan(3); // a barely trained hopper falls
   });
+
+  it('Hopper: a Gaussian policy\'s unbounded samples (PPO) are recorded as the clipped actions the environment applied', async () => {
+    const { dataset } = await importDatasetFile(fixture('hopper-random-tiny-v2.hdf5'), { fileName: 'hopper-random-tiny-v2.hdf5', env: { kind: 'auto' } });
+    // A fresh PPO actor has log std 0: about a third of its samples per dimension fall outside [-1, 1].
+    const t = new Trainer({ dataset, algorithmId: 'ppo', hyperparameters: { hidden: '32,32', numEnvs: 2, seed: 4 } });
+    const d = await t.recordDataset({ transitions: 300, seed: 2, mode: 'sample', name: 'hopper-ppo', numEnvs: 4 });
+    t.dispose();
+    expect(d.actions.every((a) => a >= -1 && a <= 1)).toBe(true);
+    const atEdge = d.actions.filter((a) => Math.abs(a) === 1).length / d.actions.length;
+    expect(atEdge).toBeGreaterThan(0.2);
+    expect(atEdge).toBeLessThan(0.5);
+  });
 });

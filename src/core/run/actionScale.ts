@@ -30,6 +30,11 @@ export function toUnitActions(actions: Float32Array, scale: ActionScale | null):
   return actions.map((a, i) => (a - scale.center[i % d]) / scale.halfRange[i % d]);
 }
 
+/** A policy's action clipped to the unit box: unbounded samples (PPO's Gaussian) leave it; the environment applies only the clipped part. */
+export function clipToUnitBox(action: Float32Array): Float32Array {
+  return action.map((a) => Math.min(1, Math.max(-1, a)));
+}
+
 /** One [-1, 1] action back to the environment's range. */
 export function toEnvAction(action: Float32Array, scale: ActionScale | null): Float32Array {
   if (!scale) return action;

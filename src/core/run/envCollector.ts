@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Agent } from '../algos/types';
 import type { EnvOptions } from '../envs/registry';
 import { VectorEnv, type VectorStepResult } from '../envs/vectorEnv';
-import { toEnvAction, type ActionScale } from './actionScale';
+import { clipToUnitBox, toEnvAction, type ActionScale } from './actionScale';
 import { ReplayRecorder } from './replayRecorder';
 
 /** One finished episode of the acting (training) policy, streamed next to evaluation returns. */
@@ -82,7 +82,7 @@ export class EnvCollector {
       // Unbounded samples (PPO's Gaussian) are clipped to the box only here; the buffers keep what the policy drew.
       const mapped = new Float32Array(actions.length);
       for (let i = 0; i < this.numEnvs; i++) {
-        const row = actions.subarray(i * width, (i + 1) * width).map((a) => Math.min(1, Math.max(-1, a)));
+        const row = clipToUnitBox(actions.subarray(i * width, (i + 1) * width));
         mapped.set(toEnvAction(row, this.actionScale), i * width);
       }
       envActions = mapped;

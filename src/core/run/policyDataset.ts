@@ -3,7 +3,7 @@ import type { Agent } from '../algos/types';
 import { allocateArrays, type Dataset } from '../data/dataset';
 import { VectorEnv } from '../envs/vectorEnv';
 import { Rng } from '../rng';
-import { toEnvAction, type ActionScale } from './actionScale';
+import { clipToUnitBox, toEnvAction, type ActionScale } from './actionScale';
 
 export interface PolicyDatasetOptions {
   /** Rows to record; the episode running when they are full is cut there (a time-out). */
@@ -78,7 +78,9 @@ export async function generatePolicyDataset(agent: Agent, envId: string, actionS
           continue;
         }
         const unit = Float32Array.from(values.subarray(i * actDim, (i + 1) * actDim));
-        if (noise > 0) for (let k = 0; k < actDim; k++) unit[k] = Math.max(-1, Math.min(1, unit[k] + rng.normal(0, noise)));
+        if (noise > 0) for (let k = 0; k < actDim; k++) unit[k] += rng.normal(0, noise);
+        // A Gaussian policy's samples (PPO) are unbounded: the row records the action the environment applies.
+        unit.set(clipToUnitBox(unit));
         const a = toEnvAction(unit, actionScale);
         envActions.set(a, i * actDim);
         recorded.push(a);
