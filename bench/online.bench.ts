@@ -18,11 +18,13 @@ const arg = (name: string) => {
 /** Each case: algorithm, environment, and settings beyond the algorithm's defaults (the zoo's per-task ones). */
 const CASES: Record<string, Record<string, unknown>> = {
   'dqn-online:CartPole-v1': {},
-  'dqn-online:Acrobot-v1': { totalEnvSteps: 150_000 },
+  // zoo Acrobot-v1 (hyperparams/dqn.yml; gradient_steps -1 = as many updates as steps collected, 4 here).
+  'dqn-online:Acrobot-v1': { totalEnvSteps: 100_000, lr: 6.3e-4, batchSize: 128, bufferSize: 50_000, learningStarts: 0, targetInterval: 250, trainFrequency: 4, gradientSteps: 4, explorationFraction: 0.12, epsilonEnd: 0.1, hidden: '256,256' },
   'ppo:CartPole-v1': {},
   'sac-online:Pendulum-v1': {},
-  // zoo's MountainCarContinuous SAC also uses gSDE (state-dependent exploration), which the lab's SAC does not have.
-  'sac-online:MountainCarContinuous-v0': { totalEnvSteps: 50_000, lr: 3e-4, actorLr: 3e-4, bufferSize: 50_000, batchSize: 512, gamma: 0.9999, tau: 0.01, learningStarts: 0, trainFrequency: 32, gradientSteps: 32, hidden: '64,64' },
+  // zoo MountainCarContinuous-v0 SAC (hyperparams/sac.yml): gSDE exploration (log_std_init -3.67, redrawn every round of
+  // 32 steps), ent_coef 0.1 fixed.
+  'sac-online:MountainCarContinuous-v0': { totalEnvSteps: 50_000, lr: 3e-4, actorLr: 3e-4, bufferSize: 50_000, batchSize: 512, gamma: 0.9999, tau: 0.01, learningStarts: 0, trainFrequency: 32, gradientSteps: 32, hidden: '64,64', autoAlpha: false, alpha: 0.1, exploration: 'gsde', sdeSampleFreq: 32, sdeLogStdInit: -3.67 },
 };
 
 async function runCase(name: string, seed: number, steps: number | undefined): Promise<Record<string, unknown>> {
