@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GSDE_VARIANCE_EPSILON, gsdeLogStd, gsdeNoise, sampleGsde } from '../../src/core/algos/gsde';
+import { generateDataset } from '../../src/core/data/generate';
+import { Trainer } from '../../src/core/run/trainer';
 import { agentAndTransitions, read } from './helpers/algoRuns';
 import { useBackend } from './helpers/tfNode';
 
@@ -93,4 +95,18 @@ describe('gSDE in online SAC', () => {
   it('a bad sample frequency is refused by name', () => {
     expect(() => agentAndTransitions({ ...spec, hyperparameters: { ...spec.hyperparameters, sdeSampleFreq: 0 } })).toThrow(/sdeSampleFreq/);
   });
+
+  it('an online run on Pendulum keeps its tensor count flat while the matrices are redrawn', async () => {
+    const pendulum = generateDataset({ envId: 'Pendulum-v1', mix: [{ policy: 'random', weight: 1 }], transitions: 200, seed: 2 });
+    const t = new Trainer({ dataset: pendulum, algorithmId: 'sac-online', hyperparameters: { ...spec.hyperparameters, learningStarts: 0, trainFrequency: 4, totalEnvSteps: 1e6, updatesPerEval: 1e6 } });
+    try {
+      while (t.envSteps < 100) await t.run(1e9, 10);
+      const before = tf.memory().numTensors;
+      while (t.envSteps < 400) await t.run(1e9, 10);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      t.dispose();
+    }
+  });
 });
+

@@ -15,7 +15,10 @@ import { newVariable, type MLP } from './nets';
 
 /** Added to sigma_j(s)^2 before the square root, so a state with all-zero features keeps a finite log-probability. */
 export const GSDE_VARIANCE_EPSILON = 1e-6;
-/** SB3 clips the mean of a gSDE actor to [-2, 2] (before the tanh), so it cannot run off while the noise is small. */
+/**
+ * SB3 clips the mean of a gSDE actor to [-2, 2] (before the tanh), so it cannot run off while the noise is small. The
+ * exported policy network (a plain tanh head) lacks the clip: where |mu| > 2 it acts tanh(mu), not tanh(2) = 0.964.
+ */
 export const GSDE_MEAN_CLIP = 2;
 
 /** log sigma(s) [n, A] of u given the features z(s) [n, L] and log sigma [L, A]: 0.5 log(z^2 sigma^2 + epsilon). */

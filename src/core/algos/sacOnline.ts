@@ -37,8 +37,8 @@ export const sacOnlineHyperparameters: HyperParam[] = [
 export const sacOnline: AlgorithmDef = {
   id: 'sac-online',
   name: 'SAC (online)',
-  paper: 'Haarnoja et al., "Soft Actor-Critic Algorithms and Applications", arXiv:1812.05905, 2018',
-  summary: 'Off-policy maximum-entropy actor-critic learning by interaction: twin Q, automatic temperature, a replay buffer. Solves Pendulum.',
+  paper: 'Haarnoja et al., "Soft Actor-Critic Algorithms and Applications", arXiv:1812.05905, 2018 (gSDE: Raffin, Kober & Stulp, CoRL 2021)',
+  summary: 'Off-policy maximum-entropy actor-critic learning by interaction: twin Q, automatic temperature, a replay buffer. Solves Pendulum, and MountainCarContinuous with gSDE exploration.',
   family: 'online',
   experience: 'replay',
   actions: ['continuous'],
