@@ -26,7 +26,7 @@ async function lab(name: string): Promise<{ envStepsPerSecond: number; updatesPe
   const dataset = generateDataset({ envId, mix: [{ policy: 'random', weight: 1 }], transitions: 200, seed: 0 });
   // DQN acts with a fixed 10% exploration in the peer, with the peer's schedule and sizes (the zoo's 2020 CartPole
   // settings; the lab's defaults are now the zoo's current ones); learning starts after 100 steps in both SAC loops.
-  const dqnAsPeer = { epsilonStart: 0.1, epsilonEnd: 0.1, hidden: '64,64', batchSize: 512, trainFrequency: 16, gradientSteps: 4, learningStarts: 0, lr: 2.5e-4 };
+  const dqnAsPeer = { epsilonStart: 0.1, epsilonEnd: 0.1, hidden: '64,64', batchSize: 512, trainFrequency: 16, gradientSteps: 4, learningStarts: 0, lr: 2.5e-4, targetInterval: 5000 };
   const t = new Trainer({ dataset, algorithmId, hyperparameters: { updatesPerEval: 1e6, totalEnvSteps: 1e8, ...(algorithmId === 'dqn-online' ? dqnAsPeer : {}) } });
   try {
     await t.run(1500); // warm-up: kernels, the first rollout or learning starts
