@@ -3,14 +3,14 @@
 // does with K runs on this 2-core machine: the rest wait in its queue), and the PyTorch peer (bench/torch_peer.py: the
 // same update) on one core, sequentially and as two processes at once. Node, tfjs wasm, fixed random batches as
 // src/core/run/measure.ts; each measurement in its own process. Progress on stderr, JSON on stdout and in bench/results.
-// Run: npx tsx bench/population.bench.ts [--budget 4000] [--cycles 8] [--ks 1,4,8,32] [--algos iql,td3bc] [--sizes teaching,d4rl] [--skip-torch]
+// Run: npx tsx bench/population.bench.ts [--budget 4000] [--cycles 8] [--ks 1,4,8,32] [--algos iql,td3bc,sac] [--sizes teaching,d4rl] [--skip-torch]
 // DQN (discrete actions): --algos dqn --sizes cartpole,d4rl-discrete [--out population-dqn]
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { MeasureSpec } from '../src/core/run/measure';
 import { configureWasm } from '../src/core/tf/backend';
+import { round, startBench } from './benchResult';
 import { interleaved, loneSubject, populationSubject, specOf } from './populationSubjects';
 
 const arg = (name: string, fallback: string) => {
@@ -66,14 +66,12 @@ async function torchChildren(spec: MeasureSpec, parallel: number): Promise<numbe
   }
 }
 
-const round = (x: number) => Number(x.toPrecision(4));
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const ks = arg('ks', '1,4,8,32').split(',').map(Number);
-const algos = arg('algos', 'iql,td3bc').split(',');
+const algos = arg('algos', 'iql,td3bc,sac').split(',');
 const sizes = arg('sizes', 'teaching,d4rl').split(',');
 const skipTorch = process.argv.includes('--skip-torch');
-const started = Date.now();
-const loadBefore = loadavg();
+const bench = startBench();
 const cases: Record<string, unknown> = {};
 for (const size of sizes) {
   for (const algorithmId of algos) {
@@ -111,16 +109,8 @@ for (const size of sizes) {
     log(`${name}: ${JSON.stringify(cases[name])}`);
   }
 }
-const result = {
+bench.finish(arg('out', 'population'), {
   note: 'Node wasm (one thread), member-updates/s = population updates/s x K; the lone run and the populations of one case measured in one process in alternating slices (--cycles), after a warm-up; fixed random batches; torch: bench/torch_peer.py on OpenBLAS, one thread per process',
-  date: new Date().toISOString(),
-  machineCores: cpus().length,
   budgetMs: budget,
-  loadAverage: { before: loadBefore.map(round), after: loadavg().map(round) },
-  benchSeconds: Math.round((Date.now() - started) / 1000),
   cases,
-};
-const json = JSON.stringify(result, null, 2);
-console.log(json);
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(`bench/results/${arg('out', 'population')}-${result.date.slice(0, 10)}.json`, `${json}\n`);
+});

@@ -3,11 +3,8 @@
 // the two case sizes, and the timing in alternating slices.
 import * as tf from '@tensorflow/tfjs';
 import { getAlgorithm } from '../src/core/algos/registry';
-import { populationDef } from '../src/core/population/registry';
-import type { MemberBatch } from '../src/core/population/types';
-import { Rng } from '../src/core/rng';
 import { resolveValues } from '../src/core/run/hyperparameters';
-import { agentForSpec, syntheticBatch, type MeasureSpec } from '../src/core/run/measure';
+import { agentForSpec, populationForSpec, type MeasureSpec } from '../src/core/run/measure';
 import { runSchema } from '../src/core/run/runSettings';
 
 /** The teaching size (Pendulum-shaped: 3-dim observations, 1-dim actions, 64x64) and the D4RL locomotion size. */
@@ -25,10 +22,16 @@ export function specOf(algorithmId: string, size: string): MeasureSpec {
   return { ...s, algorithmId, hyperparameters: resolveValues([...algo.hyperparameters, ...runSchema], s.hyperparameters ?? {}, algo.name) };
 }
 
+/** What an update returns: metrics left on the device (a tf.Tensor, or another library's array), read back now and then. */
+export interface Readback {
+  data(): Promise<Iterable<number>>;
+  dispose(): void;
+}
+
 /** A subject of the measurement: one update (every member once for a population), metrics left on the device. */
-export interface Subject {
+export interface Subject<R extends Readback = tf.Tensor> {
   name: string;
-  update(): tf.Tensor;
+  update(): R;
   dispose(): void;
 }
 
@@ -44,32 +47,9 @@ export function loneSubject(spec: MeasureSpec): Subject {
   };
 }
 
-/** A population of K members on a fixed batch per member. */
+/** A population of K members on a fixed batch per member (run/measure.ts's populationForSpec, what `auto` measures). */
 export function populationSubject(spec: MeasureSpec, K: number): Subject {
-  const def = populationDef(spec.algorithmId)!;
-  const values = spec.hyperparameters as Record<string, number | string | boolean>;
-  const agent = def.create({
-    members: K,
-    observationDim: spec.observationDim,
-    actionDim: spec.actionDim,
-    discreteActions: spec.discreteActions,
-    hyperparameters: Array.from({ length: K }, (_, k) => ({ ...values, seed: k })),
-    rngs: Array.from({ length: K }, (_, k) => new Rng(k)),
-    observationMean: new Float32Array(spec.observationDim),
-    observationStd: new Float32Array(spec.observationDim).fill(1),
-  });
-  const B = Number(values.batchSize);
-  const batch: MemberBatch = tf.tidy(() => {
-    const parts = Array.from({ length: K }, (_, k) => syntheticBatch(spec, B, new Rng(100 + k)));
-    return {
-      observations: tf.stack(parts.map((p) => p.observations)) as tf.Tensor3D,
-      actions: tf.stack(parts.map((p) => p.actions)) as tf.Tensor3D,
-      rewards: tf.stack(parts.map((p) => p.rewards)) as tf.Tensor2D,
-      nextObservations: tf.stack(parts.map((p) => p.nextObservations)) as tf.Tensor3D,
-      dones: tf.stack(parts.map((p) => p.dones)) as tf.Tensor2D,
-      mcReturns: tf.stack(parts.map((p) => p.mcReturns)) as tf.Tensor2D,
-    };
-  });
+  const { agent, batch } = populationForSpec(spec, K);
   return {
     name: `K=${K}`,
     update: () => agent.update(batch),
@@ -84,12 +64,12 @@ export function populationSubject(spec: MeasureSpec, K: number): Subject {
  * Updates/s of each subject, measured in alternating slices of `sliceMs` (every subject once per cycle) so that the
  * load of a shared machine, which drifts over seconds, falls on all of them alike. After a warm-up of every subject.
  */
-export async function interleaved(subjects: Subject[], cycles: number, sliceMs: number): Promise<Record<string, number>> {
+export async function interleaved(subjects: Subject<Readback>[], cycles: number, sliceMs: number): Promise<Record<string, number>> {
   const stats = subjects.map(() => ({ count: 0, ms: 0 }));
-  const slice = async (s: Subject, ms: number) => {
+  const slice = async (s: Subject<Readback>, ms: number) => {
     const start = performance.now();
     let count = 0;
-    let last: tf.Tensor | null = null;
+    let last: Readback | null = null;
     while (count < 1 || performance.now() - start < ms) {
       last?.dispose();
       last = s.update();

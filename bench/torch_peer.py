@@ -355,7 +355,7 @@ def sac_family(spec, conservative):
     target_entropy = -A
     critics = Critics(spec, hidden, 2)
     actor = mlp([obs_dim, *hidden, 2 * A])
-    log_alpha = nn.Parameter(torch.zeros(()))
+    log_alpha = nn.Parameter(torch.zeros((*lead(), 1) if MEMBERS else ()))  # [K, 1] per member in a population
     critic_params, actor_params = critics.params(), list(actor.parameters())
     critic_opt = torch.optim.Adam(critic_params, lr=hp(spec, "lr"))
     actor_opt = torch.optim.Adam(actor_params, lr=hp(spec, "actorLr"))
@@ -369,7 +369,7 @@ def sac_family(spec, conservative):
 
     def policy(obs):
         out = actor(obs)
-        mean, log_std = out[:, :A], (out[:, A:] - 1).clamp(-20, 2)
+        mean, log_std = out[..., :A], (out[..., A:] - 1).clamp(-20, 2)
         return sample_tanh_gaussian(mean, log_std)
 
     def penalty(obs, next_obs, q_data):
@@ -424,7 +424,7 @@ def sac_family(spec, conservative):
         critics.update_targets(tau)
         with torch.no_grad():
             q_data = min_of([q.detach() for q in qs])
-            return torch.stack([td.detach(), *reg_metrics, actor_loss.detach(), alpha_loss.detach(), alpha, -log_prob.mean(), q_data.mean(), q_policy.detach().mean(), y.mean(), b["mc_returns"].mean(), (q_data - y).abs().mean(), critic_norm, actor_norm])
+            return torch.stack([td.detach(), *reg_metrics, actor_loss.detach(), alpha_loss.detach(), alpha.mean(), -log_prob.mean(), q_data.mean(), q_policy.detach().mean(), y.mean(), b["mc_returns"].mean(), (q_data - y).abs().mean(), critic_norm, actor_norm])
 
     return update
 
@@ -629,7 +629,7 @@ def main():
     p.add_argument("--specs", required=True)
     p.add_argument("--threads", type=int, default=0, help="only this many threads (0: one thread, then every core)")
     p.add_argument("--device", default="cpu", help="cpu or cuda")
-    p.add_argument("--members", default="", help="populations of these sizes (e.g. 1,8,64), each as one batched model (iql, td3bc)")
+    p.add_argument("--members", default="", help="populations of these sizes (e.g. 1,8,64), each as one batched model (iql, td3bc, sac)")
     args = p.parse_args()
     use_device(args.device)
     # Every core the process may use (torch's own default here is 1: OpenMP reports one thread).

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cosineRate } from '../../src/core/algos/iql';
 import { advantageWeights, EXP_ADV_MAX } from '../../src/core/algos/losses';
-import { expectileLoss } from '../../src/core/algos/losses';
+import { iqlQLoss, iqlValueLoss } from '../../src/core/algos/iqlLosses';
 import { agentAndTransitions, checkpointRoundTrip, expectFlatTensorCount, mean, offlineData, read, series, withAndWithoutChange } from './helpers/algoRuns';
 import { useBackend } from './helpers/tfNode';
 
@@ -12,15 +12,30 @@ const cartpole = offlineData('CartPole-v1', [{ policy: 'medium', weight: 1 }], 2
 const pendulum = offlineData('Pendulum-v1', [{ policy: 'medium', weight: 1 }], 2000);
 
 describe('IQL losses by hand', () => {
-  it('expectile loss (eq. 5) and its gradient on u = [-2, 1, 3], tau 0.7', async () => {
+  it('expectile loss (eq. 5) and its gradient on u = Q_target - V = [-2, 1, 3], tau 0.7', async () => {
     const u = tf.tensor1d([-2, 1, 3]);
+    const valueLoss = (x: tf.Tensor) => iqlValueLoss(x, tf.zerosLike(x), 0.7).loss as tf.Scalar;
     // weights |0.7 - 1(u < 0)| = [0.3, 0.7, 0.7]: (0.3 * 4 + 0.7 * 1 + 0.7 * 9) / 3
-    expect((await read(expectileLoss(u, 0.7)))[0]).toBeCloseTo(8.2 / 3, 5);
+    expect((await read(valueLoss(u)))[0]).toBeCloseTo(8.2 / 3, 5);
     // d/du = 2 w u / 3
-    const grad = tf.grad((x: tf.Tensor) => expectileLoss(x, 0.7))(u);
+    const grad = tf.grad(valueLoss)(u);
     const g = await read(grad);
     [-0.4, 1.4 / 3, 1.4].forEach((want, i) => expect(g[i]).toBeCloseTo(want, 5));
     u.dispose();
+  });
+
+  it('the same loss functions give a population one loss per member, each with its own hyperparameters', async () => {
+    // Two members' rows [2, 3] with expectiles 0.7 and 0.9 as a [2, 1] column: each row's loss as a lone run's.
+    const rows = [[-2, 1, 3], [1, -1, 0.5]];
+    const both = await read(iqlValueLoss(tf.tensor2d(rows), tf.zeros([2, 3]), tf.tensor2d([[0.7], [0.9]])).loss);
+    const lone = [await read(iqlValueLoss(tf.tensor1d(rows[0]), tf.zeros([3]), 0.7).loss), await read(iqlValueLoss(tf.tensor1d(rows[1]), tf.zeros([3]), 0.9).loss)];
+    expect(both[0]).toBeCloseTo(8.2 / 3, 5);
+    expect(both[1]).toBeCloseTo((0.9 * 1 + 0.1 * 1 + 0.9 * 0.25) / 3, 5);
+    both.forEach((x, k) => expect(x).toBeCloseTo(lone[k][0], 6));
+    // Q loss: the mean of the twins' mean squared errors, per member.
+    const q = await read(iqlQLoss([tf.tensor2d([[1, 2], [0, 0]]), tf.tensor2d([[3, 2], [1, 1]])], tf.tensor2d([[1, 1], [0, 1]])));
+    expect(q[0]).toBeCloseTo(((0 + 1) / 2 + (4 + 1) / 2) / 2, 5);
+    expect(q[1]).toBeCloseTo(((0 + 1) / 2 + (1 + 0) / 2) / 2, 5);
   });
 
   it('advantage weights exp(beta A) are clipped at 100 (eq. 7, CORL)', async () => {

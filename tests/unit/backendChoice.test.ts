@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { choiceKey, deviceKey, likelyFastest, validChoice, CHOICE_MAX_AGE_MS } from '../../src/core/tf/backendChoice';
 import { generateDataset } from '../../src/core/data/generate';
 import type { TrainingReport } from '../../src/core/run/events';
+import { updateSubject } from '../../src/core/run/measure';
 import { TrainingSession } from '../../src/core/run/session';
 import { useBackend } from './helpers/tfNode';
 
@@ -22,6 +23,15 @@ describe('remembered backend choices', () => {
       choiceKey(device, 'trainer.worker-abc.js', { ...shape, observationDim: 11 }),
     ])
       expect(other).not.toBe(key);
+  });
+
+  it('of a population are keyed by its size: K members measure and remember apart from a lone run and other sizes', () => {
+    const lone = choiceKey(device, 'trainer.worker-abc.js', shape);
+    const eight = choiceKey(device, 'trainer.worker-abc.js', { ...shape, members: 8 });
+    expect(eight).not.toBe(lone);
+    expect(eight).toMatch(/\|members=8$/);
+    expect(choiceKey(device, 'trainer.worker-abc.js', { ...shape, members: 4 })).not.toBe(eight);
+    expect(choiceKey(device, 'trainer.worker-abc.js', { ...shape, members: 1 })).toBe(lone); // a population of one is a lone run
   });
 
   it('start on WebGPU only with a hardware adapter, else on wasm', () => {
@@ -92,6 +102,32 @@ describe('a session started from a remembered choice', () => {
       expect(['cpu', 'wasm']).toContain(measured.active);
     } finally {
       await session.stop();
+    }
+  });
+
+  it('a population starts on the choice remembered for its size, and measuring times its K-member update', async () => {
+    await useBackend('wasm');
+    const session = new TrainingSession({ tickMs: 20 });
+    const members = [0, 1, 2].map((k) => ({ runId: `m${k}`, hyperparameters: { ...hyperparameters, seed: k } }));
+    try {
+      const report = await session.startPopulation({ dataset, algorithmId: 'bc', backend: 'auto', backendHint: { name: 'cpu', reason: 'remembered for 3 members: cpu', measured: { cpu: 5, wasm: 4 } }, members }, () => {});
+      expect(report.active).toBe('cpu');
+      expect(report.reason).toBe('remembered for 3 members: cpu');
+      expect(tf.getBackend()).toBe('cpu');
+      await session.stop();
+
+      const spec = { algorithmId: 'bc', observationDim: 4, actionDim: 1, discreteActions: 2, hyperparameters: { hidden: '32,32', batchSize: 32 }, members: 3 };
+      // What is measured is the population's update: one row of BC's metrics per member.
+      const subject = updateSubject(spec);
+      const metrics = await subject.update();
+      expect(metrics.shape).toEqual([3, 4]);
+      metrics.dispose();
+      subject.dispose();
+      const measured = await session.measureBackends(spec);
+      expect(measured.probes.filter((p) => p.updatesPerSecond !== null).map((p) => p.name).sort()).toEqual(['cpu', 'wasm']);
+    } finally {
+      await session.stop();
+      await useBackend('wasm');
     }
   });
 });

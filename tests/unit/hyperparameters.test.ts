@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkValue, formatValue, validatePatch, type HyperParam } from '../../src/core/run/hyperparameters';
+import { checkValue, formatValue, inactiveReason, validatePatch, type HyperParam } from '../../src/core/run/hyperparameters';
 
 const lr: HyperParam = { key: 'lr', label: 'learning rate', help: '', kind: 'number', default: 3e-4, min: 1e-6, max: 1, log: true, live: true };
 const hidden: HyperParam = { key: 'hidden', label: 'hidden sizes', help: '', kind: 'choice', default: '256,256', choices: ['64,64', '256,256'], live: false };
@@ -28,5 +28,13 @@ describe('hyperparameter checks', () => {
     expect(formatValue(0.5)).toBe('0.5');
     expect(formatValue(256)).toBe('256');
     expect(formatValue(true)).toBe('true');
+  });
+
+  it('says which settings an inert one waits for, and nothing once they are set', () => {
+    const gap: HyperParam = { key: 'targetGap', label: 'target gap', help: '', kind: 'number', default: 5, live: true, activeWhen: { lagrange: true, f: 'reverse-kl' } };
+    expect(inactiveReason(gap, { lagrange: false, f: 'chi-square' })).toBe('lagrange on and f = reverse-kl');
+    expect(inactiveReason(gap, { lagrange: true, f: 'chi-square' })).toBe('f = reverse-kl');
+    expect(inactiveReason(gap, { lagrange: true, f: 'reverse-kl' })).toBeNull();
+    expect(inactiveReason(lr, {})).toBeNull();
   });
 });

@@ -113,7 +113,7 @@ describe.each(populationAlgorithms())('%s population', (algorithmId) => {
       }
     };
     const live = algo.hyperparameters.filter((p) => p.live);
-    expect(live.length).toBeGreaterThan(2);
+    expect(live.length).toBeGreaterThan(1); // BC has two: its learning rate and the batch size
     for (const p of live) {
       const plain = await unchanged(p.key);
       const changedValue = p.kind === 'bool' ? !p.default : p.kind === 'choice' ? p.choices!.find((c) => c !== p.default)! : p.kind === 'int' ? Number(p.default) + 2 : Math.min(p.max ?? Infinity, Number(p.default) * 3 || 0.5);
@@ -139,7 +139,8 @@ describe.each(populationAlgorithms())('%s population', (algorithmId) => {
     try {
       await trainPopulation(pop, 5);
       const before = await pop.checkpoints();
-      const lr = populationDef(algorithmId)!.memberKeys.includes('lr') ? { lr: 1e-3 } : {};
+      // An explored learning rate unlike the default (ReBRAC's is 1e-3), so the exploit records a change.
+      const lr = populationDef(algorithmId)!.memberKeys.includes('lr') ? { lr: 3 * Number(getAlgorithm(algorithmId).hyperparameters.find((p) => p.key === 'lr')!.default) } : {};
       const events = pop.exploit(0, 2, lr, 'PBT: copied member 0');
       expect(events.map((e) => [e.key, e.to, e.source])).toEqual(Object.entries(lr).map(([k, v]) => [k, v, 'PBT: copied member 0']));
       const after = await pop.checkpoints();

@@ -1,3 +1,4 @@
+import { inactiveReason } from '../../core/run/hyperparameters';
 import { selectAlgorithm, setValue } from '../store/actions';
 import { focusedRun, isActive, useLab } from '../store/labStore';
 import { HyperControl } from './HyperControl';
@@ -43,7 +44,7 @@ export function AlgorithmPanel() {
         <fieldset key={title as string}>
           <legend>{title as string}</legend>
           {(params as typeof algo.hyperparameters).filter((p) => !hidden.includes(p.key)).map((p) => (
-            <HyperControl key={p.key} param={p} value={values[p.key]} error={errors[p.key]} editable onCommit={(v) => void setValue(p.key, v)} />
+            <HyperControl key={p.key} param={p} value={values[p.key]} error={errors[p.key]} editable inactive={inactiveReason(p, values, (key) => [...algo.hyperparameters, ...catalog.runSchema].find((q) => q.key === key)?.label ?? key)} onCommit={(v) => void setValue(p.key, v)} />
           ))}
         </fieldset>
       ))}

@@ -23,9 +23,11 @@ function JobProgress() {
         {job.label}…{queued > 0 ? ` (${queued} more waiting)` : ''}
       </span>
       <progress value={job.progress} max={1} />
-      <button className="small" onClick={cancelJob} data-testid="dataset-cancel">
-        Cancel
-      </button>
+      {job.cancel && (
+        <button className="small" onClick={cancelJob} data-testid="dataset-cancel">
+          Cancel
+        </button>
+      )}
     </div>
   );
 }

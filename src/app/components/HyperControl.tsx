@@ -8,6 +8,8 @@ interface Props {
   error?: string;
   /** False for non-live parameters while a run trains. */
   editable: boolean;
+  /** The settings this one waits for ("lagrange on"), when it is inert with the current values; it stays editable. */
+  inactive?: string | null;
   onCommit(value: unknown): void;
 }
 
@@ -19,7 +21,7 @@ const NOTCH_KEYS: Record<string, number> = { ArrowRight: 1, ArrowUp: 1, ArrowLef
  * for bounded numbers, a slider over notches (see sliderNotches). The slider commits when a key or the pointer is
  * released; focusing or leaving a control never changes its value.
  */
-export function HyperControl({ param, value, error, editable, onCommit }: Props) {
+export function HyperControl({ param, value, error, editable, inactive, onCommit }: Props) {
   const [draft, setDraft] = useState(String(value));
   useEffect(() => setDraft(typeof value === 'number' ? formatValue(value) : String(value)), [value]);
   const id = `hp-${param.key}`;
@@ -108,13 +110,14 @@ export function HyperControl({ param, value, error, editable, onCommit }: Props)
   }
 
   return (
-    <div className={`control ${error ? 'has-error' : ''}`}>
+    <div className={`control ${error ? 'has-error' : ''} ${inactive ? 'inactive' : ''}`} data-inactive={inactive ? true : undefined}>
       <label htmlFor={id}>
         {param.label}
         {param.live && <span className="live" title="can change while training">live</span>}
       </label>
       {input}
       <p className="help" id={helpId}>
+        {inactive && <span className="inactive-note">Takes effect only with {inactive}. </span>}
         {param.help}
       </p>
       {error && (

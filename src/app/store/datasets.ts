@@ -53,7 +53,7 @@ export function addRecordedDataset(d: Dataset): void {
 }
 
 export function cancelJob(): void {
-  lab.getState().generation?.cancel();
+  lab.getState().generation?.cancel?.();
 }
 
 // ---- the list of datasets and the selection ----------------------------------------------------------------

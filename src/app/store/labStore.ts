@@ -19,7 +19,8 @@ export interface LabState {
   envId: string;
   datasets: Dataset[];
   datasetId: string | null;
-  generation: { label: string; progress: number; cancel(): void } | null;
+  /** The dataset job shown with its progress; `cancel` where the job can stop part-way. */
+  generation: { label: string; progress: number; cancel?(): void } | null;
   datasetError: string | null;
   catalog: Catalog | null;
   algorithmId: string;

@@ -135,29 +135,64 @@ export function exportPolicyOf(id: string): Promise<void> {
 /** Transitions recorded from a run's policy by default (D4RL's datasets have 1M; the lab starts lighter). */
 export const RECORDED_TRANSITIONS = 10_000;
 
+/** How a run's policy is rolled out into a dataset (PolicyDatasetOptions without the name). */
+export interface PolicyRecording {
+  transitions: number;
+  seed: number;
+  mode: 'sample' | 'greedy';
+  /** Gaussian noise on continuous actions in [-1, 1]; ignored for discrete actions. */
+  actionNoise: number;
+}
+
+/** The run list's one-click recording: sampled with a little action noise, as D4RL made its medium/expert data. */
+export const RUN_LIST_RECORDING: Omit<PolicyRecording, 'transitions'> = { seed: 0, mode: 'sample', actionNoise: 0.1 };
+
 /**
- * A dataset recorded from the run's policy in its environment, sampled with a little action noise (as D4RL made its
- * medium/expert data from trained agents): on the run's worker while it has one, else from its latest checkpoint on
- * an idle worker. The dataset joins the list, selected, saved like any other.
+ * A dataset recorded from the run's policy in its environment: on the run's worker while it has one, else from its
+ * latest checkpoint on an idle worker. The dataset joins the list, selected, saved like any other.
  */
+async function recordFrom(id: string, recording: PolicyRecording, onProgress: (fraction: number) => void): Promise<void> {
+  const run = runOrThrow(id);
+  const dataset = datasetOf(run);
+  const stem = `${fileStem(run.name, 'policy').toLowerCase()}-policy`;
+  const name = recording.mode === 'greedy' ? `${stem}-greedy` : stem;
+  const options = { ...recording, name };
+  const progress = progressCallback(onProgress);
+  const api = labPool().api(id);
+  let recorded: Dataset;
+  if (api) recorded = await api.recordDataset(options, progress);
+  else {
+    const checkpoint = await checkpointOf(id);
+    if (!checkpoint) throw new Error(`no checkpoint of "${run.name}" in this browser: train it first`);
+    if (!dataset) throw new Error(`the dataset "${run.config.datasetName}" is not in this browser: import or generate it first`);
+    recorded = await labPool().withIdleWorker((w) => w.recordDataset(options, progress, { source: { dataset, algorithmId: run.config.algorithmId, hyperparameters: run.config.hyperparameters }, checkpoint }));
+  }
+  addRecordedDataset(recorded);
+}
+
+/** The run list's "Dataset from this policy": errors land in the run list's notice. */
 export function recordDatasetOf(id: string, transitions: number, onProgress: (fraction: number) => void): Promise<void> {
-  return reporting('Could not record a dataset', async () => {
-    const run = runOrThrow(id);
-    const dataset = datasetOf(run);
-    const name = `${fileStem(run.name, 'policy').toLowerCase()}-policy`;
-    const options = { transitions, seed: 0, mode: 'sample' as const, actionNoise: 0.1, name };
-    const progress = progressCallback(onProgress);
-    const api = labPool().api(id);
-    let recorded: Dataset;
-    if (api) recorded = await api.recordDataset(options, progress);
-    else {
-      const checkpoint = await checkpointOf(id);
-      if (!checkpoint) throw new Error(`no checkpoint of "${run.name}" in this browser: train it first`);
-      if (!dataset) throw new Error(`the dataset "${run.config.datasetName}" is not in this browser: import or generate it first`);
-      recorded = await labPool().withIdleWorker((w) => w.recordDataset(options, progress, { source: { dataset, algorithmId: run.config.algorithmId, hyperparameters: run.config.hyperparameters }, checkpoint }));
-    }
-    addRecordedDataset(recorded);
-  });
+  return reporting('Could not record a dataset', () => recordFrom(id, { transitions, ...RUN_LIST_RECORDING }, onProgress));
+}
+
+/**
+ * The dataset generator's "a trained run's policy": the progress bar and any error show in the dataset panel, as for
+ * a generated dataset. One dataset job at a time: a generation or import running refuses it with a message.
+ */
+export async function recordDatasetFromRun(id: string, recording: PolicyRecording): Promise<void> {
+  const run = get().runs[id];
+  if (get().generation) {
+    set({ datasetError: 'Wait for the dataset job running now to finish (or cancel it), then record the policy.' });
+    return;
+  }
+  set({ datasetError: null, generation: { label: `recording ${recording.transitions.toLocaleString()} transitions of "${run?.name ?? id}"`, progress: 0 } });
+  try {
+    await recordFrom(id, recording, (f) => set((s) => (s.generation ? { generation: { ...s.generation, progress: f } } : {})));
+  } catch (e) {
+    set({ datasetError: `Could not record a dataset from "${run?.name ?? id}": ${message(e)}` });
+  } finally {
+    set({ generation: null });
+  }
 }
 
 /**

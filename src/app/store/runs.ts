@@ -7,7 +7,7 @@ import type { RunConfig, RunMembership, RunRecord } from '../../core/experiments
 import { TRAINING_RETURN, type HyperparameterEvent, type TrainingReport } from '../../core/run/events';
 import type { HyperValues } from '../../core/run/hyperparameters';
 import type { TrainerCheckpoint } from '../../core/run/trainer';
-import type { JobStart } from '../../core/run/session';
+import type { BackendHint, JobStart } from '../../core/run/session';
 import { labPool } from '../client/labClient';
 import { isActive, selectedDataset, useLab } from './labStore';
 import { runStorage } from './runStorage';
@@ -150,14 +150,30 @@ function submitPopulation(ids: string[]): void {
   }
   const notice = `${POPULATION_NOTICE} ${ids.length - 1} other run${ids.length > 2 ? 's' : ''} as one batched model (a population job); Pause lets it go on alone`;
   for (const id of ids) patchRun(id, { status: 'queued', error: null, notice });
+  // `auto` starts on the choice remembered for this population size (K members' update, not a lone run's), or on the
+  // likely-fastest backend while a spare worker measures the K-member update in the background.
+  const shape: NetworkShape = { ...networkShape(runs[0], dataset), members: ids.length };
+  const choice = runs[0].config.backend === 'auto' ? backendHint(shape).catch(() => null) : Promise.resolve(null);
+  void choice.then((c) => submitPopulationToPool(ids, dataset, c?.hint, c?.measure ? () => void measureInBackground(c.key, shape, noRunsToMove) : null));
+}
+
+/** A running population job does not change backend: the measured choice applies from its next start. */
+const noRunsToMove = async (): Promise<string[]> => [];
+
+function submitPopulationToPool(all: string[], dataset: NonNullable<ReturnType<typeof datasetOfRun>>, backendHint: BackendHint | undefined, measure: (() => void) | null): void {
+  // Members deleted or stopped while the device was being described stay out.
+  const ids = all.filter((id) => get().runs[id]?.status === 'queued');
+  if (ids.length === 0) return;
+  const runs = ids.map((id) => get().runs[id]);
   labPool().submitPopulation({
-    start: { dataset, algorithmId: runs[0].config.algorithmId, backend: runs[0].config.backend, members: runs.map((r) => ({ runId: r.id, hyperparameters: r.config.hyperparameters })) },
+    start: { dataset, algorithmId: runs[0].config.algorithmId, backend: runs[0].config.backend, backendHint, members: runs.map((r) => ({ runId: r.id, hyperparameters: r.config.hyperparameters })) },
     listener: onReport,
     onAssigned: () => {
       for (const id of ids) patchRun(id, (r) => (r.status === 'queued' ? { status: 'starting' } : {}));
     },
     onStarted: (backend) => {
       if (ids.includes(get().focusRunId ?? '') || get().backend === null) set({ backend });
+      measure?.();
     },
     onFailed: (error) => {
       for (const id of ids) {
@@ -444,7 +460,7 @@ export async function forkRun(id: string, patch: HyperValues): Promise<string | 
   return addRun(config, {}, { from, name: `${parent.name} ⑂ ${changed || 'fork'} @${from.update}` });
 }
 
-/** Seconds between checkpoints of training runs kept for a reload (each is the run's weights and optimizer moments). */
+/** Seconds between checkpoints of training runs kept for a reload (each is the run's weights and optimizer moments, and for an online run up to 8 MiB of its replay buffer). */
 const KEEP_EVERY_S = 20;
 let keeping: ReturnType<typeof setInterval> | null = null;
 

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { HyperParam } from '../run/hyperparameters';
 import { actionIndices, batchSizeParam, gammaParam, hiddenParam, learningRateParam, normalizeStatesParam, observationNormalizer, tauParam } from './common';
 import { Critics, minOf } from './critics';
-import { categoricalEntropy, gaussianEntropy, gaussianLogProb, sampleClippedGaussian, softmaxAction } from './distributions';
+import { categoricalEntropy, gaussianEntropy, gaussianLogProb, LOG_STD_MAX, LOG_STD_MIN, sampleClippedGaussian, softmaxAction } from './distributions';
 import { advantageWeights, EXP_ADV_MAX } from './losses';
 import { mse, pickActions } from './losses';
 import { minimizeWith } from './minimize';
@@ -18,9 +18,6 @@ import { MLP, newVariable, parseHidden, readWeights, writeWeights } from './nets
 import { Adam } from './optim';
 import { mlpPolicyNetwork } from './policyNetwork';
 import type { Agent, AgentContext, AlgorithmDef, Batch, Checkpoint } from './types';
-
-const LOG_STD_MIN = -20;
-const LOG_STD_MAX = 2;
 
 /** The weights of the policy update: exp(A(s, a) / lambda), clipped at 100 (CORL) so one large advantage cannot dominate a batch. */
 export function awacWeights(advantage: tf.Tensor1D, lambda: number): tf.Tensor1D {

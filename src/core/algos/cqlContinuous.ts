@@ -127,6 +127,7 @@ export const cqlContinuous: AlgorithmDef = {
       min: -100,
       max: 100,
       live: true,
+      activeWhen: { lagrange: true },
     },
     {
       key: 'sampledActions',

@@ -3,6 +3,10 @@ import type { Rng } from '../rng';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
+/** Bounds of a Gaussian actor's log std (CORL's IQL, AWAC and SAC clip to them). */
+export const LOG_STD_MIN = -20;
+export const LOG_STD_MAX = 2;
+
 /** log N(x; mean, exp(logStd)^2) summed over the last axis. */
 export function gaussianLogProb(x: tf.Tensor2D, mean: tf.Tensor2D, logStd: tf.Tensor): tf.Tensor1D;
 export function gaussianLogProb(x: tf.Tensor3D, mean: tf.Tensor3D, logStd: tf.Tensor): tf.Tensor2D;
@@ -19,7 +23,12 @@ export function normalNoise(shape: number[], rng: Rng): tf.Tensor {
 
 /** A draw from a diagonal Gaussian, clipped to the action box [-1, 1] (the Gaussian actors of IQL, AWAC and ODICE). */
 export function sampleClippedGaussian(mean: tf.Tensor2D, logStd: tf.Tensor2D, rng: Rng): tf.Tensor2D {
-  return tf.clipByValue(tf.add(mean, tf.mul(tf.exp(logStd), normalNoise(mean.shape, rng))), -1, 1) as tf.Tensor2D;
+  return clippedGaussianFromNoise(mean, logStd, normalNoise(mean.shape, rng));
+}
+
+/** sampleClippedGaussian with its standard normal noise given: rows [n, A], or each member's rows [K, n, A] (populations). */
+export function clippedGaussianFromNoise<T extends tf.Tensor>(mean: T, logStd: tf.Tensor, noise: tf.Tensor): T {
+  return tf.clipByValue(tf.add(mean, tf.mul(tf.exp(logStd), noise)), -1, 1) as T;
 }
 
 /** An action of a softmax policy over logits [n, k] as [n] int32 indices: the argmax (greedy) or a draw seeded from the lab's Rng. */
@@ -33,14 +42,24 @@ export function softmaxAction(logits: tf.Tensor2D, mode: 'sample' | 'greedy', rn
  * 2 (log 2 - u - softplus(-2u)).
  */
 export function sampleTanhGaussian(mean: tf.Tensor2D, logStd: tf.Tensor2D, rng: Rng): { action: tf.Tensor2D; logProb: tf.Tensor1D } {
-  const u = tf.add(mean, tf.mul(tf.exp(logStd), normalNoise(mean.shape, rng))) as tf.Tensor2D;
+  return tanhGaussianFromNoise(mean, logStd, normalNoise(mean.shape, rng));
+}
+
+/** sampleTanhGaussian with its standard normal noise given: rows [n, A], or each member's rows [K, n, A] (populations). */
+export function tanhGaussianFromNoise(mean: tf.Tensor2D, logStd: tf.Tensor2D, noise: tf.Tensor): { action: tf.Tensor2D; logProb: tf.Tensor1D };
+export function tanhGaussianFromNoise(mean: tf.Tensor3D, logStd: tf.Tensor3D, noise: tf.Tensor): { action: tf.Tensor3D; logProb: tf.Tensor2D };
+export function tanhGaussianFromNoise(mean: tf.Tensor, logStd: tf.Tensor, noise: tf.Tensor): { action: tf.Tensor; logProb: tf.Tensor } {
+  const u = tf.add(mean, tf.mul(tf.exp(logStd), noise));
   return { action: tf.tanh(u), logProb: tanhGaussianLogProbOfPreTanh(u, mean, logStd) };
 }
 
 /** log pi(tanh(u)|s) of pre-tanh values u under N(mean, exp(logStd)^2): log N(u) - sum log(1 - tanh(u)^2). */
-export function tanhGaussianLogProbOfPreTanh(u: tf.Tensor2D, mean: tf.Tensor2D, logStd: tf.Tensor2D): tf.Tensor1D {
+export function tanhGaussianLogProbOfPreTanh(u: tf.Tensor2D, mean: tf.Tensor2D, logStd: tf.Tensor2D): tf.Tensor1D;
+export function tanhGaussianLogProbOfPreTanh(u: tf.Tensor, mean: tf.Tensor, logStd: tf.Tensor): tf.Tensor;
+export function tanhGaussianLogProbOfPreTanh(u: tf.Tensor, mean: tf.Tensor, logStd: tf.Tensor): tf.Tensor {
   const correction = tf.sum(tf.mul(2, tf.sub(tf.sub(Math.log(2), u), tf.softplus(tf.mul(-2, u)))), -1);
-  return tf.sub(gaussianLogProb(u, mean, logStd), correction) as tf.Tensor1D;
+  // gaussianLogProb's overloads name ranks; the arithmetic is rank-free (the last axis is the action's).
+  return tf.sub(gaussianLogProb(u as tf.Tensor3D, mean as tf.Tensor3D, logStd), correction);
 }
 
 /** log pi(a|s) of given actions in (-1, 1) under a tanh-Gaussian (atanh of a clipped action). */

@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { HyperParam } from '../run/hyperparameters';
 import { batchSizeParam, gammaParam, hiddenParam, learningRateParam, normalizeStatesParam, tauParam } from './common';
 import { minOf } from './critics';
-import { advantageWeights, expectileLoss, mse } from './losses';
+import { iqlQLoss, iqlTarget, iqlValueLoss } from './iqlLosses';
+import { advantageWeights } from './losses';
 import { minimizeWith } from './minimize';
 import type { Agent, AgentContext, AlgorithmDef, Batch } from './types';
 import { createValueAgentShell } from './valueAgentShell';
@@ -32,19 +33,19 @@ function createIQL(ctx: AgentContext): Agent {
         const nextObs = normalize.apply(batch.nextObservations);
         const targetQ = minOf(critics.q(obs, batch.actions, 'target'));
         // The Q target uses V(s') from before this update's V step, as CORL.
-        const y = tf.add(batch.rewards, tf.mul(tf.mul(gamma, tf.sub(1, batch.dones)), V(nextObs))) as tf.Tensor1D;
+        const y = iqlTarget(batch.rewards, batch.dones, V(nextObs), gamma);
 
-        // L_V = E[L2^tau(Q_target(s, a) - V(s))] (eq. 5); the advantage A = Q_target - V is kept for the policy.
+        // L_V (eq. 5); the advantage A = Q_target - V is kept for the policy.
         const vStep = minimizeWith(vOptimizer, () => {
-          const advantage = tf.sub(targetQ, V(obs)) as tf.Tensor1D;
-          return { loss: expectileLoss(advantage, expectile), aux: [advantage] };
+          const { loss, advantage } = iqlValueLoss(targetQ, V(obs), expectile);
+          return { loss: loss as tf.Scalar, aux: [advantage] };
         });
         const [advantage] = vStep.aux;
 
-        // L_Q = E[(r + gamma (1 - done) V(s') - Q(s, a))^2] (eq. 6), averaged over the twin critics as CORL.
+        // L_Q (eq. 6), averaged over the twin critics.
         const qStep = minimizeWith(qOptimizer, () => {
           const qs = critics.q(obs, batch.actions);
-          return { loss: tf.div(tf.addN(qs.map((q) => mse(q, y))), qs.length) as tf.Scalar, aux: [minOf(qs)] };
+          return { loss: iqlQLoss(qs, y) as tf.Scalar, aux: [minOf(qs)] };
         });
         const [qData] = qStep.aux;
         critics.updateTargets(tau);

@@ -6,10 +6,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import { MLP, matMulFastGrad, newVariable, type Activation } from './nets';
 
-/** y = gain * (x - mean(x)) / sqrt(var(x) + eps) + shift, mean and (biased) variance over the last axis; eps 1e-6 as flax. */
-export function layerNorm(x: tf.Tensor2D, gain: tf.Tensor1D, shift: tf.Tensor1D, eps = 1e-6): tf.Tensor2D {
+/**
+ * y = gain * (x - mean(x)) / sqrt(var(x) + eps) + shift, mean and (biased) variance over the last axis; eps 1e-6 as
+ * flax. Any rank: [B, H] with gain [H], or a population's [K, B, H] with gain [K, 1, H].
+ */
+export function layerNorm<T extends tf.Tensor>(x: T, gain: tf.Tensor, shift: tf.Tensor, eps = 1e-6): T {
   const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gain), shift) as tf.Tensor2D;
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gain), shift) as T;
 }
 
 /**

@@ -1,11 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-/** Asymmetric L2 (IQL, Kostrikov et al. 2021, eq. 5): mean(|tau - 1(u < 0)| * u^2) for u = target - prediction. */
-export function expectileLoss(u: tf.Tensor, tau: number): tf.Scalar {
-  return tf.mean(expectileTerms(u, tau)) as tf.Scalar;
-}
-
-/** The terms |tau - 1(u < 0)| * u^2 of the expectile loss, elementwise (tau may be a tensor: one per population member). */
+/** The terms |tau - 1(u < 0)| * u^2 of IQL's asymmetric L2 (eq. 5), elementwise (tau may be a tensor: one per population member). */
 export function expectileTerms<T extends tf.Tensor>(u: T, tau: number | tf.Tensor): T {
   // 1(u < 0) as step(-u): tf.less has no gradient function, and tfjs refuses any op without one on the gradient path.
   const weight = tf.abs(tf.sub(tau, tf.step(tf.neg(u))));

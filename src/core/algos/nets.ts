@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
+import { explicitTransposeMatMul, swapLastAxes } from '../tf/explicitTransposeMatMul';
+
+export { swapLastAxes };
 
 export type Activation = 'relu' | 'tanh';
 
@@ -93,33 +96,12 @@ export class MLP {
 }
 
 /**
- * x w with gradients dx = dy w^T and dw = x^T dy computed from explicit transposes. tfjs-wasm multiplies a transposed
- * operand about ten times slower than a plain one (measured: [1920,64]^T [1920,64] 4.3 ms against 0.4 ms for transpose
- * then multiply), and the default gradient of matMul uses exactly those; on the other backends the default is kept.
- * Batched operands ([..., n, m], the same leading axes) transpose their last two axes.
+ * x w (rank 2, or batched with the same leading axes), with gradients that are fast on wasm too: there by explicit
+ * transposes, each computed only when something asked for it (core/tf/explicitTransposeMatMul.ts); on the other
+ * backends tfjs's own matMul.
  */
-const matMulExplicitTranspose = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [x, w, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  save([x, w]);
-  return {
-    value: tf.matMul(x, w),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sx, sw] = saved;
-      return [tf.matMul(dy, swapLastAxes(sw)), tf.matMul(swapLastAxes(sx), dy)];
-    },
-  };
-});
-
-/** Transposes the last two axes (a matrix, or each matrix of a batch). */
-export function swapLastAxes(t: tf.Tensor): tf.Tensor {
-  const perm = t.shape.map((_, i) => i);
-  [perm[t.rank - 2], perm[t.rank - 1]] = [perm[t.rank - 1], perm[t.rank - 2]];
-  return tf.transpose(t, perm);
-}
-
-/** x w (rank 2, or batched with the same leading axes), with gradients that are fast on wasm too. */
 export function matMulFastGrad<T extends tf.Tensor>(x: T, w: tf.Tensor): T {
-  return (tf.getBackend() === 'wasm' ? matMulExplicitTranspose(x, w) : tf.matMul(x, w)) as T;
+  return (tf.getBackend() === 'wasm' ? explicitTransposeMatMul(x, w) : tf.matMul(x, w)) as T;
 }
 
 /** Polyak averaging of target networks: target <- tau * online + (1 - tau) * target. */

@@ -25,8 +25,11 @@ import { Adam } from './optim';
 import type { Agent, AgentContext, AlgorithmDef, Batch } from './types';
 
 /** Squared distance between two action batches, summed over action dimensions (CORL's `((x - y) ** 2).sum(-1)`). */
-export function squaredDistance(x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor1D {
-  return tf.sum(tf.square(tf.sub(x, y)), 1) as tf.Tensor1D;
+export function squaredDistance(x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor1D;
+/** A population's: [K, B, A] -> [K, B]. */
+export function squaredDistance(x: tf.Tensor3D, y: tf.Tensor3D): tf.Tensor2D;
+export function squaredDistance(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return tf.sum(tf.square(tf.sub(x, y)), -1);
 }
 
 /**

@@ -38,9 +38,9 @@ const recoilParams: HyperParam[] = [
   },
   fParam(['chi-square', 'total-variation', 'reverse-kl'], 'chi-square'),
   lambdaParam,
-  { key: 'beta', label: 'Gumbel temperature (beta)', help: 'Only with f = reverse-kl: z = (Q - V) / beta in the Gumbel loss.', kind: 'number', default: 1, min: 0.01, max: 100, log: true, live: true },
-  maxClipParam,
-  rescaleParam,
+  { key: 'beta', label: 'Gumbel temperature (beta)', help: 'Only with f = reverse-kl: z = (Q - V) / beta in the Gumbel loss.', kind: 'number', default: 1, min: 0.01, max: 100, log: true, live: true, activeWhen: { f: 'reverse-kl' } },
+  { ...maxClipParam, activeWhen: { f: 'reverse-kl' } },
+  { ...rescaleParam, activeWhen: { f: 'reverse-kl' } },
   awrBetaParam,
 ];
 

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { HyperParam, HyperValues } from '../run/hyperparameters';
 import { batchSizeParam, gammaParam, hiddenParam, learningRateParam, normalizeStatesParam, observationNormalizer, tauParam, type ObservationNormalizer } from './common';
 import { Critics, minOf } from './critics';
-import { sampleTanhGaussian } from './distributions';
+import { LOG_STD_MAX, LOG_STD_MIN, sampleTanhGaussian } from './distributions';
 import { GsdeExploration } from './gsde';
 import { mse } from './losses';
 import { minimizeWith } from './minimize';
@@ -18,10 +18,8 @@ import { Adam } from './optim';
 import { mlpPolicyNetwork } from './policyNetwork';
 import type { Agent, AgentContext, AlgorithmDef, Batch, ChartGroup, Checkpoint } from './types';
 
-const LOG_STD_MIN = -20;
-const LOG_STD_MAX = 2;
 /** CORL's TanhGaussianPolicy adds this to the network's log std output (initial std about e^-1). */
-const LOG_STD_OFFSET = -1;
+export const LOG_STD_OFFSET = -1;
 
 /** A policy sample: actions in (-1, 1) and their log-probabilities. */
 export type PolicySampler = (observations: tf.Tensor2D) => { action: tf.Tensor2D; logProb: tf.Tensor1D };

@@ -8,16 +8,14 @@ import * as tf from '@tensorflow/tfjs';
 import type { HyperValues } from '../run/hyperparameters';
 import { actionIndices, observationNormalizer, type ObservationNormalizer } from './common';
 import { Critics, minOf } from './critics';
-import { categoricalEntropy, gaussianEntropy, gaussianLogProb, sampleClippedGaussian, softmaxAction } from './distributions';
+import { categoricalEntropy, gaussianEntropy, gaussianLogProb, LOG_STD_MAX, LOG_STD_MIN, sampleClippedGaussian, softmaxAction } from './distributions';
+import { weightedLogLikelihoodLoss } from './iqlLosses';
 import { pickActions } from './losses';
 import { minimizeWith } from './minimize';
 import { MLP, newVariable, parseHidden, readWeights, writeWeights } from './nets';
 import { Adam } from './optim';
 import { mlpPolicyNetwork } from './policyNetwork';
 import type { Agent, AgentContext } from './types';
-
-const LOG_STD_MIN = -20;
-const LOG_STD_MAX = 2;
 
 /** Cosine annealing of a learning rate from `base` at update 0 to 0 at update `total` (PyTorch's CosineAnnealingLR). */
 export function cosineRate(base: number, update: number, total: number): number {
@@ -92,7 +90,7 @@ export function createValueAgentShell(ctx: AgentContext, id: string): ValueAgent
       actorOptimizer.learningRate = cosine ? cosineRate(actorLr, updates, totalUpdates) : actorLr;
       const step = minimizeWith(actorOptimizer, () => {
         const out = policyOutput(obs);
-        return { loss: tf.neg(tf.mean(tf.mul(weights, logProb(out, actions)))) as tf.Scalar, aux: [out] };
+        return { loss: weightedLogLikelihoodLoss(weights, logProb(out, actions)) as tf.Scalar, aux: [out] };
       });
       updates += 1;
       return { loss: step.loss, gradNorm: step.gradNorm, out: step.aux[0] };

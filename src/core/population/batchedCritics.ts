@@ -30,6 +30,12 @@ export class BatchedCritics {
     return [...this.online, ...this.target];
   }
 
+  /** Q_i(s, .) of each critic, [K, B, numActions] (discrete critics only). */
+  all(observations: tf.Tensor3D, which: 'online' | 'target' = 'online'): tf.Tensor3D[] {
+    if (this.numActions === null) throw new Error('BatchedCritics.all is for discrete actions');
+    return (which === 'online' ? this.online : this.target).map((net) => net.apply(observations));
+  }
+
   /** Q_i(s, a) of each critic for one action per row, [K, B]: an index column (discrete) or [K, B, actionDim]. */
   q(observations: tf.Tensor3D, actions: tf.Tensor3D, which: 'online' | 'target' = 'online'): tf.Tensor2D[] {
     const nets = which === 'online' ? this.online : this.target;

@@ -67,20 +67,12 @@ export class BatchedMLP {
 }
 
 /**
- * x w + b for every member: [K, n, in] x [K, in, out] + [K, 1, out]. On wasm as K two-dimensional products stacked:
- * tfjs-wasm multiplies batched (3-d) operands in a plain loop, not through XNNPACK (measured here: [8, 256, 256] x
- * [8, 256, 256] 350 ms batched against 29 ms as 8 products); elsewhere as one batched product. The slices are cheap
- * only with core/tf/wasmSlices.ts's Slice (tfjs-wasm's own copies the whole input for every slice).
+ * x w + b for every member: [K, n, in] x [K, in, out] + [K, 1, out], one batched product. On wasm that product is
+ * core/tf/wasmBatchMatMul.ts's (each member through XNNPACK, one kernel for all K); tfjs-wasm's own multiplies
+ * batched operands in a plain loop.
  */
-function denseLayer(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
-  if (tf.getBackend() !== 'wasm') return tf.add(tf.matMul(x, w), b) as tf.Tensor3D;
-  const [xs, ws, bs] = [x, w, b].map(slices);
-  return tf.stack(xs.map((xk, k) => tf.add(matMulFastGrad(xk, ws[k]), bs[k]))) as tf.Tensor3D;
-}
-
-/** Member slices of a [K, ...] tensor. One member by a reshape: tfjs's unstack gradient breaks on a single slice. */
-function slices(t: tf.Tensor): tf.Tensor[] {
-  return t.shape[0] === 1 ? [tf.reshape(t, t.shape.slice(1))] : tf.unstack(t);
+export function denseLayer(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
+  return tf.add(matMulFastGrad(x, w), b) as tf.Tensor3D;
 }
 
 /**

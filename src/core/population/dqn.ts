@@ -1,6 +1,7 @@
 // Offline DQN (Mnih et al., Nature 2015; Double DQN: van Hasselt, Guez & Silver 2016) for a population of K members
 // trained as one model: algos/dqn.ts with a leading members axis. The learning rate and tau are per-member device
-// values; the target period, the TD loss and Double DQN are shared (one batched step takes one branch).
+// values; the target period, the TD loss and Double DQN are shared (one batched step takes one branch). It is also the
+// core of the discrete CQL population (cqlDiscrete.ts), as algos/dqn.ts is of the lone one.
 import * as tf from '@tensorflow/tfjs';
 import { observationNormalizer } from '../algos/common';
 import { pickActions } from '../algos/losses';
@@ -8,23 +9,32 @@ import { parseHidden } from '../algos/nets';
 import { BatchedCritics } from './batchedCritics';
 import { MemberAdam } from './memberAdam';
 import { MemberValues } from './memberValues';
-import { memberStateMethods } from './memberStates';
+import { perMember } from './perMember';
+import { memberMethods } from './memberStates';
 import { populationPrefix } from './memberVariables';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
-const perMember = (x: tf.Tensor): tf.Tensor1D => tf.mean(x, 1) as tf.Tensor1D;
 
-function createDQNPopulation(ctx: PopulationContext): PopulationAgent {
-  if (ctx.discreteActions === null) throw new Error('dqn needs discrete actions');
+/** An extra per-member critic loss on Q(s, .) added to the TD loss (discrete CQL's conservative term), with its metrics. */
+export interface MemberQRegularizer {
+  metricNames: string[];
+  /** Called inside the gradient scope with Q(s, .) [K, B, n] and Q(s, a) [K, B]: the penalty [K] and its metrics ([K] each). */
+  penalty(qAll: tf.Tensor3D, qData: tf.Tensor2D, values: MemberValues): { loss: tf.Tensor1D; metrics: tf.Tensor1D[] };
+}
+
+/** Offline DQN for K members, optionally with a regulariser on Q(s, .); `def` gives the checkpoints' id and the per-member keys. */
+export function createDQNPopulation(ctx: PopulationContext, def: PopulationDef = dqnPopulation, regularizer: MemberQRegularizer | null = null): PopulationAgent {
+  const id = def.algorithmId;
+  if (ctx.discreteActions === null) throw new Error(`${id} needs discrete actions`);
   const K = ctx.members;
   const n = ctx.discreteActions;
   const prefix = populationPrefix();
   const hp = ctx.hyperparameters[0];
   const gamma = Number(hp.gamma);
   let [targetPeriod, loss, double] = [Number(hp.targetPeriod), String(hp.loss), Boolean(hp.double)];
-  const values = new MemberValues(prefix, dqnPopulation.memberKeys, ctx.hyperparameters);
+  const values = new MemberValues(prefix, def.memberKeys, ctx.hyperparameters);
   let updates = ctx.startUpdate ?? 0;
-  const critic = new BatchedCritics(prefix, 'dqn/q', ctx.observationDim, ctx.actionDim, n, parseHidden(hp.hidden), 1, K, ctx.rngs);
+  const critic = new BatchedCritics(prefix, `${id}/q`, ctx.observationDim, ctx.actionDim, n, parseHidden(hp.hidden), 1, K, ctx.rngs);
   const optimizer = new MemberAdam(K, critic.variables, () => values.vector('lr'));
   const normalize = observationNormalizer({ ...ctx, hyperparameters: hp, rng: ctx.rngs[0] }, Boolean(hp.normalizeStates));
   const Q = (obs: tf.Tensor3D, which: 'online' | 'target' = 'online'): tf.Tensor3D => (which === 'online' ? critic.online : critic.target)[0].apply(normalize.apply(obs));
@@ -32,7 +42,7 @@ function createDQNPopulation(ctx: PopulationContext): PopulationAgent {
 
   return {
     members: K,
-    metricNames: ['td_loss', 'q_data', 'q_policy', 'target_q', 'mc_return', 'td_error', 'agreement', 'grad_norm'],
+    metricNames: ['td_loss', ...(regularizer?.metricNames ?? []), 'q_data', 'q_policy', 'target_q', 'mc_return', 'td_error', 'agreement', 'grad_norm'],
 
     update(batch: MemberBatch): tf.Tensor2D {
       return tf.tidy(() => {
@@ -45,13 +55,14 @@ function createDQNPopulation(ctx: PopulationContext): PopulationAgent {
           const qAll = Q(batch.observations);
           const qData = pickActions(qAll, idx, n);
           const td = perMember(loss === 'mse' ? tf.square(tf.sub(qData, y)) : tf.losses.huberLoss(y, qData, undefined, 1, tf.Reduction.NONE));
-          return { loss: td, aux: [qAll, qData] };
+          const reg = regularizer?.penalty(qAll, qData, values);
+          return { loss: reg ? (tf.add(td, reg.loss) as tf.Tensor1D) : td, aux: [td, qAll, qData, ...(reg?.metrics ?? [])] };
         });
-        const [qAll, qData] = step.aux;
+        const [td, qAll, qData, ...regMetrics] = step.aux;
         updates += 1;
         if (updates % targetPeriod === 0) critic.updateTargets(values.vector('tau'));
         const agreement = perMember(tf.cast(tf.equal(tf.argMax(qAll, 2), idx), 'float32'));
-        return tf.stack([step.loss, perMember(qData), perMember(tf.max(qAll, 2)), perMember(y), perMember(batch.mcReturns), perMember(tf.abs(tf.sub(qData, y))), agreement, step.gradNorm], 1) as tf.Tensor2D;
+        return tf.stack([td, ...regMetrics, perMember(qData), perMember(tf.max(qAll, 2)), perMember(y), perMember(batch.mcReturns), perMember(tf.abs(tf.sub(qData, y))), agreement, step.gradNorm], 1) as tf.Tensor2D;
       });
     },
 
@@ -59,23 +70,12 @@ function createDQNPopulation(ctx: PopulationContext): PopulationAgent {
       return tf.tidy(() => tf.argMax(Q(observations), 2));
     },
 
-    setMemberHyperparameters(member, patch) {
-      for (const [key, v] of Object.entries(patch)) if (values.has(key)) values.set(member, key, v);
-    },
+    ...memberMethods(id, K, { memberVars, optimizers: [optimizer], values, normalize }),
 
     setSharedHyperparameters(patch) {
       if (patch.targetPeriod !== undefined) targetPeriod = Number(patch.targetPeriod);
       if (patch.loss !== undefined) loss = String(patch.loss);
       if (patch.double !== undefined) double = Boolean(patch.double);
-    },
-
-    ...memberStateMethods('dqn', K, memberVars, [optimizer]),
-
-    dispose() {
-      critic.dispose();
-      optimizer.dispose();
-      normalize.dispose();
-      values.dispose();
     },
   };
 }
@@ -83,5 +83,5 @@ function createDQNPopulation(ctx: PopulationContext): PopulationAgent {
 export const dqnPopulation: PopulationDef = {
   algorithmId: 'dqn',
   memberKeys: ['lr', 'tau'],
-  create: createDQNPopulation,
+  create: (ctx) => createDQNPopulation(ctx),
 };

@@ -1,27 +1,24 @@
 // Implicit Q-Learning (Kostrikov, Nair & Levine, ICLR 2022) for a population of K members trained as one model:
-// algos/iql.ts and the networks of algos/valueAgentShell.ts with a leading members axis. The losses are the lone file's,
-// reduced per member (eq. 5 expectile V, eq. 6 Q regression, eq. 7 advantage-weighted actor); every hyperparameter that
+// algos/iql.ts and the networks of algos/valueAgentShell.ts with a leading members axis. The losses are the lone run's own
+// functions (algos/iqlLosses.ts: eq. 5 expectile V, eq. 6 Q regression, eq. 7 advantage-weighted actor, each reduced
+// over the rows, so per member here) with [K, 1] hyperparameter columns; every hyperparameter that
 // may differ between members is a device vector read by the update. Member k and a lone run with member k's seed and
 // settings agree update by update (tests/unit/population.test.ts).
 import * as tf from '@tensorflow/tfjs';
 import { observationNormalizer } from '../algos/common';
 import { minOf } from '../algos/critics';
-import { categoricalEntropy, gaussianEntropy, gaussianLogProb } from '../algos/distributions';
-import { advantageWeights, expectileTerms, pickActions } from '../algos/losses';
+import { categoricalEntropy, gaussianEntropy, gaussianLogProb, LOG_STD_MAX, LOG_STD_MIN } from '../algos/distributions';
+import { iqlQLoss, iqlTarget, iqlValueLoss, weightedLogLikelihoodLoss } from '../algos/iqlLosses';
+import { advantageWeights, pickActions } from '../algos/losses';
 import { parseHidden } from '../algos/nets';
 import { BatchedCritics } from './batchedCritics';
 import { BatchedMLP } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
 import { MemberValues } from './memberValues';
+import { perMember } from './perMember';
 import { memberVariable, populationPrefix } from './memberVariables';
-import { memberStateMethods } from './memberStates';
+import { memberMethods } from './memberStates';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
-
-const LOG_STD_MIN = -20;
-const LOG_STD_MAX = 2;
-
-/** Mean over each member's rows: [K, B] -> [K]. */
-const perMember = (x: tf.Tensor): tf.Tensor1D => tf.mean(x, 1) as tf.Tensor1D;
 
 function createIQLPopulation(ctx: PopulationContext): PopulationAgent {
   const K = ctx.members;
@@ -71,20 +68,19 @@ function createIQLPopulation(ctx: PopulationContext): PopulationAgent {
         const obs = normalize.apply(batch.observations);
         const nextObs = normalize.apply(batch.nextObservations);
         const targetQ = minOf(critics.q(obs, batch.actions, 'target'));
-        const y = tf.add(batch.rewards, tf.mul(tf.mul(gamma, tf.sub(1, batch.dones)), V(nextObs))) as tf.Tensor2D;
+        const y = iqlTarget(batch.rewards, batch.dones, V(nextObs), gamma);
 
-        // L_V = E[L2^tau(Q_target(s, a) - V(s))] (eq. 5), tau per member.
+        // L_V (eq. 5), the expectile per member.
         const vStep = vOptimizer.minimize(() => {
-          const advantage = tf.sub(targetQ, V(obs)) as tf.Tensor2D;
-          return { loss: perMember(expectileTerms(advantage, values.column('expectile'))), aux: [advantage] };
+          const { loss, advantage } = iqlValueLoss(targetQ, V(obs), values.column('expectile'));
+          return { loss: loss as tf.Tensor1D, aux: [advantage] };
         });
         const [advantage] = vStep.aux;
 
-        // L_Q = E[(r + gamma (1 - done) V(s') - Q(s, a))^2] (eq. 6), averaged over the twin critics.
+        // L_Q (eq. 6), averaged over the twin critics.
         const qStep = qOptimizer.minimize(() => {
           const qs = critics.q(obs, batch.actions);
-          const losses = qs.map((q) => perMember(tf.square(tf.sub(q, y))));
-          return { loss: tf.div(tf.add(losses[0], losses[1]), 2) as tf.Tensor1D, aux: [minOf(qs)] };
+          return { loss: iqlQLoss(qs, y) as tf.Tensor1D, aux: [minOf(qs)] };
         });
         const [qData] = qStep.aux;
         critics.updateTargets(values.vector('tau'));
@@ -94,7 +90,7 @@ function createIQLPopulation(ctx: PopulationContext): PopulationAgent {
         actorLr = scheduledActorLr();
         const actorStep = actorOptimizer.minimize(() => {
           const out = policyOutput(obs);
-          return { loss: tf.neg(perMember(tf.mul(weights, logProb(out, batch.actions)))) as tf.Tensor1D, aux: [out] };
+          return { loss: weightedLogLikelihoodLoss(weights, logProb(out, batch.actions)) as tf.Tensor1D, aux: [out] };
         });
         updates += 1;
         const [out] = actorStep.aux as [tf.Tensor3D];
@@ -131,25 +127,7 @@ function createIQLPopulation(ctx: PopulationContext): PopulationAgent {
       });
     },
 
-    setMemberHyperparameters(member, patch) {
-      for (const [key, v] of Object.entries(patch)) if (values.has(key)) values.set(member, key, v);
-    },
-
-    setSharedHyperparameters() {
-      // Nothing shared is read by IQL's update (batch size and sampling are the trainer's).
-    },
-
-    ...memberStateMethods('iql', K, memberVars, optimizers),
-
-    dispose() {
-      critics.dispose();
-      value.dispose();
-      actor.dispose();
-      logStd?.variable.dispose();
-      for (const o of optimizers) o.dispose();
-      normalize.dispose();
-      values.dispose();
-    },
+    ...memberMethods('iql', K, { memberVars, optimizers, values, normalize }),
   };
 }
 

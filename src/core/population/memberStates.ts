@@ -1,7 +1,9 @@
-// Saving, loading and copying members of a population: the same for every algorithm (its networks' member variables
-// and its Adams, in the lone run's checkpoint order).
+// What every population agent does the same way: saving, loading and copying members (its networks' member variables
+// and its Adams, in the lone run's checkpoint order), live per-member values, and disposal.
 import type * as tf from '@tensorflow/tfjs';
+import type { ObservationNormalizer } from '../algos/common';
 import type { MemberAdam } from './memberAdam';
+import type { MemberValues } from './memberValues';
 import { copyMap, permuteMembers, readMemberWeights, writeMemberWeights, type MemberVariable } from './memberVariables';
 import type { PopulationAgent } from './types';
 
@@ -25,6 +27,31 @@ export function memberStateMethods(algorithm: string, members: number, memberVar
       const sources = copyMap(members, from, to);
       permuteMembers([...memberVars.map((v) => v.variable), ...extra], sources);
       for (const o of optimizers) o.permute(sources);
+    },
+  };
+}
+
+/**
+ * The methods of a population agent that only depend on what it holds: `memberVars` every checkpointed variable (all
+ * of its networks, targets included), `optimizers` its Adams in creation order, `extra` other [K, ...] state that a
+ * copied member takes along and that is disposed with the agent. setSharedHyperparameters does nothing here: an
+ * algorithm whose update reads a shared key overrides it.
+ */
+export function memberMethods(
+  algorithm: string,
+  members: number,
+  held: { memberVars: readonly MemberVariable[]; optimizers: readonly MemberAdam[]; values: MemberValues; normalize: ObservationNormalizer; extra?: readonly tf.Variable[] },
+): Pick<PopulationAgent, 'saveMembers' | 'loadMember' | 'copyMember' | 'setMemberHyperparameters' | 'setSharedHyperparameters' | 'dispose'> {
+  return {
+    ...memberStateMethods(algorithm, members, held.memberVars, held.optimizers, held.extra),
+    setMemberHyperparameters: (member, patch) => held.values.setFrom(member, patch),
+    setSharedHyperparameters: () => {},
+    dispose() {
+      for (const v of held.memberVars) v.variable.dispose();
+      for (const v of held.extra ?? []) v.dispose();
+      for (const o of held.optimizers) o.dispose();
+      held.normalize.dispose();
+      held.values.dispose();
     },
   };
 }

@@ -53,6 +53,11 @@ export class MemberValues {
     tf.tidy(() => this.vectors.get(key)!.assign(tf.tensor1d(column)));
   }
 
+  /** Writes the keys of `patch` that are held here for one member (a live change); other keys are not this class's. */
+  setFrom(member: number, patch: HyperValues): void {
+    for (const [key, v] of Object.entries(patch)) if (this.has(key)) this.set(member, key, v);
+  }
+
   /** Member j takes member sources[j]'s values (PBT's exploit copies hyperparameters with the weights before exploring). */
   permute(sources: number[]): void {
     for (const key of this.keys) {

@@ -12,6 +12,8 @@ export interface PopulationStart extends Omit<PopulationConfig, 'members'> {
   /** The members: each a run of the page with its own id and settings (its seed among them). */
   members: { runId: string; hyperparameters: Record<string, unknown> }[];
   backend?: import('../tf/backend').BackendRequest;
+  /** `auto`: start on this backend (the page's remembered choice for this population size) instead of measuring first. */
+  backendHint?: import('../run/session').BackendHint;
 }
 
 const yieldToHost = () => new Promise<void>((resolve) => setTimeout(resolve, 0));

@@ -89,10 +89,12 @@ export class PopulationTrainer {
     this.evalRngs = forks.map((f) => f.evaluate);
     const envSpec = datasetEnvSpec(d);
     this.envId = envSpec ? envSpec.id : null;
-    const stats = observationStats(d);
-    this.actionScale = envSpec ? actionScaleFor(envSpec.actionSpace, d.actionDim) : null;
     const first = this.values[0];
-    this.data = new DeviceDataset(d, first.gamma !== undefined ? Number(first.gamma) : 0.99, this.actionScale);
+    // The rows a lone run trains on (e.g. %BC's best episodes): the filter reads shared keys only, so one set serves all.
+    const keepRows = this.algorithm.filterRows ? this.algorithm.filterRows(d, first) : null;
+    const stats = observationStats(d, keepRows ?? undefined);
+    this.actionScale = envSpec ? actionScaleFor(envSpec.actionSpace, d.actionDim) : null;
+    this.data = new DeviceDataset(d, first.gamma !== undefined ? Number(first.gamma) : 0.99, this.actionScale, keepRows);
     this.data.setSampling(first.sampling as SamplingMode, Number(first.samplingTemperature));
     this.agent = def.create({
       members: this.values.length,
@@ -200,6 +202,7 @@ export class PopulationTrainer {
         nextObservations: rows(flat.nextObservations),
         dones: cols(flat.dones),
         mcReturns: cols(flat.mcReturns),
+        ...(flat.nextActions ? { nextActions: rows(flat.nextActions) } : {}),
       };
     });
     tf.dispose(Object.values(flat));

@@ -1,13 +1,30 @@
-// Algorithms that train as populations (K members as one batched model): IQL, TD3+BC, offline DQN. The Decision
-// Transformer is not among them (its attention layers are not MLPs), nor are the others yet; they train as lone runs.
+// Algorithms that train as populations (K members as one batched model): IQL, TD3+BC, ReBRAC, offline DQN, discrete
+// CQL, offline SAC, AWAC, behaviour cloning and filtered behaviour cloning (%BC). The Decision Transformer is not among
+// them (its attention layers are not MLPs), nor are the other MLP algorithms yet; they train as lone runs.
 import type { PopulationInfo } from '../experiments/populations';
 import type { HyperParam } from '../run/hyperparameters';
+import { awacPopulation } from './awac';
+import { bcPopulation } from './bc';
+import { bcFilteredPopulation } from './bcFiltered';
+import { cqlDiscretePopulation } from './cqlDiscrete';
 import { dqnPopulation } from './dqn';
 import { iqlPopulation } from './iql';
+import { rebracPopulation } from './rebrac';
+import { sacPopulation } from './sac';
 import { td3bcPopulation } from './td3bc';
 import type { PopulationDef } from './types';
 
-const populations: PopulationDef[] = [iqlPopulation, td3bcPopulation, dqnPopulation];
+const populations: PopulationDef[] = [
+  iqlPopulation,
+  td3bcPopulation,
+  dqnPopulation,
+  sacPopulation,
+  bcPopulation,
+  awacPopulation,
+  bcFilteredPopulation,
+  cqlDiscretePopulation,
+  rebracPopulation,
+];
 
 /** Settings that belong to each run of a population even when not held on the device (the trainer reads them per member). */
 export const PER_RUN_KEYS = ['seed', 'updatesPerEval', 'evalEpisodes', 'maxUpdates'];

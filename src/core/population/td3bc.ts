@@ -7,14 +7,13 @@ import { observationNormalizer } from '../algos/common';
 import { minOf } from '../algos/critics';
 import { newVariable, parseHidden } from '../algos/nets';
 import { BatchedCritics } from './batchedCritics';
-import { BatchedMLP, softUpdateMembers } from './batchedMlp';
+import { deterministicActorMethods, MemberDeterministicActor, type SharedDelay } from './memberDeterministicActor';
 import { MemberAdam } from './memberAdam';
 import { MemberValues } from './memberValues';
+import { perMember } from './perMember';
 import { populationPrefix } from './memberVariables';
-import { memberStateMethods } from './memberStates';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
-const perMember = (x: tf.Tensor): tf.Tensor1D => tf.mean(x, x.shape.slice(1).map((_, i) => i + 1)) as tf.Tensor1D;
 
 function createTD3BCPopulation(ctx: PopulationContext): PopulationAgent {
   const K = ctx.members;
@@ -22,27 +21,21 @@ function createTD3BCPopulation(ctx: PopulationContext): PopulationAgent {
   const hp = ctx.hyperparameters[0];
   const hidden = parseHidden(hp.hidden);
   const gamma = Number(hp.gamma);
-  let policyDelay = Number(hp.policyDelay);
+  const delay: SharedDelay = { policyDelay: Number(hp.policyDelay) };
   const values = new MemberValues(prefix, td3bcPopulation.memberKeys, ctx.hyperparameters);
   let updates = ctx.startUpdate ?? 0;
 
   // The lone file's draw order from each member's Rng: actor, then the twin critics; targets start as copies.
-  const actorSizes = [ctx.observationDim, ...hidden, ctx.actionDim];
-  const actor = new BatchedMLP(prefix, 'td3bc/actor', actorSizes, K, ctx.rngs);
-  const actorTarget = new BatchedMLP(prefix, 'td3bc/actor_target', actorSizes, K, null);
-  actorTarget.copyFrom(actor);
+  const actor = new MemberDeterministicActor(prefix, 'td3bc', [ctx.observationDim, ...hidden, ctx.actionDim], K, ctx.rngs);
   const critics = new BatchedCritics(prefix, 'td3bc/q', ctx.observationDim, ctx.actionDim, null, hidden, 2, K, ctx.rngs);
-  const actorOptimizer = new MemberAdam(K, actor.memberVariables, () => values.vector('lr'));
+  const actorOptimizer = new MemberAdam(K, actor.online.memberVariables, () => values.vector('lr'));
   const criticOptimizer = new MemberAdam(K, critics.variables, () => values.vector('lr'));
   const optimizers = [actorOptimizer, criticOptimizer];
   const normalize = observationNormalizer({ ...ctx, hyperparameters: hp, rng: ctx.rngs[0] }, Boolean(hp.normalizeStates));
   const lastActorMetrics = newVariable(() => tf.zeros([K, 5]), `${prefix}/td3bc/last_actor_metrics`, false);
-  const memberVars = [...actor.memberVariables, ...actorTarget.memberVariables, ...critics.networks.flatMap((c) => c.memberVariables)];
+  const memberVars = [...actor.memberVariables, ...critics.networks.flatMap((c) => c.memberVariables)];
 
-  const pi = (net: BatchedMLP, obs: tf.Tensor3D): tf.Tensor3D => tf.tanh(net.apply(obs));
   const q1 = (obs: tf.Tensor3D, actions: tf.Tensor3D): tf.Tensor2D => critics.q(obs, actions)[0];
-  /** Each member's noise from its own Rng, as the lone run draws it (one seed per update per member). */
-  const memberNoise = (shape: number[]): tf.Tensor3D => tf.stack(ctx.rngs.map((rng) => tf.randomNormal(shape, 0, 1, 'float32', rng.nextUint32()))) as tf.Tensor3D;
 
   return {
     members: K,
@@ -52,12 +45,9 @@ function createTD3BCPopulation(ctx: PopulationContext): PopulationAgent {
       return tf.tidy(() => {
         const obs = normalize.apply(batch.observations);
         const nextObs = normalize.apply(batch.nextObservations);
-        const [, B, A] = batch.actions.shape;
 
-        // Target policy smoothing (TD3): a' = clip(pi_target(s') + clip(N(0, sigma), -c, c), -1, 1), sigma and c per member.
-        const c = values.column('noiseClip', 3);
-        const noise = tf.minimum(tf.maximum(tf.mul(memberNoise([B, A]), values.column('policyNoise', 3)), tf.neg(c)), c);
-        const nextActions = tf.clipByValue(tf.add(pi(actorTarget, nextObs), noise), -1, 1) as tf.Tensor3D;
+        // Target policy smoothing (TD3), sigma and c per member.
+        const nextActions = actor.smoothedTargetActions(nextObs, ctx.rngs, values);
         // Clipped double Q (TD3 eq. 10).
         const y = tf.add(batch.rewards, tf.mul(tf.mul(gamma, tf.sub(1, batch.dones)), minOf(critics.q(nextObs, nextActions, 'target')))) as tf.Tensor2D;
 
@@ -69,11 +59,11 @@ function createTD3BCPopulation(ctx: PopulationContext): PopulationAgent {
         });
         const [qData] = criticStep.aux;
 
-        if (updates % policyDelay === 0) {
+        if (updates % delay.policyDelay === 0) {
           // lambda = alpha / mean|Q(s, pi(s))| per member, detached (eq. 3).
-          const lambda = tf.div(values.vector('alpha'), perMember(tf.abs(q1(obs, pi(actor, obs))))) as tf.Tensor1D;
+          const lambda = tf.div(values.vector('alpha'), perMember(tf.abs(q1(obs, actor.act(obs))))) as tf.Tensor1D;
           const actorStep = actorOptimizer.minimize(() => {
-            const actions = pi(actor, obs);
+            const actions = actor.act(obs);
             const qPolicy = q1(obs, actions);
             const bc = perMember(tf.square(tf.sub(actions, batch.actions)));
             return { loss: tf.add(tf.neg(tf.mul(lambda, perMember(qPolicy))), bc) as tf.Tensor1D, aux: [perMember(qPolicy), bc] };
@@ -81,38 +71,16 @@ function createTD3BCPopulation(ctx: PopulationContext): PopulationAgent {
           const [qPolicy, bcLoss] = actorStep.aux;
           lastActorMetrics.assign(tf.stack([actorStep.loss, lambda, bcLoss, qPolicy, actorStep.gradNorm], 1));
           critics.updateTargets(values.vector('tau'));
-          softUpdateMembers(actorTarget, actor, values.vector('tau'));
+          actor.updateTarget(values.vector('tau'));
         }
         updates += 1;
 
         const [actorLoss, lambda, bcLoss, qPolicy, actorGradNorm] = tf.unstack(lastActorMetrics, 1);
-        const actionStd = tf.mean(tf.sqrt(tf.moments(pi(actor, obs), 1).variance), 1);
-        return tf.stack([criticStep.loss, actorLoss, lambda, bcLoss, perMember(qData), perMember(batch.mcReturns), qPolicy, actionStd, criticStep.gradNorm, actorGradNorm], 1) as tf.Tensor2D;
+        return tf.stack([criticStep.loss, actorLoss, lambda, bcLoss, perMember(qData), perMember(batch.mcReturns), qPolicy, actor.actionStd(obs), criticStep.gradNorm, actorGradNorm], 1) as tf.Tensor2D;
       });
     },
 
-    act(observations: tf.Tensor3D): tf.Tensor {
-      return tf.tidy(() => pi(actor, normalize.apply(observations)));
-    },
-
-    setMemberHyperparameters(member, patch) {
-      for (const [key, v] of Object.entries(patch)) if (values.has(key)) values.set(member, key, v);
-    },
-
-    setSharedHyperparameters(patch) {
-      if (patch.policyDelay !== undefined) policyDelay = Number(patch.policyDelay);
-    },
-
-    ...memberStateMethods('td3bc', K, memberVars, optimizers, [lastActorMetrics]),
-
-    dispose() {
-      for (const net of [actor, actorTarget]) net.dispose();
-      critics.dispose();
-      for (const o of optimizers) o.dispose();
-      normalize.dispose();
-      values.dispose();
-      lastActorMetrics.dispose();
-    },
+    ...deterministicActorMethods('td3bc', actor, { memberVars, optimizers, values, normalize, extra: [lastActorMetrics] }, delay),
   };
 }
 

@@ -15,6 +15,8 @@ export interface MemberBatch {
   nextObservations: tf.Tensor3D;
   dones: tf.Tensor2D;
   mcReturns: tf.Tensor2D;
+  /** [K, B, actionDim]: the data's action at s' (see DeviceDataset), in batches of algorithms that use next states. */
+  nextActions?: tf.Tensor3D;
 }
 
 export interface PopulationContext {

@@ -12,6 +12,8 @@ export interface HyperParam {
   choices?: string[];
   /** Can change while a run trains (applied before the next update). */
   live: boolean;
+  /** Takes effect only while these other settings have these values (CQL's target gap needs Lagrange on); else inert. */
+  activeWhen?: Record<string, HyperValue>;
 }
 
 export type HyperValue = number | boolean | string;
@@ -25,6 +27,16 @@ export class HyperparameterError extends Error {
     super(message);
     this.name = 'HyperparameterError';
   }
+}
+
+/**
+ * The settings `param` waits for, as "lagrange on" / "f = reverse-kl" (names from `labelOf`, keys by default), or
+ * null when it takes effect with `values`.
+ */
+export function inactiveReason(param: HyperParam, values: HyperValues, labelOf: (key: string) => string = (key) => key): string | null {
+  const missing = Object.entries(param.activeWhen ?? {}).filter(([key, want]) => values[key] !== want);
+  if (!missing.length) return null;
+  return missing.map(([key, want]) => (typeof want === 'boolean' ? `${labelOf(key)} ${want ? 'on' : 'off'}` : `${labelOf(key)} = ${want}`)).join(' and ');
 }
 
 export function defaultValues(schema: readonly HyperParam[]): HyperValues {

@@ -4,6 +4,8 @@ import type { Agent, AlgorithmDef, Batch, SequenceBatch, TrainingBatch } from '.
 import { Rng } from '../rng';
 import { resolveValues, type HyperValues } from './hyperparameters';
 import { runSchema } from './runSettings';
+import { populationDef } from '../population/registry';
+import type { MemberBatch, PopulationAgent } from '../population/types';
 
 export interface MeasureSpec {
   algorithmId: string;
@@ -11,6 +13,8 @@ export interface MeasureSpec {
   actionDim: number;
   discreteActions: number | null;
   hyperparameters?: Record<string, unknown>;
+  /** Members of a population trained as one model (absent or 1: a lone run): the update measured is the K-member one. */
+  members?: number;
 }
 
 /** A random batch shaped like the real one, made on the current backend. */
@@ -57,10 +61,6 @@ export function syntheticTrainingBatch(algo: AlgorithmDef, values: HyperValues, 
 }
 
 /**
- * Training updates per second of the real networks on the current backend: two warm-up updates (shader
- * compilation, kernel caches), then as many as fit in `budgetMs`, with a read every few updates.
- */
-/**
  * An agent of a registered algorithm for a spec (defaults overridden by spec.hyperparameters, unit state statistics),
  * with a random training batch of the right kind: what speed and cross-backend checks run on.
  */
@@ -79,32 +79,99 @@ export function agentForSpec(spec: MeasureSpec, seed: number): { agent: Agent; b
   return { agent, batch: syntheticTrainingBatch(algo, values, spec, new Rng(seed + 1)), values };
 }
 
-export async function measureUpdatesPerSecond(spec: MeasureSpec, budgetMs = 600, maxUpdates = 200): Promise<number> {
+/** K members of a spec's algorithm as one population (member k seeded k) on a fixed random batch per member, as agentForSpec. */
+export function populationForSpec(spec: MeasureSpec, members: number): { agent: PopulationAgent; batch: MemberBatch } {
+  const algo = getAlgorithm(spec.algorithmId);
+  const def = populationDef(spec.algorithmId);
+  if (!def) throw new Error(`${algo.name} has no population version to measure`);
+  const values = resolveValues([...algo.hyperparameters, ...runSchema], spec.hyperparameters ?? {}, algo.name);
+  const agent = def.create({
+    members,
+    observationDim: spec.observationDim,
+    actionDim: spec.actionDim,
+    discreteActions: spec.discreteActions,
+    hyperparameters: Array.from({ length: members }, (_, k) => ({ ...values, seed: k })),
+    rngs: Array.from({ length: members }, (_, k) => new Rng(k)),
+    observationMean: new Float32Array(spec.observationDim),
+    observationStd: new Float32Array(spec.observationDim).fill(1),
+  });
+  return { agent, batch: memberBatch(spec, members, Number(values.batchSize)) };
+}
+
+/** Member k's fixed random batch (drawn from Rng(100 + k)), stacked: [members, batchSize, ...]. */
+export function memberBatch(spec: MeasureSpec, members: number, batchSize: number): MemberBatch {
+  return tf.tidy(() => {
+    const parts = Array.from({ length: members }, (_, k) => syntheticBatch(spec, batchSize, new Rng(100 + k)));
+    const stack = <T extends tf.Tensor>(pick: (b: (typeof parts)[number]) => tf.Tensor) => tf.stack(parts.map(pick)) as T;
+    return {
+      observations: stack<tf.Tensor3D>((p) => p.observations),
+      actions: stack<tf.Tensor3D>((p) => p.actions),
+      rewards: stack<tf.Tensor2D>((p) => p.rewards),
+      nextObservations: stack<tf.Tensor3D>((p) => p.nextObservations),
+      dones: stack<tf.Tensor2D>((p) => p.dones),
+      mcReturns: stack<tf.Tensor2D>((p) => p.mcReturns),
+      nextActions: stack<tf.Tensor3D>((p) => p.nextActions!),
+    };
+  });
+}
+
+/** One update of what a spec trains (a lone agent, or every member of a population), metrics left on the device. */
+export interface UpdateSubject {
+  update(): Promise<tf.Tensor>;
+  dispose(): void;
+}
+
+export function updateSubject(spec: MeasureSpec): UpdateSubject {
+  if ((spec.members ?? 1) > 1) {
+    const { agent, batch } = populationForSpec(spec, spec.members!);
+    return {
+      update: async () => agent.update(batch),
+      dispose: () => {
+        tf.dispose(Object.values(batch));
+        agent.dispose();
+      },
+    };
+  }
   const { agent, batch } = agentForSpec(spec, 0);
+  return {
+    update: async () => {
+      await agent.prepareUpdate?.(batch);
+      return agent.update(batch);
+    },
+    dispose: () => {
+      tf.dispose(Object.values(batch));
+      agent.dispose();
+    },
+  };
+}
+
+/**
+ * Training updates per second of the real networks on the current backend (a population's K-member update when
+ * spec.members > 1): two warm-up updates (shader compilation, kernel caches), then as many as fit in `budgetMs`, with
+ * a read every few updates.
+ */
+export async function measureUpdatesPerSecond(spec: MeasureSpec, budgetMs = 600, maxUpdates = 200): Promise<number> {
+  const subject = updateSubject(spec);
   try {
     for (let i = 0; i < 2; i++) {
-      await agent.prepareUpdate?.(batch);
-      const m = agent.update(batch);
+      const m = await subject.update();
       await m.data();
       m.dispose();
     }
     let count = 0;
     const start = performance.now();
     while (count < maxUpdates && performance.now() - start < budgetMs) {
-      await agent.prepareUpdate?.(batch);
-      const m = agent.update(batch);
+      const m = await subject.update();
       count += 1;
       if (count % 4 === 0) await m.data();
       m.dispose();
     }
-    await agent.prepareUpdate?.(batch);
-    const last = agent.update(batch);
+    const last = await subject.update();
     await last.data();
     last.dispose();
     count += 1;
     return (count / (performance.now() - start)) * 1000;
   } finally {
-    tf.dispose(Object.values(batch));
-    agent.dispose();
+    subject.dispose();
   }
 }

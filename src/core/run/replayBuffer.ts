@@ -3,6 +3,27 @@ import type { Batch } from '../algos/types';
 import type { Rng } from '../rng';
 
 /**
+ * The latest rows of a replay buffer, oldest first, as plain typed arrays: what a checkpoint carries so a resumed or
+ * forked online run keeps learning from what it saw. Episodes still open when it was taken stay unclosed (their
+ * environments restart), so they serve TD updates but not the ended-only draws.
+ */
+export interface ReplaySnapshot {
+  rows: number;
+  observationDim: number;
+  actionDim: number;
+  observations: Float32Array;
+  actions: Float32Array;
+  rewards: Float32Array;
+  nextObservations: Float32Array;
+  terminals: Float32Array;
+  mcReturns: Float32Array;
+  closed: Uint8Array;
+}
+
+/** Bytes a snapshot row takes: both observations, the action, and reward, terminal, return (4 bytes each) plus the closed flag. */
+export const snapshotRowBytes = (observationDim: number, actionDim: number): number => 4 * (2 * observationDim + actionDim + 3) + 1;
+
+/**
  * Transitions (s, a, r, s', terminated) of online interaction in a ring buffer on the CPU (Mnih et al. 2015's replay
  * memory): the oldest row is overwritten once `capacity` is reached. Only a batch crosses to the backend per update,
  * so the buffer grows while the tensor count stays flat. Each row also gets its discounted return-to-go once its
@@ -78,6 +99,58 @@ export class ReplayBuffer {
       this.closed[row] = 1;
       this.closedRows += 1;
     }
+  }
+
+  /** The latest `maxRows` rows (all by default), oldest first. */
+  snapshot(maxRows = this.size): ReplaySnapshot {
+    const rows = Math.max(0, Math.min(this.size, Math.floor(maxRows)));
+    const [od, ad] = [this.observationDim, this.actionDim];
+    const out: ReplaySnapshot = {
+      rows,
+      observationDim: od,
+      actionDim: ad,
+      observations: new Float32Array(rows * od),
+      actions: new Float32Array(rows * ad),
+      rewards: new Float32Array(rows),
+      nextObservations: new Float32Array(rows * od),
+      terminals: new Float32Array(rows),
+      mcReturns: new Float32Array(rows),
+      closed: new Uint8Array(rows),
+    };
+    for (let i = 0; i < rows; i++) {
+      const r = (this.inserted - rows + i) % this.capacity;
+      out.observations.set(this.observations.subarray(r * od, (r + 1) * od), i * od);
+      out.actions.set(this.actions.subarray(r * ad, (r + 1) * ad), i * ad);
+      out.rewards[i] = this.rewards[r];
+      out.nextObservations.set(this.nextObservations.subarray(r * od, (r + 1) * od), i * od);
+      out.terminals[i] = this.terminals[r];
+      out.mcReturns[i] = this.mcReturns[r];
+      out.closed[i] = this.closed[r];
+    }
+    return out;
+  }
+
+  /**
+   * Refills an empty buffer from a snapshot (the latest `capacity` rows of it when it holds more), in order, so the
+   * ring continues where the snapshot ended. Throws, naming the mismatch, when the shapes differ.
+   */
+  restore(snapshot: ReplaySnapshot): void {
+    if (this.inserted !== 0) throw new Error('replay buffer: restore into an empty buffer only');
+    if (snapshot.observationDim !== this.observationDim || snapshot.actionDim !== this.actionDim) {
+      throw new Error(`replay buffer: the checkpoint's rows have ${snapshot.observationDim} observation and ${snapshot.actionDim} action numbers, this buffer ${this.observationDim} and ${this.actionDim}`);
+    }
+    const [od, ad] = [this.observationDim, this.actionDim];
+    const skip = Math.max(0, snapshot.rows - this.capacity);
+    const rows = snapshot.rows - skip;
+    this.observations.set(snapshot.observations.subarray(skip * od, snapshot.rows * od));
+    this.actions.set(snapshot.actions.subarray(skip * ad, snapshot.rows * ad));
+    this.rewards.set(snapshot.rewards.subarray(skip));
+    this.nextObservations.set(snapshot.nextObservations.subarray(skip * od, snapshot.rows * od));
+    this.terminals.set(snapshot.terminals.subarray(skip));
+    this.mcReturns.set(snapshot.mcReturns.subarray(skip));
+    this.closed.set(snapshot.closed.subarray(skip));
+    this.closedRows = this.closed.subarray(0, rows).reduce((a, b) => a + b, 0);
+    this.inserted = rows;
   }
 
   /**

@@ -4,7 +4,7 @@ import type { DeviceDataset } from './deviceDataset';
 import type { EnvCollector, TrainingEpisode } from './envCollector';
 import type { ExperienceSource } from './experience';
 import type { HyperValues } from './hyperparameters';
-import { concatBatches, ReplayBuffer } from './replayBuffer';
+import { concatBatches, ReplayBuffer, type ReplaySnapshot } from './replayBuffer';
 
 /** How a replay source interleaves acting and learning (SB3's train_freq / gradient_steps / learning_starts). */
 export interface ReplaySchedule {
@@ -50,6 +50,8 @@ export class ReplaySource implements ExperienceSource {
   private updatesThisRound: number;
   private share = 0;
   private readonly startSteps: number;
+  /** Rows a checkpoint brought back: they count toward learningStarts, so a resumed run does not wait again. */
+  private restoredRows = 0;
 
   constructor(
     readonly collector: EnvCollector,
@@ -72,7 +74,18 @@ export class ReplaySource implements ExperienceSource {
 
   /** Updates still due in this round (with gradient steps > 1, the round that ends the budget is finished). */
   get pending(): boolean {
-    return this.updatesThisRound < this.schedule.gradientSteps && this.collector.envSteps - this.startSteps >= this.schedule.learningStarts;
+    return this.updatesThisRound < this.schedule.gradientSteps && this.collected >= this.schedule.learningStarts;
+  }
+
+  /** Transitions this source has: collected since it started, plus those a checkpoint restored. */
+  private get collected(): number {
+    return this.collector.envSteps - this.startSteps + this.restoredRows;
+  }
+
+  /** Refills the (empty) buffer from a checkpoint's snapshot. */
+  restore(snapshot: ReplaySnapshot): void {
+    this.buffer.restore(snapshot);
+    this.restoredRows = this.buffer.size;
   }
 
   get metricNames(): string[] {
@@ -97,7 +110,7 @@ export class ReplaySource implements ExperienceSource {
 
   async next(batchSize: number, update: number): Promise<Batch> {
     const s = this.schedule;
-    while (this.updatesThisRound >= s.gradientSteps || this.collector.envSteps - this.startSteps < s.learningStarts || this.buffer.size === 0) {
+    while (this.updatesThisRound >= s.gradientSteps || this.collected < s.learningStarts || this.buffer.size === 0) {
       for (let k = 0; k < s.trainFrequency; k++) await this.collectStep(update);
       this.updatesThisRound = 0;
     }

@@ -25,6 +25,7 @@ export const runSchema: HyperParam[] = [
     max: 100,
     log: true,
     live: true,
+    activeWhen: { sampling: 'return-weighted' },
   },
   { key: 'maxUpdates', label: 'total updates', help: 'The run stops by itself after this many updates (online algorithms stop at their total environment steps instead).', kind: 'int', default: 20_000, min: 1, max: 10_000_000, live: true },
   {
@@ -45,6 +46,7 @@ export const runSchema: HyperParam[] = [
     min: 0,
     max: 1,
     live: true,
+    activeWhen: { interaction: 'online' },
   },
   {
     key: 'offlineShareDecaySteps',
@@ -55,5 +57,6 @@ export const runSchema: HyperParam[] = [
     min: 0,
     max: 10_000_000,
     live: true,
+    activeWhen: { interaction: 'online' },
   },
 ];

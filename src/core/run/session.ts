@@ -132,17 +132,18 @@ export class TrainingSession {
   }
 
   /**
-   * Chooses the backend for this algorithm and dataset shape (measuring when `auto` without a hint); cached per
-   * shape. A hint that cannot start falls back to measuring.
+   * Chooses the backend for this algorithm and dataset shape (measuring when `auto` without a hint; a population's
+   * K-member update when `members` > 1); cached per shape. A hint that cannot start falls back to measuring.
    */
-  async prepareBackend(request: BackendRequest, config: TrainerConfig, hint?: BackendHint): Promise<BackendReport> {
+  async prepareBackend(request: BackendRequest, config: TrainerConfig, hint?: BackendHint, members = 1): Promise<BackendReport> {
     const d = config.dataset;
-    const spec = {
+    const spec: MeasureSpec = {
       algorithmId: config.algorithmId,
       observationDim: d.observationDim,
       actionDim: d.actionDim,
       discreteActions: d.discreteActions,
       hyperparameters: config.hyperparameters,
+      ...(members > 1 ? { members } : {}),
     };
     const key = JSON.stringify([request, spec, hint?.name ?? null]);
     if (this.backend && key === this.backendKey) return this.backend;
@@ -227,13 +228,14 @@ export class TrainingSession {
 
   /**
    * Starts a population job: the members (runs with their own ids and settings) train as one batched model, each
-   * reported under its own run id. The backend is chosen for the algorithm and dataset shape as for a lone run.
+   * reported under its own run id. The backend is chosen as for a lone run, but for the population's own work: the
+   * page's hint is the choice remembered for this population size, and measuring times the K-member update.
    */
   async startPopulation(start: PopulationStart, listener: ReportListener): Promise<BackendReport> {
     await this.stop();
     try {
       await prepareEnv(start.dataset.envId);
-      const backend = await this.prepareBackend(start.backend ?? 'auto', { dataset: start.dataset, algorithmId: start.algorithmId, hyperparameters: start.members[0]?.hyperparameters });
+      const backend = await this.prepareBackend(start.backend ?? 'auto', { dataset: start.dataset, algorithmId: start.algorithmId, hyperparameters: start.members[0]?.hyperparameters }, start.backendHint, start.members.length);
       this.population = new PopulationJob(start, listener, this.tickMs, (e) => {
         for (const runId of start.members.map((m) => m.runId)) listener({ runId, wallMs: 0, update: 0, status: 'failed', metrics: null, evaluations: [], events: [], updatesPerSecond: 0, error: e instanceof Error ? e.message : String(e) });
       });

@@ -17,6 +17,7 @@ import { runSchema } from './runSettings';
 import type { SamplingMode } from '../data/trajectoryWeights';
 import { EnvCollector, type TrainingEpisode } from './envCollector';
 import { OfflineSource, type ExperienceSource } from './experience';
+import { snapshotRowBytes, type ReplaySnapshot } from './replayBuffer';
 import { ReplaySource, replaySchedule } from './replaySource';
 import { RolloutSource, rolloutSettings } from './rolloutSource';
 import { checkFinetunable, FINETUNE_BUFFER_CAPACITY } from './finetune';
@@ -57,9 +58,22 @@ export interface TrainerCheckpoint {
   optimizers?: OptimizerState[];
   /** Training time up to this checkpoint, for the wall-time axis. */
   wallMs?: number;
-  /** Environment steps up to this checkpoint (online runs; the replay buffer itself is not kept). */
+  /** Environment steps up to this checkpoint (online runs). */
   envSteps?: number;
+  /**
+   * The replay buffer's latest rows (replay-based online runs and fine-tuning), at most REPLAY_CHECKPOINT_BYTES of
+   * them: a paused, resumed, reloaded or forked run keeps learning from what it saw. Absent in older checkpoints and
+   * for PPO (its rollouts are used once and dropped).
+   */
+  replay?: ReplaySnapshot;
 }
+
+/**
+ * The most replay rows a checkpoint carries, in bytes (8 MiB: about 160k CartPole rows, 70k Hopper rows). Checkpoints
+ * are copied to the page and stored in IndexedDB every few seconds while a run trains, so a 1M-row SAC buffer (116 MB
+ * on Hopper) is cut to its latest rows; the oldest, the least on-policy, are the ones dropped.
+ */
+export const REPLAY_CHECKPOINT_BYTES = 8 * 1024 * 1024;
 
 /**
  * Training of one agent, independent of any worker or page: the worker drives it with ticks, Node tests drive it
@@ -294,7 +308,12 @@ export class Trainer {
 
   async checkpoint(): Promise<TrainerCheckpoint> {
     const optimizers = await Promise.all(this.optimizers.map((o) => o.state()));
-    return { update: this.update, hyperparameters: this.hyperparameters, agent: await this.agent.save(), optimizers, wallMs: this.wallMs, envSteps: this.envSteps };
+    const checkpoint: TrainerCheckpoint = { update: this.update, hyperparameters: this.hyperparameters, agent: await this.agent.save(), optimizers, wallMs: this.wallMs, envSteps: this.envSteps };
+    if (this.source instanceof ReplaySource && this.source.buffer.size > 0) {
+      const { buffer } = this.source;
+      checkpoint.replay = buffer.snapshot(Math.floor(REPLAY_CHECKPOINT_BYTES / snapshotRowBytes(buffer.observationDim, buffer.actionDim)));
+    }
+    return checkpoint;
   }
 
   /** Weights and optimizer moments from a checkpoint of the same algorithm and shapes (keeps this run's update count). */
@@ -320,6 +339,7 @@ export class Trainer {
   static restore(config: TrainerConfig, checkpoint: TrainerCheckpoint, patch: Record<string, unknown> = {}): Trainer {
     const trainer = new Trainer({ ...config, startUpdate: checkpoint.update, startEnvSteps: checkpoint.envSteps ?? 0, hyperparameters: { ...checkpoint.hyperparameters, ...patch } });
     trainer.loadState(checkpoint);
+    if (checkpoint.replay && trainer.source instanceof ReplaySource) trainer.source.restore(checkpoint.replay);
     trainer.update = checkpoint.update;
     trainer.wallMs = checkpoint.wallMs ?? 0;
     trainer.lastEvaluatedAt = checkpoint.update;

@@ -19,12 +19,27 @@ export function sarsaTarget(Q: Float64Array, nA: number, r: number, next: number
   return done ? r : r + gamma * Q[next * nA + nextAction];
 }
 
-/** Action probabilities of epsilon-greedy at s: (1 - eps) on the greedy action (first of ties) plus eps / nA on each. */
+/** The greedy actions at s: every action tied for the largest Q(s, .). */
+function greedyActions(Q: Float64Array, nA: number, s: number): number[] {
+  let best = -Infinity;
+  let ties: number[] = [];
+  for (let a = 0; a < nA; a++) {
+    const q = Q[s * nA + a];
+    if (q > best) [best, ties] = [q, [a]];
+    else if (q === best) ties.push(a);
+  }
+  return ties;
+}
+
+/**
+ * Action probabilities of epsilon-greedy at s: eps / nA on each action, and 1 - eps shared by the greedy ones (ties
+ * broken at random, S&B's "ties broken arbitrarily": always taking the first would walk a zero-initialised learner
+ * into one wall for ever on a grid whose only reward is at the goal, as FrozenLake's).
+ */
 export function epsilonGreedyProbs(Q: Float64Array, nA: number, s: number, epsilon: number): Float64Array {
   const probs = new Float64Array(nA).fill(epsilon / nA);
-  let arg = 0;
-  for (let a = 1; a < nA; a++) if (Q[s * nA + a] > Q[s * nA + arg]) arg = a;
-  probs[arg] += 1 - epsilon;
+  const ties = greedyActions(Q, nA, s);
+  for (const a of ties) probs[a] += (1 - epsilon) / ties.length;
   return probs;
 }
 
@@ -37,12 +52,11 @@ export function expectedSarsaTarget(Q: Float64Array, nA: number, r: number, next
   return r + gamma * v;
 }
 
-/** An epsilon-greedy draw. */
+/** An epsilon-greedy draw (a random action with probability eps, else a greedy one, ties at random). */
 export function epsilonGreedy(Q: Float64Array, nA: number, s: number, epsilon: number, rng: Rng): number {
   if (rng.next() < epsilon) return rng.int(nA);
-  let arg = 0;
-  for (let a = 1; a < nA; a++) if (Q[s * nA + a] > Q[s * nA + arg]) arg = a;
-  return arg;
+  const ties = greedyActions(Q, nA, s);
+  return ties.length === 1 ? ties[0] : ties[rng.int(ties.length)];
 }
 
 export interface TdSettings {
@@ -65,15 +79,17 @@ export function tdEpisode(env: Env, stateOf: (obs: Float32Array) => number, Q: F
     const { observation, reward, terminated, truncated } = env.step(a);
     const next = stateOf(observation);
     total += reward;
-    const nextAction = epsilonGreedy(Q, nA, next, epsilon, rng);
+    // SARSA picks A' before its update (its target needs it); Q-learning and expected SARSA pick the next action
+    // from the updated table, as in S&B's boxes (it differs when s' = s, a bump into a wall).
+    const chosen = method === 'sarsa' ? epsilonGreedy(Q, nA, next, epsilon, rng) : -1;
     const target =
       method === 'q-learning'
         ? qLearningTarget(Q, nA, reward, next, terminated, gamma)
         : method === 'sarsa'
-          ? sarsaTarget(Q, nA, reward, next, nextAction, terminated, gamma)
+          ? sarsaTarget(Q, nA, reward, next, chosen, terminated, gamma)
           : expectedSarsaTarget(Q, nA, reward, next, terminated, gamma, epsilon);
     Q[s * nA + a] += alpha * (target - Q[s * nA + a]);
     if (terminated || truncated) return { return: total, length };
-    [s, a] = [next, nextAction];
+    [s, a] = [next, chosen >= 0 ? chosen : epsilonGreedy(Q, nA, next, epsilon, rng)];
   }
 }

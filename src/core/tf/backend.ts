@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { describeWebGpuAdapter, type AdapterInfo } from './webgpuAdapter';
+import { installWasmBatchMatMul } from './wasmBatchMatMul';
 import { installWasmSlices } from './wasmSlices';
 
 import { BACKENDS, type BackendName, type BackendRequest } from './backendNames';
@@ -33,13 +34,18 @@ export interface WasmFiles {
 
 let wasmConfigured = false;
 
-/** Must run before the wasm backend first initialises. Paths are needed in the browser, not in Node. */
-export function configureWasm(files?: WasmFiles): void {
+/**
+ * Must run before the wasm backend first initialises. Paths are needed in the browser, not in Node. `threads` above 1
+ * lets tfjs pick its threaded SIMD binary (XNNPACK's thread pool on pthread workers) where the page is cross-origin
+ * isolated; 1 keeps the single-threaded SIMD binary.
+ */
+export function configureWasm(files?: WasmFiles, threads = 1): void {
   if (wasmConfigured) return;
-  // The threaded binary hangs setBackend in minified builds (PLATFORM.md) and gives nothing on 2 cores.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  if (threads > 1) setThreadsCount(threads);
+  else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   if (files) setWasmPaths(files);
   installWasmSlices();
+  installWasmBatchMatMul();
   wasmConfigured = true;
 }
 

@@ -11,6 +11,9 @@ export interface NetworkShape {
   actionDim: number;
   discreteActions: number | null;
   hyperparameters?: Record<string, unknown>;
+  /** Members of a population trained as one batched model (absent or 1: a lone run). K members do K times the work per
+   * kernel, which can turn a backend that loses for one run (WebGPU's per-dispatch cost) into the winner. */
+  members?: number;
 }
 
 /** Hyperparameters that change the work of an update (layer sizes, batch, sequence length, ensemble size). */
@@ -24,11 +27,12 @@ export interface RememberedChoice {
   measuredAt: number;
 }
 
-/** The key of a choice: the device (browser and GPU adapter), the lab build and the network shape. */
+/** The key of a choice: the device (browser and GPU adapter), the lab build, the network shape and the population size. */
 export function choiceKey(device: string, build: string, shape: NetworkShape): string {
   const hp = shape.hyperparameters ?? {};
   const sizes = SHAPE_KEYS.filter((k) => hp[k] !== undefined).map((k) => `${k}=${String(hp[k])}`);
-  return [device, build, shape.algorithmId, shape.observationDim, shape.actionDim, shape.discreteActions ?? 'box', ...sizes].join('|');
+  const members = (shape.members ?? 1) > 1 ? [`members=${shape.members}`] : [];
+  return [device, build, shape.algorithmId, shape.observationDim, shape.actionDim, shape.discreteActions ?? 'box', ...sizes, ...members].join('|');
 }
 
 /** The device part of a key: the browser, its cores and its WebGPU adapter (a new GPU or driver measures again). */

@@ -4,6 +4,7 @@ import { policyLevels } from '../../../core/policies/index';
 import { generate } from '../../store/datasets';
 import { useLab } from '../../store/labStore';
 import { mixName } from '../../store/presets';
+import { RunPolicySource } from './RunPolicySource';
 
 type Unit = 'transitions' | 'episodes';
 
@@ -44,7 +45,7 @@ export function GenerateForm() {
   return (
     <details className="subpanel" data-testid="generate-form">
       <summary>Generate a dataset</summary>
-      <p className="help">Roll out this environment's behaviour policies and record every transition. Several policies are concatenated in order, as D4RL builds medium-expert.</p>
+      <p className="help">Roll out this environment's behaviour policies, or a run you trained, and record every transition. Several policies are concatenated in order, as D4RL builds medium-expert.</p>
       <div className="kinds">
         {KINDS.map((k) => (
           <button key={k.label} className="small" onClick={() => setWeights(k.weights)}>
@@ -90,6 +91,7 @@ export function GenerateForm() {
       >
         Generate {name}
       </button>
+      <RunPolicySource />
     </details>
   );
 }
