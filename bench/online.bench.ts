@@ -4,6 +4,7 @@
 // and updates/s. Targets: CartPole-v1 475+ (DQN, PPO), Acrobot-v1 above -100 (DQN), Pendulum-v1 about -200 (SAC),
 // MountainCarContinuous-v0 above 90 (SAC).
 // Run: npx tsx bench/online.bench.ts [--cases dqn-online:CartPole-v1,ppo:CartPole-v1] [--seed 0] [--steps N]
+//   [--set double=true,lr=1e-3] (settings on top of each case's, recorded in the output)
 import * as tf from '@tensorflow/tfjs';
 import { loadavg } from 'node:os';
 import { generateDataset } from '../src/core/data/generate';
@@ -18,18 +19,32 @@ const arg = (name: string) => {
 /** Each case: algorithm, environment, and settings beyond the algorithm's defaults (the zoo's per-task ones). */
 const CASES: Record<string, Record<string, unknown>> = {
   'dqn-online:CartPole-v1': {},
-  'dqn-online:Acrobot-v1': { totalEnvSteps: 150_000 },
+  // zoo Acrobot-v1 (hyperparams/dqn.yml; gradient_steps -1 = as many updates as steps collected, 4 here).
+  'dqn-online:Acrobot-v1': { totalEnvSteps: 100_000, lr: 6.3e-4, batchSize: 128, bufferSize: 50_000, learningStarts: 0, targetInterval: 250, trainFrequency: 4, gradientSteps: 4, explorationFraction: 0.12, epsilonEnd: 0.1, hidden: '256,256' },
   'ppo:CartPole-v1': {},
   'sac-online:Pendulum-v1': {},
-  // zoo's MountainCarContinuous SAC also uses gSDE (state-dependent exploration), which the lab's SAC does not have.
-  'sac-online:MountainCarContinuous-v0': { totalEnvSteps: 50_000, lr: 3e-4, actorLr: 3e-4, bufferSize: 50_000, batchSize: 512, gamma: 0.9999, tau: 0.01, learningStarts: 0, trainFrequency: 32, gradientSteps: 32, hidden: '64,64' },
+  // zoo MountainCarContinuous-v0 SAC (hyperparams/sac.yml): gSDE exploration (log_std_init -3.67, redrawn every round of
+  // 32 steps), ent_coef 0.1 fixed.
+  'sac-online:MountainCarContinuous-v0': { totalEnvSteps: 50_000, lr: 3e-4, actorLr: 3e-4, bufferSize: 50_000, batchSize: 512, gamma: 0.9999, tau: 0.01, learningStarts: 0, trainFrequency: 32, gradientSteps: 32, hidden: '64,64', autoAlpha: false, alpha: 0.1, exploration: 'gsde', sdeSampleFreq: 32, sdeLogStdInit: -3.67 },
 };
 
-async function runCase(name: string, seed: number, steps: number | undefined): Promise<Record<string, unknown>> {
+/** `--set a=1,b=true,c=gsde`: values parsed as numbers or booleans where they read as such. */
+function parseSet(text: string | undefined): Record<string, unknown> {
+  if (!text) return {};
+  return Object.fromEntries(
+    text.split(',').map((kv) => {
+      const [k, v] = kv.split('=');
+      if (!k || v === undefined) throw new Error(`--set expects key=value pairs separated by commas, got "${kv}"`);
+      return [k, v === 'true' ? true : v === 'false' ? false : Number.isFinite(Number(v)) ? Number(v) : v];
+    }),
+  );
+}
+
+async function runCase(name: string, seed: number, steps: number | undefined, extra: Record<string, unknown>): Promise<Record<string, unknown>> {
   const [algorithmId, envId] = name.split(':');
   // The dataset only names the environment the online run acts in.
   const dataset = generateDataset({ envId, mix: [{ policy: 'random', weight: 1 }], transitions: 200, seed });
-  const hyperparameters = { ...CASES[name], seed, updatesPerEval: 1_000_000, evalEpisodes: 10, ...(steps ? { totalEnvSteps: steps } : {}) };
+  const hyperparameters = { ...CASES[name], ...extra, seed, updatesPerEval: 1_000_000, evalEpisodes: 10, ...(steps ? { totalEnvSteps: steps } : {}) };
   const trainer = new Trainer({ dataset, algorithmId, hyperparameters });
   const episodes: { envSteps: number; return: number }[] = [];
   const start = performance.now();
@@ -50,6 +65,7 @@ async function runCase(name: string, seed: number, steps: number | undefined): P
     const last = episodes.slice(-20);
     return {
       case: name,
+      ...(Object.keys(extra).length > 0 ? { set: extra } : {}),
       seed,
       envSteps: trainer.envSteps,
       updates: trainer.update,
@@ -73,10 +89,11 @@ async function main(): Promise<void> {
   const cases = arg('cases')?.split(',') ?? Object.keys(CASES);
   const seed = Number(arg('seed') ?? 0);
   const steps = arg('steps') ? Number(arg('steps')) : undefined;
+  const extra = parseSet(arg('set'));
   const results = [];
   for (const c of cases) {
     if (!(c in CASES)) throw new Error(`unknown case "${c}"; known: ${Object.keys(CASES).join(', ')}`);
-    results.push(await runCase(c, seed, steps));
+    results.push(await runCase(c, seed, steps, extra));
     process.stderr.write(`${JSON.stringify(results.at(-1))}\n`);
   }
   console.log(JSON.stringify({ bench: 'online learning', backend: 'wasm (Node)', loadavg: loadavg(), results }, null, 2));

@@ -24,8 +24,10 @@ const CASES = ['dqn-online:CartPole-v1', 'ppo:CartPole-v1', 'sac-online:Pendulum
 async function lab(name: string): Promise<{ envStepsPerSecond: number; updatesPerSecond: number }> {
   const [algorithmId, envId] = name.split(':');
   const dataset = generateDataset({ envId, mix: [{ policy: 'random', weight: 1 }], transitions: 200, seed: 0 });
-  // DQN acts with a fixed 10% exploration in the peer; learning starts after 100 steps in both SAC loops.
-  const t = new Trainer({ dataset, algorithmId, hyperparameters: { updatesPerEval: 1e6, totalEnvSteps: 1e8, ...(algorithmId === 'dqn-online' ? { epsilonStart: 0.1, epsilonEnd: 0.1 } : {}) } });
+  // DQN acts with a fixed 10% exploration in the peer, with the peer's schedule and sizes (the zoo's 2020 CartPole
+  // settings; the lab's defaults are now the zoo's current ones); learning starts after 100 steps in both SAC loops.
+  const dqnAsPeer = { epsilonStart: 0.1, epsilonEnd: 0.1, hidden: '64,64', batchSize: 512, trainFrequency: 16, gradientSteps: 4, learningStarts: 0, lr: 2.5e-4, targetInterval: 5000 };
+  const t = new Trainer({ dataset, algorithmId, hyperparameters: { updatesPerEval: 1e6, totalEnvSteps: 1e8, ...(algorithmId === 'dqn-online' ? dqnAsPeer : {}) } });
   try {
     await t.run(1500); // warm-up: kernels, the first rollout or learning starts
     const [steps, updates, start] = [t.envSteps, t.update, performance.now()];

@@ -17,7 +17,8 @@ test('DQN learns CartPole online: training returns rise against environment step
   // Offline-only run settings are not offered to an algorithm that always interacts.
   await expect(page.getByTestId('hp-maxUpdates')).toHaveCount(0);
   await expect(page.getByTestId('hp-totalEnvSteps')).toBeVisible();
-  // A quicker schedule than the zoo's 200k steps, so the rise shows within a minute or two.
+  // A quicker schedule than the zoo's, with small networks, so the rise shows within a minute or two.
+  await page.getByTestId('hp-hidden').selectOption('64,64');
   for (const [key, value] of [
     ['lr', '1e-3'],
     ['epsilonEnd', '0.05'],

@@ -50,17 +50,23 @@ export function tanhGaussianFromNoise(mean: tf.Tensor2D, logStd: tf.Tensor2D, no
 export function tanhGaussianFromNoise(mean: tf.Tensor3D, logStd: tf.Tensor3D, noise: tf.Tensor): { action: tf.Tensor3D; logProb: tf.Tensor2D };
 export function tanhGaussianFromNoise(mean: tf.Tensor, logStd: tf.Tensor, noise: tf.Tensor): { action: tf.Tensor; logProb: tf.Tensor } {
   const u = tf.add(mean, tf.mul(tf.exp(logStd), noise));
+  return { action: tf.tanh(u), logProb: tanhGaussianLogProbOfPreTanh(u, mean, logStd) };
+}
+
+/** log pi(tanh(u)|s) of pre-tanh values u under N(mean, exp(logStd)^2): log N(u) - sum log(1 - tanh(u)^2). */
+export function tanhGaussianLogProbOfPreTanh(u: tf.Tensor2D, mean: tf.Tensor2D, logStd: tf.Tensor2D): tf.Tensor1D;
+export function tanhGaussianLogProbOfPreTanh(u: tf.Tensor, mean: tf.Tensor, logStd: tf.Tensor): tf.Tensor;
+export function tanhGaussianLogProbOfPreTanh(u: tf.Tensor, mean: tf.Tensor, logStd: tf.Tensor): tf.Tensor {
   const correction = tf.sum(tf.mul(2, tf.sub(tf.sub(Math.log(2), u), tf.softplus(tf.mul(-2, u)))), -1);
   // gaussianLogProb's overloads name ranks; the arithmetic is rank-free (the last axis is the action's).
-  return { action: tf.tanh(u), logProb: tf.sub(gaussianLogProb(u as tf.Tensor3D, mean as tf.Tensor3D, logStd), correction) };
+  return tf.sub(gaussianLogProb(u as tf.Tensor3D, mean as tf.Tensor3D, logStd), correction);
 }
 
 /** log pi(a|s) of given actions in (-1, 1) under a tanh-Gaussian (atanh of a clipped action). */
 export function tanhGaussianLogProb(action: tf.Tensor2D, mean: tf.Tensor2D, logStd: tf.Tensor2D): tf.Tensor1D {
   const a = tf.clipByValue(action, -1 + 1e-6, 1 - 1e-6);
   const u = tf.mul(0.5, tf.log(tf.div(tf.add(1, a), tf.sub(1, a)))) as tf.Tensor2D;
-  const correction = tf.sum(tf.mul(2, tf.sub(tf.sub(Math.log(2), u), tf.softplus(tf.mul(-2, u)))), -1);
-  return tf.sub(gaussianLogProb(u, mean, logStd), correction) as tf.Tensor1D;
+  return tanhGaussianLogProbOfPreTanh(u, mean, logStd);
 }
 
 /** Entropy of a diagonal Gaussian, summed over dimensions: sum(logStd) + d/2 (1 + log 2pi). */

@@ -69,13 +69,20 @@ export class MLP {
 
   /** Forward pass; no activation on the output layer. */
   apply(x: tf.Tensor2D): tf.Tensor2D {
+    return this.applyWithFeatures(x).out;
+  }
+
+  /** Forward pass that also returns the last hidden layer's activations (gSDE's state features). */
+  applyWithFeatures(x: tf.Tensor2D): { out: tf.Tensor2D; features: tf.Tensor2D } {
     let h = x;
+    let features = x;
     const last = this.weights.length - 1;
     for (let l = 0; l <= last; l++) {
       const z = tf.add(matMulFastGrad(h, this.weights[l] as tf.Tensor2D), this.biases[l]) as tf.Tensor2D;
+      if (l === last) features = h;
       h = l === last ? z : this.activation === 'relu' ? tf.relu(z) : tf.tanh(z);
     }
-    return h;
+    return { out: h, features };
   }
 
   /** Copies every variable of `source` into this network (hard target update). */

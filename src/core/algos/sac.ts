@@ -10,6 +10,7 @@ import type { HyperParam, HyperValues } from '../run/hyperparameters';
 import { batchSizeParam, gammaParam, hiddenParam, learningRateParam, normalizeStatesParam, observationNormalizer, tauParam, type ObservationNormalizer } from './common';
 import { Critics, minOf } from './critics';
 import { LOG_STD_MAX, LOG_STD_MIN, sampleTanhGaussian } from './distributions';
+import { GsdeExploration } from './gsde';
 import { mse } from './losses';
 import { minimizeWith } from './minimize';
 import { MLP, newVariable, parseHidden, readWeights, writeWeights } from './nets';
@@ -100,13 +101,18 @@ export function createSACAgent(ctx: AgentContext, id: string, regularizer: Conti
   const A = ctx.actionDim;
   const hidden = parseHidden(hp.hidden);
   let [gamma, tau, backupEntropy] = [Number(hp.gamma), Number(hp.tau), Boolean(hp.backupEntropy)];
+  // A fixed temperature (SB3's numeric ent_coef) instead of the automatic one; only online SAC offers the switch.
+  let [autoAlpha, fixedAlpha] = [hp.autoAlpha === undefined || Boolean(hp.autoAlpha), Number(hp.alpha ?? 0.1)];
   const targetEntropy = -A;
 
   const critics = new Critics(`${id}/q`, ctx.observationDim, A, null, hidden, 2, ctx.rng);
-  const actor = new MLP(`${id}/actor`, [ctx.observationDim, ...hidden, 2 * A], ctx.rng);
+  // gSDE (online SAC's exploration option): the actor outputs only the mean; the noise scale is gsde.logSigma.
+  const useGsde = hp.exploration === 'gsde';
+  const actor = new MLP(`${id}/actor`, [ctx.observationDim, ...hidden, useGsde ? A : 2 * A], ctx.rng);
+  const gsde = useGsde ? new GsdeExploration(`${id}/actor`, actor, Number(hp.sdeLogStdInit), Number(hp.sdeSampleFreq), ctx.rng) : null;
   const logAlpha = newVariable(() => tf.scalar(0), `${id}/log_alpha`);
   const criticOptimizer = new Adam(critics.variables, Number(hp.lr));
-  const actorOptimizer = new Adam(actor.variables, Number(hp.actorLr));
+  const actorOptimizer = new Adam(gsde ? [...actor.variables, gsde.logSigma] : actor.variables, Number(hp.actorLr));
   const alphaOptimizer = new Adam([logAlpha], Number(hp.actorLr));
   const normalize = observationNormalizer(ctx, Boolean(hp.normalizeStates));
 
@@ -117,11 +123,14 @@ export function createSACAgent(ctx: AgentContext, id: string, regularizer: Conti
     const logStd = tf.clipByValue(tf.add(tf.slice(out, [0, A], [-1, A]), LOG_STD_OFFSET), LOG_STD_MIN, LOG_STD_MAX) as tf.Tensor2D;
     return { mean, logStd };
   };
-  const policy: PolicySampler = (obs) => {
-    const { mean, logStd } = gaussian(obs);
-    return sampleTanhGaussian(mean, logStd, ctx.rng);
-  };
-  const greedy = (obs: tf.Tensor2D): tf.Tensor2D => tf.tanh(gaussian(obs).mean);
+  const policy: PolicySampler = gsde
+    ? gsde.training
+    : (obs) => {
+        const { mean, logStd } = gaussian(obs);
+        return sampleTanhGaussian(mean, logStd, ctx.rng);
+      };
+  const greedy = gsde ? gsde.greedy : (obs: tf.Tensor2D): tf.Tensor2D => tf.tanh(gaussian(obs).mean);
+  const extraVariables = () => [logAlpha, ...(regularizer?.variables ?? []), ...(gsde ? [gsde.logSigma] : [])];
 
   return {
     metricNames: [
@@ -144,7 +153,8 @@ export function createSACAgent(ctx: AgentContext, id: string, regularizer: Conti
       return tf.tidy(() => {
         const obs = normalize.apply(batch.observations);
         const nextObs = normalize.apply(batch.nextObservations);
-        const alpha = tf.exp(logAlpha) as tf.Scalar;
+        const alpha = (autoAlpha ? tf.exp(logAlpha) : tf.scalar(fixedAlpha)) as tf.Scalar;
+        gsde?.redrawTrainingNoise();
 
         const next = policy(nextObs);
         const y = sacTarget(batch.rewards, batch.dones, minOf(critics.q(nextObs, next.action, 'target')), next.logProb, alpha, gamma, backupEntropy);
@@ -167,7 +177,8 @@ export function createSACAgent(ctx: AgentContext, id: string, regularizer: Conti
         const [logProb, qPolicy] = actorStep.aux;
 
         // J(alpha) = E[-log alpha (log pi(a|s) + target entropy)] (eq. 18, on log alpha as CORL).
-        const alphaStep = alphaOptimizer.minimize(() => tf.neg(tf.mean(tf.mul(logAlpha, tf.add(logProb, targetEntropy)))) as tf.Scalar);
+        const alphaLoss = () => tf.neg(tf.mean(tf.mul(logAlpha, tf.add(logProb, targetEntropy)))) as tf.Scalar;
+        const alphaStep = autoAlpha ? alphaOptimizer.minimize(alphaLoss) : { loss: alphaLoss() };
         critics.updateTargets(tau);
 
         return tf.stack([
@@ -188,22 +199,27 @@ export function createSACAgent(ctx: AgentContext, id: string, regularizer: Conti
       });
     },
 
-    ...tanhGaussianQueries(actor, A, normalize, greedy, policy, (obs, actions) => minOf(critics.q(obs, actions))),
+    ...tanhGaussianQueries(actor, A, normalize, greedy, gsde ? gsde.acting : policy, (obs, actions) => minOf(critics.q(obs, actions))),
+
+    ...(gsde ? { observeEnvSteps: (envSteps: number) => gsde.observeEnvSteps(envSteps) } : {}),
 
     setHyperparameters(patch) {
       if (patch.lr !== undefined) criticOptimizer.learningRate = Number(patch.lr);
       if (patch.actorLr !== undefined) actorOptimizer.learningRate = alphaOptimizer.learningRate = Number(patch.actorLr);
       if (patch.tau !== undefined) tau = Number(patch.tau);
       if (patch.backupEntropy !== undefined) backupEntropy = Boolean(patch.backupEntropy);
+      if (patch.autoAlpha !== undefined) autoAlpha = Boolean(patch.autoAlpha);
+      if (patch.alpha !== undefined) fixedAlpha = Number(patch.alpha);
+      if (patch.sdeSampleFreq !== undefined && gsde) gsde.sampleFreq = Number(patch.sdeSampleFreq);
       regularizer?.setHyperparameters(patch);
     },
 
     async save(): Promise<Checkpoint> {
-      return { algorithm: id, weights: await readWeights([...critics.networks, actor, { variables: [logAlpha, ...(regularizer?.variables ?? [])] }]) };
+      return { algorithm: id, weights: await readWeights([...critics.networks, actor, { variables: extraVariables() }]) };
     },
 
     load(checkpoint: Checkpoint) {
-      writeWeights([...critics.networks, actor, { variables: [logAlpha, ...(regularizer?.variables ?? [])] }], checkpoint.weights);
+      writeWeights([...critics.networks, actor, { variables: extraVariables() }], checkpoint.weights);
     },
 
     dispose() {
@@ -213,6 +229,7 @@ export function createSACAgent(ctx: AgentContext, id: string, regularizer: Conti
       for (const o of [criticOptimizer, actorOptimizer, alphaOptimizer]) o.dispose();
       normalize.dispose();
       regularizer?.dispose();
+      gsde?.dispose();
     },
   };
 }
