@@ -27,8 +27,8 @@ export function td3bcActorLoss(qPolicy: tf.Tensor1D, policyActions: tf.Tensor2D,
 }
 
 /** lambda = alpha / mean|Q|: scales the Q term so the BC term keeps its weight whatever the reward scale. */
-export function td3bcLambda(q: tf.Tensor1D, alpha: number): tf.Scalar {
-  return tf.div(alpha, tf.mean(tf.abs(q))) as tf.Scalar;
+export function td3bcLambda<T extends tf.Tensor = tf.Scalar>(q: tf.Tensor, alpha: number | tf.Tensor): T {
+  return tf.div(alpha, tf.mean(tf.abs(q), -1)) as T;
 }
 
 const ACTOR_METRICS = 5; // actor_loss, lambda, bc_loss, q_policy, actor_grad_norm
