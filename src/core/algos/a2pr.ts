@@ -53,6 +53,13 @@ export function a2prActorLoss(qPolicy: tf.Tensor, policyActions: tf.Tensor, targ
   return { loss: tf.add(tf.neg(tf.mul(lambda, tf.mean(qPolicy, -1))), bc), bc };
 }
 
+/** The metrics of an update, in order (a population reports the same per member). */
+export const A2PR_METRICS = [
+  'critic_loss', 'value_loss', 'vae_loss', 'recon_loss', 'kl_loss', 'actor_loss', 'lambda', 'bc_loss',
+  'q_data', 'mc_return', 'q_policy', 'v_data', 'adv_data', 'adv_data_positive', 'adv_vae', 'vae_share', 'bc_weight',
+  'action_std', 'critic_grad_norm', 'value_grad_norm', 'vae_grad_norm', 'actor_grad_norm',
+];
+
 const ACTOR_METRICS = 8; // actor_loss, lambda, bc_loss, q_policy, actor_grad_norm, adv_vae, vae_share, bc_weight
 
 function createA2PR(ctx: AgentContext): Agent {
@@ -89,11 +96,7 @@ function createA2PR(ctx: AgentContext): Agent {
 
   return {
     ...shell,
-    metricNames: [
-      'critic_loss', 'value_loss', 'vae_loss', 'recon_loss', 'kl_loss', 'actor_loss', 'lambda', 'bc_loss',
-      'q_data', 'mc_return', 'q_policy', 'v_data', 'adv_data', 'adv_data_positive', 'adv_vae', 'vae_share', 'bc_weight',
-      'action_std', 'critic_grad_norm', 'value_grad_norm', 'vae_grad_norm', 'actor_grad_norm',
-    ],
+    metricNames: A2PR_METRICS,
 
     update(batch: Batch): tf.Tensor1D {
       return tf.tidy(() => {

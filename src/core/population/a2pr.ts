@@ -6,7 +6,7 @@
 // member's actor steps on the same updates, as one batched step). Member k and a lone run with its seed and settings
 // agree update by update (tests/unit/population.test.ts).
 import * as tf from '@tensorflow/tfjs';
-import { a2prActorLoss, a2prTarget, KL_WEIGHT } from '../algos/a2pr';
+import { A2PR_METRICS, a2prActorLoss, a2prTarget, KL_WEIGHT } from '../algos/a2pr';
 import { observationNormalizer } from '../algos/common';
 import { minOf } from '../algos/critics';
 import { newVariable, parseHidden } from '../algos/nets';
@@ -58,11 +58,7 @@ function createA2PRPopulation(ctx: PopulationContext): PopulationAgent {
 
   return {
     members: K,
-    metricNames: [
-      'critic_loss', 'value_loss', 'vae_loss', 'recon_loss', 'kl_loss', 'actor_loss', 'lambda', 'bc_loss',
-      'q_data', 'mc_return', 'q_policy', 'v_data', 'adv_data', 'adv_data_positive', 'adv_vae', 'vae_share', 'bc_weight',
-      'action_std', 'critic_grad_norm', 'value_grad_norm', 'vae_grad_norm', 'actor_grad_norm',
-    ],
+    metricNames: A2PR_METRICS,
 
     update(batch: MemberBatch): tf.Tensor2D {
       return tf.tidy(() => {
