@@ -6,15 +6,9 @@
 // (Math.fround after each double-precision +, -, *, / or sqrt gives the correctly rounded float32 result), in the same
 // order, so both give the same bits (tests/unit/memberAdamStep.test.ts).
 import * as tf from '@tensorflow/tfjs';
+import type { WasmBackendView, WasmKernelArgs } from '../tf/wasmBackendView';
 
 export const MEMBER_ADAM_KERNEL = 'LabMemberAdam';
-
-interface WasmBackendView {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
-type KernelArgs = { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown>; backend: unknown };
 
 /** Adam's constants and this step's bias corrections (as JS numbers; the tf ops hold each as a float32 scalar). */
 export interface AdamConstants {
@@ -91,7 +85,7 @@ export function adamStepKernel(lr: tf.Tensor1D, xs: tf.Tensor[], gs: tf.Tensor[]
   return { x: out.slice(0, n), m: out.slice(n, 2 * n), v: out.slice(2 * n, 3 * n), gradNorm: out[3 * n] as tf.Tensor1D };
 }
 
-function memberAdamKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
+function memberAdamKernel({ inputs, attrs, backend }: WasmKernelArgs): tf.TensorInfo[] {
   const wasm = backend as WasmBackendView;
   const n = Number(attrs.count);
   const f = Math.fround;

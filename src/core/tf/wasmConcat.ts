@@ -3,14 +3,10 @@
 // subarray objects and set calls, 256 us for 32 KB (three per IQL update). This replacement copies narrow rows value
 // by value in one loop, and wide rows as the original does; the values are the same copies. Strings keep the original.
 import * as tf from '@tensorflow/tfjs';
+import type { WasmBackendView, WasmKernel, WasmKernelArgs } from './wasmBackendView';
 
-interface WasmBackendView {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
-type KernelArgs = { inputs: tf.TensorInfo[]; attrs: Record<string, unknown>; backend: unknown };
-type Kernel = (args: KernelArgs) => tf.TensorInfo;
+type ConcatArgs = WasmKernelArgs<tf.TensorInfo[]>;
+type ConcatKernel = WasmKernel<tf.TensorInfo[]>;
 
 /** Rows shorter than this are copied value by value (a call per row costs more than the copy). */
 const NARROW = 32;
@@ -23,9 +19,9 @@ export function installWasmConcat(): void {
   installed = true;
   const original = tf.getKernel('Concat', 'wasm');
   if (!original) return;
-  const originalConcat = original.kernelFunc as unknown as Kernel;
+  const originalConcat = original.kernelFunc as unknown as ConcatKernel;
 
-  const concat = (args: KernelArgs): tf.TensorInfo => {
+  const concat = (args: ConcatArgs): tf.TensorInfo => {
     const inputs = args.inputs.filter((t) => tf.util.sizeFromShape(t.shape) > 0);
     if (inputs.length < 2 || inputs[0].dtype === 'string') return originalConcat(args);
     const axis = tf.util.parseAxisParam(args.attrs.axis as number, args.inputs[0].shape)[0];

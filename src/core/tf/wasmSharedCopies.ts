@@ -4,13 +4,7 @@
 // population of 8 at 64x64. Tensor data is immutable, so the cpu and webgl backends share the buffer and count
 // references instead; these replacements do the same on wasm (the backend already counts references for Reshape).
 import * as tf from '@tensorflow/tfjs';
-
-interface WasmBackendView {
-  incRef(dataId: object): void;
-}
-
-type KernelArgs = { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown>; backend: unknown };
-type Kernel = (args: KernelArgs) => tf.TensorInfo;
+import type { WasmBackendView, WasmKernel, WasmKernelArgs } from './wasmBackendView';
 
 let installed = false;
 
@@ -27,12 +21,12 @@ export function installWasmSharedCopies(): void {
   const identity = tf.getKernel('Identity', 'wasm');
   const cast = tf.getKernel('Cast', 'wasm');
   if (!identity || !cast) return;
-  const copyIdentity = identity.kernelFunc as unknown as Kernel;
-  const copyCast = cast.kernelFunc as unknown as Kernel;
+  const copyIdentity = identity.kernelFunc as unknown as WasmKernel;
+  const copyCast = cast.kernelFunc as unknown as WasmKernel;
 
   // Strings live outside the heap; the original handles them.
-  const sharedIdentity = (args: KernelArgs) => (args.inputs.x.dtype === 'string' ? copyIdentity(args) : share(args.inputs.x, args.backend));
-  const sharedCast = (args: KernelArgs) => (args.attrs.dtype === args.inputs.x.dtype && args.inputs.x.dtype !== 'string' ? share(args.inputs.x, args.backend) : copyCast(args));
+  const sharedIdentity = (args: WasmKernelArgs) => (args.inputs.x.dtype === 'string' ? copyIdentity(args) : share(args.inputs.x, args.backend));
+  const sharedCast = (args: WasmKernelArgs) => (args.attrs.dtype === args.inputs.x.dtype && args.inputs.x.dtype !== 'string' ? share(args.inputs.x, args.backend) : copyCast(args));
 
   for (const [kernel, kernelFunc] of [[identity, sharedIdentity], [cast, sharedCast]] as const) {
     tf.unregisterKernel(kernel.kernelName, 'wasm');
