@@ -1,10 +1,11 @@
 // A population that drops members (stopped, finished, failed or left) goes on as a smaller model: the kept members
 // continue exactly as they would have in the whole population, and the dropped members' tensors are freed.
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getAlgorithm } from '../../src/core/algos/registry';
 import type { Dataset } from '../../src/core/data/dataset';
 import { PopulationTrainer } from '../../src/core/population/populationTrainer';
-import { populationAlgorithms } from '../../src/core/population/registry';
+import { populationAlgorithms, populationDef } from '../../src/core/population/registry';
 import { offlineData } from './helpers/algoRuns';
 import { trainPopulation } from './helpers/populationRuns';
 import { useBackend } from './helpers/tfNode';
@@ -47,6 +48,11 @@ async function trainWithEvaluations(p: PopulationTrainer, updates: number): Prom
   return { rows, returns };
 }
 
+/** A live change of member 2 (its learning rate, where it has one), so the values carried over are not the initial ones. */
+function liveChange(p: PopulationTrainer, algorithmId: string): void {
+  if (populationDef(algorithmId)!.memberKeys.includes('lr')) p.setMemberHyperparameters(2, { lr: 3 * Number(p.hyperparameters(2).lr) });
+}
+
 describe.each(populationAlgorithms())('%s population keeping some members', (algorithmId) => {
   it('members 0 and 2 of 3 go on after member 1 is dropped exactly as in the whole population, metrics and weights', async () => {
     const [BEFORE, AFTER] = [6, 6]; // evaluations at update 0 (before) and 10 (after)
@@ -56,6 +62,7 @@ describe.each(populationAlgorithms())('%s population keeping some members', (alg
     let wantCheckpoints;
     try {
       await trainPopulation(whole, BEFORE);
+      liveChange(whole, algorithmId);
       want = await trainWithEvaluations(whole, AFTER);
       wantCheckpoints = await whole.checkpoints();
     } finally {
@@ -65,6 +72,7 @@ describe.each(populationAlgorithms())('%s population keeping some members', (alg
     let shrunk = new PopulationTrainer({ dataset, algorithmId, members: members(algorithmId, 3) });
     try {
       await trainPopulation(shrunk, BEFORE);
+      liveChange(shrunk, algorithmId);
       shrunk = shrunk.keepMembers([0, 2]);
       expect(shrunk.members).toBe(2);
       expect(shrunk.update).toBe(BEFORE);
@@ -84,6 +92,66 @@ describe.each(populationAlgorithms())('%s population keeping some members', (alg
       }
     } finally {
       shrunk.dispose();
+    }
+  });
+});
+
+describe('keeping members of a population', () => {
+  const algorithmId = 'td3bc'; // noise from every member's Rng, a policy delay and extra per-member state
+  const settings = members(algorithmId, 3);
+
+  it('keeps one member: it goes on as in the whole population', async () => {
+    const whole = new PopulationTrainer({ dataset: pendulum, algorithmId, members: settings });
+    let want: number[][];
+    let wantWeights;
+    try {
+      want = await trainPopulation(whole, 9);
+      wantWeights = (await whole.checkpoints())[1].agent.weights;
+    } finally {
+      whole.dispose();
+    }
+    let one = new PopulationTrainer({ dataset: pendulum, algorithmId, members: settings });
+    try {
+      const before = await trainPopulation(one, 4);
+      one = one.keepMembers([1]);
+      expect(one.members).toBe(1);
+      const after = await trainPopulation(one, 5);
+      expect([...before[1], ...after[0]]).toEqual(want[1]);
+      expect((await one.checkpoints())[0].agent.weights).toEqual(wantWeights);
+    } finally {
+      one.dispose();
+    }
+  });
+
+  it('frees the dropped members: the tensors held are those of a population of the kept size', async () => {
+    const base = tf.memory();
+    const held = () => ({ tensors: tf.memory().numTensors - base.numTensors, bytes: tf.memory().numBytes - base.numBytes });
+    let shrunk = new PopulationTrainer({ dataset: pendulum, algorithmId, members: settings });
+    await trainPopulation(shrunk, 3);
+    const ofThree = held();
+    shrunk = shrunk.keepMembers([0, 2]);
+    await trainPopulation(shrunk, 3);
+    const afterShrink = held();
+    shrunk.dispose();
+    expect(held()).toEqual({ tensors: 0, bytes: 0 });
+
+    const two = new PopulationTrainer({ dataset: pendulum, algorithmId, members: [settings[0], settings[2]] });
+    await trainPopulation(two, 6);
+    const ofTwo = held();
+    two.dispose();
+    expect(afterShrink).toEqual(ofTwo);
+    expect(ofThree.bytes).toBeGreaterThan(ofTwo.bytes);
+    expect(held()).toEqual({ tensors: 0, bytes: 0 });
+  });
+
+  it('refuses to keep no member, a member twice or one outside the population, naming it', () => {
+    const p = new PopulationTrainer({ dataset: pendulum, algorithmId, members: settings });
+    try {
+      expect(() => p.keepMembers([])).toThrow(/keeps at least one member/);
+      expect(() => p.keepMembers([0, 0])).toThrow(/member 0 is kept twice/);
+      expect(() => p.keepMembers([3])).toThrow(/member 3 is outside the population of 3/);
+    } finally {
+      p.dispose();
     }
   });
 });
