@@ -33,7 +33,7 @@ export interface MemberTick {
   metrics: MetricBatch | null;
   evaluations: EvaluationResult[];
   events: HyperparameterEvent[];
-  /** Set once when the member's metrics became non-finite; its slice trains on, unreported. */
+  /** Set once when the member's metrics became non-finite; its slice trains on, unreported, until the job drops it (keepMembers). */
   error?: string;
 }
 
