@@ -49,10 +49,13 @@ export interface ContinuousQRegularizer {
   dispose(): void;
 }
 
-/** SAC's soft TD target (eq. 3 and 5): y = r + gamma (1 - done) (min_i Q_target_i(s', a') - alpha log pi(a'|s')), a' ~ pi(s'). */
-export function sacTarget(rewards: tf.Tensor1D, dones: tf.Tensor1D, nextTargetQ: tf.Tensor1D, nextLogProb: tf.Tensor1D, alpha: tf.Scalar | number, gamma: number, backupEntropy: boolean): tf.Tensor1D {
+/**
+ * SAC's soft TD target (eq. 3 and 5): y = r + gamma (1 - done) (min_i Q_target_i(s', a') - alpha log pi(a'|s')), a' ~ pi(s').
+ * Rows [B], or each member's rows [K, B] with alpha [K, 1] (populations).
+ */
+export function sacTarget<T extends tf.Tensor>(rewards: T, dones: T, nextTargetQ: T, nextLogProb: T, alpha: tf.Tensor | number, gamma: number, backupEntropy: boolean): T {
   const soft = backupEntropy ? tf.sub(nextTargetQ, tf.mul(alpha, nextLogProb)) : nextTargetQ;
-  return tf.add(rewards, tf.mul(tf.mul(gamma, tf.sub(1, dones)), soft)) as tf.Tensor1D;
+  return tf.add(rewards, tf.mul(tf.mul(gamma, tf.sub(1, dones)), soft)) as T;
 }
 
 /**

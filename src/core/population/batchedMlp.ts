@@ -77,10 +77,14 @@ export function denseLayer(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tenso
 
 /**
  * Polyak averaging with a rate per member: target <- tau * online + (1 - tau) * target, tau [K] read from the device.
+ * Any networks whose variables lead with the members axis (MLPs [K, in, out], ensembles [K, N, in, out]).
  */
-export function softUpdateMembers(target: BatchedMLP, online: BatchedMLP, tau: tf.Tensor1D): void {
+export function softUpdateMembers(target: { readonly variables: tf.Variable[] }, online: { readonly variables: tf.Variable[] }, tau: tf.Tensor1D): void {
   tf.tidy(() => {
-    const t = tf.reshape(tau, [-1, 1, 1]);
-    target.variables.forEach((v, i) => v.assign(tf.add(tf.mul(online.variables[i], t), tf.mul(v, tf.sub(1, t)))));
+    const sources = online.variables;
+    target.variables.forEach((v, i) => {
+      const t = tf.reshape(tau, [-1, ...v.shape.slice(1).map(() => 1)]);
+      v.assign(tf.add(tf.mul(sources[i], t), tf.mul(v, tf.sub(1, t))));
+    });
   });
 }
