@@ -19,7 +19,7 @@ import { EnsembleMLP, ensembleQ, forEveryMember, minOverMembers, stdOverMembers 
 import { minimizeWith } from './minimize';
 import { MLP, newVariable, parseHidden, readWeights, writeWeights } from './nets';
 import { Adam } from './optim';
-import { sacTarget, tanhGaussianQueries } from './sac';
+import { SAC_ACTOR_AND_Q_METRICS, sacTarget, tanhGaussianQueries } from './sac';
 import type { Agent, AgentContext, AlgorithmDef, Batch, ChartGroup, Checkpoint } from './types';
 
 /** EDAC's bounds of the actor's log std (CORL's edac.py), not SAC's [-20, 2]. */
@@ -75,25 +75,7 @@ function edacActorInit(actor: MLP, ctx: AgentContext): void {
 
 /** The metrics of SAC-N (and EDAC, `diversify`), in the order the update stacks them. */
 export function ensembleMetricNames(diversify: boolean): string[] {
-  return [
-    'critic_loss',
-    'td_loss',
-    ...(diversify ? ['diversity_loss'] : []),
-    'actor_loss',
-    'alpha_loss',
-    'entropy_alpha',
-    'entropy',
-    'q_data',
-    'q_policy',
-    'target_q',
-    'mc_return',
-    'td_error',
-    'q_std_data',
-    'q_std_policy',
-    'q_std_random',
-    'critic_grad_norm',
-    'actor_grad_norm',
-  ];
+  return ['critic_loss', 'td_loss', ...(diversify ? ['diversity_loss'] : []), ...SAC_ACTOR_AND_Q_METRICS, 'q_std_data', 'q_std_policy', 'q_std_random', 'critic_grad_norm', 'actor_grad_norm'];
 }
 
 function createEnsembleAgent(ctx: AgentContext, id: 'sac-n' | 'edac'): Agent {
