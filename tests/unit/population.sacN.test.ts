@@ -1,7 +1,8 @@
 // What the generic population test (population.test.ts, default N = 10 and settings nudged a little) does not reach for
 // SAC-N and EDAC: a small ensemble with settings far apart per member (EDAC's eta 0 for one member: plain SAC-N inside an
-// EDAC population), the ensemble spread per member, and the batched ensemble's promise that the kernels one update
-// launches do not grow with the ensemble size N or the population size K.
+// EDAC population), the ensemble spread per member, a lone checkpoint loaded into one member's [N, ...] slices, and the
+// batched ensemble's promise that the kernels one update launches do not grow with the ensemble size N or the
+// population size K.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PopulationTrainer } from '../../src/core/population/populationTrainer';
@@ -69,8 +70,7 @@ describe.each(['sac-n', 'edac'])('%s population', (algorithmId) => {
         lone.dispose();
       }
     }
-    // The spread is each member's own: the critics disagree (more at random actions than on data at initialisation
-    // is not guaranteed, so only that it is there and differs between members).
+    // Each member reports its own ensemble spread: above zero (its critics disagree) and unlike the other members'.
     for (const name of ['q_std_data', 'q_std_policy', 'q_std_random']) {
       const last = rows.map((r) => column(r, names, name).at(-1)!);
       for (const v of last) expect(v, name).toBeGreaterThan(0);
@@ -101,6 +101,28 @@ describe.each(['sac-n', 'edac'])('%s population', (algorithmId) => {
     const changed = await run(algorithmId === 'edac' ? { eta: 4 } : { alphaLr: 0.05 });
     expect(changed[0]).toEqual(plain[0]);
     expect(changed[1]).not.toEqual(plain[1]);
+  });
+  it('a lone run\'s checkpoint loads into one member\'s [N, ...] slices bit for bit (weights and Adam moments), the others untouched', async () => {
+    const lone = new Trainer({ dataset: pendulum, algorithmId, hyperparameters: { ...members[1], seed: 77 } });
+    const pop = new PopulationTrainer({ dataset: pendulum, algorithmId, members });
+    try {
+      await train(lone, 3);
+      await trainPopulation(pop, 2);
+      const saved = await lone.checkpoint();
+      const before = await pop.checkpoints();
+      pop.loadMember(1, saved);
+      const after = await pop.checkpoints();
+      for (const [name, w] of Object.entries(saved.agent.weights)) {
+        expect(after[1].agent.weights[name].values, name).toEqual(w.values);
+        expect(after[0].agent.weights[name].values, name).toEqual(before[0].agent.weights[name].values);
+        expect(after[2].agent.weights[name].values, name).toEqual(before[2].agent.weights[name].values);
+      }
+      saved.optimizers!.forEach((o, j) => o.m.forEach((m, i) => expect(after[1].optimizers![j].m[i].values).toEqual(m.values)));
+      expect(() => pop.loadMember(3, saved)).toThrow(/member 3/);
+    } finally {
+      lone.dispose();
+      pop.dispose();
+    }
   });
 });
 
