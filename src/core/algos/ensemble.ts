@@ -140,6 +140,7 @@ export function ensembleApply<T extends tf.Tensor>(weights: readonly tf.Tensor[]
  */
 export function forEveryMember(x: tf.Tensor2D, members: number): tf.Tensor3D;
 export function forEveryMember(x: tf.Tensor3D, members: number): tf.Tensor4D;
+export function forEveryMember(x: tf.Tensor, members: number): tf.Tensor;
 export function forEveryMember(x: tf.Tensor, members: number): tf.Tensor {
   return tf.add(tf.expandDims(x, x.rank - 2), tf.zeros([members, 1, 1]));
 }
@@ -151,7 +152,7 @@ export function forEveryMember(x: tf.Tensor, members: number): tf.Tensor {
 export function ensembleQ(net: { apply(x: tf.Tensor): tf.Tensor }, n: number, observations: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor2D;
 export function ensembleQ(net: { apply(x: tf.Tensor): tf.Tensor }, n: number, observations: tf.Tensor3D, actions: tf.Tensor3D): tf.Tensor3D;
 export function ensembleQ(net: { apply(x: tf.Tensor): tf.Tensor }, n: number, observations: tf.Tensor, actions: tf.Tensor): tf.Tensor {
-  const input = forEveryMember(tf.concat([observations, actions], -1) as tf.Tensor3D, n);
+  const input = forEveryMember(tf.concat([observations, actions], -1), n);
   return tf.squeeze(net.apply(input), [input.rank - 1]);
 }
 
