@@ -11,7 +11,7 @@ import type { MemberBatch } from '../../src/core/population/types';
 import { Rng } from '../../src/core/rng';
 import { Trainer } from '../../src/core/run/trainer';
 import { offlineData, train } from './helpers/algoRuns';
-import { trainPopulation } from './helpers/populationRuns';
+import { populationRun, trainPopulation } from './helpers/populationRuns';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -33,16 +33,7 @@ describe.each(['sac-n', 'edac'])('%s population', (algorithmId) => {
   const members = algorithmId === 'edac' ? settings : settings.map(({ eta: _, ...rest }) => rest);
   it('member k of 3 equals a lone run with member k\'s seed and settings, update by update, weights and Adam moments', async () => {
     const UPDATES = 5;
-    const population = new PopulationTrainer({ dataset: pendulum, algorithmId, members });
-    let rows: number[][];
-    let checkpoints;
-    try {
-      rows = await trainPopulation(population, UPDATES);
-      checkpoints = await population.checkpoints();
-    } finally {
-      population.dispose();
-    }
-    const names = population.agent.metricNames;
+    const { rows, checkpoints, metricNames: names } = await populationRun({ dataset: pendulum, algorithmId, members }, UPDATES);
     for (let k = 0; k < 3; k++) {
       const lone = new Trainer({ dataset: pendulum, algorithmId, hyperparameters: members[k] });
       try {
