@@ -1,10 +1,11 @@
 // Algorithms that train as populations (K members as one batched model): IQL, TD3+BC, ReBRAC, offline DQN, discrete
 // CQL, offline SAC, continuous CQL and Cal-QL (on the SAC population), AWAC, behaviour cloning, filtered behaviour
-// cloning (%BC), XQL and f-DVL (on IQL's population shell), SAC-N and EDAC (each member's N critics in one batched
-// ensemble). The Decision Transformer is not among them (its attention layers are not MLPs), nor are the other MLP
-// algorithms yet (ReCOIL among them); they train as lone runs.
+// cloning (%BC), XQL and f-DVL (on IQL's population shell), A2PR, SAC-N and EDAC (each member's N critics in one
+// batched ensemble). The Decision Transformer is not among them (its attention layers are not MLPs), nor are the other
+// MLP algorithms yet (ReCOIL among them); they train as lone runs.
 import type { PopulationInfo } from '../experiments/populations';
 import type { HyperParam } from '../run/hyperparameters';
+import { a2prPopulation } from './a2pr';
 import { awacPopulation } from './awac';
 import { bcPopulation } from './bc';
 import { bcFilteredPopulation } from './bcFiltered';
@@ -33,6 +34,7 @@ const populations: PopulationDef[] = [
   calQlPopulation,
   xqlPopulation,
   fdvlPopulation,
+  a2prPopulation,
   sacNPopulation,
   edacPopulation,
 ];

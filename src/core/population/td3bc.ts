@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { observationNormalizer } from '../algos/common';
 import { minOf } from '../algos/critics';
 import { newVariable, parseHidden } from '../algos/nets';
+import { td3bcActorLoss, td3bcLambda } from '../algos/td3bc';
 import { BatchedCritics } from './batchedCritics';
 import { deterministicActorMethods, MemberDeterministicActor, type SharedDelay } from './memberDeterministicActor';
 import { MemberAdam } from './memberAdam';
@@ -61,12 +62,12 @@ function createTD3BCPopulation(ctx: PopulationContext): PopulationAgent {
 
         if (updates % delay.policyDelay === 0) {
           // lambda = alpha / mean|Q(s, pi(s))| per member, detached (eq. 3).
-          const lambda = tf.div(values.vector('alpha'), perMember(tf.abs(q1(obs, actor.act(obs))))) as tf.Tensor1D;
+          const lambda = td3bcLambda<tf.Tensor1D>(q1(obs, actor.act(obs)), values.vector('alpha'));
           const actorStep = actorOptimizer.minimize(() => {
             const actions = actor.act(obs);
             const qPolicy = q1(obs, actions);
-            const bc = perMember(tf.square(tf.sub(actions, batch.actions)));
-            return { loss: tf.add(tf.neg(tf.mul(lambda, perMember(qPolicy))), bc) as tf.Tensor1D, aux: [perMember(qPolicy), bc] };
+            const { loss, bc } = td3bcActorLoss<tf.Tensor1D>(qPolicy, actions, batch.actions, lambda);
+            return { loss, aux: [perMember(qPolicy), bc] };
           });
           const [qPolicy, bcLoss] = actorStep.aux;
           lastActorMetrics.assign(tf.stack([actorStep.loss, lambda, bcLoss, qPolicy, actorStep.gradNorm], 1));
