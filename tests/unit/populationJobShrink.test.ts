@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingReport } from '../../src/core/run/events';
 import { PopulationJob } from '../../src/core/population/populationJob';
+import { populationNotice } from '../../src/core/population/populationNotice';
 import { PopulationTrainer } from '../../src/core/population/populationTrainer';
 import { offlineData } from './helpers/algoRuns';
 import { trainPopulation } from './helpers/populationRuns';
@@ -65,6 +66,8 @@ describe('a population job drops members that no longer train', () => {
       expect(job.hosts('b')).toBe(false);
     });
     expect(sizes).toEqual([3, 2]);
+    for (const id of ['a', 'c']) expect(reports.filter((r) => r.runId === id && r.notice).map((r) => r.notice)).toEqual([populationNotice(1)]);
+    expect(populationNotice(1)).toMatch(/^trains with 1 other run as one batched model/);
     expect(reports.filter((r) => r.runId === 'b').at(-1)!.status).toBe('stopped');
     for (const id of ['a', 'c']) expect(reports.filter((r) => r.runId === id).at(-1)).toMatchObject({ status: 'finished', update: 40 });
     const want = await wholePopulation(members, 40);
@@ -78,8 +81,9 @@ describe('a population job drops members that no longer train', () => {
 
   it('members finishing at their own totals shrink it, down to one member', async () => {
     const members = [settings(4, 8), settings(5, 16), settings(6, 30)];
-    const { rows, sizes } = await runJob(members, async () => {});
+    const { rows, sizes, reports } = await runJob(members, async () => {});
     expect(sizes).toEqual([3, 2, 1]);
+    expect(reports.filter((r) => r.runId === 'c' && r.notice).map((r) => r.notice)).toEqual([populationNotice(1), populationNotice(0)]);
     const want = await wholePopulation(members, 30);
     const M = want.rows[2].length / 30; // a member's rows end at its own total
     expect(rows.a).toEqual(want.rows[0]);

@@ -8,6 +8,7 @@
 import type { HyperparameterEvent, RunStatus, TrainingReport } from '../run/events';
 import type { TrainerCheckpoint } from '../run/trainer';
 import type { BackendReport } from '../tf/backend';
+import { populationNotice } from './populationNotice';
 import { PopulationTrainer, type PopulationConfig, type PopulationTick } from './populationTrainer';
 
 export interface PopulationStart extends Omit<PopulationConfig, 'members'> {
@@ -208,9 +209,10 @@ export class PopulationJob {
     this.current = this.current.keepMembers(keep);
     this.ids = keep.map((k) => this.ids[k]);
     this.status = keep.map((k) => this.status[k]);
+    this.ids.forEach((_, k) => this.emit(k, undefined, populationNotice(keep.length - 1)));
   }
 
-  private emit(k: number, backend?: BackendReport): void {
+  private emit(k: number, backend?: BackendReport, notice?: string): void {
     this.listener({
       runId: this.ids[k],
       update: this.trainer.update,
@@ -221,6 +223,7 @@ export class PopulationJob {
       events: [],
       updatesPerSecond: 0,
       ...(backend ? { backend } : {}),
+      ...(notice ? { notice } : {}),
     });
   }
 }
