@@ -119,8 +119,8 @@ export class PopulationJob {
    * 'paused', sent on the reports' own channel so that it arrives after every report before it.
    */
   async leave(runId: string): Promise<TrainerCheckpoint> {
-    const k = this.active(runId);
-    const checkpoint = await this.read(k);
+    const checkpoint = await this.read(this.active(runId));
+    const k = this.member(runId); // by id again: the population may have shrunk since the read
     this.status[k] = 'paused';
     this.listener({ runId, update: checkpoint.update, wallMs: checkpoint.wallMs ?? 0, status: 'paused', metrics: null, evaluations: [], events: [], updatesPerSecond: 0 });
     this.status[k] = 'idle';
