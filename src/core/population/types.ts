@@ -67,7 +67,7 @@ export interface PopulationAgent {
   saveMembers(): Promise<MemberState[]>;
   /** A lone run's checkpoint into member k's slices (weights and optimizer moments). */
   loadMember(member: number, state: MemberState): void;
-  /** PBT's exploit: member `to` takes member `from`'s weights, targets, optimizer moments and per-member values. */
+  /** PBT's exploit: member `to` takes member `from`'s weights, targets and optimizer moments; its per-member values stay its own (PBT's explore step writes the explored ones). */
   copyMember(from: number, to: number): void;
   /** Everything members `keep` hold, as new tensors, for `takeMembers` of a population of keep.length members. */
   keepMembers(keep: number[]): MemberCarry;
