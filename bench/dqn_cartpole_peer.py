@@ -2,7 +2,8 @@
 (50k steps, [256, 256], lr 2.3e-3, batch 64, 128 updates per 256 steps, target copied every 10 steps, epsilon 1 -> 0.04
 over 16% of the steps, Huber loss, gradient norm clipped at 10) in PyTorch, on a numpy CartPole with Gymnasium's
 equations (Euler, 500-step limit; a time-out bootstraps). Prints one JSON line per seed: the final greedy return over
-10 episodes, the mean of the last 20 training episodes and the training curve. Diagnosis, not a benchmark.
+10 episodes, the mean of the last 20 training episodes and the curve (env steps, last-20 training return, greedy return
+over 5 episodes of a separate environment every 5120 steps). Diagnosis, not a benchmark.
 
     OMP_WAIT_POLICY=passive /usr/bin/python3 bench/dqn_cartpole_peer.py 0 1 2
 
@@ -35,9 +36,21 @@ def mlp(sizes):
         if i < len(sizes) - 2: L.append(nn.ReLU())
     return nn.Sequential(*L)
 
+def greedy(q, env, episodes):
+    """Mean return of the greedy policy over `episodes` episodes of `env`."""
+    total = 0
+    for _ in range(episodes):
+        o = env.reset()
+        while True:
+            with torch.no_grad(): a = int(q(torch.as_tensor(o)[None]).argmax(1))
+            o, r, term, trunc = env.step(a); total += r
+            if term or trunc: break
+    return total / episodes
+
 def run(seed, cfg):
     rng = np.random.default_rng(seed); torch.manual_seed(seed)
     env = CartPole(rng)
+    eval_env = CartPole(np.random.default_rng(seed + 1000))  # its own stream: the greedy checks leave training as it was
     q = mlp([4, *cfg['hidden'], 2]); tq = mlp([4, *cfg['hidden'], 2]); tq.load_state_dict(q.state_dict())
     opt = torch.optim.Adam(q.parameters(), lr=cfg['lr'])
     cap = 100000; O = np.zeros((cap, 4), np.float32); N = np.zeros((cap, 4), np.float32); A = np.zeros(cap, np.int64); R = np.zeros(cap, np.float32); D = np.zeros(cap, np.float32)
@@ -63,15 +76,8 @@ def run(seed, cfg):
                 qa = q(o).gather(1, a_[:, None]).squeeze(1)
                 loss = F.smooth_l1_loss(qa, y)
                 opt.zero_grad(); loss.backward(); nn.utils.clip_grad_norm_(q.parameters(), 10); opt.step()
-        if steps % 5120 < cfg['train_freq']: curve.append((steps, float(np.mean(rets[-20:])) if rets else 0))
-    ev = []
-    for _ in range(10):
-        o = env.reset(); R_ = 0
-        while True:
-            with torch.no_grad(): a = int(q(torch.as_tensor(o)[None]).argmax(1))
-            o, r, term, trunc = env.step(a); R_ += r
-            if term or trunc: break
-        ev.append(R_)
+        if steps % 5120 < cfg['train_freq']: curve.append((steps, float(np.mean(rets[-20:])) if rets else 0, greedy(q, eval_env, 5)))
+    ev = [greedy(q, env, 1) for _ in range(10)]
     return dict(seed=seed, eval=float(np.mean(ev)), last20=float(np.mean(rets[-20:])), curve=curve)
 
 def lockstep(d, cfg):
