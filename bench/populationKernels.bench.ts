@@ -6,7 +6,7 @@
 // `--only adam` swaps only the Adam step (tf/wasmAdam.ts, which the lone runs' Adam uses too) and keeps the lab's other
 // kernels in both; `--ks none` measures lone runs only; `--cases bc:teaching,dqn:cartpole` names algorithm and size pairs.
 // Run: npx tsx bench/populationKernels.bench.ts [--budget 8000] [--cycles 8] [--ks 1,8|none] [--algos iql,td3bc,sac]
-//   [--sizes teaching] [--cases algo:size,...] [--only adam] [--out name]
+//   [--sizes teaching] [--cases algo:size,...] [--only adam] [--adam-kernel-below 8192] [--out name]
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { adamKernelChoice } from '../src/core/tf/wasmAdam';
@@ -33,7 +33,8 @@ const REPLACED = ['Identity', 'Cast', 'Concat'];
 const tfjsKernels = REPLACED.map((name) => tf.getKernel(name, 'wasm')!);
 configureWasm();
 const labKernels = REPLACED.map((name) => tf.getKernel(name, 'wasm')!);
-const labAdam = adamKernelChoice.valuesPerVariable;
+// `--adam-kernel-below N` moves the lab's choice (Infinity: the kernel for every size).
+const labAdam = Number(arg('adam-kernel-below', String(adamKernelChoice.valuesPerVariable)));
 await tf.setBackend('wasm');
 await tf.ready();
 
