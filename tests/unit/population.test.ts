@@ -59,7 +59,17 @@ function expectSameWeights(got: TrainerCheckpoint, want: TrainerCheckpoint, tole
   });
 }
 
+/**
+ * How far member k may drift from its lone run in 6 updates (relative, as maxRelDiff). EDAC's diversity loss divides by
+ * the norms of grad_a Q, which start near zero (output layers from U(-3e-3, 3e-3)), and so magnifies the float32
+ * rounding of the per-member learning rates and tau held on the device (a lone run rounds lr / bias correction from
+ * doubles): measured 2.6e-3 on one critic Adam moment entry with these settings, 5e-7 when the learning rates and tau
+ * are powers of two (exact in float32).
+ */
+const TOLERANCE: Record<string, number> = { edac: 5e-3 };
+
 describe.each(populationAlgorithms())('%s population', (algorithmId) => {
+  const tolerance = TOLERANCE[algorithmId] ?? 2e-3;
   const cases = datasetsFor(algorithmId).map(([envName, dataset]) => [envName, dataset, 3] as [string, Dataset, number]);
   cases.push([cases[0][0], cases[0][1], 1]); // a population of one (its layers take another path on wasm)
   for (const [envName, dataset, K] of cases) {
@@ -80,8 +90,8 @@ describe.each(populationAlgorithms())('%s population', (algorithmId) => {
         try {
           const m = await train(lone, UPDATES);
           expect(m.names).toEqual(population.agent.metricNames);
-          expect(maxRelDiff(rows[k], m.values), `member ${k} metrics`).toBeLessThan(2e-3);
-          expectSameWeights(memberCheckpoints[k], await lone.checkpoint(), 2e-3);
+          expect(maxRelDiff(rows[k], m.values), `member ${k} metrics`).toBeLessThan(tolerance);
+          expectSameWeights(memberCheckpoints[k], await lone.checkpoint(), tolerance);
         } finally {
           lone.dispose();
         }

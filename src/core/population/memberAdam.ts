@@ -81,7 +81,12 @@ export class MemberAdam {
 
   /** Member j takes member sources[j]'s moments. */
   permute(sources: number[]): void {
-    permuteMembers([...this.m, ...this.v], sources);
+    permuteMembers(this.moments, sources);
+  }
+
+  /** The [K, ...] moment variables (every m, then every v): a member's optimizer state besides the step count. */
+  get moments(): tf.Variable[] {
+    return [...this.m, ...this.v];
   }
 
   get step(): number {

@@ -1,7 +1,8 @@
 // Algorithms that train as populations (K members as one batched model): IQL, TD3+BC, ReBRAC, offline DQN, discrete
 // CQL, offline SAC, continuous CQL and Cal-QL (on the SAC population), AWAC, behaviour cloning, filtered behaviour
-// cloning (%BC), XQL and f-DVL (on IQL's population shell), A2PR. The Decision Transformer is not among them (its attention
-// layers are not MLPs), nor are the other MLP algorithms yet (ReCOIL among them); they train as lone runs.
+// cloning (%BC), XQL and f-DVL (on IQL's population shell), A2PR, SAC-N and EDAC (each member's N critics in one
+// batched ensemble). The Decision Transformer is not among them (its attention layers are not MLPs), nor are the other
+// MLP algorithms yet (ReCOIL among them); they train as lone runs.
 import type { PopulationInfo } from '../experiments/populations';
 import type { HyperParam } from '../run/hyperparameters';
 import { a2prPopulation } from './a2pr';
@@ -14,6 +15,7 @@ import { dqnPopulation } from './dqn';
 import { fdvlPopulation, xqlPopulation } from './dualValue';
 import { iqlPopulation } from './iql';
 import { rebracPopulation } from './rebrac';
+import { edacPopulation, sacNPopulation } from './sacN';
 import { sacPopulation } from './sac';
 import { td3bcPopulation } from './td3bc';
 import type { PopulationDef } from './types';
@@ -33,6 +35,8 @@ const populations: PopulationDef[] = [
   xqlPopulation,
   fdvlPopulation,
   a2prPopulation,
+  sacNPopulation,
+  edacPopulation,
 ];
 
 /** Settings that belong to each run of a population even when not held on the device (the trainer reads them per member). */
