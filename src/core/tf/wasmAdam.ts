@@ -96,7 +96,8 @@ function adamKernelFunc({ inputs, attrs, backend }: WasmKernelArgs): tf.TensorIn
   const heap = (t: tf.TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
   const gradients = Array.from({ length: n }, (_, i) => heap(inputs[`g${i}`]));
   const step = perMember ? Array.from(heap(inputs.lr), (r) => f(r / bc1)) : [f(Number(attrs.step))];
-  // Clipping needs the norms before the step: tf.mul(g, min(1, clipNorm / (norm + 1e-6))).
+  // Clipping needs the norms before the step: tf.mul(g, min(1, clipNorm / (norm + 1e-6))). Without it the step's own
+  // loop sums the squares on the way (one pass over the gradients, not two).
   const clipNorms = clipNorm === null ? null : gradientNorms(gradients, members);
   const scale = clipNorms && Array.from(clipNorms, (norm) => Math.min(1, f(clipNorm! / f(norm + f(1e-6)))));
   const squares = new Float64Array(members); // each value a float32: the running sum over variables
