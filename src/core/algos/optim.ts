@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { adamKernel, adamKernelFits, type AdamConstants } from '../tf/wasmAdam';
 import { newVariable } from './nets';
 
 /** Adam's moments and step count as plain data: what a checkpoint keeps so a resumed or copied agent trains on exactly. */
@@ -63,37 +64,55 @@ export class Adam {
 
   /**
    * Computes gradients of `loss` and applies one Adam step. Returns the loss and the global gradient norm
-   * (before clipping). Call inside tf.tidy.
+   * (before clipping). Call inside tf.tidy. On wasm with small variables the step is one kernel (tf/wasmAdam.ts) that
+   * gives the bits of the tf ops below.
    */
   minimize(loss: () => tf.Scalar): { loss: tf.Scalar; gradNorm: tf.Scalar } {
     const { value, grads } = tf.variableGrads(loss, this.variables);
     const gs = this.variables.map((x) => grads[x.name]);
+    const gradNorm = adamKernelFits(this.variables) ? this.stepKernel(gs) : this.stepOps(gs);
+    return { loss: value, gradNorm };
+  }
+
+  /** The next step's constants (counts the step). */
+  private next(): AdamConstants & { wd: number } {
+    this.t += 1;
+    const b1 = this.options.beta1 ?? 0.9;
+    const b2 = this.options.beta2 ?? 0.999;
+    // Bias corrections applied as PyTorch's Adam does: x -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps).
+    return { b1, b2, eps: this.options.epsilon ?? 1e-8, bc1: 1 - b1 ** this.t, sqrtBc2: Math.sqrt(1 - b2 ** this.t), wd: this.options.weightDecay ?? 0 };
+  }
+
+  private stepKernel(gs: tf.Tensor[]): tf.Scalar {
+    const { wd, ...c } = this.next();
+    const lr = this.learningRate;
+    const next = adamKernel(this.variables, gs, this.m, this.v, c, { step: lr / c.bc1, decay: wd > 0 ? 1 - lr * wd : undefined, clipNorm: this.options.clipNorm });
+    this.variables.forEach((x, i) => {
+      x.assign(next.x[i]);
+      this.m[i].assign(next.m[i]);
+      this.v[i].assign(next.v[i]);
+    });
+    return next.gradNorm as tf.Scalar;
+  }
+
+  /** The step as tf ops (every backend; the reference the kernel matches). */
+  private stepOps(gs: tf.Tensor[]): tf.Scalar {
     // A sum of a stack, not tf.addN: tfjs-webgpu's AddN binds every input at once and silently breaks the whole
     // command batch past the device's storage-buffer limit (8 by default), i.e. for networks of more than 7 variables.
     const gradNorm = tf.sqrt(tf.sum(tf.stack(gs.map((g) => tf.sum(tf.square(g)))))) as tf.Scalar;
     let scale: tf.Scalar | number = 1;
     if (this.options.clipNorm !== undefined) scale = tf.minimum(1, tf.div(this.options.clipNorm, tf.add(gradNorm, 1e-6))) as tf.Scalar;
-    this.apply(gs.map((g) => (scale === 1 ? g : tf.mul(g, scale))));
-    return { loss: value, gradNorm };
-  }
-
-  private apply(gs: tf.Tensor[]): void {
-    const b1 = this.options.beta1 ?? 0.9;
-    const b2 = this.options.beta2 ?? 0.999;
-    const eps = this.options.epsilon ?? 1e-8;
-    const wd = this.options.weightDecay ?? 0;
-    this.t += 1;
-    // Bias corrections applied as PyTorch's Adam does: x -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps).
-    const bc1 = 1 - b1 ** this.t;
-    const sqrtBc2 = Math.sqrt(1 - b2 ** this.t);
+    const clipped = gs.map((g) => (scale === 1 ? g : tf.mul(g, scale)));
+    const { b1, b2, eps, bc1, sqrtBc2, wd } = this.next();
     this.variables.forEach((x, i) => {
-      const m = tf.add(tf.mul(this.m[i], b1), tf.mul(gs[i], 1 - b1));
-      const v = tf.add(tf.mul(this.v[i], b2), tf.mul(tf.square(gs[i]), 1 - b2));
+      const m = tf.add(tf.mul(this.m[i], b1), tf.mul(clipped[i], 1 - b1));
+      const v = tf.add(tf.mul(this.v[i], b2), tf.mul(tf.square(clipped[i]), 1 - b2));
       this.m[i].assign(m);
       this.v[i].assign(v);
       const decayed = wd > 0 ? tf.mul(x, 1 - this.learningRate * wd) : x;
       x.assign(tf.sub(decayed, tf.mul(tf.div(m, tf.add(tf.div(tf.sqrt(v), sqrtBc2), eps)), this.learningRate / bc1)));
     });
+    return gradNorm;
   }
 
   dispose(): void {
