@@ -5,6 +5,8 @@
 // MountainCarContinuous-v0 above 90 (SAC).
 // Run: npx tsx bench/online.bench.ts [--cases dqn-online:CartPole-v1,ppo:CartPole-v1] [--seed 0] [--steps N]
 //   [--set double=true,lr=1e-3] (settings on top of each case's, recorded in the output)
+//   [--eval-every U] (also a greedy evaluation every U updates during training, as SB3's EvalCallback: the curve and the
+//   best one are recorded; the policy of the best evaluation is what an EvalCallback user keeps)
 import * as tf from '@tensorflow/tfjs';
 import { loadavg } from 'node:os';
 import { generateDataset } from '../src/core/data/generate';
@@ -40,19 +42,21 @@ function parseSet(text: string | undefined): Record<string, unknown> {
   );
 }
 
-async function runCase(name: string, seed: number, steps: number | undefined, extra: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function runCase(name: string, seed: number, steps: number | undefined, extra: Record<string, unknown>, evalEvery: number): Promise<Record<string, unknown>> {
   const [algorithmId, envId] = name.split(':');
   // The dataset only names the environment the online run acts in.
   const dataset = generateDataset({ envId, mix: [{ policy: 'random', weight: 1 }], transitions: 200, seed });
-  const hyperparameters = { ...CASES[name], ...extra, seed, updatesPerEval: 1_000_000, evalEpisodes: 10, ...(steps ? { totalEnvSteps: steps } : {}) };
+  const hyperparameters = { ...CASES[name], ...extra, seed, updatesPerEval: evalEvery, evalEpisodes: 10, ...(steps ? { totalEnvSteps: steps } : {}) };
   const trainer = new Trainer({ dataset, algorithmId, hyperparameters });
   const episodes: { envSteps: number; return: number }[] = [];
+  const during: { update: number; envSteps: number; meanReturn: number }[] = [];
   const start = performance.now();
   let lastReport = start;
   try {
     while (!trainer.finished) {
       const tick = await trainer.run(2000);
       episodes.push(...(tick.episodes ?? []));
+      for (const e of tick.evaluations) if (e.update > 0) during.push({ update: e.update, envSteps: trainer.envSteps, meanReturn: Number(e.meanReturn.toFixed(1)) });
       if (performance.now() - lastReport > 20_000) {
         lastReport = performance.now();
         const recent = episodes.slice(-20);
@@ -76,6 +80,7 @@ async function runCase(name: string, seed: number, steps: number | undefined, ex
       evalReturns: evaluation.returns.map((r) => Number(r.toFixed(1))),
       last20TrainingReturn: Number((last.reduce((a, e) => a + e.return, 0) / Math.max(1, last.length)).toFixed(1)),
       trainingEpisodes: episodes.length,
+      ...(during.length > 0 ? { evaluationsDuringTraining: during, bestEvalMeanReturn: Math.max(...during.map((e) => e.meanReturn), evaluation.meanReturn) } : {}),
     };
   } finally {
     trainer.dispose();
@@ -90,10 +95,12 @@ async function main(): Promise<void> {
   const seed = Number(arg('seed') ?? 0);
   const steps = arg('steps') ? Number(arg('steps')) : undefined;
   const extra = parseSet(arg('set'));
+  const evalEvery = arg('eval-every') ? Number(arg('eval-every')) : 1_000_000;
+  if (!(evalEvery >= 10)) throw new Error(`--eval-every expects a number of updates of at least 10, got ${arg('eval-every')}`);
   const results = [];
   for (const c of cases) {
     if (!(c in CASES)) throw new Error(`unknown case "${c}"; known: ${Object.keys(CASES).join(', ')}`);
-    results.push(await runCase(c, seed, steps, extra));
+    results.push(await runCase(c, seed, steps, extra, evalEvery));
     process.stderr.write(`${JSON.stringify(results.at(-1))}\n`);
   }
   console.log(JSON.stringify({ bench: 'online learning', backend: 'wasm (Node)', loadavg: loadavg(), results }, null, 2));
