@@ -12,6 +12,7 @@ import { cqlDiscretePopulation } from './cqlDiscrete';
 import { dqnPopulation } from './dqn';
 import { fdvlPopulation, xqlPopulation } from './dualValue';
 import { iqlPopulation } from './iql';
+import { prdcPopulation } from './prdc';
 import { rebracPopulation } from './rebrac';
 import { sacPopulation } from './sac';
 import { td3bcPopulation } from './td3bc';
@@ -31,6 +32,7 @@ const populations: PopulationDef[] = [
   calQlPopulation,
   xqlPopulation,
   fdvlPopulation,
+  prdcPopulation,
 ];
 
 /** Settings that belong to each run of a population even when not held on the device (the trainer reads them per member). */
