@@ -15,6 +15,12 @@ const cartpole = offlineData('CartPole-v1', [{ policy: 'medium', weight: 1 }], 1
 const pendulum = offlineData('Pendulum-v1', [{ policy: 'medium', weight: 1 }], 1000);
 const small = { hidden: '32,32', batchSize: 16 };
 
+/** `small` for an algorithm: a separate policy net (ODICE's, 1024,1024 by default) is made small too. */
+function smallFor(algorithmId: string): Record<string, unknown> {
+  const separateActor = getAlgorithm(algorithmId).hyperparameters.some((p) => p.key === 'actorHidden');
+  return { ...small, ...(separateActor ? { actorHidden: '32,32' } : {}) };
+}
+
 /** The datasets each population algorithm is checked on: discrete and continuous where it handles both. */
 function datasetsFor(algorithmId: string): [string, Dataset][] {
   const actions = getAlgorithm(algorithmId).actions;
@@ -25,7 +31,7 @@ function datasetsFor(algorithmId: string): [string, Dataset][] {
 function memberSettings(algorithmId: string, k: number): Record<string, unknown> {
   const def = populationDef(algorithmId)!;
   const schema = getAlgorithm(algorithmId).hyperparameters;
-  const out: Record<string, unknown> = { ...small, seed: 11 + 7 * k };
+  const out: Record<string, unknown> = { ...smallFor(algorithmId), seed: 11 + 7 * k };
   for (const key of def.memberKeys) {
     const p = schema.find((q) => q.key === key);
     if (!p || p.kind !== 'number') continue;
@@ -96,7 +102,7 @@ describe.each(populationAlgorithms())('%s population', (algorithmId) => {
     const context: Record<string, Record<string, unknown>> = { double: { targetPeriod: 50, lr: 0.01 }, maxClip: { maxClip: 0.5, beta: 0.1 } };
     // A key active only under other settings (CQL's target gap needs Lagrange on) is tested under them.
     const settingsFor = (key: string) => ({ ...algo.hyperparameters.find((q) => q.key === key)?.activeWhen, ...context[key] });
-    const base = (key?: string): PopulationConfig => ({ dataset, algorithmId, members: [0, 1].map((k) => ({ ...small, ...(key ? settingsFor(key) : {}), seed: 3 + k })) });
+    const base = (key?: string): PopulationConfig => ({ dataset, algorithmId, members: [0, 1].map((k) => ({ ...smallFor(algorithmId), ...(key ? settingsFor(key) : {}), seed: 3 + k })) });
     const unchanged = async (key: string) => {
       const reference = new PopulationTrainer(base(key));
       try {
@@ -131,7 +137,7 @@ describe.each(populationAlgorithms())('%s population', (algorithmId) => {
 
   it('PBT exploit copies exactly one member\'s weights and optimizer state, and applies the explored values', async () => {
     const [, dataset] = datasetsFor(algorithmId).at(-1)!;
-    const pop = new PopulationTrainer({ dataset, algorithmId, members: [0, 1, 2].map((k) => ({ ...small, seed: 20 + k })) });
+    const pop = new PopulationTrainer({ dataset, algorithmId, members: [0, 1, 2].map((k) => ({ ...smallFor(algorithmId), seed: 20 + k })) });
     try {
       await trainPopulation(pop, 5);
       const before = await pop.checkpoints();
@@ -152,7 +158,7 @@ describe.each(populationAlgorithms())('%s population', (algorithmId) => {
 
   it('tensor count stays flat over a long population run', async () => {
     const [, dataset] = datasetsFor(algorithmId).at(-1)!;
-    const pop = new PopulationTrainer({ dataset, algorithmId, members: [0, 1, 2, 3].map((k) => ({ ...small, batchSize: 8, seed: k })) });
+    const pop = new PopulationTrainer({ dataset, algorithmId, members: [0, 1, 2, 3].map((k) => ({ ...smallFor(algorithmId), batchSize: 8, seed: k })) });
     try {
       await trainPopulation(pop, 10);
       const before = tf.memory().numTensors;
