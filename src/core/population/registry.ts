@@ -1,8 +1,8 @@
 // Algorithms that train as populations (K members as one batched model): IQL, TD3+BC, ReBRAC, offline DQN, discrete
 // CQL, offline SAC, continuous CQL and Cal-QL (on the SAC population), AWAC, behaviour cloning, filtered behaviour
-// cloning (%BC), XQL and f-DVL (on IQL's population shell), PRDC (on TD3+BC's parts, one shared neighbour index) and
-// ODICE (its gradient projection per member). The Decision Transformer is not among them (its attention layers are not
-// MLPs), nor are the other MLP algorithms yet (ReCOIL among them); they train as lone runs.
+// cloning (%BC), XQL, f-DVL and ReCOIL (on IQL's population shell; ReCOIL's expert episodes shared), PRDC (on TD3+BC's
+// parts, one shared neighbour index) and ODICE (its gradient projection per member). The Decision Transformer is not
+// among them (its attention layers are not MLPs), nor are the other MLP algorithms yet; they train as lone runs.
 import type { PopulationInfo } from '../experiments/populations';
 import type { HyperParam } from '../run/hyperparameters';
 import { awacPopulation } from './awac';
@@ -11,7 +11,7 @@ import { bcFilteredPopulation } from './bcFiltered';
 import { calQlPopulation, cqlContinuousPopulation } from './cqlContinuous';
 import { cqlDiscretePopulation } from './cqlDiscrete';
 import { dqnPopulation } from './dqn';
-import { fdvlPopulation, xqlPopulation } from './dualValue';
+import { fdvlPopulation, recoilPopulation, xqlPopulation } from './dualValue';
 import { iqlPopulation } from './iql';
 import { odicePopulation } from './odice';
 import { prdcPopulation } from './prdc';
@@ -36,6 +36,7 @@ const populations: PopulationDef[] = [
   fdvlPopulation,
   prdcPopulation,
   odicePopulation,
+  recoilPopulation,
 ];
 
 /** Settings that belong to each run of a population even when not held on the device (the trainer reads them per member). */
