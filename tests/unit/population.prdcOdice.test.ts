@@ -1,6 +1,7 @@
-// What the generic population test (population.test.ts) does not reach for PRDC and ODICE: ODICE's choice keys per
+// What the generic population test (population.test.ts) does not reach for PRDC, ODICE and ReCOIL: ODICE's choice keys per
 // member (its gradient rule and f-divergence; the generic test nudges numbers only), its projection reduced per member
-// checked against the lone function, and PRDC's shared index refusing members that differ in beta.
+// checked against the lone function, PRDC's shared index refusing members that differ in beta, and ReCOIL reading its shared
+// expert episodes (a population without them would fall back to the offline batch, which the equality test cannot tell).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { orthogonalGradient, type GradientRule } from '../../src/core/algos/odice';
@@ -95,5 +96,22 @@ describe('PRDC population', () => {
     expect(() => new PopulationTrainer({ dataset: pendulum, algorithmId: 'prdc', members: [{ hidden: '32,32', beta: 2 }, { hidden: '32,32', beta: 5, seed: 1 }] })).toThrow(/must share .*\(beta\): member 0 has 2, member 1 has 5/);
     const pop = new PopulationTrainer({ dataset: pendulum, algorithmId: 'prdc', members: [{ hidden: '32,32', alpha: 1 }, { hidden: '32,32', alpha: 4, seed: 1 }] });
     pop.dispose();
+  });
+});
+
+describe('ReCOIL population', () => {
+  it('learns Q from the shared expert episodes (not the offline batch standing in): the expert set changes every member', async () => {
+    const expertRuns = async (expertEpisodes: number) => {
+      const pop = new PopulationTrainer({ dataset: pendulum, algorithmId: 'recoil', members: [0, 1].map((k) => ({ hidden: '32,32', batchSize: 16, seed: 4 + k, expertEpisodes, rewardBound: 1 + k })) });
+      try {
+        const rows = await trainPopulation(pop, 3);
+        const names = pop.agent.metricNames;
+        return rows.map((r) => r[names.length * 2 + names.indexOf('q_expert')]);
+      } finally {
+        pop.dispose();
+      }
+    };
+    const [one, many] = [await expertRuns(1), await expertRuns(4)];
+    for (let k = 0; k < 2; k++) expect(one[k], `member ${k}`).not.toBeCloseTo(many[k], 5);
   });
 });
