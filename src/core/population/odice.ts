@@ -11,7 +11,7 @@ import { observationNormalizer } from '../algos/common';
 import { categoricalEntropy, gaussianEntropy, gaussianLogProb } from '../algos/distributions';
 import { pickActions } from '../algos/losses';
 import { parseHidden } from '../algos/nets';
-import { fStar, odiceWeights } from '../algos/odice';
+import { fStar, ODICE_METRICS, odiceWeights, projectionTerms } from '../algos/odice';
 import type { HyperValues } from '../run/hyperparameters';
 import { BatchedMLP, softUpdateMembers } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
@@ -63,12 +63,7 @@ function memberGradients(loss: () => tf.Tensor1D, variables: readonly tf.Variabl
  * Also each member's angle between the two gradients (degrees) and its projection coefficient.
  */
 export function memberOrthogonalGradient(forward: tf.Tensor[], backward: tf.Tensor[], rules: tf.Tensor1D): { combined: tf.Tensor[]; angle: tf.Tensor1D; coef: tf.Tensor1D } {
-  const fb = memberDot(forward, backward);
-  const ff = memberDot(forward, forward);
-  const bb = memberDot(backward, backward);
-  const coef = tf.div(fb, tf.maximum(ff, 1e-10)) as tf.Tensor1D;
-  const cosine = tf.clipByValue(tf.div(fb, tf.maximum(tf.sqrt(tf.mul(ff, bb)), 1e-20)), -1, 1);
-  const angle = tf.mul(tf.acos(cosine), 180 / Math.PI) as tf.Tensor1D;
+  const { coef, angle } = projectionTerms(memberDot(forward, backward), memberDot(forward, forward), memberDot(backward, backward));
   const combined = forward.map((g, i) => {
     const column = (x: tf.Tensor) => tf.reshape(x, [-1, ...g.shape.slice(1).map(() => 1)]);
     const projected = tf.add(g, tf.sub(backward[i], tf.mul(column(coef), g)));
@@ -128,10 +123,7 @@ function createODICEPopulation(ctx: PopulationContext): PopulationAgent {
 
   return {
     members: K,
-    metricNames: [
-      'v_data', 'mc_return', 'dice_loss', 'forward_loss', 'backward_loss', 'grad_angle', 'parallel_coef', 'residual',
-      'ratio_mean', 'ratio_max', 'ratio_zero', 'actor_loss', 'entropy', 'v_grad_norm', 'forward_grad_norm', 'backward_grad_norm', 'actor_grad_norm',
-    ],
+    metricNames: ODICE_METRICS,
 
     update(batch: MemberBatch): tf.Tensor2D {
       return tf.tidy(() => {

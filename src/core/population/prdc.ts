@@ -7,16 +7,10 @@
 // values; the policy delay is shared, as in TD3+BC's population. Member k and a lone run with its seed and settings
 // agree update by update (tests/unit/population.test.ts).
 import * as tf from '@tensorflow/tfjs';
-import { observationNormalizer } from '../algos/common';
-import { minOf } from '../algos/critics';
-import { newVariable, parseHidden } from '../algos/nets';
 import { DatasetConstraintIndex } from '../algos/prdc';
-import { BatchedCritics } from './batchedCritics';
-import { deterministicActorMethods, MemberDeterministicActor, type SharedDelay } from './memberDeterministicActor';
-import { MemberAdam } from './memberAdam';
-import { MemberValues } from './memberValues';
+import { deterministicActorMethods } from './memberDeterministicActor';
 import { perMember } from './perMember';
-import { populationPrefix } from './memberVariables';
+import { createTD3Members } from './td3Members';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
 /** The neighbours of one actor step: a* rows [K, B, actionDim] and each member's mean distance to its neighbours. */
@@ -27,24 +21,12 @@ interface Found {
 
 function createPRDCPopulation(ctx: PopulationContext): PopulationAgent {
   const K = ctx.members;
-  const prefix = populationPrefix();
-  const hp = ctx.hyperparameters[0];
-  const hidden = parseHidden(hp.hidden);
-  const gamma = Number(hp.gamma);
-  const beta = Number(hp.beta); // shared: it shapes the one index
-  const delay: SharedDelay = { policyDelay: Number(hp.policyDelay) };
-  const values = new MemberValues(prefix, prdcPopulation.memberKeys, ctx.hyperparameters);
-  let updates = ctx.startUpdate ?? 0;
-
-  // The lone file's draw order from each member's Rng: actor, then the twin critics; targets start as copies.
-  const actor = new MemberDeterministicActor(prefix, 'prdc', [ctx.observationDim, ...hidden, ctx.actionDim], K, ctx.rngs);
-  const critics = new BatchedCritics(prefix, 'prdc/q', ctx.observationDim, ctx.actionDim, null, hidden, 2, K, ctx.rngs);
-  const actorOptimizer = new MemberAdam(K, actor.online.memberVariables, () => values.vector('lr'));
-  const criticOptimizer = new MemberAdam(K, critics.variables, () => values.vector('lr'));
+  // Networks in the lone file's draw order, Adams, per-member values and the shared delay: td3Members.ts.
+  const parts = createTD3Members(ctx, 'prdc', prdcPopulation.memberKeys, 6);
+  const { values, delay, actor, critics, actorOptimizer, criticOptimizer, normalize, lastActorMetrics, memberVars, q1 } = parts;
   const optimizers = [actorOptimizer, criticOptimizer];
-  const normalize = observationNormalizer({ ...ctx, hyperparameters: hp, rng: ctx.rngs[0] }, Boolean(hp.normalizeStates));
-  const lastActorMetrics = newVariable(() => tf.zeros([K, 6]), `${prefix}/prdc/last_actor_metrics`, false);
-  const memberVars = [...actor.memberVariables, ...critics.networks.flatMap((c) => c.memberVariables)];
+  const beta = Number(ctx.hyperparameters[0].beta); // shared: it shapes the one index
+  let updates = ctx.startUpdate ?? 0;
 
   // Built once from the shared dataset. Without one (the backend choice's measurement on a synthetic batch) it is built
   // from every member's rows of the first batch, which then stand for the data, as the lone file does.
@@ -71,7 +53,6 @@ function createPRDCPopulation(ctx: PopulationContext): PopulationAgent {
   };
   let prepared: { batch: MemberBatch; found: Found } | null = null;
 
-  const q1 = (obs: tf.Tensor3D, actions: tf.Tensor3D): tf.Tensor2D => critics.q(obs, actions)[0];
 
   return {
     members: K,
@@ -96,15 +77,9 @@ function createPRDCPopulation(ctx: PopulationContext): PopulationAgent {
         const obs = normalize.apply(batch.observations);
         const nextObs = normalize.apply(batch.nextObservations);
 
-        // Critic: TD3 as TD3+BC's population (target smoothing with each member's noise, clipped double Q).
-        const nextActions = actor.smoothedTargetActions(nextObs, ctx.rngs, values);
-        const y = tf.add(batch.rewards, tf.mul(tf.mul(gamma, tf.sub(1, batch.dones)), minOf(critics.q(nextObs, nextActions, 'target')))) as tf.Tensor2D;
-        const criticStep = criticOptimizer.minimize(() => {
-          const qs = critics.q(obs, batch.actions);
-          const losses = qs.map((q) => perMember(tf.square(tf.sub(q, y))));
-          return { loss: tf.add(losses[0], losses[1]) as tf.Tensor1D, aux: [qs[0]] };
-        });
-        const [qData] = criticStep.aux;
+        // Critic: TD3's, target smoothing with each member's noise scale and clip (td3Members.ts).
+        const criticStep = parts.criticStep(obs, nextObs, batch);
+        const qData = criticStep.qData;
 
         if (updates % delay.policyDelay === 0) {
           // The dataset constraint: a* of the row nearest to (beta s, pi_k(s)) for every member's rows (found in
