@@ -77,6 +77,11 @@ export class Rng {
     return mean + std * r * Math.cos(2 * Math.PI * v);
   }
 
+  /** Takes over another generator's exact position (its next draws are the other's next draws). */
+  copyFrom(other: Rng): void {
+    [this.a, this.b, this.c, this.d, this.spareNormal] = [other.a, other.b, other.c, other.d, other.spareNormal];
+  }
+
   /** A child generator with its own stream, so adding draws in one place does not shift another. */
   fork(): Rng {
     return new Rng(this.nextUint32());

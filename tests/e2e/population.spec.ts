@@ -29,6 +29,8 @@ test('four IQL seeds train as population jobs (more runs at once than workers), 
   const partnerBefore = await updateOf(ids[1]);
   await expect.poll(() => updateOf(ids[1]), { timeout: 60_000 }).toBeGreaterThan(partnerBefore);
   expect(await updateOf(ids[0])).toBe(pausedAt);
+  // Its population dropped it: the partner trains on as a population of one, and says so.
+  await expect(row(ids[1])).toContainText('trains with no other run now');
 
   // Stop another member: its reports end, its partner trains on.
   await row(ids[2]).getByRole('button', { name: /^stop/ }).click();

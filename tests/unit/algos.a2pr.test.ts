@@ -71,7 +71,7 @@ describe('VAE (vae.ts) by hand', () => {
           tf.tidy(() => {
             opt.minimize(() => {
               const { reconstruction, mean: mu, std } = vae.forward(obs, actions, rng);
-              return vaeLoss(reconstruction, actions, mu, std, rowWeights, 0.5).loss;
+              return vaeLoss(reconstruction, actions, mu, std, rowWeights, 0.5).loss as tf.Scalar;
             });
           });
         }

@@ -61,7 +61,7 @@ describe('discrete CQL update', () => {
     }
   });
 
-  it('keeps the tensor count flat over 1,000 updates', async () => {
+  it('keeps the tensor count flat over 300 updates', async () => {
     await expectFlatTensorCount(cartpole, 'cql-discrete', {});
   });
 
@@ -120,7 +120,7 @@ describe('continuous CQL update', () => {
     }
   });
 
-  it('keeps the tensor count flat over 1,000 updates (Lagrange on)', async () => {
+  it('keeps the tensor count flat over 300 updates (Lagrange on)', async () => {
     await expectFlatTensorCount(pendulum, 'cql', { sampledActions: 1, lagrange: true });
   });
 

@@ -2,10 +2,9 @@
 // a second Adam (the multiplier alpha') steps each update and reads the per-member target gap: member k must still be a
 // lone Lagrange run with its seed and target gap, multiplier included.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PopulationTrainer } from '../../src/core/population/populationTrainer';
 import { Trainer } from '../../src/core/run/trainer';
 import { offlineData, train } from './helpers/algoRuns';
-import { trainPopulation } from './helpers/populationRuns';
+import { populationRun } from './helpers/populationRuns';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -16,22 +15,14 @@ describe.each(['cql', 'cal-ql'])('%s population with Lagrange on', (algorithmId)
   it('member k equals a lone Lagrange run with its seed and target gap, multiplier and its Adam included', async () => {
     const UPDATES = 6;
     const members = [0, 1].map((k) => ({ hidden: '32,32', batchSize: 16, sampledActions: 3, lagrange: true, targetGap: k === 0 ? 5 : -2, alpha: 2 + k, seed: 40 + k }));
-    const population = new PopulationTrainer({ dataset: pendulum, algorithmId, members });
-    let rows: number[][];
-    let checkpoints;
-    try {
-      rows = await trainPopulation(population, UPDATES);
-      checkpoints = await population.checkpoints();
-    } finally {
-      population.dispose();
-    }
-    const lagrangeColumn = population.agent.metricNames.indexOf('lagrange');
+    const { rows, checkpoints, metricNames } = await populationRun({ dataset: pendulum, algorithmId, members }, UPDATES);
+    const lagrangeColumn = metricNames.indexOf('lagrange');
     const multipliers: number[] = [];
     for (let k = 0; k < 2; k++) {
       const lone = new Trainer({ dataset: pendulum, algorithmId, hyperparameters: members[k] });
       try {
         const m = await train(lone, UPDATES);
-        expect(m.names).toEqual(population.agent.metricNames);
+        expect(m.names).toEqual(metricNames);
         m.values.forEach((v, i) => expect(Math.abs(rows[k][i] - v) / (1e-3 + Math.abs(v)), `member ${k}, ${m.names[i % m.names.length]}`).toBeLessThan(2e-3));
         const want = await lone.checkpoint();
         const got = checkpoints[k];

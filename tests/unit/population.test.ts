@@ -14,11 +14,13 @@ beforeAll(() => useBackend('wasm'));
 const cartpole = offlineData('CartPole-v1', [{ policy: 'medium', weight: 1 }], 1000);
 const pendulum = offlineData('Pendulum-v1', [{ policy: 'medium', weight: 1 }], 1000);
 const small = { hidden: '32,32', batchSize: 16 };
-
-/** `small` for an algorithm: a separate policy net (ODICE's, 1024,1024 by default) is made small too. */
+/**
+ * `small`, with small auxiliary networks where the algorithm has them (A2PR's VAE defaults to 750 x 750, ODICE's
+ * policy net to 1024 x 1024).
+ */
 function smallFor(algorithmId: string): Record<string, unknown> {
-  const separateActor = getAlgorithm(algorithmId).hyperparameters.some((p) => p.key === 'actorHidden');
-  return { ...small, ...(separateActor ? { actorHidden: '32,32' } : {}) };
+  const has = (key: string) => getAlgorithm(algorithmId).hyperparameters.some((p) => p.key === key);
+  return { ...small, ...(has('vaeHidden') ? { vaeHidden: '32,32' } : {}), ...(has('actorHidden') ? { actorHidden: '32,32' } : {}) };
 }
 
 /** The datasets each population algorithm is checked on: discrete and continuous where it handles both. */
@@ -27,7 +29,7 @@ function datasetsFor(algorithmId: string): [string, Dataset][] {
   return [...(actions.includes('discrete') ? [['CartPole', cartpole] as [string, Dataset]] : []), ...(actions.includes('continuous') ? [['Pendulum', pendulum] as [string, Dataset]] : [])];
 }
 
-/** Per-member settings that differ where the algorithm lets them (a sweep's worth of variety), on top of `small`. */
+/** Per-member settings that differ where the algorithm lets them (a sweep's worth of variety), on top of `smallFor`. */
 function memberSettings(algorithmId: string, k: number): Record<string, unknown> {
   const def = populationDef(algorithmId)!;
   const schema = getAlgorithm(algorithmId).hyperparameters;
@@ -63,7 +65,17 @@ function expectSameWeights(got: TrainerCheckpoint, want: TrainerCheckpoint, tole
   });
 }
 
+/**
+ * How far member k may drift from its lone run in 6 updates (relative, as maxRelDiff). EDAC's diversity loss divides by
+ * the norms of grad_a Q, which start near zero (output layers from U(-3e-3, 3e-3)), and so magnifies the float32
+ * rounding of the per-member learning rates and tau held on the device (a lone run rounds lr / bias correction from
+ * doubles): measured 2.6e-3 on one critic Adam moment entry with these settings, 5e-7 when the learning rates and tau
+ * are powers of two (exact in float32).
+ */
+const TOLERANCE: Record<string, number> = { edac: 5e-3 };
+
 describe.each(populationAlgorithms())('%s population', (algorithmId) => {
+  const tolerance = TOLERANCE[algorithmId] ?? 2e-3;
   const cases = datasetsFor(algorithmId).map(([envName, dataset]) => [envName, dataset, 3] as [string, Dataset, number]);
   cases.push([cases[0][0], cases[0][1], 1]); // a population of one (its layers take another path on wasm)
   for (const [envName, dataset, K] of cases) {
@@ -84,8 +96,8 @@ describe.each(populationAlgorithms())('%s population', (algorithmId) => {
         try {
           const m = await train(lone, UPDATES);
           expect(m.names).toEqual(population.agent.metricNames);
-          expect(maxRelDiff(rows[k], m.values), `member ${k} metrics`).toBeLessThan(2e-3);
-          expectSameWeights(memberCheckpoints[k], await lone.checkpoint(), 2e-3);
+          expect(maxRelDiff(rows[k], m.values), `member ${k} metrics`).toBeLessThan(tolerance);
+          expectSameWeights(memberCheckpoints[k], await lone.checkpoint(), tolerance);
         } finally {
           lone.dispose();
         }

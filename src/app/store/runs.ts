@@ -3,6 +3,7 @@
 // train as population jobs (one batched model per worker); each member is still a run of its own here.
 import { configKey } from '../../core/experiments/describe';
 import { populationJobs } from '../../core/experiments/populations';
+import { POPULATION_NOTICE, populationNotice } from '../../core/population/populationNotice';
 import type { RunConfig, RunMembership, RunRecord } from '../../core/experiments/types';
 import { TRAINING_RETURN, type HyperparameterEvent, type TrainingReport } from '../../core/run/events';
 import type { HyperValues } from '../../core/run/hyperparameters';
@@ -137,9 +138,6 @@ function datasetOfRun(run: RunRecord) {
   return get().datasets.find((d) => d.id === run.config.datasetId) ?? get().datasets.find((d) => d.name === run.config.datasetName && d.envId === run.config.envId);
 }
 
-/** How a population member's notice begins; it goes once the member ends (it no longer trains with anyone). */
-const POPULATION_NOTICE = 'trains with';
-
 /** Hands runs to the pool as one population job: one worker trains them as one batched model, each reported as itself. */
 function submitPopulation(ids: string[]): void {
   const runs = ids.map((id) => get().runs[id]);
@@ -148,7 +146,7 @@ function submitPopulation(ids: string[]): void {
     for (const id of ids) patchRun(id, { status: 'failed', error: `the dataset "${runs[0].config.datasetName}" is not in this browser: import or generate it, then start the run again` });
     return;
   }
-  const notice = `${POPULATION_NOTICE} ${ids.length - 1} other run${ids.length > 2 ? 's' : ''} as one batched model (a population job); Pause lets it go on alone`;
+  const notice = populationNotice(ids.length - 1);
   for (const id of ids) patchRun(id, { status: 'queued', error: null, notice });
   // `auto` starts on the choice remembered for this population size (K members' update, not a lone run's), or on the
   // likely-fastest backend while a spare worker measures the K-member update in the background.

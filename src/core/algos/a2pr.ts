@@ -24,29 +24,41 @@ import type { Agent, AgentContext, AlgorithmDef, Batch } from './types';
 import { VAE, vaeLoss } from './vae';
 
 /** The official code's weight on the VAE's KL term (BCQ's 0.5). */
-const KL_WEIGHT = 0.5;
+export const KL_WEIGHT = 0.5;
+
+/** A number or scalar (a lone run), or a [K, 1] column (a population: each member its own value). */
+type Hyper = number | tf.Tensor;
 
 /**
  * The advantage-guided choice of sec. 4.2: per row, the regularisation target is a~ (the VAE's action) where
  * A(a~) >= A(a), else the dataset action a; its weight is mask * (1[A(a~) >= eps] + 1[A(a) > eps]) (0, mask or 2 mask,
  * as the official code: a row where both actions are good counts twice, one where neither is counts not at all).
+ * Rows are the last axis of the advantages ([n], or a population's [K, n]) and the second last of the actions.
  */
-export function a2prTarget(dataActions: tf.Tensor2D, vaeActions: tf.Tensor2D, advData: tf.Tensor1D, advVae: tf.Tensor1D, mask: number, epsilon: number) {
-  const fromVae = tf.cast(tf.greaterEqual(advVae, advData), 'float32') as tf.Tensor1D;
-  const column = tf.reshape(fromVae, [-1, 1]);
-  const target = tf.add(tf.mul(column, vaeActions), tf.mul(tf.sub(1, column), dataActions)) as tf.Tensor2D;
+export function a2prTarget<A extends tf.Tensor, R extends tf.Tensor>(dataActions: A, vaeActions: A, advData: R, advVae: R, mask: Hyper, epsilon: Hyper) {
+  const fromVae = tf.cast(tf.greaterEqual(advVae, advData), 'float32') as R;
+  const column = tf.expandDims(fromVae, -1);
+  const target = tf.add(tf.mul(column, vaeActions), tf.mul(tf.sub(1, column), dataActions)) as A;
   const good = tf.add(tf.cast(tf.greaterEqual(advVae, epsilon), 'float32'), tf.cast(tf.greater(advData, epsilon), 'float32'));
-  return { target, weight: tf.mul(mask, good) as tf.Tensor1D, fromVae };
+  return { target, weight: tf.mul(mask, good) as R, fromVae };
 }
 
 /**
  * The actor's loss (sec. 4.2, TD3+BC's form): -lambda mean Q(s, pi(s)) + mean over rows and action dims of
- * weight * (pi(s) - target)^2. `lambda`, `target` and `weight` are constants to the gradient.
+ * weight * (pi(s) - target)^2. `lambda`, `target` and `weight` are constants to the gradient. Means over the rows:
+ * a lone run's scalar, or one loss per member ([K, n] rows, lambda [K]).
  */
-export function a2prActorLoss(qPolicy: tf.Tensor1D, policyActions: tf.Tensor2D, target: tf.Tensor2D, weight: tf.Tensor1D, lambda: tf.Scalar) {
-  const bc = tf.mean(tf.mul(tf.square(tf.sub(policyActions, target)), tf.reshape(weight, [-1, 1]))) as tf.Scalar;
-  return { loss: tf.add(tf.neg(tf.mul(lambda, tf.mean(qPolicy))), bc) as tf.Scalar, bc };
+export function a2prActorLoss(qPolicy: tf.Tensor, policyActions: tf.Tensor, target: tf.Tensor, weight: tf.Tensor, lambda: tf.Tensor) {
+  const bc = tf.mean(tf.mul(tf.square(tf.sub(policyActions, target)), tf.expandDims(weight, -1)), [-2, -1]);
+  return { loss: tf.add(tf.neg(tf.mul(lambda, tf.mean(qPolicy, -1))), bc), bc };
 }
+
+/** The metrics of an update, in order (a population reports the same per member). */
+export const A2PR_METRICS = [
+  'critic_loss', 'value_loss', 'vae_loss', 'recon_loss', 'kl_loss', 'actor_loss', 'lambda', 'bc_loss',
+  'q_data', 'mc_return', 'q_policy', 'v_data', 'adv_data', 'adv_data_positive', 'adv_vae', 'vae_share', 'bc_weight',
+  'action_std', 'critic_grad_norm', 'value_grad_norm', 'vae_grad_norm', 'actor_grad_norm',
+];
 
 const ACTOR_METRICS = 8; // actor_loss, lambda, bc_loss, q_policy, actor_grad_norm, adv_vae, vae_share, bc_weight
 
@@ -84,11 +96,7 @@ function createA2PR(ctx: AgentContext): Agent {
 
   return {
     ...shell,
-    metricNames: [
-      'critic_loss', 'value_loss', 'vae_loss', 'recon_loss', 'kl_loss', 'actor_loss', 'lambda', 'bc_loss',
-      'q_data', 'mc_return', 'q_policy', 'v_data', 'adv_data', 'adv_data_positive', 'adv_vae', 'vae_share', 'bc_weight',
-      'action_std', 'critic_grad_norm', 'value_grad_norm', 'vae_grad_norm', 'actor_grad_norm',
-    ],
+    metricNames: A2PR_METRICS,
 
     update(batch: Batch): tf.Tensor1D {
       return tf.tidy(() => {
@@ -126,7 +134,7 @@ function createA2PR(ctx: AgentContext): Agent {
         const vaeStep = minimizeWith(vaeOptimizer, () => {
           const { reconstruction, mean, std } = vae.forward(obs, batch.actions, ctx.rng);
           const out = vaeLoss(reconstruction, batch.actions, mean, std, tf.mul(vaeWeight, goodData) as tf.Tensor1D, KL_WEIGHT);
-          return { loss: out.loss, aux: [out.recon, out.kl] };
+          return { loss: out.loss as tf.Scalar, aux: [out.recon, out.kl] };
         });
         const [reconLoss, klLoss] = vaeStep.aux;
 
@@ -142,7 +150,7 @@ function createA2PR(ctx: AgentContext): Agent {
             const actions = pi(actor, obs);
             const qPolicy = q1(obs, actions);
             const out = a2prActorLoss(qPolicy, actions, target, weight, lambda);
-            return { loss: out.loss, aux: [tf.mean(qPolicy), out.bc] };
+            return { loss: out.loss as tf.Scalar, aux: [tf.mean(qPolicy), out.bc] };
           });
           const [qPolicy, bcLoss] = actorStep.aux;
           lastActorMetrics.assign(tf.stack([actorStep.loss, lambda, bcLoss, qPolicy, actorStep.gradNorm, tf.mean(advVae), tf.mean(fromVae), tf.mean(weight)]));

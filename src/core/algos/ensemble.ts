@@ -1,7 +1,9 @@
 // An ensemble of N equally shaped ReLU MLPs held as one batched network with a leading members axis: layer l has
 // weights [N, in, out] and biases [N, 1, out], and a forward pass is one batched matMul [N, B, in] x [N, in, out] per
 // layer, so N critics cost about one kernel launch each layer instead of N (CORL's VectorizedLinear; PureJaxRL's vmap).
-// SAC-N and EDAC use it for their Q ensembles; populations can reuse it for K members of one model.
+// SAC-N and EDAC use it for their Q ensembles. The forward pass, the input gradient and the reductions below work on
+// any leading axes before the ensemble axis, so a population of K such ensembles (population/batchedEnsemble.ts) holds
+// [K, N, in, out] weights and still runs one batched product per layer for all K x N networks.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import { matMulFastGrad, newVariable, swapLastAxes } from './nets';
@@ -28,19 +30,11 @@ export class EnsembleMLP {
     rng: Rng,
     init: EnsembleInit = {},
   ) {
-    if (!Number.isInteger(members) || members < 1) throw new Error(`an ensemble needs at least one member, got ${members}`);
-    const last = sizes.length - 2;
-    for (let l = 0; l <= last; l++) {
+    ensembleInitialLayers(members, sizes, rng, init).forEach(({ w, b }, l) => {
       const [fanIn, fanOut] = [sizes[l], sizes[l + 1]];
-      const bound = l === last && init.outputBound !== undefined ? init.outputBound : 1 / Math.sqrt(fanIn);
-      const w = new Float32Array(members * fanIn * fanOut);
-      for (let i = 0; i < w.length; i++) w[i] = rng.uniform(-bound, bound);
-      const b = new Float32Array(members * fanOut);
-      const constantBias = l === last && init.outputBound !== undefined ? undefined : init.bias;
-      for (let i = 0; i < b.length; i++) b[i] = constantBias ?? rng.uniform(-bound, bound);
       this.weights.push(newVariable(() => tf.tensor3d(w, [members, fanIn, fanOut]), `${name}/w${l}`));
       this.biases.push(newVariable(() => tf.tensor3d(b, [members, 1, fanOut]), `${name}/b${l}`));
-    }
+    });
   }
 
   get variables(): tf.Variable[] {
@@ -49,27 +43,12 @@ export class EnsembleMLP {
 
   /** Forward pass of every member on its own rows: [N, B, in] -> [N, B, out]; no activation on the output layer. */
   apply(x: tf.Tensor3D): tf.Tensor3D {
-    return this.forward(x).out;
+    return ensembleApply(this.weights, this.biases, x);
   }
 
-  /**
-   * The output (scalar-output networks: [N, B, 1]) and its gradient with respect to the input, [N, B, in], by the
-   * chain rule written out: d out / d x = W_0 (m_0 * W_1 (m_1 * ... W_L)), m_l = 1(z_l > 0) the ReLU masks. Being a
-   * plain expression of the weights, the gradient is itself differentiable with respect to them (EDAC's diversity
-   * loss needs this) on every backend, without second-order autodiff.
-   */
+  /** The output [N, B, 1] and its gradient with respect to the input [N, B, in] (ensembleWithInputGradient). */
   applyWithInputGradient(x: tf.Tensor3D): { out: tf.Tensor3D; inputGradient: tf.Tensor3D } {
-    if (this.sizes[this.sizes.length - 1] !== 1) throw new Error('input gradients are for networks with one output');
-    const { out, masks } = this.forward(x);
-    const L = this.weights.length - 1;
-    // d out / d h_{L-1} = W_L^T, one row per member: [N, 1, h], broadcast over the batch by the mask (by ones when
-    // there is no hidden layer and h_{L-1} is the input itself).
-    let delta = tf.mul(swapLastAxes(this.weights[L]), masks[L - 1] ?? tf.onesLike(x)) as tf.Tensor3D;
-    for (let l = L - 1; l >= 0; l--) {
-      delta = matMulFastGrad(delta, swapLastAxes(this.weights[l]));
-      if (l > 0) delta = tf.mul(delta, masks[l - 1]) as tf.Tensor3D;
-    }
-    return { out, inputGradient: delta };
+    return ensembleWithInputGradient(this.weights, this.biases, x);
   }
 
   /** Copies every variable of `source` (hard target update). */
@@ -87,36 +66,110 @@ export class EnsembleMLP {
   dispose(): void {
     for (const v of this.variables) v.dispose();
   }
+}
 
-  private forward(x: tf.Tensor3D): { out: tf.Tensor3D; masks: tf.Tensor3D[] } {
-    let h = x;
-    const masks: tf.Tensor3D[] = [];
-    const last = this.weights.length - 1;
-    for (let l = 0; l <= last; l++) {
-      const z = tf.add(matMulFastGrad(h, this.weights[l]), this.biases[l]) as tf.Tensor3D;
-      if (l === last) return { out: z, masks };
-      // 1(z > 0) as step(z): it has a (zero) gradient, tf.greater has none.
-      masks.push(tf.step(z) as tf.Tensor3D);
-      h = tf.relu(z) as tf.Tensor3D;
-    }
-    throw new Error('an ensemble network needs at least one layer');
+/**
+ * The initial values of `members` networks of layer sizes `sizes`, per layer the weights of every member then their
+ * biases, flat in member order: each member as PyTorch's nn.Linear (as CORL's VectorizedLinear does per member), then
+ * adjusted by `init`; all draws from the lab's seeded Rng.
+ */
+export function ensembleInitialLayers(members: number, sizes: number[], rng: Rng, init: EnsembleInit = {}): { w: Float32Array; b: Float32Array }[] {
+  if (!Number.isInteger(members) || members < 1) throw new Error(`an ensemble needs at least one member, got ${members}`);
+  const last = sizes.length - 2;
+  const layers: { w: Float32Array; b: Float32Array }[] = [];
+  for (let l = 0; l <= last; l++) {
+    const [fanIn, fanOut] = [sizes[l], sizes[l + 1]];
+    const bound = l === last && init.outputBound !== undefined ? init.outputBound : 1 / Math.sqrt(fanIn);
+    const w = new Float32Array(members * fanIn * fanOut);
+    for (let i = 0; i < w.length; i++) w[i] = rng.uniform(-bound, bound);
+    const b = new Float32Array(members * fanOut);
+    const constantBias = l === last && init.outputBound !== undefined ? undefined : init.bias;
+    for (let i = 0; i < b.length; i++) b[i] = constantBias ?? rng.uniform(-bound, bound);
+    layers.push({ w, b });
   }
+  return layers;
 }
 
-/** The same rows for every member: [B, d] -> [N, B, d]. */
-export function forEveryMember(x: tf.Tensor2D, members: number): tf.Tensor3D {
-  return tf.tile(tf.expandDims(x, 0), [members, 1, 1]) as tf.Tensor3D;
+/**
+ * Forward pass of ReLU networks held as weights [..., in, out] and biases [..., 1, out] on inputs [..., B, in] with the
+ * same leading axes: one batched product per layer. Returns the output (no activation) and the ReLU masks.
+ */
+function ensembleForward<T extends tf.Tensor>(weights: readonly tf.Tensor[], biases: readonly tf.Tensor[], x: T): { out: T; masks: T[] } {
+  let h = x;
+  const masks: T[] = [];
+  const last = weights.length - 1;
+  for (let l = 0; l <= last; l++) {
+    const z = tf.add(matMulFastGrad(h, weights[l]), biases[l]) as T;
+    if (l === last) return { out: z, masks };
+    // 1(z > 0) as step(z): it has a (zero) gradient, tf.greater has none.
+    masks.push(tf.step(z) as T);
+    h = tf.relu(z) as T;
+  }
+  throw new Error('an ensemble network needs at least one layer');
 }
 
-/** Per row, the minimum over the members: [N, B] -> [B] (the pessimistic estimate of SAC-N). */
-export function minOverMembers(q: tf.Tensor2D): tf.Tensor1D {
-  return tf.min(q, 0) as tf.Tensor1D;
+/**
+ * The output of scalar-output networks ([..., B, 1]) and its gradient with respect to the input, [..., B, in], by the
+ * chain rule written out: d out / d x = W_0 (m_0 * W_1 (m_1 * ... W_L)), m_l = 1(z_l > 0) the ReLU masks. Being a
+ * plain expression of the weights, the gradient is itself differentiable with respect to them (EDAC's diversity loss
+ * needs this) on every backend, without second-order autodiff.
+ */
+export function ensembleWithInputGradient<T extends tf.Tensor>(weights: readonly tf.Tensor[], biases: readonly tf.Tensor[], x: T): { out: T; inputGradient: T } {
+  const L = weights.length - 1;
+  if (weights[L].shape[weights[L].rank - 1] !== 1) throw new Error('input gradients are for networks with one output');
+  const { out, masks } = ensembleForward(weights, biases, x);
+  // d out / d h_{L-1} = W_L^T, one row per network: [..., 1, h], broadcast over the batch by the mask (by ones when
+  // there is no hidden layer and h_{L-1} is the input itself).
+  let delta = tf.mul(swapLastAxes(weights[L]), masks[L - 1] ?? tf.onesLike(x)) as T;
+  for (let l = L - 1; l >= 0; l--) {
+    delta = matMulFastGrad(delta, swapLastAxes(weights[l]));
+    if (l > 0) delta = tf.mul(delta, masks[l - 1]) as T;
+  }
+  return { out, inputGradient: delta };
 }
 
-/** Per row, the unbiased standard deviation over the members (torch.std): [N, B] -> [B]; 0 for one member. */
-export function stdOverMembers(q: tf.Tensor2D): tf.Tensor1D {
-  const n = q.shape[0];
-  if (n < 2) return tf.zeros([q.shape[1]]) as tf.Tensor1D;
-  const centred = tf.sub(q, tf.mean(q, 0, true));
-  return tf.sqrt(tf.div(tf.sum(tf.square(centred), 0), n - 1)) as tf.Tensor1D;
+/** The forward pass alone (ensembleForward's output). */
+export function ensembleApply<T extends tf.Tensor>(weights: readonly tf.Tensor[], biases: readonly tf.Tensor[], x: T): T {
+  return ensembleForward(weights, biases, x).out;
+}
+
+/**
+ * The same rows for every member: [..., B, d] -> [..., N, B, d] (the ensemble axis goes just before the rows). A
+ * broadcast add of zeros rather than tf.tile: tile's gradient is a loop of one slice and one add per copy (N kernel pairs
+ * in every actor step, which differentiates through here), a broadcast's is one sum.
+ */
+export function forEveryMember(x: tf.Tensor2D, members: number): tf.Tensor3D;
+export function forEveryMember(x: tf.Tensor3D, members: number): tf.Tensor4D;
+export function forEveryMember(x: tf.Tensor, members: number): tf.Tensor;
+export function forEveryMember(x: tf.Tensor, members: number): tf.Tensor {
+  return tf.add(tf.expandDims(x, x.rank - 2), tf.zeros([members, 1, 1]));
+}
+
+/**
+ * Q_i(s, a) of every member of an ensemble of Q networks on [s, a] (`net` maps [..., N, B, in] to [..., N, B, 1]) from
+ * rows shared by all members: [B, .] -> [N, B], or each population member's rows [K, B, .] -> [K, N, B].
+ */
+export function ensembleQ(net: { apply(x: tf.Tensor): tf.Tensor }, n: number, observations: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor2D;
+export function ensembleQ(net: { apply(x: tf.Tensor): tf.Tensor }, n: number, observations: tf.Tensor3D, actions: tf.Tensor3D): tf.Tensor3D;
+export function ensembleQ(net: { apply(x: tf.Tensor): tf.Tensor }, n: number, observations: tf.Tensor, actions: tf.Tensor): tf.Tensor {
+  const input = forEveryMember(tf.concat([observations, actions], -1), n);
+  return tf.squeeze(net.apply(input), [input.rank - 1]);
+}
+
+/** Per row, the minimum over the members: [..., N, B] -> [..., B] (the pessimistic estimate of SAC-N). */
+export function minOverMembers(q: tf.Tensor2D): tf.Tensor1D;
+export function minOverMembers(q: tf.Tensor3D): tf.Tensor2D;
+export function minOverMembers(q: tf.Tensor): tf.Tensor {
+  return tf.min(q, q.rank - 2);
+}
+
+/** Per row, the unbiased standard deviation over the members (torch.std): [..., N, B] -> [..., B]; 0 for one member. */
+export function stdOverMembers(q: tf.Tensor2D): tf.Tensor1D;
+export function stdOverMembers(q: tf.Tensor3D): tf.Tensor2D;
+export function stdOverMembers(q: tf.Tensor): tf.Tensor {
+  const axis = q.rank - 2;
+  const n = q.shape[axis];
+  if (n < 2) return tf.zeros(q.shape.filter((_, i) => i !== axis));
+  const centred = tf.sub(q, tf.mean(q, axis, true));
+  return tf.sqrt(tf.div(tf.sum(tf.square(centred), axis), n - 1));
 }

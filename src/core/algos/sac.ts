@@ -21,6 +21,9 @@ import type { Agent, AgentContext, AlgorithmDef, Batch, ChartGroup, Checkpoint }
 /** CORL's TanhGaussianPolicy adds this to the network's log std output (initial std about e^-1). */
 export const LOG_STD_OFFSET = -1;
 
+/** The metrics of SAC's actor, temperature and Q estimates, in the order its update (and SAC-N's) stacks them. */
+export const SAC_ACTOR_AND_Q_METRICS = ['actor_loss', 'alpha_loss', 'entropy_alpha', 'entropy', 'q_data', 'q_policy', 'target_q', 'mc_return', 'td_error'];
+
 /** A policy sample: actions in (-1, 1) and their log-probabilities. */
 export type PolicySampler = (observations: tf.Tensor2D) => { action: tf.Tensor2D; logProb: tf.Tensor1D };
 
@@ -49,10 +52,13 @@ export interface ContinuousQRegularizer {
   dispose(): void;
 }
 
-/** SAC's soft TD target (eq. 3 and 5): y = r + gamma (1 - done) (min_i Q_target_i(s', a') - alpha log pi(a'|s')), a' ~ pi(s'). */
-export function sacTarget(rewards: tf.Tensor1D, dones: tf.Tensor1D, nextTargetQ: tf.Tensor1D, nextLogProb: tf.Tensor1D, alpha: tf.Scalar | number, gamma: number, backupEntropy: boolean): tf.Tensor1D {
+/**
+ * SAC's soft TD target (eq. 3 and 5): y = r + gamma (1 - done) (min_i Q_target_i(s', a') - alpha log pi(a'|s')), a' ~ pi(s').
+ * Rows [B], or each member's rows [K, B] with alpha [K, 1] (populations).
+ */
+export function sacTarget<T extends tf.Tensor>(rewards: T, dones: T, nextTargetQ: T, nextLogProb: T, alpha: tf.Tensor | number, gamma: number, backupEntropy: boolean): T {
   const soft = backupEntropy ? tf.sub(nextTargetQ, tf.mul(alpha, nextLogProb)) : nextTargetQ;
-  return tf.add(rewards, tf.mul(tf.mul(gamma, tf.sub(1, dones)), soft)) as tf.Tensor1D;
+  return tf.add(rewards, tf.mul(tf.mul(gamma, tf.sub(1, dones)), soft)) as T;
 }
 
 /**
@@ -133,21 +139,7 @@ export function createSACAgent(ctx: AgentContext, id: string, regularizer: Conti
   const extraVariables = () => [logAlpha, ...(regularizer?.variables ?? []), ...(gsde ? [gsde.logSigma] : [])];
 
   return {
-    metricNames: [
-      'td_loss',
-      ...(regularizer?.metricNames ?? []),
-      'actor_loss',
-      'alpha_loss',
-      'entropy_alpha',
-      'entropy',
-      'q_data',
-      'q_policy',
-      'target_q',
-      'mc_return',
-      'td_error',
-      'critic_grad_norm',
-      'actor_grad_norm',
-    ],
+    metricNames: ['td_loss', ...(regularizer?.metricNames ?? []), ...SAC_ACTOR_AND_Q_METRICS, 'critic_grad_norm', 'actor_grad_norm'],
 
     update(batch: Batch): tf.Tensor1D {
       return tf.tidy(() => {

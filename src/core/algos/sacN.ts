@@ -15,53 +15,67 @@ import { Rng } from '../rng';
 import type { HyperParam } from '../run/hyperparameters';
 import { batchSizeParam, gammaParam, hiddenParam, learningRateParam, normalizeStatesParam, observationNormalizer, tauParam } from './common';
 import { sampleTanhGaussian } from './distributions';
-import { EnsembleMLP, forEveryMember, minOverMembers, stdOverMembers } from './ensemble';
+import { EnsembleMLP, ensembleQ, forEveryMember, minOverMembers, stdOverMembers } from './ensemble';
 import { minimizeWith } from './minimize';
 import { MLP, newVariable, parseHidden, readWeights, writeWeights } from './nets';
 import { Adam } from './optim';
-import { sacTarget, tanhGaussianQueries } from './sac';
+import { SAC_ACTOR_AND_Q_METRICS, sacTarget, tanhGaussianQueries } from './sac';
 import type { Agent, AgentContext, AlgorithmDef, Batch, ChartGroup, Checkpoint } from './types';
 
-const LOG_STD_MIN = -5;
-const LOG_STD_MAX = 2;
+/** EDAC's bounds of the actor's log std (CORL's edac.py), not SAC's [-20, 2]. */
+export const EDAC_LOG_STD_MIN = -5;
+export const EDAC_LOG_STD_MAX = 2;
 /** Added to each gradient norm before normalising (CORL's and the official code's 1e-10). */
 const GRAD_NORM_EPS = 1e-10;
 
 /**
- * EDAC's ensemble similarity ES (An et al. 2021, Sec. 4.2: the 1/(N-1) sum over i != j of <grad_a Q_i, grad_a Q_j> of normalised gradients): for each row, sum over ordered pairs i != j of
- * <g_i, g_j> with g_i = grad_a Q_i / (||grad_a Q_i|| + 1e-10), divided by N - 1, then averaged over the batch (as CORL
- * and the official code). Computed as ||sum_i g_i||^2 - sum_i ||g_i||^2, which equals the pair sum, in O(N B A).
- * `grads` is [N, B, A].
+ * EDAC's ensemble similarity ES (An et al. 2021, Sec. 4.2: the 1/(N-1) sum over i != j of <grad_a Q_i, grad_a Q_j> of
+ * normalised gradients): for each row, sum over ordered pairs i != j of <g_i, g_j> with g_i = grad_a Q_i /
+ * (||grad_a Q_i|| + 1e-10), divided by N - 1, then averaged over the batch (as CORL and the official code). Computed as
+ * ||sum_i g_i||^2 - sum_i ||g_i||^2, which equals the pair sum, in O(N B A). `grads` is [N, B, A] (a scalar comes
+ * back), or [K, N, B, A] for K ensembles (a population: one value per member, [K]).
  */
-export function ensembleSimilarity(grads: tf.Tensor3D): tf.Scalar {
-  const n = grads.shape[0];
-  if (n < 2) return tf.scalar(0);
+export function ensembleSimilarity(grads: tf.Tensor3D): tf.Scalar;
+export function ensembleSimilarity(grads: tf.Tensor4D): tf.Tensor1D;
+export function ensembleSimilarity(grads: tf.Tensor): tf.Tensor {
+  const axis = grads.rank - 3; // the ensemble axis
+  const n = grads.shape[axis];
+  if (n < 2) return tf.zeros(grads.shape.slice(0, axis));
   // ||g|| as sqrt(max(sum g^2, 1e-30)): sqrt's gradient at an exactly zero gradient vector would be NaN.
-  const norm = tf.sqrt(tf.maximum(tf.sum(tf.square(grads), 2, true), 1e-30));
+  const norm = tf.sqrt(tf.maximum(tf.sum(tf.square(grads), -1, true), 1e-30));
   const unit = tf.div(grads, tf.add(norm, GRAD_NORM_EPS));
-  const all = tf.sum(tf.square(tf.sum(unit, 0)), -1);
-  const self = tf.sum(tf.square(unit), [0, 2]);
-  return tf.div(tf.mean(tf.sub(all, self)), n - 1) as tf.Scalar;
+  const all = tf.sum(tf.square(tf.sum(unit, axis)), -1);
+  const self = tf.sum(tf.sum(tf.square(unit), -1), axis);
+  return tf.div(tf.mean(tf.sub(all, self), -1), n - 1);
 }
 
-/** Q_i(s, a) of every member as [N, B] from rows shared by all members. */
-function ensembleQ(critic: EnsembleMLP, observations: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor2D {
-  const input = forEveryMember(tf.concat([observations, actions], 1) as tf.Tensor2D, critic.members);
-  return tf.squeeze(critic.apply(input), [2]) as tf.Tensor2D;
+/** CORL's EDAC initialisation ("init as in the EDAC paper"): hidden biases 0.1, output layers from U(-bound, bound). */
+export const EDAC_HIDDEN_BIAS = 0.1;
+export const ACTOR_OUTPUT_BOUND = 1e-3;
+export const CRITIC_INIT = { bias: EDAC_HIDDEN_BIAS, outputBound: 3e-3 };
+
+/** The actor's output layer [fanIn, fanOut] drawn from U(-bound, bound), weights then biases, after its MLP's own draws. */
+export function edacActorOutputLayer(fanIn: number, fanOut: number, rng: Rng): { w: Float32Array; b: Float32Array } {
+  const draw = (n: number) => Float32Array.from({ length: n }, () => rng.uniform(-ACTOR_OUTPUT_BOUND, ACTOR_OUTPUT_BOUND));
+  return { w: draw(fanIn * fanOut), b: draw(fanOut) };
 }
 
-/** Hidden biases 0.1 and the output layer from U(-bound, bound), as CORL's EDAC actor ("init as in the EDAC paper"). */
-function edacActorInit(actor: MLP, bound: number, ctx: AgentContext): void {
+/** Hidden biases 0.1 and the output layer from edacActorOutputLayer. */
+function edacActorInit(actor: MLP, ctx: AgentContext): void {
   const last = actor.weights.length - 1;
+  const { w, b } = edacActorOutputLayer(actor.sizes[last], actor.sizes[last + 1], ctx.rng);
   tf.tidy(() => {
-    actor.biases.forEach((b, l) => {
-      if (l < last) b.assign(tf.fill(b.shape, 0.1));
+    actor.biases.forEach((bias, l) => {
+      if (l < last) bias.assign(tf.fill(bias.shape, EDAC_HIDDEN_BIAS));
     });
-    for (const v of [actor.weights[last], actor.biases[last]]) {
-      const values = Float32Array.from({ length: v.size }, () => ctx.rng.uniform(-bound, bound));
-      v.assign(tf.tensor(values, v.shape));
-    }
+    actor.weights[last].assign(tf.tensor(w, actor.weights[last].shape));
+    actor.biases[last].assign(tf.tensor(b, actor.biases[last].shape));
   });
+}
+
+/** The metrics of SAC-N (and EDAC, `diversify`), in the order the update stacks them. */
+export function ensembleMetricNames(diversify: boolean): string[] {
+  return ['critic_loss', 'td_loss', ...(diversify ? ['diversity_loss'] : []), ...SAC_ACTOR_AND_Q_METRICS, 'q_std_data', 'q_std_policy', 'q_std_random', 'critic_grad_norm', 'actor_grad_norm'];
 }
 
 function createEnsembleAgent(ctx: AgentContext, id: 'sac-n' | 'edac'): Agent {
@@ -75,10 +89,10 @@ function createEnsembleAgent(ctx: AgentContext, id: 'sac-n' | 'edac'): Agent {
   const targetEntropy = -A;
 
   const actor = new MLP(`${id}/actor`, [ctx.observationDim, ...hidden, 2 * A], ctx.rng);
-  edacActorInit(actor, 1e-3, ctx);
+  edacActorInit(actor, ctx);
   const criticSizes = [ctx.observationDim + A, ...hidden, 1];
-  const critic = new EnsembleMLP(`${id}/q`, N, criticSizes, ctx.rng, { bias: 0.1, outputBound: 3e-3 });
-  const target = new EnsembleMLP(`${id}/q_target`, N, criticSizes, new Rng(0), { bias: 0.1, outputBound: 3e-3 });
+  const critic = new EnsembleMLP(`${id}/q`, N, criticSizes, ctx.rng, CRITIC_INIT);
+  const target = new EnsembleMLP(`${id}/q_target`, N, criticSizes, new Rng(0), CRITIC_INIT);
   target.copyFrom(critic);
   const logAlpha = newVariable(() => tf.scalar(0), `${id}/log_alpha`);
   const alphaOptimizer = new Adam([logAlpha], Number(hp.alphaLr));
@@ -89,7 +103,7 @@ function createEnsembleAgent(ctx: AgentContext, id: 'sac-n' | 'edac'): Agent {
   const gaussian = (obs: tf.Tensor2D): { mean: tf.Tensor2D; logStd: tf.Tensor2D } => {
     const out = actor.apply(obs);
     const mean = tf.slice(out, [0, 0], [-1, A]) as tf.Tensor2D;
-    const logStd = tf.clipByValue(tf.slice(out, [0, A], [-1, A]), LOG_STD_MIN, LOG_STD_MAX) as tf.Tensor2D;
+    const logStd = tf.clipByValue(tf.slice(out, [0, A], [-1, A]), EDAC_LOG_STD_MIN, EDAC_LOG_STD_MAX) as tf.Tensor2D;
     return { mean, logStd };
   };
   const policy = (obs: tf.Tensor2D) => {
@@ -99,25 +113,7 @@ function createEnsembleAgent(ctx: AgentContext, id: 'sac-n' | 'edac'): Agent {
   const greedy = (obs: tf.Tensor2D): tf.Tensor2D => tf.tanh(gaussian(obs).mean);
 
   return {
-    metricNames: [
-      'critic_loss',
-      'td_loss',
-      ...(diversify ? ['diversity_loss'] : []),
-      'actor_loss',
-      'alpha_loss',
-      'entropy_alpha',
-      'entropy',
-      'q_data',
-      'q_policy',
-      'target_q',
-      'mc_return',
-      'td_error',
-      'q_std_data',
-      'q_std_policy',
-      'q_std_random',
-      'critic_grad_norm',
-      'actor_grad_norm',
-    ],
+    metricNames: ensembleMetricNames(diversify),
 
     update(batch: Batch): tf.Tensor1D {
       return tf.tidy(() => {
@@ -132,14 +128,14 @@ function createEnsembleAgent(ctx: AgentContext, id: 'sac-n' | 'edac'): Agent {
         // J_pi = E[alpha log pi(a|s) - min_j Q_j(s, a)], a ~ pi(s) reparameterised (An et al. 2021, Sec. 3.2, the SAC-N actor objective).
         const actorStep = minimizeWith(actorOptimizer, () => {
           const { action, logProb } = policy(obs);
-          const q = ensembleQ(critic, obs, action);
+          const q = ensembleQ(critic, N, obs, action);
           return { loss: tf.mean(tf.sub(tf.mul(alpha, logProb), minOverMembers(q))) as tf.Scalar, aux: [logProb, q] };
         });
         const [logProb, qPolicyAll] = actorStep.aux as [tf.Tensor1D, tf.Tensor2D];
 
         // y = r + gamma (1 - d) (min_j Q_target_j(s', a') - alpha log pi(a'|s')), a' ~ pi(s') (An et al. 2021, Sec. 3.2, clipped Q-learning over N critics).
         const next = policy(nextObs);
-        const y = sacTarget(batch.rewards, batch.dones, minOverMembers(ensembleQ(target, nextObs, next.action)), next.logProb, alpha, gamma, true);
+        const y = sacTarget(batch.rewards, batch.dones, minOverMembers(ensembleQ(target, N, nextObs, next.action)), next.logProb, alpha, gamma, true);
         const criticStep = minimizeWith(criticOptimizer, () => {
           const input = forEveryMember(tf.concat([obs, batch.actions], 1) as tf.Tensor2D, N);
           const forward = diversify ? critic.applyWithInputGradient(input) : { out: critic.apply(input), inputGradient: null };
@@ -157,7 +153,7 @@ function createEnsembleAgent(ctx: AgentContext, id: 'sac-n' | 'edac'): Agent {
 
         // CORL's q_random_std: the spread at uniform random actions, after the step.
         const random = tf.randomUniform(batch.actions.shape, -1, 1, 'float32', ctx.rng.nextUint32()) as tf.Tensor2D;
-        const qRandomAll = ensembleQ(critic, obs, random);
+        const qRandomAll = ensembleQ(critic, N, obs, random);
         const qData = minOverMembers(qDataAll);
 
         return tf.stack([
@@ -182,7 +178,7 @@ function createEnsembleAgent(ctx: AgentContext, id: 'sac-n' | 'edac'): Agent {
       });
     },
 
-    ...tanhGaussianQueries(actor, A, normalize, greedy, policy, (obs, actions) => minOverMembers(ensembleQ(critic, obs, actions))),
+    ...tanhGaussianQueries(actor, A, normalize, greedy, policy, (obs, actions) => minOverMembers(ensembleQ(critic, N, obs, actions))),
 
     setHyperparameters(patch) {
       if (patch.lr !== undefined) criticOptimizer.learningRate = Number(patch.lr);

@@ -21,14 +21,15 @@ import type { Agent, AgentContext, AlgorithmDef, Batch } from './types';
  * The actor's loss, eq. 3 negated: -lambda * mean Q(s, pi(s)) + mean (pi(s) - a)^2 with lambda = alpha / mean|Q(s, pi(s))|.
  * `lambda` is passed in already computed, so it is a constant to the gradient (CORL's `.detach()`).
  */
-export function td3bcActorLoss(qPolicy: tf.Tensor1D, policyActions: tf.Tensor2D, dataActions: tf.Tensor2D, lambda: tf.Scalar): { loss: tf.Scalar; bc: tf.Scalar } {
-  const bc = mse(policyActions, dataActions);
-  return { loss: tf.add(tf.neg(tf.mul(lambda, tf.mean(qPolicy))), bc) as tf.Scalar, bc };
+export function td3bcActorLoss<S extends tf.Tensor = tf.Scalar>(qPolicy: tf.Tensor, policyActions: tf.Tensor, dataActions: tf.Tensor, lambda: tf.Tensor): { loss: S; bc: S } {
+  // Means over the rows (and action dimensions): a lone run's scalar, or one loss per member of a population ([K, n]).
+  const bc = tf.mean(tf.square(tf.sub(policyActions, dataActions)), [-2, -1]) as S;
+  return { loss: tf.add(tf.neg(tf.mul(lambda, tf.mean(qPolicy, -1))), bc) as S, bc };
 }
 
 /** lambda = alpha / mean|Q|: scales the Q term so the BC term keeps its weight whatever the reward scale. */
-export function td3bcLambda(q: tf.Tensor1D, alpha: number): tf.Scalar {
-  return tf.div(alpha, tf.mean(tf.abs(q))) as tf.Scalar;
+export function td3bcLambda<T extends tf.Tensor = tf.Scalar>(q: tf.Tensor, alpha: number | tf.Tensor): T {
+  return tf.div(alpha, tf.mean(tf.abs(q), -1)) as T;
 }
 
 const ACTOR_METRICS = 5; // actor_loss, lambda, bc_loss, q_policy, actor_grad_norm

@@ -5,12 +5,48 @@ import type { Rng } from '../rng';
 import { initialLayers, matMulFastGrad, type Activation } from '../algos/nets';
 import { memberVariable, type MemberVariable } from './memberVariables';
 
-export class BatchedMLP {
+/** One network's initial values for one member, as the lone network draws them: per layer, weights and biases, flat. */
+export type LayerDraws = { w: Float32Array; b: Float32Array }[];
+
+/**
+ * The variables of K networks of one shape, layer l's weight and bias stacked over the members ([K, ...slice]) from
+ * each member's draws (null: zeros, for targets that are then copied), named and shaped as the lone network's layers
+ * (`w`, `b`: lone shapes; `bSlice`: a member's bias slice where it differs from `b`). BatchedMLP and
+ * batchedEnsemble.ts's BatchedEnsemble are this with their own forward pass.
+ */
+export class MemberLayers {
   readonly weights: tf.Variable[] = [];
   readonly biases: tf.Variable[] = [];
-  /** weights then biases, as MLP.variables, with their lone-run names and shapes. */
+  /** weights then biases, as the lone network's variables, with their lone-run names and shapes. */
   readonly memberVariables: MemberVariable[] = [];
 
+  constructor(prefix: string, loneName: string, members: number, draws: LayerDraws[] | null, layers: { w: number[]; b: number[]; bSlice?: number[] }[]) {
+    if (draws && draws.length !== members) throw new Error(`${loneName}: ${draws.length} seeds for ${members} members`);
+    const variable = (l: number, part: 'w' | 'b', loneShape: number[], slice: number[]): MemberVariable => {
+      const n = slice.reduce((a, b) => a * b, 1);
+      const values = new Float32Array(members * n);
+      draws?.forEach((member, k) => values.set(member[l][part], k * n));
+      return memberVariable(() => tf.tensor(values, [members, ...slice]), `${prefix}/${loneName}/${part}${l}`, `${loneName}/${part}${l}`, loneShape);
+    };
+    this.memberVariables.push(...layers.map((shape, l) => variable(l, 'w', shape.w, shape.w)), ...layers.map((shape, l) => variable(l, 'b', shape.b, shape.bSlice ?? shape.b)));
+    this.weights.push(...this.memberVariables.slice(0, layers.length).map((v) => v.variable));
+    this.biases.push(...this.memberVariables.slice(layers.length).map((v) => v.variable));
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.weights, ...this.biases];
+  }
+
+  copyFrom(source: MemberLayers): void {
+    this.variables.forEach((v, i) => v.assign(source.variables[i]));
+  }
+
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+  }
+}
+
+export class BatchedMLP extends MemberLayers {
   /**
    * `loneName` is the network's name in a lone run (e.g. "iql/q1"); `rngs` one per member, each drawn exactly as a lone
    * run's MLP draws from its Rng (null: zeros, for targets that are then copied from their online network).
@@ -23,27 +59,13 @@ export class BatchedMLP {
     rngs: Rng[] | null,
     readonly activation: Activation = 'relu',
   ) {
-    if (rngs && rngs.length !== members) throw new Error(`BatchedMLP ${loneName}: ${rngs.length} seeds for ${members} members`);
-    const draws = rngs?.map((rng) => initialLayers(sizes, rng));
-    const weights: MemberVariable[] = [];
-    const biases: MemberVariable[] = [];
-    for (let l = 0; l + 1 < sizes.length; l++) {
-      const [fanIn, fanOut] = [sizes[l], sizes[l + 1]];
-      const stack = (part: 'w' | 'b', n: number): Float32Array => {
-        const out = new Float32Array(members * n);
-        draws?.forEach((layers, k) => out.set(layers[l][part], k * n));
-        return out;
-      };
-      weights.push(memberVariable(() => tf.tensor3d(stack('w', fanIn * fanOut), [members, fanIn, fanOut]), `${prefix}/${loneName}/w${l}`, `${loneName}/w${l}`, [fanIn, fanOut]));
-      biases.push(memberVariable(() => tf.tensor3d(stack('b', fanOut), [members, 1, fanOut]), `${prefix}/${loneName}/b${l}`, `${loneName}/b${l}`, [fanOut]));
-    }
-    this.memberVariables.push(...weights, ...biases);
-    this.weights.push(...weights.map((v) => v.variable));
-    this.biases.push(...biases.map((v) => v.variable));
-  }
-
-  get variables(): tf.Variable[] {
-    return [...this.weights, ...this.biases];
+    super(
+      prefix,
+      loneName,
+      members,
+      rngs?.map((rng) => initialLayers(sizes, rng)) ?? null,
+      sizes.slice(1).map((fanOut, l) => ({ w: [sizes[l], fanOut], b: [fanOut], bSlice: [1, fanOut] })),
+    );
   }
 
   /** Forward pass of every member on its own rows: [K, n, in] -> [K, n, out]; no activation on the output layer. */
@@ -55,14 +77,6 @@ export class BatchedMLP {
       h = l === last ? z : this.activation === 'relu' ? tf.relu(z) : tf.tanh(z);
     }
     return h;
-  }
-
-  copyFrom(source: BatchedMLP): void {
-    this.variables.forEach((v, i) => v.assign(source.variables[i]));
-  }
-
-  dispose(): void {
-    for (const v of this.variables) v.dispose();
   }
 }
 
@@ -77,10 +91,14 @@ export function denseLayer(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tenso
 
 /**
  * Polyak averaging with a rate per member: target <- tau * online + (1 - tau) * target, tau [K] read from the device.
+ * Any networks whose variables lead with the members axis (MLPs [K, in, out], ensembles [K, N, in, out]).
  */
-export function softUpdateMembers(target: BatchedMLP, online: BatchedMLP, tau: tf.Tensor1D): void {
+export function softUpdateMembers(target: { readonly variables: tf.Variable[] }, online: { readonly variables: tf.Variable[] }, tau: tf.Tensor1D): void {
   tf.tidy(() => {
-    const t = tf.reshape(tau, [-1, 1, 1]);
-    target.variables.forEach((v, i) => v.assign(tf.add(tf.mul(online.variables[i], t), tf.mul(v, tf.sub(1, t)))));
+    const sources = online.variables;
+    target.variables.forEach((v, i) => {
+      const t = tf.reshape(tau, [-1, ...v.shape.slice(1).map(() => 1)]);
+      v.assign(tf.add(tf.mul(sources[i], t), tf.mul(v, tf.sub(1, t))));
+    });
   });
 }

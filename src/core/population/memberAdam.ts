@@ -1,9 +1,11 @@
 // Adam (Kingma & Ba 2015, Algorithm 1) for a population: moments shaped like the member variables, a learning rate per
 // member read from the device each step, and a gradient norm per member. The same arithmetic as algos/optim.ts's Adam
-// (PyTorch's bias correction), so member k steps as a lone run with its learning rate does.
+// (PyTorch's bias correction), so member k steps as a lone run with its learning rate does; the step itself is
+// memberAdamStep.ts (one kernel for all variables on wasm).
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerState } from '../algos/optim';
 import { newVariable } from '../algos/nets';
+import { memberAdamStep } from './memberAdamStep';
 import { permuteMembers, readMemberSlices, writeSlice, type MemberVariable } from './memberVariables';
 
 const [B1, B2, EPS] = [0.9, 0.999, 1e-8];
@@ -37,26 +39,26 @@ export class MemberAdam {
       return tf.sum(out.loss);
     }, vars);
     const gs = vars.map((x) => grads[x.name]);
-    const gradNorm = tf.sqrt(tf.sum(tf.stack(gs.map((g) => tf.sum(tf.square(g), g.shape.slice(1).map((_, i) => i + 1)))), 0)) as tf.Tensor1D;
-    this.apply(gs);
+    const gradNorm = this.apply(gs);
     const [loss, ...aux] = kept.map((t) => tf.clone(t));
     tf.dispose(kept);
     return { loss: loss as tf.Tensor1D, gradNorm, aux: aux as A };
   }
 
-  private apply(gs: tf.Tensor[]): void {
+  /** One step of every variable; returns the gradient norms [K]. */
+  private apply(gs: tf.Tensor[]): tf.Tensor1D {
     this.t += 1;
     const bc1 = 1 - B1 ** this.t;
     const sqrtBc2 = Math.sqrt(1 - B2 ** this.t);
     const lr = this.learningRate();
-    this.variables.forEach(({ variable: x }, i) => {
-      const step = tf.reshape(tf.div(lr, bc1), [-1, ...x.shape.slice(1).map(() => 1)]);
-      const m = tf.add(tf.mul(this.m[i], B1), tf.mul(gs[i], 1 - B1));
-      const v = tf.add(tf.mul(this.v[i], B2), tf.mul(tf.square(gs[i]), 1 - B2));
-      this.m[i].assign(m);
-      this.v[i].assign(v);
-      x.assign(tf.sub(x, tf.mul(tf.div(m, tf.add(tf.div(tf.sqrt(v), sqrtBc2), EPS)), step)));
+    const xs = this.variables.map((x) => x.variable);
+    const next = memberAdamStep(lr, xs, gs, this.m, this.v, { b1: B1, b2: B2, eps: EPS, bc1, sqrtBc2 });
+    xs.forEach((x, i) => {
+      x.assign(next.x[i]);
+      this.m[i].assign(next.m[i]);
+      this.v[i].assign(next.v[i]);
     });
+    return next.gradNorm;
   }
 
   /** Every member's moments in a lone run's layout (what Trainer checkpoints hold per Adam). */
@@ -79,7 +81,12 @@ export class MemberAdam {
 
   /** Member j takes member sources[j]'s moments. */
   permute(sources: number[]): void {
-    permuteMembers([...this.m, ...this.v], sources);
+    permuteMembers(this.moments, sources);
+  }
+
+  /** The [K, ...] moment variables (every m, then every v): a member's optimizer state besides the step count. */
+  get moments(): tf.Variable[] {
+    return [...this.m, ...this.v];
   }
 
   get step(): number {

@@ -7,7 +7,7 @@ import type { Rng } from '../rng';
 import { BatchedMLP, softUpdateMembers } from './batchedMlp';
 import type { MemberAdam } from './memberAdam';
 import { memberNoise } from './memberNoise';
-import { memberMethods } from './memberStates';
+import { memberMethods, type MemberMethods } from './memberStates';
 import type { MemberValues } from './memberValues';
 import type { MemberVariable } from './memberVariables';
 import type { PopulationAgent } from './types';
@@ -69,7 +69,7 @@ export function deterministicActorMethods(
   actor: MemberDeterministicActor,
   held: { memberVars: readonly MemberVariable[]; optimizers: readonly MemberAdam[]; values: MemberValues; normalize: ObservationNormalizer; extra?: readonly tf.Variable[] },
   delay: SharedDelay,
-): Pick<PopulationAgent, 'act' | 'saveMembers' | 'loadMember' | 'copyMember' | 'setMemberHyperparameters' | 'setSharedHyperparameters' | 'dispose'> {
+): MemberMethods & Pick<PopulationAgent, 'act'> {
   return {
     act: (observations) => tf.tidy(() => actor.act(held.normalize.apply(observations))),
     ...memberMethods(algorithm, actor.online.members, held),

@@ -8,3 +8,8 @@ import type { Rng } from '../rng';
 export function memberNoise(rngs: readonly Rng[], shape: number[]): tf.Tensor {
   return tf.stack(rngs.map((rng) => normalNoise(shape, rng)));
 }
+
+/** [K, ...shape] uniform on [low, high): slice k drawn as a lone run's tf.randomUniform seeded from its Rng. */
+export function memberUniform(rngs: readonly Rng[], shape: number[], low: number, high: number): tf.Tensor {
+  return tf.stack(rngs.map((rng) => tf.randomUniform(shape, low, high, 'float32', rng.nextUint32())));
+}

@@ -1,10 +1,10 @@
 // What every population agent does the same way: saving, loading and copying members (its networks' member variables
 // and its Adams, in the lone run's checkpoint order), live per-member values, and disposal.
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { ObservationNormalizer } from '../algos/common';
 import type { MemberAdam } from './memberAdam';
 import type { MemberValues } from './memberValues';
-import { copyMap, permuteMembers, readMemberWeights, writeMemberWeights, type MemberVariable } from './memberVariables';
+import { assignMembers, copyMap, gatherMembers, permuteMembers, readMemberWeights, writeMemberWeights, type MemberVariable } from './memberVariables';
 import type { PopulationAgent } from './types';
 
 /**
@@ -31,6 +31,9 @@ export function memberStateMethods(algorithm: string, members: number, memberVar
   };
 }
 
+/** Every method of a population agent but its update and acting. */
+export type MemberMethods = Omit<PopulationAgent, 'members' | 'metricNames' | 'update' | 'act'>;
+
 /**
  * The methods of a population agent that only depend on what it holds: `memberVars` every checkpointed variable (all
  * of its networks, targets included), `optimizers` its Adams in creation order, `extra` other [K, ...] state that a
@@ -41,9 +44,21 @@ export function memberMethods(
   algorithm: string,
   members: number,
   held: { memberVars: readonly MemberVariable[]; optimizers: readonly MemberAdam[]; values: MemberValues; normalize: ObservationNormalizer; extra?: readonly tf.Variable[] },
-): Pick<PopulationAgent, 'saveMembers' | 'loadMember' | 'copyMember' | 'setMemberHyperparameters' | 'setSharedHyperparameters' | 'dispose'> {
+): MemberMethods {
+  // Every [K, ...] variable the agent holds, in one fixed order: what a member is, besides its values and Adam steps.
+  const memberAxis = [...held.memberVars.map((v) => v.variable), ...(held.extra ?? []), ...held.optimizers.flatMap((o) => o.moments)];
   return {
     ...memberStateMethods(algorithm, members, held.memberVars, held.optimizers, held.extra),
+    keepMembers: (keep) => ({ tensors: gatherMembers(memberAxis, keep), values: held.values.select(keep), steps: held.optimizers.map((o) => o.step) }),
+    takeMembers(carry) {
+      if (carry.steps.length !== held.optimizers.length) {
+        tf.dispose(carry.tensors);
+        throw new Error(`carried state has ${carry.steps.length} optimizers, this ${algorithm} population ${held.optimizers.length}`);
+      }
+      assignMembers(memberAxis, carry.tensors);
+      held.values.setColumns(carry.values);
+      held.optimizers.forEach((o, i) => (o.step = carry.steps[i]));
+    },
     setMemberHyperparameters: (member, patch) => held.values.setFrom(member, patch),
     setSharedHyperparameters: () => {},
     dispose() {

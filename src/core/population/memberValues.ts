@@ -60,12 +60,26 @@ export class MemberValues {
 
   /** Member j takes member sources[j]'s values (PBT's exploit copies hyperparameters with the weights before exploring). */
   permute(sources: number[]): void {
-    for (const key of this.keys) {
-      const old = this.mirror.get(key)!;
-      const next = Float32Array.from(sources, (s) => old[s]);
+    this.setColumns(this.select(sources));
+  }
+
+  /** Each key's values (in `keys` order) of members `sources`, e.g. the members a smaller population keeps. */
+  select(sources: readonly number[]): Float32Array[] {
+    return this.keys.map((key) => {
+      const column = this.mirror.get(key)!;
+      return Float32Array.from(sources, (s) => column[s]);
+    });
+  }
+
+  /** Writes every key's column (in `keys` order, one value per member), as `select` gives them. */
+  setColumns(columns: readonly Float32Array[]): void {
+    if (columns.length !== this.keys.length) throw new Error(`${columns.length} value columns for ${this.keys.length} per-member keys`);
+    this.keys.forEach((key, i) => {
+      const next = Float32Array.from(columns[i]);
+      if (next.length !== this.vectors.get(key)!.shape[0]) throw new Error(`"${key}": ${next.length} values for a population of ${this.vectors.get(key)!.shape[0]}`);
       this.mirror.set(key, next);
       tf.tidy(() => this.vectors.get(key)!.assign(tf.tensor1d(next)));
-    }
+    });
   }
 
   dispose(): void {

@@ -68,10 +68,28 @@ export function writeMemberWeights(vars: readonly MemberVariable[], member: numb
 
 /** Slice j of every variable becomes slice `sources[j]` (PBT's exploit: the identity except where a member copies another). */
 export function permuteMembers(variables: readonly tf.Variable[], sources: number[]): void {
-  tf.tidy(() => {
-    const idx = tf.tensor1d(sources, 'int32');
-    for (const v of variables) v.assign(tf.gather(v, idx));
+  assignMembers(variables, gatherMembers(variables, sources));
+}
+
+/** Slices `sources` of every variable as new tensors [sources.length, ...] (e.g. the members a smaller population keeps). */
+export function gatherMembers(variables: readonly tf.Tensor[], sources: readonly number[]): tf.Tensor[] {
+  return tf.tidy(() => {
+    const idx = tf.tensor1d(sources as number[], 'int32');
+    return variables.map((v) => tf.gather(v, idx));
   });
+}
+
+/** Writes `values[i]` into `variables[i]` (shapes must match) and disposes the values. */
+export function assignMembers(variables: readonly tf.Variable[], values: readonly tf.Tensor[]): void {
+  try {
+    if (values.length !== variables.length) throw new Error(`${values.length} member tensors for ${variables.length} variables`);
+    variables.forEach((v, i) => {
+      if (values[i].shape.join('x') !== v.shape.join('x')) throw new Error(`${v.name}: member tensor of shape ${values[i].shape.join('x')}, expected ${v.shape.join('x')}`);
+    });
+    variables.forEach((v, i) => v.assign(values[i]));
+  } finally {
+    tf.dispose(values as tf.Tensor[]);
+  }
 }
 
 /** The copy map of "member `to` takes member `from`'s slice" for a population of `members`. */

@@ -1,11 +1,14 @@
 // A population as one job of a trainer worker: the PopulationTrainer driven in ticks, with one report per member per
 // tick under the member's own run id, so the page shows every member as a run of its own. What one member can do on
-// its own: change its per-member settings live, be checkpointed or copied into (PBT), stop (its reports end; its slice
-// goes on being computed, unreported, until the whole job ends), and leave (pause: the page keeps its checkpoint and
-// resumes it later as a lone run). Pausing or stepping the whole population is not offered.
+// its own: change its per-member settings live, be checkpointed or copied into (PBT), stop (its reports end), and leave
+// (pause: the page keeps its checkpoint and resumes it later as a lone run). Members also finish at their own totals or
+// fail. At the next tick boundary after any of these, while others still train, the job shrinks to the members still
+// training (PopulationTrainer.keepMembers: each goes on exactly as it would have), so no compute goes to members that
+// no longer report. Pausing or stepping the whole population is not offered.
 import type { HyperparameterEvent, RunStatus, TrainingReport } from '../run/events';
 import type { TrainerCheckpoint } from '../run/trainer';
 import type { BackendReport } from '../tf/backend';
+import { populationNotice } from './populationNotice';
 import { PopulationTrainer, type PopulationConfig, type PopulationTick } from './populationTrainer';
 
 export interface PopulationStart extends Omit<PopulationConfig, 'members'> {
@@ -19,10 +22,14 @@ export interface PopulationStart extends Omit<PopulationConfig, 'members'> {
 const yieldToHost = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export class PopulationJob {
-  readonly trainer: PopulationTrainer;
-  readonly runIds: string[];
+  /** The population now computed: every member still training, and until the next tick boundary those that just ended. */
+  private current: PopulationTrainer;
+  /** Run ids of the current population's members, in its order. */
+  private ids: string[];
   /** Per member: 'running' while reported; 'finished', 'stopped', 'failed' or 'idle' (left the job) once not. */
-  private readonly status: RunStatus[];
+  private status: RunStatus[];
+  /** Checkpoint reads in flight: the population is not replaced under them. */
+  private readonly reads = new Set<Promise<unknown>>();
   private loop: Promise<void> | null = null;
   private ended = false;
   private disposed = false;
@@ -35,15 +42,24 @@ export class PopulationJob {
     private readonly tickMs: number,
     private readonly onFailure: (e: unknown) => void,
   ) {
-    this.runIds = start.members.map((m) => m.runId);
-    if (new Set(this.runIds).size !== this.runIds.length) throw new Error('a population lists a run twice');
-    this.trainer = new PopulationTrainer({ dataset: start.dataset, algorithmId: start.algorithmId, startUpdate: start.startUpdate, members: start.members.map((m) => m.hyperparameters) });
-    this.status = this.runIds.map(() => 'running');
+    this.ids = start.members.map((m) => m.runId);
+    if (new Set(this.ids).size !== this.ids.length) throw new Error('a population lists a run twice');
+    this.current = new PopulationTrainer({ dataset: start.dataset, algorithmId: start.algorithmId, startUpdate: start.startUpdate, members: start.members.map((m) => m.hyperparameters) });
+    this.status = this.ids.map(() => 'running');
+  }
+
+  get trainer(): PopulationTrainer {
+    return this.current;
+  }
+
+  /** The run ids of the members computed now (it shrinks as members end). */
+  get runIds(): readonly string[] {
+    return this.ids;
   }
 
   /** Sends each member's first report and starts the loop. */
   begin(backend: BackendReport | null): void {
-    this.runIds.forEach((_, k) => this.emit(k, backend ?? undefined));
+    this.ids.forEach((_, k) => this.emit(k, backend ?? undefined));
     this.loop = this.runLoop();
   }
 
@@ -53,11 +69,11 @@ export class PopulationJob {
 
   /** Members still reported (training). */
   activeIds(): string[] {
-    return this.runIds.filter((_, k) => this.status[k] === 'running');
+    return this.ids.filter((_, k) => this.status[k] === 'running');
   }
 
   private member(runId: string): number {
-    return this.runIds.indexOf(runId);
+    return this.ids.indexOf(runId);
   }
 
   private active(runId: string): number {
@@ -73,8 +89,16 @@ export class PopulationJob {
   async checkpoint(runId: string): Promise<TrainerCheckpoint> {
     const final = this.finals.get(runId);
     if (final) return final;
-    const k = this.active(runId);
-    return (await this.trainer.checkpoints())[k];
+    return this.read(this.active(runId));
+  }
+
+  /** Member k's checkpoint; the population is not shrunk (its indices not changed) while it is read. */
+  private read(k: number): Promise<TrainerCheckpoint> {
+    const reading = this.current.checkpoints().then((all) => all[k]);
+    this.reads.add(reading);
+    const done = () => this.reads.delete(reading);
+    reading.then(done, done);
+    return reading;
   }
 
   adopt(runId: string, checkpoint: TrainerCheckpoint, patch: Record<string, unknown>, source: string): HyperparameterEvent[] {
@@ -83,7 +107,7 @@ export class PopulationJob {
     return this.trainer.setMemberHyperparameters(k, patch, source);
   }
 
-  /** The member's reports end with a 'stopped' one; its slice trains on unreported until the job ends. */
+  /** The member's reports end with a 'stopped' one; its slice is dropped at the next tick boundary. */
   stopMember(runId: string): void {
     const k = this.active(runId);
     this.status[k] = 'stopped';
@@ -95,8 +119,8 @@ export class PopulationJob {
    * 'paused', sent on the reports' own channel so that it arrives after every report before it.
    */
   async leave(runId: string): Promise<TrainerCheckpoint> {
-    const k = this.active(runId);
-    const checkpoint = (await this.trainer.checkpoints())[k];
+    const checkpoint = await this.read(this.active(runId));
+    const k = this.member(runId); // by id again: the population may have shrunk since the read
     this.status[k] = 'paused';
     this.listener({ runId, update: checkpoint.update, wallMs: checkpoint.wallMs ?? 0, status: 'paused', metrics: null, evaluations: [], events: [], updatesPerSecond: 0 });
     this.status[k] = 'idle';
@@ -140,24 +164,26 @@ export class PopulationJob {
     while (!this.ended && !this.done) {
       let tick: PopulationTick;
       try {
+        await this.shrink();
+        if (this.ended || this.done) return;
         tick = await this.trainer.run(this.tickMs);
       } catch (e) {
         this.ended = true;
-        this.runIds.forEach((_, k) => this.status[k] === 'running' && (this.status[k] = 'failed'));
+        this.ids.forEach((_, k) => this.status[k] === 'running' && (this.status[k] = 'failed'));
         this.onFailure(e);
         return;
       }
       const finishing = tick.members.flatMap((m, k) => (this.status[k] === 'running' && !m.error && this.trainer.memberFinished(k) ? [k] : []));
       if (finishing.length > 0) {
         const checkpoints = await this.trainer.checkpoints();
-        for (const k of finishing) this.finals.set(this.runIds[k], checkpoints[k]);
+        for (const k of finishing) this.finals.set(this.ids[k], checkpoints[k]);
       }
       tick.members.forEach((m, k) => {
         if (this.status[k] !== 'running') return;
         if (m.error) this.status[k] = 'failed';
         else if (this.trainer.memberFinished(k)) this.status[k] = 'finished';
         this.listener({
-          runId: this.runIds[k],
+          runId: this.ids[k],
           update: Math.min(this.trainer.update, Number(this.trainer.hyperparameters(k).maxUpdates)),
           wallMs: this.trainer.wallMs,
           status: this.status[k],
@@ -172,9 +198,23 @@ export class PopulationJob {
     }
   }
 
-  private emit(k: number, backend?: BackendReport): void {
+  /**
+   * Drops the members that no longer train (stopped, finished, failed, left) while some still do: the members left go on
+   * as a smaller population, on the same backend, exactly as they would have gone on in this one.
+   */
+  private async shrink(): Promise<void> {
+    while (this.reads.size > 0) await Promise.allSettled([...this.reads]);
+    const keep = this.status.flatMap((s, k) => (s === 'running' ? [k] : []));
+    if (keep.length === this.status.length || keep.length === 0 || this.ended) return;
+    this.current = this.current.keepMembers(keep);
+    this.ids = keep.map((k) => this.ids[k]);
+    this.status = keep.map((k) => this.status[k]);
+    this.ids.forEach((_, k) => this.emit(k, undefined, populationNotice(keep.length - 1)));
+  }
+
+  private emit(k: number, backend?: BackendReport, notice?: string): void {
     this.listener({
-      runId: this.runIds[k],
+      runId: this.ids[k],
       update: this.trainer.update,
       wallMs: this.trainer.wallMs,
       status: this.status[k],
@@ -183,6 +223,7 @@ export class PopulationJob {
       events: [],
       updatesPerSecond: 0,
       ...(backend ? { backend } : {}),
+      ...(notice ? { notice } : {}),
     });
   }
 }

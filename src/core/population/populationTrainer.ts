@@ -33,7 +33,7 @@ export interface MemberTick {
   metrics: MetricBatch | null;
   evaluations: EvaluationResult[];
   events: HyperparameterEvent[];
-  /** Set once when the member's metrics became non-finite; its slice trains on, unreported. */
+  /** Set once when the member's metrics became non-finite; its slice trains on, unreported, until the job drops it (keepMembers). */
   error?: string;
 }
 
@@ -54,16 +54,22 @@ export class PopulationTrainer {
   update = 0;
   wallMs = 0;
   private readonly values: HyperValues[];
-  private readonly sampleRngs: Rng[];
-  private readonly evalRngs: Rng[];
+  /** Each member's streams, forked from its seed as a lone Trainer forks them: initialisation (and the update's noise), batch sampling, evaluation resets. */
+  private readonly rngs: { init: Rng; sample: Rng; evaluate: Rng }[];
   private readonly data: DeviceDataset;
   private readonly envId: string | null;
   private readonly actionScale: ActionScale | null;
   private pendingEvents: HyperparameterEvent[][];
   private readonly lastEvaluatedAt: number[];
   private readonly diverged: (string | null)[];
+  /** Set once keepMembers handed this population's state to a smaller one. */
+  private handedOver = false;
 
-  constructor(readonly config: PopulationConfig) {
+  /** `data`: the dataset already on the device, handed over by a larger population of the same settings (keepMembers). */
+  constructor(
+    readonly config: PopulationConfig,
+    data?: DeviceDataset,
+  ) {
     this.algorithm = getAlgorithm(config.algorithmId);
     const def = populationDef(config.algorithmId);
     if (!def) throw new Error(`${this.algorithm.name} has no population version (populations: ${populationAlgorithms().join(', ')}); train its runs alone`);
@@ -81,12 +87,10 @@ export class PopulationTrainer {
     const kind = d.discreteActions !== null ? 'discrete' : 'continuous';
     if (!this.algorithm.actions.includes(kind)) throw new Error(`${this.algorithm.name} does not handle ${kind} actions`);
     // Each member's streams as a lone Trainer forks them from its seed: initialisation, sampling, evaluation.
-    const forks = this.values.map((v) => {
+    this.rngs = this.values.map((v) => {
       const rng = new Rng(Number(v.seed));
       return { init: rng.fork(), sample: rng.fork(), evaluate: rng.fork() };
     });
-    this.sampleRngs = forks.map((f) => f.sample);
-    this.evalRngs = forks.map((f) => f.evaluate);
     const envSpec = datasetEnvSpec(d);
     this.envId = envSpec ? envSpec.id : null;
     const first = this.values[0];
@@ -94,7 +98,7 @@ export class PopulationTrainer {
     const keepRows = this.algorithm.filterRows ? this.algorithm.filterRows(d, first) : null;
     const stats = observationStats(d, keepRows ?? undefined);
     this.actionScale = envSpec ? actionScaleFor(envSpec.actionSpace, d.actionDim) : null;
-    this.data = new DeviceDataset(d, first.gamma !== undefined ? Number(first.gamma) : 0.99, this.actionScale, keepRows);
+    this.data = data ?? new DeviceDataset(d, first.gamma !== undefined ? Number(first.gamma) : 0.99, this.actionScale, keepRows);
     this.data.setSampling(first.sampling as SamplingMode, Number(first.samplingTemperature));
     this.agent = def.create({
       members: this.values.length,
@@ -102,7 +106,7 @@ export class PopulationTrainer {
       actionDim: d.actionDim,
       discreteActions: d.discreteActions,
       hyperparameters: this.values,
-      rngs: forks.map((f) => f.init),
+      rngs: this.rngs.map((f) => f.init),
       observationMean: stats.mean,
       observationStd: stats.std,
       startUpdate: config.startUpdate ?? 0,
@@ -192,7 +196,7 @@ export class PopulationTrainer {
     const B = Number(this.values[0].batchSize);
     const needsNext = this.algorithm.usesNextState ?? false;
     const idx = new Int32Array(K * B);
-    this.sampleRngs.forEach((rng, k) => idx.set(this.data.sampleRows(B, rng, needsNext), k * B));
+    this.rngs.forEach((r, k) => idx.set(this.data.sampleRows(B, r.sample, needsNext), k * B));
     const flat = this.data.gatherRows(idx, needsNext);
     const out = tf.tidy(() => {
       const rows = (t: tf.Tensor2D) => tf.reshape(t, [K, B, t.shape[1]]) as tf.Tensor3D;
@@ -222,7 +226,7 @@ export class PopulationTrainer {
   async evaluate(members?: number[]): Promise<(EvaluationResult | null)[]> {
     if (!this.envId) throw new Error('this dataset has no environment, so the policies cannot be evaluated');
     const due = members ?? this.values.flatMap((_, k) => (this.evaluationDue(k) ? [k] : []));
-    const seeds = this.values.map((v, k) => (due.includes(k) ? Array.from({ length: Number(v.evalEpisodes) }, () => this.evalRngs[k].nextUint32()) : []));
+    const seeds = this.values.map((v, k) => (due.includes(k) ? Array.from({ length: Number(v.evalEpisodes) }, () => this.rngs[k].evaluate.nextUint32()) : []));
     for (const k of due) this.lastEvaluatedAt[k] = this.update;
     return evaluateMembers(this.agent, this.envId, seeds, this.update, this.actionScale, this.config.dataset.envOptions);
   }
@@ -320,7 +324,39 @@ export class PopulationTrainer {
     return this.setMemberHyperparameters(to, patch, source);
   }
 
+  /**
+   * A population of members `keep` only (e.g. when the others stopped), which goes on exactly as they would have gone
+   * on here: a new model of keep.length members takes over their weights, targets, optimizer moments and steps, live
+   * values, update counter, every Rng's position, evaluation and divergence state, pending events, and this
+   * population's dataset on the device. This population is disposed; call between runs, not during one.
+   */
+  keepMembers(keep: number[]): PopulationTrainer {
+    if (keep.length === 0) throw new Error('a population keeps at least one member');
+    keep.forEach((k, i) => {
+      this.checkMember(k);
+      if (keep.indexOf(k) !== i) throw new Error(`member ${k} is kept twice`);
+    });
+    const next = new PopulationTrainer({ ...this.config, members: keep.map((k) => this.values[k]), startUpdate: this.update }, this.data);
+    try {
+      next.agent.takeMembers(this.agent.keepMembers(keep));
+    } catch (e) {
+      next.agent.dispose(); // the dataset stays this population's
+      throw e;
+    }
+    keep.forEach((k, j) => {
+      for (const stream of ['init', 'sample', 'evaluate'] as const) next.rngs[j][stream].copyFrom(this.rngs[k][stream]);
+      next.pendingEvents[j] = this.pendingEvents[k];
+      next.lastEvaluatedAt[j] = this.lastEvaluatedAt[k];
+      next.diverged[j] = this.diverged[k];
+    });
+    next.wallMs = this.wallMs;
+    this.agent.dispose();
+    this.handedOver = true;
+    return next;
+  }
+
   dispose(): void {
+    if (this.handedOver) return; // its dataset is the smaller population's now, its agent gone
     this.agent.dispose();
     this.data.dispose();
   }

@@ -8,6 +8,7 @@
 // agree update by update (tests/unit/population.test.ts).
 import * as tf from '@tensorflow/tfjs';
 import { DatasetConstraintIndex } from '../algos/prdc';
+import { td3bcActorLoss, td3bcLambda } from '../algos/td3bc';
 import { deterministicActorMethods } from './memberDeterministicActor';
 import { perMember } from './perMember';
 import { createTD3Members } from './td3Members';
@@ -87,12 +88,13 @@ function createPRDCPopulation(ctx: PopulationContext): PopulationAgent {
           const found = ready ?? search(queryKeys(batch).dataSync(), batch.actions.shape[1]);
           const aStar = tf.tensor3d(found.actions, batch.actions.shape as [number, number, number]);
           // lambda = alpha / mean|Q(s, pi(s))| per member, detached (TD3+BC eq. 3, which PRDC keeps).
-          const lambda = tf.div(values.vector('alpha'), perMember(tf.abs(q1(obs, actor.act(obs))))) as tf.Tensor1D;
+          const lambda = td3bcLambda<tf.Tensor1D>(q1(obs, actor.act(obs)), values.vector('alpha'));
           const actorStep = actorOptimizer.minimize(() => {
             const actions = actor.act(obs);
             const qPolicy = q1(obs, actions);
-            const dc = perMember(tf.square(tf.sub(actions, aStar)));
-            return { loss: tf.add(tf.neg(tf.mul(lambda, perMember(qPolicy))), dc) as tf.Tensor1D, aux: [perMember(qPolicy), dc] };
+            // The lone file's loss (TD3+BC's with the data's action replaced by a*), reduced per member.
+            const { loss, bc: dc } = td3bcActorLoss<tf.Tensor1D>(qPolicy, actions, aStar, lambda);
+            return { loss, aux: [perMember(qPolicy), dc] };
           });
           const [qPolicy, dcLoss] = actorStep.aux;
           lastActorMetrics.assign(tf.stack([actorStep.loss, lambda, dcLoss, tf.tensor1d(found.meanDistances), qPolicy, actorStep.gradNorm], 1));

@@ -1,10 +1,12 @@
 // Algorithms that train as populations (K members as one batched model): IQL, TD3+BC, ReBRAC, offline DQN, discrete
 // CQL, offline SAC, continuous CQL and Cal-QL (on the SAC population), AWAC, behaviour cloning, filtered behaviour
-// cloning (%BC), XQL, f-DVL and ReCOIL (on IQL's population shell; ReCOIL's expert episodes shared), PRDC (on TD3+BC's
-// parts, one shared neighbour index) and ODICE (its gradient projection per member). The Decision Transformer is not
-// among them (its attention layers are not MLPs), nor are the other MLP algorithms yet; they train as lone runs.
+// cloning (%BC), XQL, f-DVL and ReCOIL (on IQL's population shell; ReCOIL's expert episodes shared), A2PR, SAC-N and
+// EDAC (each member's N critics in one batched ensemble), PRDC (on TD3+BC's parts, one shared neighbour index) and
+// ODICE (its gradient projection per member). The Decision Transformer is not among them (its attention layers are not
+// MLPs), nor are the other MLP algorithms yet; they train as lone runs.
 import type { PopulationInfo } from '../experiments/populations';
 import type { HyperParam } from '../run/hyperparameters';
+import { a2prPopulation } from './a2pr';
 import { awacPopulation } from './awac';
 import { bcPopulation } from './bc';
 import { bcFilteredPopulation } from './bcFiltered';
@@ -16,6 +18,7 @@ import { iqlPopulation } from './iql';
 import { odicePopulation } from './odice';
 import { prdcPopulation } from './prdc';
 import { rebracPopulation } from './rebrac';
+import { edacPopulation, sacNPopulation } from './sacN';
 import { sacPopulation } from './sac';
 import { td3bcPopulation } from './td3bc';
 import type { PopulationDef } from './types';
@@ -34,6 +37,9 @@ const populations: PopulationDef[] = [
   calQlPopulation,
   xqlPopulation,
   fdvlPopulation,
+  a2prPopulation,
+  sacNPopulation,
+  edacPopulation,
   prdcPopulation,
   odicePopulation,
   recoilPopulation,

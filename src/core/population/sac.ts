@@ -9,7 +9,7 @@ import { observationNormalizer } from '../algos/common';
 import { minOf } from '../algos/critics';
 import { LOG_STD_MAX, LOG_STD_MIN, tanhGaussianFromNoise } from '../algos/distributions';
 import { parseHidden } from '../algos/nets';
-import { LOG_STD_OFFSET } from '../algos/sac';
+import { LOG_STD_OFFSET, SAC_ACTOR_AND_Q_METRICS } from '../algos/sac';
 import { BatchedCritics } from './batchedCritics';
 import { BatchedMLP } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
@@ -90,7 +90,7 @@ export function createSACPopulationAgent(ctx: PopulationContext, id: string, mem
 
   return {
     members: K,
-    metricNames: ['td_loss', ...(reg?.metricNames ?? []), 'actor_loss', 'alpha_loss', 'entropy_alpha', 'entropy', 'q_data', 'q_policy', 'target_q', 'mc_return', 'td_error', 'critic_grad_norm', 'actor_grad_norm'],
+    metricNames: ['td_loss', ...(reg?.metricNames ?? []), ...SAC_ACTOR_AND_Q_METRICS, 'critic_grad_norm', 'actor_grad_norm'],
 
     update(batch: MemberBatch): tf.Tensor2D {
       return tf.tidy(() => {

@@ -3,6 +3,7 @@
 // smoothing noise are per-member device values; the policy delay is shared (every member's actor steps on the same
 // updates, as one batched step). Member k and a lone run with its seed and settings agree update by update.
 import * as tf from '@tensorflow/tfjs';
+import { td3bcActorLoss, td3bcLambda } from '../algos/td3bc';
 import { deterministicActorMethods } from './memberDeterministicActor';
 import { perMember } from './perMember';
 import { createTD3Members } from './td3Members';
@@ -16,7 +17,6 @@ function createTD3BCPopulation(ctx: PopulationContext): PopulationAgent {
   const { values, delay, actor, critics, actorOptimizer, criticOptimizer, normalize, lastActorMetrics, memberVars, q1 } = parts;
   const optimizers = [actorOptimizer, criticOptimizer];
   let updates = ctx.startUpdate ?? 0;
-
 
   return {
     members: K,
@@ -33,12 +33,12 @@ function createTD3BCPopulation(ctx: PopulationContext): PopulationAgent {
 
         if (updates % delay.policyDelay === 0) {
           // lambda = alpha / mean|Q(s, pi(s))| per member, detached (eq. 3).
-          const lambda = tf.div(values.vector('alpha'), perMember(tf.abs(q1(obs, actor.act(obs))))) as tf.Tensor1D;
+          const lambda = td3bcLambda<tf.Tensor1D>(q1(obs, actor.act(obs)), values.vector('alpha'));
           const actorStep = actorOptimizer.minimize(() => {
             const actions = actor.act(obs);
             const qPolicy = q1(obs, actions);
-            const bc = perMember(tf.square(tf.sub(actions, batch.actions)));
-            return { loss: tf.add(tf.neg(tf.mul(lambda, perMember(qPolicy))), bc) as tf.Tensor1D, aux: [perMember(qPolicy), bc] };
+            const { loss, bc } = td3bcActorLoss<tf.Tensor1D>(qPolicy, actions, batch.actions, lambda);
+            return { loss, aux: [perMember(qPolicy), bc] };
           });
           const [qPolicy, bcLoss] = actorStep.aux;
           lastActorMetrics.assign(tf.stack([actorStep.loss, lambda, bcLoss, qPolicy, actorStep.gradNorm], 1));

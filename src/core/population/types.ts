@@ -45,6 +45,17 @@ export interface MemberState {
   optimizers: OptimizerState[];
 }
 
+/**
+ * What some members of a population hand to a smaller population of the same algorithm and settings: every [K, ...]
+ * tensor the agent holds (weights, targets, optimizer moments, other per-member state) gathered to those members, the
+ * per-member values, and each Adam's step count.
+ */
+export interface MemberCarry {
+  tensors: tf.Tensor[];
+  values: Float32Array[];
+  steps: number[];
+}
+
 /** K agents of one algorithm trained as one model with a members axis. */
 export interface PopulationAgent {
   readonly members: number;
@@ -67,8 +78,12 @@ export interface PopulationAgent {
   saveMembers(): Promise<MemberState[]>;
   /** A lone run's checkpoint into member k's slices (weights and optimizer moments). */
   loadMember(member: number, state: MemberState): void;
-  /** PBT's exploit: member `to` takes member `from`'s weights, targets, optimizer moments and per-member values. */
+  /** PBT's exploit: member `to` takes member `from`'s weights, targets and optimizer moments; its per-member values stay its own (PBT's explore step writes the explored ones). */
   copyMember(from: number, to: number): void;
+  /** Everything members `keep` hold, as new tensors, for `takeMembers` of a population of keep.length members. */
+  keepMembers(keep: number[]): MemberCarry;
+  /** Takes over a larger population's `keepMembers` (then disposes it): member j continues as kept member j would have. */
+  takeMembers(carry: MemberCarry): void;
   dispose(): void;
 }
 

@@ -13,7 +13,7 @@ import { BatchedCritics } from './batchedCritics';
 import { BatchedMLP } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
 import { MemberValues } from './memberValues';
-import { memberMethods } from './memberStates';
+import { memberMethods, type MemberMethods } from './memberStates';
 import { memberVariable, populationPrefix } from './memberVariables';
 import { perMember } from './perMember';
 import type { PopulationAgent, PopulationContext } from './types';
@@ -39,7 +39,7 @@ export interface ValueShellPopulation {
    */
   actorStep(obs: tf.Tensor3D, actions: tf.Tensor3D, weights: tf.Tensor2D): { loss: tf.Tensor1D; gradNorm: tf.Tensor1D; out: tf.Tensor3D; lr: tf.Tensor1D };
   /** act and the member methods of the agent. */
-  methods: Pick<PopulationAgent, 'act' | 'saveMembers' | 'loadMember' | 'copyMember' | 'setMemberHyperparameters' | 'setSharedHyperparameters' | 'dispose'>;
+  methods: MemberMethods & Pick<PopulationAgent, 'act'>;
 }
 
 /** `id` names the lone run's variables (its checkpoint keys); `memberKeys` every per-member key of the algorithm. */

@@ -4,6 +4,8 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { describeWebGpuAdapter, type AdapterInfo } from './webgpuAdapter';
 import { installWasmBatchMatMul } from './wasmBatchMatMul';
+import { installWasmConcat } from './wasmConcat';
+import { installWasmSharedCopies } from './wasmSharedCopies';
 import { installWasmSlices } from './wasmSlices';
 
 import { BACKENDS, type BackendName, type BackendRequest } from './backendNames';
@@ -46,6 +48,8 @@ export function configureWasm(files?: WasmFiles, threads = 1): void {
   if (files) setWasmPaths(files);
   installWasmSlices();
   installWasmBatchMatMul();
+  installWasmSharedCopies();
+  installWasmConcat();
   wasmConfigured = true;
 }
 

@@ -1,8 +1,8 @@
 // Remembering the `auto` backend choice so Start does not measure every backend again on every page load: a choice
 // is kept per device, network shape and lab build; without one a run starts on the likely-fastest backend at once and
 // the measurement runs in the background. Plain data and functions (no tfjs, no DOM): the page stores the choices.
-import type { AdapterInfo } from './webgpuAdapter';
-import type { BackendName } from './backendNames';
+import { AdapterInfo } from './webgpuAdapter';
+import { BackendName } from './backendNames';
 
 /** What a backend choice depends on besides the device: the networks' sizes and the batch, not learning rates. */
 export interface NetworkShape {

@@ -5,12 +5,11 @@
 // engine calls only those of inputs on the path to the differentiated variables, so the input gradient of a network's
 // first layer and the critics' weight gradients inside an actor step are never computed (customGrad computes both).
 import * as tf from '@tensorflow/tfjs';
+import type { WasmKernel, WasmKernelArgs } from './wasmBackendView';
 
 /** The kernel's name (what tf.profile lists; bench/matMulGrad.bench.ts swaps its gradient for an eager one). */
 export const EXPLICIT_TRANSPOSE_KERNEL = 'LabMatMulExplicitTranspose';
 const KERNEL = EXPLICIT_TRANSPOSE_KERNEL;
-
-type KernelArgs = { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown>; backend: unknown };
 
 let registered = false;
 
@@ -20,11 +19,11 @@ function register(): void {
   const batchMatMul = tf.getKernel('BatchMatMul', 'wasm');
   if (!batchMatMul) throw new Error('tfjs-backend-wasm has no BatchMatMul kernel registered: import the wasm backend first');
   registered = true;
-  const plain = batchMatMul.kernelFunc as (args: KernelArgs) => tf.TensorInfo;
+  const plain = batchMatMul.kernelFunc as unknown as WasmKernel;
   tf.registerKernel({
     kernelName: KERNEL,
     backendName: 'wasm',
-    kernelFunc: ((args: KernelArgs) => plain({ ...args, attrs: { transposeA: false, transposeB: false } })) as unknown as tf.KernelFunc,
+    kernelFunc: ((args: WasmKernelArgs) => plain({ ...args, attrs: { transposeA: false, transposeB: false } })) as unknown as tf.KernelFunc,
   });
   tf.registerGradient({
     kernelName: KERNEL,

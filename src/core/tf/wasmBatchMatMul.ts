@@ -8,22 +8,8 @@
 // the backend's own Transpose first. One kernel for the whole batch keeps tfjs's per-op overhead constant in K,
 // which is what lets a population of K members (core/population) cost less than K runs.
 import * as tf from '@tensorflow/tfjs';
+import type { WasmBackendView, WasmKernel, WasmKernelArgs, WasmModule } from './wasmBackendView';
 
-interface WasmModule {
-  cwrap(name: string, ret: null, args: string[]): (...args: unknown[]) => void;
-  tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
-}
-
-interface WasmBackendView {
-  wasm: WasmModule;
-  dataIdNextNumber: number;
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  disposeData(dataId: object): boolean;
-}
-
-type KernelArgs = { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown>; backend: unknown };
-type Kernel = (args: KernelArgs) => tf.TensorInfo;
 type WasmProduct = (aId: number, aShape: Uint8Array, aRank: number, bId: number, bShape: Uint8Array, bRank: number, transposeA: number, transposeB: number, outId: number) => void;
 
 const BYTES = 4;
@@ -37,10 +23,10 @@ export function installWasmBatchMatMul(): void {
   const original = tf.getKernel('BatchMatMul', 'wasm');
   const transposeKernel = tf.getKernel('Transpose', 'wasm');
   if (!original || !transposeKernel) return;
-  const originalProduct = original.kernelFunc as unknown as Kernel;
-  const transpose = transposeKernel.kernelFunc as unknown as Kernel;
+  const originalProduct = original.kernelFunc as unknown as WasmKernel;
+  const transpose = transposeKernel.kernelFunc as unknown as WasmKernel;
 
-  const batchMatMul = (args: KernelArgs): tf.TensorInfo => {
+  const batchMatMul = (args: WasmKernelArgs): tf.TensorInfo => {
     const { a, b } = args.inputs;
     const transposeA = Boolean(args.attrs.transposeA);
     const transposeB = Boolean(args.attrs.transposeB);

@@ -3,14 +3,7 @@
 // (measured: 3.9 s of 5 s per update for a population of 32 at 64x64). These replacements copy only the slice's own
 // range when it is contiguous, and defer to the original kernel otherwise; results are identical.
 import * as tf from '@tensorflow/tfjs';
-
-interface WasmBackendView {
-  readSync(dataId: object, start?: number, end?: number): Float32Array | Int32Array | Uint8Array;
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
-type KernelArgs = { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown>; backend: unknown };
+import type { WasmBackendView, WasmKernelArgs } from './wasmBackendView';
 
 let installed = false;
 
@@ -20,9 +13,9 @@ export function installWasmSlices(): void {
   installed = true;
   const original = tf.getKernel('Slice', 'wasm');
   if (!original) return;
-  const originalSlice = original.kernelFunc as (args: KernelArgs) => tf.TensorInfo;
+  const originalSlice = original.kernelFunc as (args: WasmKernelArgs) => tf.TensorInfo;
 
-  const slice = (args: KernelArgs): tf.TensorInfo => {
+  const slice = (args: WasmKernelArgs): tf.TensorInfo => {
     const x = args.inputs.x;
     const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, args.attrs.begin as number[], args.attrs.size as number[]);
     if (x.dtype === 'string' || !tf.slice_util.isSliceContinous(x.shape, begin, size)) return originalSlice(args);
@@ -33,7 +26,7 @@ export function installWasmSlices(): void {
     return out;
   };
 
-  const unpack = (args: KernelArgs): tf.TensorInfo[] => {
+  const unpack = (args: WasmKernelArgs): tf.TensorInfo[] => {
     const value = args.inputs.value;
     let axis = Number(args.attrs.axis);
     if (axis < 0) axis += value.shape.length;
