@@ -14,8 +14,14 @@ beforeAll(() => useBackend('wasm'));
 const cartpole = offlineData('CartPole-v1', [{ policy: 'medium', weight: 1 }], 1000);
 const pendulum = offlineData('Pendulum-v1', [{ policy: 'medium', weight: 1 }], 1000);
 const small = { hidden: '32,32', batchSize: 16 };
-/** `small`, with small auxiliary networks where the algorithm has them (A2PR's VAE defaults to 750 x 750). */
-const smallFor = (algorithmId: string): Record<string, unknown> => ({ ...small, ...(getAlgorithm(algorithmId).hyperparameters.some((p) => p.key === 'vaeHidden') ? { vaeHidden: '32,32' } : {}) });
+/**
+ * `small`, with small auxiliary networks where the algorithm has them (A2PR's VAE defaults to 750 x 750, ODICE's
+ * policy net to 1024 x 1024).
+ */
+function smallFor(algorithmId: string): Record<string, unknown> {
+  const has = (key: string) => getAlgorithm(algorithmId).hyperparameters.some((p) => p.key === key);
+  return { ...small, ...(has('vaeHidden') ? { vaeHidden: '32,32' } : {}), ...(has('actorHidden') ? { actorHidden: '32,32' } : {}) };
+}
 
 /** The datasets each population algorithm is checked on: discrete and continuous where it handles both. */
 function datasetsFor(algorithmId: string): [string, Dataset][] {

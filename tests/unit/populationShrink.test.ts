@@ -27,6 +27,7 @@ function members(algorithmId: string, count: number): Record<string, unknown>[] 
     updatesPerEval: 10,
     evalEpisodes: 1,
     ...(has('vaeHidden') ? { vaeHidden: '32,32' } : {}),
+    ...(has('actorHidden') ? { actorHidden: '32,32' } : {}), // ODICE's policy net, 1024x1024 by default
     ...(has('lr') ? { lr: Number(schema.find((p) => p.key === 'lr')!.default) * (1 + 0.5 * k) } : {}),
   }));
 }

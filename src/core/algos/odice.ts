@@ -67,18 +67,23 @@ function dot(a: tf.Tensor[], b: tf.Tensor[]): tf.Scalar {
 }
 
 /**
+ * From the dot products <g_f, g_b>, ||g_f||^2 and ||g_b||^2 (scalars, or [K] for a population): the projection
+ * coefficient <g_f, g_b> / ||g_f||^2 (floored at 1e-10) and the angle between the gradients in degrees.
+ */
+export function projectionTerms<T extends tf.Tensor>(fb: T, ff: T, bb: T): { coef: T; angle: T } {
+  const coef = tf.div(fb, tf.maximum(ff, 1e-10)) as T;
+  const cosine = tf.clipByValue(tf.div(fb, tf.maximum(tf.sqrt(tf.mul(ff, bb)), 1e-20)), -1, 1);
+  return { coef, angle: tf.mul(tf.acos(cosine), 180 / Math.PI) as T };
+}
+
+/**
  * The orthogonal-gradient update (eq. 6): g = g_forward + (g_backward - (<g_f, g_b> / ||g_f||^2) g_forward), the
  * backward gradient (eta already in it) projected onto the normal plane of the forward gradient; ||g_f||^2 floored at
  * 1e-10 as the official code does (f* can zero the forward gradient). Also returns the angle between the two gradients
  * in degrees and the projection coefficient. `rule` 'true' adds the backward gradient whole, 'semi' drops it.
  */
 export function orthogonalGradient(forward: tf.Tensor[], backward: tf.Tensor[], rule: GradientRule = 'orthogonal'): { combined: tf.Tensor[]; angle: tf.Scalar; coef: tf.Scalar } {
-  const fb = dot(forward, backward);
-  const ff = dot(forward, forward);
-  const bb = dot(backward, backward);
-  const coef = tf.div(fb, tf.maximum(ff, 1e-10)) as tf.Scalar;
-  const cosine = tf.clipByValue(tf.div(fb, tf.maximum(tf.sqrt(tf.mul(ff, bb)), 1e-20)), -1, 1);
-  const angle = tf.mul(tf.acos(cosine), 180 / Math.PI) as tf.Scalar;
+  const { coef, angle } = projectionTerms(dot(forward, backward), dot(forward, forward), dot(backward, backward));
   const combined = forward.map((g, i) => {
     if (rule === 'semi') return g;
     if (rule === 'true') return tf.add(g, backward[i]);
@@ -92,6 +97,12 @@ function gradients(loss: () => tf.Scalar, variables: tf.Variable[]): { value: tf
   const { value, grads } = tf.variableGrads(loss, variables);
   return { value, grads: variables.map((x) => grads[x.name]) };
 }
+
+/** The update's metrics, in order (a population reports the same, per member). */
+export const ODICE_METRICS = [
+  'v_data', 'mc_return', 'dice_loss', 'forward_loss', 'backward_loss', 'grad_angle', 'parallel_coef', 'residual',
+  'ratio_mean', 'ratio_max', 'ratio_zero', 'actor_loss', 'entropy', 'v_grad_norm', 'forward_grad_norm', 'backward_grad_norm', 'actor_grad_norm',
+];
 
 function createODICE(ctx: AgentContext): Agent {
   const hp = ctx.hyperparameters;
@@ -130,10 +141,7 @@ function createODICE(ctx: AgentContext): Agent {
     discrete ? pickActions(tf.logSoftmax(out), actionIndices(actions), k) : gaussianLogProb(actions, out, clippedLogStd());
 
   return {
-    metricNames: [
-      'v_data', 'mc_return', 'dice_loss', 'forward_loss', 'backward_loss', 'grad_angle', 'parallel_coef', 'residual',
-      'ratio_mean', 'ratio_max', 'ratio_zero', 'actor_loss', 'entropy', 'v_grad_norm', 'forward_grad_norm', 'backward_grad_norm', 'actor_grad_norm',
-    ],
+    metricNames: ODICE_METRICS,
 
     update(batch: Batch): tf.Tensor1D {
       return tf.tidy(() => {

@@ -110,6 +110,8 @@ export class PopulationTrainer {
       observationMean: stats.mean,
       observationStd: stats.std,
       startUpdate: config.startUpdate ?? 0,
+      dataset: d,
+      actionScale: this.actionScale,
     });
     this.update = config.startUpdate ?? 0;
     this.pendingEvents = this.values.map(() => []);
@@ -249,6 +251,7 @@ export class PopulationTrainer {
       if (this.anyEvaluationDue()) await evaluateDue();
       while (pending.length < maxCount && !this.finished && performance.now() - start < budgetMs) {
         const batch = this.sampleMembers();
+        if (this.agent.prepareUpdate) await this.agent.prepareUpdate(batch);
         const metrics = this.agent.update(batch);
         tf.dispose(Object.values(batch));
         pending.push(metrics);

@@ -1,8 +1,9 @@
 // Algorithms that train as populations (K members as one batched model): IQL, TD3+BC, ReBRAC, offline DQN, discrete
 // CQL, offline SAC, continuous CQL and Cal-QL (on the SAC population), AWAC, behaviour cloning, filtered behaviour
-// cloning (%BC), XQL and f-DVL (on IQL's population shell), A2PR, SAC-N and EDAC (each member's N critics in one
-// batched ensemble). The Decision Transformer is not among them (its attention layers are not MLPs), nor are the other
-// MLP algorithms yet (ReCOIL among them); they train as lone runs.
+// cloning (%BC), XQL, f-DVL and ReCOIL (on IQL's population shell; ReCOIL's expert episodes shared), A2PR, SAC-N and
+// EDAC (each member's N critics in one batched ensemble), PRDC (on TD3+BC's parts, one shared neighbour index) and
+// ODICE (its gradient projection per member). The Decision Transformer is not among them (its attention layers are not
+// MLPs), nor are the other MLP algorithms yet; they train as lone runs.
 import type { PopulationInfo } from '../experiments/populations';
 import type { HyperParam } from '../run/hyperparameters';
 import { a2prPopulation } from './a2pr';
@@ -12,8 +13,10 @@ import { bcFilteredPopulation } from './bcFiltered';
 import { calQlPopulation, cqlContinuousPopulation } from './cqlContinuous';
 import { cqlDiscretePopulation } from './cqlDiscrete';
 import { dqnPopulation } from './dqn';
-import { fdvlPopulation, xqlPopulation } from './dualValue';
+import { fdvlPopulation, recoilPopulation, xqlPopulation } from './dualValue';
 import { iqlPopulation } from './iql';
+import { odicePopulation } from './odice';
+import { prdcPopulation } from './prdc';
 import { rebracPopulation } from './rebrac';
 import { edacPopulation, sacNPopulation } from './sacN';
 import { sacPopulation } from './sac';
@@ -37,6 +40,9 @@ const populations: PopulationDef[] = [
   a2prPopulation,
   sacNPopulation,
   edacPopulation,
+  prdcPopulation,
+  odicePopulation,
+  recoilPopulation,
 ];
 
 /** Settings that belong to each run of a population even when not held on the device (the trainer reads them per member). */

@@ -3,40 +3,20 @@
 // smoothing noise are per-member device values; the policy delay is shared (every member's actor steps on the same
 // updates, as one batched step). Member k and a lone run with its seed and settings agree update by update.
 import * as tf from '@tensorflow/tfjs';
-import { observationNormalizer } from '../algos/common';
-import { minOf } from '../algos/critics';
-import { newVariable, parseHidden } from '../algos/nets';
 import { td3bcActorLoss, td3bcLambda } from '../algos/td3bc';
-import { BatchedCritics } from './batchedCritics';
-import { deterministicActorMethods, MemberDeterministicActor, type SharedDelay } from './memberDeterministicActor';
-import { MemberAdam } from './memberAdam';
-import { MemberValues } from './memberValues';
+import { deterministicActorMethods } from './memberDeterministicActor';
 import { perMember } from './perMember';
-import { populationPrefix } from './memberVariables';
+import { createTD3Members } from './td3Members';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
 
 function createTD3BCPopulation(ctx: PopulationContext): PopulationAgent {
   const K = ctx.members;
-  const prefix = populationPrefix();
-  const hp = ctx.hyperparameters[0];
-  const hidden = parseHidden(hp.hidden);
-  const gamma = Number(hp.gamma);
-  const delay: SharedDelay = { policyDelay: Number(hp.policyDelay) };
-  const values = new MemberValues(prefix, td3bcPopulation.memberKeys, ctx.hyperparameters);
-  let updates = ctx.startUpdate ?? 0;
-
-  // The lone file's draw order from each member's Rng: actor, then the twin critics; targets start as copies.
-  const actor = new MemberDeterministicActor(prefix, 'td3bc', [ctx.observationDim, ...hidden, ctx.actionDim], K, ctx.rngs);
-  const critics = new BatchedCritics(prefix, 'td3bc/q', ctx.observationDim, ctx.actionDim, null, hidden, 2, K, ctx.rngs);
-  const actorOptimizer = new MemberAdam(K, actor.online.memberVariables, () => values.vector('lr'));
-  const criticOptimizer = new MemberAdam(K, critics.variables, () => values.vector('lr'));
+  // Networks in the lone file's draw order, Adams, per-member values and the shared delay: td3Members.ts.
+  const parts = createTD3Members(ctx, 'td3bc', td3bcPopulation.memberKeys, 5);
+  const { values, delay, actor, critics, actorOptimizer, criticOptimizer, normalize, lastActorMetrics, memberVars, q1 } = parts;
   const optimizers = [actorOptimizer, criticOptimizer];
-  const normalize = observationNormalizer({ ...ctx, hyperparameters: hp, rng: ctx.rngs[0] }, Boolean(hp.normalizeStates));
-  const lastActorMetrics = newVariable(() => tf.zeros([K, 5]), `${prefix}/td3bc/last_actor_metrics`, false);
-  const memberVars = [...actor.memberVariables, ...critics.networks.flatMap((c) => c.memberVariables)];
-
-  const q1 = (obs: tf.Tensor3D, actions: tf.Tensor3D): tf.Tensor2D => critics.q(obs, actions)[0];
+  let updates = ctx.startUpdate ?? 0;
 
   return {
     members: K,
@@ -47,18 +27,9 @@ function createTD3BCPopulation(ctx: PopulationContext): PopulationAgent {
         const obs = normalize.apply(batch.observations);
         const nextObs = normalize.apply(batch.nextObservations);
 
-        // Target policy smoothing (TD3), sigma and c per member.
-        const nextActions = actor.smoothedTargetActions(nextObs, ctx.rngs, values);
-        // Clipped double Q (TD3 eq. 10).
-        const y = tf.add(batch.rewards, tf.mul(tf.mul(gamma, tf.sub(1, batch.dones)), minOf(critics.q(nextObs, nextActions, 'target')))) as tf.Tensor2D;
-
-        // L(Q) = sum_i E[(Q_i(s, a) - y)^2], per member.
-        const criticStep = criticOptimizer.minimize(() => {
-          const qs = critics.q(obs, batch.actions);
-          const losses = qs.map((q) => perMember(tf.square(tf.sub(q, y))));
-          return { loss: tf.add(losses[0], losses[1]) as tf.Tensor1D, aux: [qs[0]] };
-        });
-        const [qData] = criticStep.aux;
+        // Critic: TD3's, target smoothing with each member's noise scale and clip (td3Members.ts).
+        const criticStep = parts.criticStep(obs, nextObs, batch);
+        const qData = criticStep.qData;
 
         if (updates % delay.policyDelay === 0) {
           // lambda = alpha / mean|Q(s, pi(s))| per member, detached (eq. 3).

@@ -1,5 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Checkpoint } from '../algos/types';
+import type { Dataset } from '../data/dataset';
+import type { ActionScale } from '../run/actionScale';
 import type { OptimizerState } from '../algos/optim';
 import type { HyperValues } from '../run/hyperparameters';
 import type { Rng } from '../rng';
@@ -31,6 +33,10 @@ export interface PopulationContext {
   observationMean: Float32Array;
   observationStd: Float32Array;
   startUpdate?: number;
+  /** The dataset every member trains on, for algorithms that index it (PRDC's neighbour search); absent when measuring. */
+  dataset?: Dataset;
+  /** How the dataset's actions map to [-1, 1], as the members' batches hold them. */
+  actionScale?: ActionScale | null;
 }
 
 /** One member as a lone run would checkpoint it: the agent's weights and every Adam's moments, in the lone run's order. */
@@ -55,6 +61,11 @@ export interface PopulationAgent {
   readonly members: number;
   /** The lone agent's metric names, in its order. */
   readonly metricNames: string[];
+  /**
+   * Host-side work the next update needs, awaited by the trainer before update(batch) (PRDC's neighbour search reads
+   * the batch back asynchronously, which webgpu in a worker requires). Optional.
+   */
+  prepareUpdate?(batch: MemberBatch): Promise<void>;
   /** One update of every member; returns [K, metrics] on the device. */
   update(batch: MemberBatch): tf.Tensor2D;
   /** Each member's actions on its own observations [K, n, observationDim]: [K, n] int32 (discrete) or [K, n, actionDim]. */

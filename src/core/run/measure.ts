@@ -125,7 +125,10 @@ export function updateSubject(spec: MeasureSpec): UpdateSubject {
   if ((spec.members ?? 1) > 1) {
     const { agent, batch } = populationForSpec(spec, spec.members!);
     return {
-      update: async () => agent.update(batch),
+      update: async () => {
+        await agent.prepareUpdate?.(batch);
+        return agent.update(batch);
+      },
       dispose: () => {
         tf.dispose(Object.values(batch));
         agent.dispose();
