@@ -7,7 +7,6 @@
 // agree update by update (tests/unit/population.test.ts).
 import * as tf from '@tensorflow/tfjs';
 import { A2PR_METRICS, a2prActorLoss, a2prTarget, KL_WEIGHT } from '../algos/a2pr';
-import { observationNormalizer } from '../algos/common';
 import { minOf } from '../algos/critics';
 import { newVariable, parseHidden } from '../algos/nets';
 import { td3bcLambda } from '../algos/td3bc';
@@ -17,20 +16,14 @@ import { BatchedMLP } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
 import { deterministicActorMethods, MemberDeterministicActor, type SharedDelay } from './memberDeterministicActor';
 import { memberNoise } from './memberNoise';
-import { MemberValues } from './memberValues';
-import { populationPrefix } from './memberVariables';
 import { perMember } from './perMember';
+import { populationBasics } from './populationBasics';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
 function createA2PRPopulation(ctx: PopulationContext): PopulationAgent {
-  const K = ctx.members;
-  const prefix = populationPrefix();
-  const hp = ctx.hyperparameters[0];
-  const hidden = parseHidden(hp.hidden);
+  const { K, prefix, hp, hidden, gamma, values, normalize } = populationBasics(ctx, a2prPopulation.memberKeys);
   const vaeHidden = parseHidden(hp.vaeHidden);
-  const gamma = Number(hp.gamma);
   const delay: SharedDelay = { policyDelay: Number(hp.policyDelay) };
-  const values = new MemberValues(prefix, a2prPopulation.memberKeys, ctx.hyperparameters);
   let updates = ctx.startUpdate ?? 0;
 
   // The lone file's draw order from each member's Rng: actor, twin critics, V, the VAE's encoder and decoder.
@@ -46,7 +39,6 @@ function createA2PRPopulation(ctx: PopulationContext): PopulationAgent {
   const valueOptimizer = new MemberAdam(K, value.memberVariables, lr);
   const vaeOptimizer = new MemberAdam(K, [...encoder.memberVariables, ...decoder.memberVariables], () => values.vector('vaeLr'));
   const optimizers = [actorOptimizer, criticOptimizer, valueOptimizer, vaeOptimizer];
-  const normalize = observationNormalizer({ ...ctx, hyperparameters: hp, rng: ctx.rngs[0] }, Boolean(hp.normalizeStates));
   const lastActorMetrics = newVariable(() => tf.zeros([K, 8]), `${prefix}/a2pr/last_actor_metrics`, false);
   const memberVars = [...actor.memberVariables, ...critics.networks.flatMap((c) => c.memberVariables), ...[value, encoder, decoder].flatMap((n) => n.memberVariables)];
 

@@ -3,30 +3,22 @@
 // learning rate are per-member device values. Each member's sampled actions come from its own Rng in the lone run's
 // order, so member k and a lone run with its seed and settings agree update by update (tests/unit/population.test.ts).
 import * as tf from '@tensorflow/tfjs';
-import { observationNormalizer } from '../algos/common';
 import { minOf } from '../algos/critics';
 import { categoricalEntropy, clippedGaussianFromNoise, gaussianEntropy, gaussianLogProb, LOG_STD_MAX, LOG_STD_MIN } from '../algos/distributions';
 import { advantageWeights, EXP_ADV_MAX, pickActions } from '../algos/losses';
-import { parseHidden } from '../algos/nets';
 import { BatchedCritics } from './batchedCritics';
 import { BatchedMLP } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
 import { memberNoise } from './memberNoise';
-import { MemberValues } from './memberValues';
-import { memberVariable, populationPrefix } from './memberVariables';
+import { memberVariable } from './memberVariables';
 import { memberMethods } from './memberStates';
 import { perMember } from './perMember';
+import { populationBasics } from './populationBasics';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
 function createAWACPopulation(ctx: PopulationContext): PopulationAgent {
-  const K = ctx.members;
-  const prefix = populationPrefix();
-  const hp = ctx.hyperparameters[0];
-  const discrete = ctx.discreteActions !== null;
+  const { K, prefix, discrete, hidden, gamma, values, normalize } = populationBasics(ctx, awacPopulation.memberKeys);
   const n = ctx.discreteActions ?? 0;
-  const hidden = parseHidden(hp.hidden);
-  const gamma = Number(hp.gamma);
-  const values = new MemberValues(prefix, awacPopulation.memberKeys, ctx.hyperparameters);
 
   // The lone file's draw order from each member's Rng: the twin critics, then the actor; log std starts at 0.
   const critics = new BatchedCritics(prefix, 'awac/q', ctx.observationDim, ctx.actionDim, ctx.discreteActions, hidden, 2, K, ctx.rngs);
@@ -35,7 +27,6 @@ function createAWACPopulation(ctx: PopulationContext): PopulationAgent {
   const criticOptimizer = new MemberAdam(K, critics.variables, () => values.vector('lr'));
   const actorOptimizer = new MemberAdam(K, logStd ? [...actor.memberVariables, logStd] : actor.memberVariables, () => values.vector('lr'));
   const optimizers = [criticOptimizer, actorOptimizer];
-  const normalize = observationNormalizer({ ...ctx, hyperparameters: hp, rng: ctx.rngs[0] }, Boolean(hp.normalizeStates));
   const memberVars = [...actor.memberVariables, ...critics.networks.flatMap((c) => c.memberVariables), ...(logStd ? [logStd] : [])];
 
   const clippedLogStd = () => tf.clipByValue(logStd!.variable, LOG_STD_MIN, LOG_STD_MAX) as tf.Tensor3D;

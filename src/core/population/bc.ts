@@ -2,28 +2,21 @@
 // with a leading members axis. The learning rate is a per-member device value. Member k and a lone run with its seed
 // and settings agree update by update (tests/unit/population.test.ts).
 import * as tf from '@tensorflow/tfjs';
-import { observationNormalizer } from '../algos/common';
 import { categoricalEntropy } from '../algos/distributions';
 import { parseHidden } from '../algos/nets';
 import { BatchedMLP } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
-import { MemberValues } from './memberValues';
-import { populationPrefix } from './memberVariables';
 import { memberMethods } from './memberStates';
 import { perMember } from './perMember';
+import { populationBasics } from './populationBasics';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
 /** The BC population; `id` names the members' checkpoints (filtered BC trains the same agent on fewer rows). */
 export function createBCPopulation(ctx: PopulationContext, id = 'bc'): PopulationAgent {
-  const K = ctx.members;
-  const prefix = populationPrefix();
-  const hp = ctx.hyperparameters[0];
-  const discrete = ctx.discreteActions !== null;
+  const { K, prefix, hp, discrete, values, normalize } = populationBasics(ctx, bcPopulation.memberKeys);
   const outDim = ctx.discreteActions ?? ctx.actionDim;
-  const values = new MemberValues(prefix, bcPopulation.memberKeys, ctx.hyperparameters);
   const actor = new BatchedMLP(prefix, 'actor', [ctx.observationDim, ...parseHidden(hp.hidden), outDim], K, ctx.rngs);
   const optimizer = new MemberAdam(K, actor.memberVariables, () => values.vector('lr'));
-  const normalize = observationNormalizer({ ...ctx, hyperparameters: hp, rng: ctx.rngs[0] }, Boolean(hp.normalizeStates));
   const policyOutput = (obs: tf.Tensor3D): tf.Tensor3D => actor.apply(normalize.apply(obs));
 
   return {

@@ -3,7 +3,6 @@
 // values; the target period, the TD loss and Double DQN are shared (one batched step takes one branch). It is also the
 // core of the discrete CQL population (cqlDiscrete.ts), as algos/dqn.ts is of the lone one.
 import * as tf from '@tensorflow/tfjs';
-import { observationNormalizer } from '../algos/common';
 import { pickActions } from '../algos/losses';
 import { parseHidden } from '../algos/nets';
 import { BatchedCritics } from './batchedCritics';
@@ -11,7 +10,7 @@ import { MemberAdam } from './memberAdam';
 import { MemberValues } from './memberValues';
 import { perMember } from './perMember';
 import { memberMethods } from './memberStates';
-import { populationPrefix } from './memberVariables';
+import { populationBasics } from './populationBasics';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
 
@@ -26,17 +25,12 @@ export interface MemberQRegularizer {
 export function createDQNPopulation(ctx: PopulationContext, def: PopulationDef = dqnPopulation, regularizer: MemberQRegularizer | null = null): PopulationAgent {
   const id = def.algorithmId;
   if (ctx.discreteActions === null) throw new Error(`${id} needs discrete actions`);
-  const K = ctx.members;
+  const { K, prefix, hp, gamma, values, normalize } = populationBasics(ctx, def.memberKeys);
   const n = ctx.discreteActions;
-  const prefix = populationPrefix();
-  const hp = ctx.hyperparameters[0];
-  const gamma = Number(hp.gamma);
   let [targetPeriod, loss, double] = [Number(hp.targetPeriod), String(hp.loss), Boolean(hp.double)];
-  const values = new MemberValues(prefix, def.memberKeys, ctx.hyperparameters);
   let updates = ctx.startUpdate ?? 0;
   const critic = new BatchedCritics(prefix, `${id}/q`, ctx.observationDim, ctx.actionDim, n, parseHidden(hp.hidden), 1, K, ctx.rngs);
   const optimizer = new MemberAdam(K, critic.variables, () => values.vector('lr'));
-  const normalize = observationNormalizer({ ...ctx, hyperparameters: hp, rng: ctx.rngs[0] }, Boolean(hp.normalizeStates));
   const Q = (obs: tf.Tensor3D, which: 'online' | 'target' = 'online'): tf.Tensor3D => (which === 'online' ? critic.online : critic.target)[0].apply(normalize.apply(obs));
   const memberVars = critic.networks.flatMap((c) => c.memberVariables);
 

@@ -7,7 +7,6 @@
 // the orthogonal, true and semi-gradient rules. Shared: network shapes, twin V, gamma, batch size, state
 // standardisation. Member k and a lone run with its seed and settings agree update by update (tests/unit/population.test.ts).
 import * as tf from '@tensorflow/tfjs';
-import { observationNormalizer } from '../algos/common';
 import { categoricalEntropy, gaussianEntropy, gaussianLogProb } from '../algos/distributions';
 import { pickActions } from '../algos/losses';
 import { parseHidden } from '../algos/nets';
@@ -16,9 +15,9 @@ import type { HyperValues } from '../run/hyperparameters';
 import { BatchedMLP, softUpdateMembers } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
 import { memberMethods } from './memberStates';
-import { MemberValues } from './memberValues';
-import { memberVariable, populationPrefix } from './memberVariables';
+import { memberVariable } from './memberVariables';
 import { perMember } from './perMember';
+import { populationBasics } from './populationBasics';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
 const LOG_STD_MIN = -5;
@@ -73,16 +72,10 @@ export function memberOrthogonalGradient(forward: tf.Tensor[], backward: tf.Tens
 }
 
 function createODICEPopulation(ctx: PopulationContext): PopulationAgent {
-  const K = ctx.members;
-  const prefix = populationPrefix();
-  const hp = ctx.hyperparameters[0];
-  const discrete = ctx.discreteActions !== null;
+  const { K, prefix, hp, discrete, hidden, gamma, values, normalize } = populationBasics(ctx, odicePopulation.memberKeys, ctx.hyperparameters.map(asIndices));
   const n = ctx.discreteActions ?? 0;
-  const hidden = parseHidden(hp.hidden);
   const actorHidden = parseHidden(hp.actorHidden);
-  const gamma = Number(hp.gamma);
   const twin = Boolean(hp.twinV);
-  const values = new MemberValues(prefix, odicePopulation.memberKeys, ctx.hyperparameters.map(asIndices));
 
   // The lone file's draw order from each member's Rng: the value net(s), then the actor; targets start as copies.
   const nets = Array.from({ length: twin ? 2 : 1 }, (_, i) => new BatchedMLP(prefix, `odice/v${i + 1}`, [ctx.observationDim, ...hidden, 1], K, ctx.rngs));
@@ -99,7 +92,6 @@ function createODICEPopulation(ctx: PopulationContext): PopulationAgent {
   const actorVariables = actorMemberVars.map((v) => v.variable);
   const vOptimizer = new MemberAdam(K, vMemberVars, () => values.vector('lr'));
   const actorOptimizer = new MemberAdam(K, actorMemberVars, () => values.vector('actorLr'));
-  const normalize = observationNormalizer({ ...ctx, hyperparameters: hp, rng: ctx.rngs[0] }, Boolean(hp.normalizeStates));
   const memberVars = [...vMemberVars, ...targets.flatMap((t) => t.memberVariables), ...actor.memberVariables, ...(logStd ? [logStd] : [])];
 
   /** Every value head on each member's states: [K, heads, B]. */

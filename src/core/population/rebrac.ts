@@ -5,27 +5,20 @@
 // member's actor steps on the same updates, as one batched step), and so is LayerNorm in the critics (a shape).
 // Member k and a lone run with its seed and settings agree update by update (tests/unit/population.test.ts).
 import * as tf from '@tensorflow/tfjs';
-import { observationNormalizer } from '../algos/common';
 import { minOf } from '../algos/critics';
-import { newVariable, parseHidden } from '../algos/nets';
+import { newVariable } from '../algos/nets';
 import { squaredDistance } from '../algos/rebrac';
 import { BatchedLayerNormMLP } from './batchedLayerNormMlp';
 import { BatchedMLP, softUpdateMembers } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
 import { deterministicActorMethods, MemberDeterministicActor, type SharedDelay } from './memberDeterministicActor';
-import { MemberValues } from './memberValues';
-import { populationPrefix } from './memberVariables';
 import { perMember } from './perMember';
+import { populationBasics } from './populationBasics';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
 function createReBRACPopulation(ctx: PopulationContext): PopulationAgent {
-  const K = ctx.members;
-  const prefix = populationPrefix();
-  const hp = ctx.hyperparameters[0];
-  const hidden = parseHidden(hp.hidden);
-  const gamma = Number(hp.gamma);
+  const { K, prefix, hp, hidden, gamma, values, normalize } = populationBasics(ctx, rebracPopulation.memberKeys);
   const delay: SharedDelay = { policyDelay: Number(hp.policyDelay) };
-  const values = new MemberValues(prefix, rebracPopulation.memberKeys, ctx.hyperparameters);
   let updates = ctx.startUpdate ?? 0;
 
   // The lone file's draw order from each member's Rng: actor, then critic 1 and critic 2; targets start as copies.
@@ -41,7 +34,6 @@ function createReBRACPopulation(ctx: PopulationContext): PopulationAgent {
   const actorOptimizer = new MemberAdam(K, actor.online.memberVariables, () => values.vector('lr'));
   const criticOptimizer = new MemberAdam(K, critics.flatMap((c) => c.memberVariables), () => values.vector('lr'));
   const optimizers = [actorOptimizer, criticOptimizer];
-  const normalize = observationNormalizer({ ...ctx, hyperparameters: hp, rng: ctx.rngs[0] }, Boolean(hp.normalizeStates));
   const lastActorMetrics = newVariable(() => tf.zeros([K, 5]), `${prefix}/rebrac/last_actor_metrics`, false);
   const memberVars = [...actor.memberVariables, ...[...critics, ...criticTargets].flatMap((c) => c.memberVariables)];
 

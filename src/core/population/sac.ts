@@ -5,20 +5,19 @@
 // member k and a lone run with its seed and settings agree update by update (tests/unit/population.test.ts). As the lone
 // createSACAgent, it takes an optional critic regulariser (continuous CQL and Cal-QL: cqlContinuous.ts).
 import * as tf from '@tensorflow/tfjs';
-import { observationNormalizer } from '../algos/common';
 import { minOf } from '../algos/critics';
 import { LOG_STD_MAX, LOG_STD_MIN, tanhGaussianFromNoise } from '../algos/distributions';
-import { parseHidden } from '../algos/nets';
 import { LOG_STD_OFFSET, SAC_ACTOR_AND_Q_METRICS } from '../algos/sac';
 import { BatchedCritics } from './batchedCritics';
 import { BatchedMLP } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
 import { memberNoise } from './memberNoise';
 import { MemberValues } from './memberValues';
-import { memberVariable, populationPrefix, type MemberVariable } from './memberVariables';
+import { memberVariable, type MemberVariable } from './memberVariables';
 import { memberMethods } from './memberStates';
 import { perMember } from './perMember';
 import type { HyperValues } from '../run/hyperparameters';
+import { populationBasics } from './populationBasics';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
 /** A reparameterised sample of every member's policy on [K, n, obs]: actions [K, n, A] and log-probabilities [K, n]. */
@@ -53,14 +52,9 @@ export type MemberQRegularizerFactory = (values: MemberValues, prefix: string) =
 /** Offline SAC for K members, optionally with a critic regulariser; `id` names the checkpoints, `memberKeys` the device values. */
 export function createSACPopulationAgent(ctx: PopulationContext, id: string, memberKeys: readonly string[], regularizer: MemberQRegularizerFactory | null): PopulationAgent {
   if (ctx.discreteActions !== null) throw new Error(`${id} needs continuous actions`);
-  const K = ctx.members;
+  const { K, prefix, hidden, gamma, values, normalize } = populationBasics(ctx, memberKeys);
   const A = ctx.actionDim;
-  const prefix = populationPrefix();
-  const hp = ctx.hyperparameters[0];
-  const hidden = parseHidden(hp.hidden);
-  const gamma = Number(hp.gamma); // shared: the dataset's Monte-Carlo returns are discounted with it
   const targetEntropy = -A;
-  const values = new MemberValues(prefix, memberKeys, ctx.hyperparameters);
   const reg = regularizer?.(values, prefix) ?? null;
 
   // The lone file's draw order from each member's Rng: the twin critics, then the actor; log alpha starts at 0.
@@ -71,7 +65,6 @@ export function createSACPopulationAgent(ctx: PopulationContext, id: string, mem
   const actorOptimizer = new MemberAdam(K, actor.memberVariables, () => values.vector('actorLr'));
   const alphaOptimizer = new MemberAdam(K, [logAlpha], () => values.vector('actorLr'));
   const optimizers = [...(reg?.optimizers ?? []), criticOptimizer, actorOptimizer, alphaOptimizer];
-  const normalize = observationNormalizer({ ...ctx, hyperparameters: hp, rng: ctx.rngs[0] }, Boolean(hp.normalizeStates));
   const memberVars = [...critics.networks.flatMap((c) => c.memberVariables), ...actor.memberVariables, logAlpha, ...(reg?.memberVars ?? [])];
 
   /** The actor's Gaussian before the tanh, each [K, n, A]: the first A outputs are the mean, the next A the log std. */

@@ -6,10 +6,8 @@
 // actions from its own Rng in the lone run's order, so member k and a lone run with its seed and settings agree update
 // by update (tests/unit/population.sacN.test.ts).
 import * as tf from '@tensorflow/tfjs';
-import { observationNormalizer } from '../algos/common';
 import { tanhGaussianFromNoise } from '../algos/distributions';
 import { ensembleQ, forEveryMember, minOverMembers, stdOverMembers } from '../algos/ensemble';
-import { parseHidden } from '../algos/nets';
 import { sacTarget } from '../algos/sac';
 import { CRITIC_INIT, EDAC_HIDDEN_BIAS, EDAC_LOG_STD_MAX, EDAC_LOG_STD_MIN, edacActorOutputLayer, ensembleMetricNames, ensembleSimilarity } from '../algos/sacN';
 import { BatchedEnsemble } from './batchedEnsemble';
@@ -17,9 +15,9 @@ import { BatchedMLP } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
 import { memberNoise, memberUniform } from './memberNoise';
 import { memberMethods } from './memberStates';
-import { MemberValues } from './memberValues';
-import { memberVariable, populationPrefix } from './memberVariables';
+import { memberVariable } from './memberVariables';
 import { perMember } from './perMember';
+import { populationBasics } from './populationBasics';
 import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
 
 /** Member k's actor output layer from its Rng (algos/sacN.ts's EDAC init), after the actor's own draws; hidden biases 0.1. */
@@ -39,16 +37,11 @@ function edacActorInit(actor: BatchedMLP, rngs: PopulationContext['rngs']): void
 
 function createEnsemblePopulationAgent(ctx: PopulationContext, id: 'sac-n' | 'edac', memberKeys: readonly string[]): PopulationAgent {
   if (ctx.discreteActions !== null) throw new Error(`${id} needs continuous actions`);
-  const K = ctx.members;
+  const { K, prefix, hp, hidden, gamma, values, normalize } = populationBasics(ctx, memberKeys);
   const A = ctx.actionDim;
-  const prefix = populationPrefix();
-  const hp = ctx.hyperparameters[0];
   const N = Number(hp.numCritics);
   const diversify = id === 'edac';
-  const hidden = parseHidden(hp.hidden);
-  const gamma = Number(hp.gamma); // shared: the dataset's Monte-Carlo returns are discounted with it
   const targetEntropy = -A;
-  const values = new MemberValues(prefix, memberKeys, ctx.hyperparameters);
 
   // The lone file's draw order from each member's Rng: the actor, its EDAC output layer, then the critics.
   const actor = new BatchedMLP(prefix, `${id}/actor`, [ctx.observationDim, ...hidden, 2 * A], K, ctx.rngs);
@@ -62,7 +55,6 @@ function createEnsemblePopulationAgent(ctx: PopulationContext, id: 'sac-n' | 'ed
   const alphaOptimizer = new MemberAdam(K, [logAlpha], () => values.vector('alphaLr'));
   const actorOptimizer = new MemberAdam(K, actor.memberVariables, () => values.vector('actorLr'));
   const criticOptimizer = new MemberAdam(K, critic.memberVariables, () => values.vector('lr'));
-  const normalize = observationNormalizer({ ...ctx, hyperparameters: hp, rng: ctx.rngs[0] }, Boolean(hp.normalizeStates));
   const memberVars = [...critic.memberVariables, ...target.memberVariables, ...actor.memberVariables, logAlpha];
 
   /** The actor's Gaussian before the tanh, each [K, n, A]: the first A outputs are the mean, the next A the log std. */

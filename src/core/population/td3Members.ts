@@ -4,15 +4,15 @@
 // the target action smoothed with each member's noise, clipped double Q (eq. 10), and L(Q) = sum_i E[(Q_i(s, a) - y)^2]
 // per member (CORL's sum over the twin critics). Each algorithm keeps its actor loss.
 import * as tf from '@tensorflow/tfjs';
-import { observationNormalizer, type ObservationNormalizer } from '../algos/common';
+import type { ObservationNormalizer } from '../algos/common';
 import { minOf } from '../algos/critics';
-import { newVariable, parseHidden } from '../algos/nets';
+import { newVariable } from '../algos/nets';
 import { BatchedCritics } from './batchedCritics';
 import { MemberAdam } from './memberAdam';
 import { MemberDeterministicActor, type SharedDelay } from './memberDeterministicActor';
 import { MemberValues } from './memberValues';
+import { populationBasics } from './populationBasics';
 import type { MemberVariable } from './memberVariables';
-import { populationPrefix } from './memberVariables';
 import { perMember } from './perMember';
 import type { MemberBatch, PopulationContext } from './types';
 
@@ -37,12 +37,7 @@ export interface TD3Members {
 
 /** `algorithm` names the networks as a lone run does ("td3bc/actor", "prdc/q1"); `actorMetrics` the width of lastActorMetrics. */
 export function createTD3Members(ctx: PopulationContext, algorithm: string, memberKeys: readonly string[], actorMetrics: number): TD3Members {
-  const K = ctx.members;
-  const prefix = populationPrefix();
-  const hp = ctx.hyperparameters[0];
-  const hidden = parseHidden(hp.hidden);
-  const gamma = Number(hp.gamma);
-  const values = new MemberValues(prefix, memberKeys, ctx.hyperparameters);
+  const { K, prefix, hp, hidden, gamma, values, normalize } = populationBasics(ctx, memberKeys);
   const actor = new MemberDeterministicActor(prefix, algorithm, [ctx.observationDim, ...hidden, ctx.actionDim], K, ctx.rngs);
   const critics = new BatchedCritics(prefix, `${algorithm}/q`, ctx.observationDim, ctx.actionDim, null, hidden, 2, K, ctx.rngs);
   const criticOptimizer = new MemberAdam(K, critics.variables, () => values.vector('lr'));
@@ -55,7 +50,7 @@ export function createTD3Members(ctx: PopulationContext, algorithm: string, memb
     critics,
     actorOptimizer: new MemberAdam(K, actor.online.memberVariables, () => values.vector('lr')),
     criticOptimizer,
-    normalize: observationNormalizer({ ...ctx, hyperparameters: hp, rng: ctx.rngs[0] }, Boolean(hp.normalizeStates)),
+    normalize,
     lastActorMetrics: newVariable(() => tf.zeros([K, actorMetrics]), `${prefix}/${algorithm}/last_actor_metrics`, false),
     memberVars: [...actor.memberVariables, ...critics.networks.flatMap((c) => c.memberVariables)],
     q1: (obs, actions) => critics.q(obs, actions)[0],

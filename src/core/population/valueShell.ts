@@ -4,18 +4,18 @@
 // weighted-likelihood step on its per-member cosine schedule, greedy actions, and the member methods. What differs (the
 // V loss, the Q target, the order of the steps) stays in each algorithm's file.
 import * as tf from '@tensorflow/tfjs';
-import { observationNormalizer, type ObservationNormalizer } from '../algos/common';
+import { type ObservationNormalizer } from '../algos/common';
 import { categoricalEntropy, gaussianEntropy, gaussianLogProb, LOG_STD_MAX, LOG_STD_MIN } from '../algos/distributions';
 import { weightedLogLikelihoodLoss } from '../algos/iqlLosses';
 import { pickActions } from '../algos/losses';
-import { parseHidden } from '../algos/nets';
 import { BatchedCritics } from './batchedCritics';
 import { BatchedMLP } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
 import { MemberValues } from './memberValues';
 import { memberMethods, type MemberMethods } from './memberStates';
-import { memberVariable, populationPrefix } from './memberVariables';
+import { memberVariable } from './memberVariables';
 import { perMember } from './perMember';
+import { populationBasics } from './populationBasics';
 import type { PopulationAgent, PopulationContext } from './types';
 
 /** The per-member keys the shell reads: learning rates, the actor's cosine schedule, tau. */
@@ -44,13 +44,8 @@ export interface ValueShellPopulation {
 
 /** `id` names the lone run's variables (its checkpoint keys); `memberKeys` every per-member key of the algorithm. */
 export function createValueShellPopulation(ctx: PopulationContext, id: string, memberKeys: readonly string[]): ValueShellPopulation {
-  const K = ctx.members;
-  const prefix = populationPrefix();
-  const hp = ctx.hyperparameters[0];
-  const discrete = ctx.discreteActions !== null;
+  const { K, prefix, discrete, hidden, values, normalize } = populationBasics(ctx, memberKeys);
   const n = ctx.discreteActions ?? 0;
-  const hidden = parseHidden(hp.hidden);
-  const values = new MemberValues(prefix, memberKeys, ctx.hyperparameters);
   let updates = ctx.startUpdate ?? 0;
 
   // The lone shell's draw order from each member's Rng: twin Q, V, actor.
@@ -62,7 +57,6 @@ export function createValueShellPopulation(ctx: PopulationContext, id: string, m
   const qOptimizer = new MemberAdam(K, critics.variables, () => values.vector('lr'));
   const vOptimizer = new MemberAdam(K, value.memberVariables, () => values.vector('lr'));
   const actorOptimizer = new MemberAdam(K, logStd ? [...actor.memberVariables, logStd] : actor.memberVariables, () => actorLr!);
-  const normalize = observationNormalizer({ ...ctx, hyperparameters: hp, rng: ctx.rngs[0] }, Boolean(hp.normalizeStates));
   const memberVars = [...critics.networks.flatMap((c) => c.memberVariables), ...value.memberVariables, ...actor.memberVariables, ...(logStd ? [logStd] : [])];
 
   const clippedLogStd = () => tf.clipByValue(logStd!.variable, LOG_STD_MIN, LOG_STD_MAX) as tf.Tensor3D;
