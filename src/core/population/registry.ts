@@ -2,8 +2,9 @@
 // CQL, offline SAC, continuous CQL and Cal-QL (on the SAC population), AWAC, behaviour cloning, filtered behaviour
 // cloning (%BC), XQL, f-DVL and ReCOIL (on IQL's population shell; ReCOIL's expert episodes shared), A2PR, SAC-N and
 // EDAC (each member's N critics in one batched ensemble), PRDC (on TD3+BC's parts, one shared neighbour index) and
-// ODICE (its gradient projection per member). The Decision Transformer is not among them (its attention layers are not
-// MLPs), nor are the other MLP algorithms yet; they train as lone runs.
+// ODICE (its gradient projection per member): every offline algorithm built on MLPs. The Decision Transformer is not
+// among them (its attention layers are not MLPs), nor are the online algorithms (each run acts in its own environments);
+// they train as lone runs.
 import type { PopulationInfo } from '../experiments/populations';
 import type { HyperParam } from '../run/hyperparameters';
 import { a2prPopulation } from './a2pr';
