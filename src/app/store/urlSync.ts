@@ -120,8 +120,10 @@ export function startUrlSync(): void {
   applyLink(location.hash, catalog);
 
   // The hash is live: editing it (or back/forward) applies it, as opening the link would.
-  window.addEventListener('hashchange', () => {
-    const hash = location.hash.replace(/^#/, '');
+  // The event's own URL, not location: a store update between the navigation and this event may already have written
+  // the page's hash back (replaceState), and the edit would then be taken for our echo and lost.
+  window.addEventListener('hashchange', (e: HashChangeEvent) => {
+    const hash = new URL(e.newURL).hash.replace(/^#/, '');
     if (hash !== written) applyLink(hash, catalog);
   });
 
