@@ -8,7 +8,7 @@
 #   adapter (no WebGPU adapter), tfjs, a case, torch (not importable), torch-cuda (no torch.cuda), torch-cpu.
 # Env: BUDGET_MS per subject (1500), KS (1,8,64), ALGOS (iql,td3bc), SIZES (teaching,d4rl), WEBGPU_TIMEOUT (240 s),
 #      TORCH_TIMEOUT (120 s per size and device), TOTAL_SECONDS (500: later stages get what is left; the device tool
-#      allows 600 s a command), DAWN_FLAGS (for Dawn's create(), e.g. backend=vulkan), SKIP_TORCH_CPU=1, PYTHON (python3), VK_ICD_FILENAMES (found if unset).
+#      allows 600 s a command), DAWN_FLAGS (for Dawn's create(), e.g. backend=vulkan), SKIP_TORCH_CPU=1, SKIP_TORCH=1, PYTHON (python3), VK_ICD_FILENAMES (found if unset).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 CARRY=bench/webgpu-carry
@@ -134,24 +134,41 @@ for src, dst in zip(sys.argv[1::2], sys.argv[2::2]):
   fi
   note node version "$(cat "$WORK/probe.out")" LD_LIBRARY_PATH "$LD_LIBRARY_PATH"
 
-  # 4. A Vulkan ICD for the NVIDIA driver: its JSON, or one written here for the driver's libGLX_nvidia.so.0.
-  if [ -z "${VK_ICD_FILENAMES:-}" ]; then
-    local icd
-    for icd in /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.x86_64.json /etc/vulkan/icd.d/nvidia_icd.x86_64.json; do
-      [ -f "$icd" ] && { export VK_ICD_FILENAMES=$icd; break; }
-    done
+  # 4. A Vulkan ICD Dawn can open. Candidates in order: VK_ICD_FILENAMES if set, the system's NVIDIA JSONs, then JSONs
+  #    written here for every NVIDIA library that may carry the Vulkan driver (libGLX_nvidia for X, libEGL_nvidia for
+  #    headless machines; by absolute path, so a second copy of the driver elsewhere on the path cannot be picked up).
+  #    Each is tried with a bare adapter request; the first that gives an adapter is used. The Vulkan loader's own
+  #    messages for each failure land in the JSON (stage vulkan, "tried").
+  local candidates=() f i=0
+  [ -n "${VK_ICD_FILENAMES:-}" ] && candidates+=("$VK_ICD_FILENAMES")
+  for f in /usr/share/vulkan/icd.d/nvidia_icd*.json /etc/vulkan/icd.d/nvidia_icd*.json; do [ -f "$f" ] && candidates+=("$f"); done
+  for f in $( { /sbin/ldconfig -p 2>/dev/null | awk '/lib(GLX|EGL)_nvidia\.so/ {print $NF}';
+      find /usr/lib /usr/lib64 /lib /lib64 /usr/local -name 'lib[GE][LG][XL]_nvidia.so*' 2>/dev/null; } | sort -u); do
+    i=$((i + 1))
+    printf '{"file_format_version": "1.0.0", "ICD": {"library_path": "%s", "api_version": "1.3.0"}}\n' "$f" > "$WORK/icd$i.json"
+    candidates+=("$WORK/icd$i.json")
+  done
+  if [ ${#candidates[@]} -eq 0 ]; then
+    note vulkan error "no Vulkan ICD: no nvidia_icd.json in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d and no libGLX_nvidia / libEGL_nvidia (the NVIDIA driver's Vulkan library; a container needs NVIDIA_DRIVER_CAPABILITIES to include graphics). Found ICDs: $(ls /usr/share/vulkan/icd.d /etc/vulkan/icd.d 2>/dev/null | tr '\n' ' ')"
+    return
   fi
-  if [ -z "${VK_ICD_FILENAMES:-}" ]; then
-    local glx; glx=$(/sbin/ldconfig -p 2>/dev/null | awk '/libGLX_nvidia\.so\.0/ {print $NF; exit}')
-    [ -n "$glx" ] || glx=$(ls /usr/lib/x86_64-linux-gnu/libGLX_nvidia.so.0 /usr/lib64/libGLX_nvidia.so.0 /usr/lib/libGLX_nvidia.so.0 2>/dev/null | head -1)
-    if [ -z "$glx" ]; then
-      note vulkan error "no Vulkan ICD: no nvidia_icd.json in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d and no libGLX_nvidia.so.0 (the NVIDIA driver's Vulkan library; a container needs NVIDIA_DRIVER_CAPABILITIES to include graphics). Found ICDs: $(ls /usr/share/vulkan/icd.d /etc/vulkan/icd.d 2>/dev/null | tr '\n' ' ')"
-      return
+  local probe_adapter='const d = await import("webgpu"); Object.assign(globalThis, d.globals);
+    const a = await Promise.race([d.create([]).requestAdapter({ powerPreference: "high-performance" }), new Promise((r) => setTimeout(() => r(null), 15000))]);
+    console.log(a ? "adapter " + (a.info?.description || a.info?.vendor || "?") : "none"); process.exit(a ? 0 : 3);'
+  local tried="" found="" icd lib
+  for icd in "${candidates[@]}"; do
+    lib=$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["ICD"]["library_path"])' "$icd" 2>&1)
+    if (cd "$WORK" && VK_ICD_FILENAMES=$icd VK_LOADER_DEBUG=error,warn timeout 20 ./node --input-type=module -e "$probe_adapter") > "$WORK/icd.out" 2> "$WORK/icd.err"; then
+      found=$icd; tried+="$icd ($lib): $(cat "$WORK/icd.out")"$'\n'; break
     fi
-    printf '{"file_format_version": "1.0.0", "ICD": {"library_path": "%s", "api_version": "1.3.0"}}\n' "$glx" > "$WORK/nvidia_icd.json"
-    export VK_ICD_FILENAMES="$WORK/nvidia_icd.json"
+    tried+="$icd ($lib): $(cat "$WORK/icd.out") $(grep -v '^ *at \|^$' "$WORK/icd.err" | head -4 | tr '\n' ' ')"$'\n'
+  done
+  if [ -z "$found" ]; then
+    note vulkan error "no ICD gave a WebGPU adapter (${#candidates[@]} tried)" tried "$tried"
+    return
   fi
-  note vulkan icd "$VK_ICD_FILENAMES" library "$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["ICD"]["library_path"])' "$VK_ICD_FILENAMES" 2>&1)"
+  export VK_ICD_FILENAMES=$found
+  note vulkan icd "$VK_ICD_FILENAMES" library "$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["ICD"]["library_path"])' "$VK_ICD_FILENAMES" 2>&1)" tried "$tried"
 
   # 5. Dawn, the adapter, tfjs-webgpu and the cases (bench.mjs prints one JSON line per stage).
   local t; t=$(limit "$WEBGPU_TIMEOUT")
@@ -170,6 +187,6 @@ for src, dst in zip(sys.argv[1::2], sys.argv[2::2]):
 }
 
 ( webgpu ) # a subshell: its LD_LIBRARY_PATH (carried libvulkan, maybe libstdc++) stays away from torch
-run_torch cuda
-[ "${SKIP_TORCH_CPU:-}" = 1 ] || run_torch cpu # one thread, then every core
+[ "${SKIP_TORCH:-}" = 1 ] || run_torch cuda
+[ "${SKIP_TORCH:-}" = 1 ] || [ "${SKIP_TORCH_CPU:-}" = 1 ] || run_torch cpu # one thread, then every core
 finish

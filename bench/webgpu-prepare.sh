@@ -47,7 +47,7 @@ say "esbuild bench/webgpu-bench.ts -> bench.mjs"
 npx esbuild bench/webgpu-bench.ts --bundle --platform=node --format=esm --target=node20 --minify --log-level=warning \
   --banner:js="import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" \
   --outfile="$OUT/bench.mjs"
-"$NODE_BIN" "$OUT/bench.mjs" --specs > "$OUT/specs.json"
+"$NODE_BIN" "$OUT/bench.mjs" --specs --algos iql,td3bc,sac > "$OUT/specs.json"
 
 printf '{"node":"%s","webgpu":"%s","libvulkan1":"%s","built":"%s"}\n' "$("$NODE_BIN" --version)" "$WEBGPU_VERSION" \
   "$(dpkg-deb -f "$tmp"/libvulkan1_*.deb Version)" "$(date -u +%FT%TZ)" > "$OUT/versions.json"
