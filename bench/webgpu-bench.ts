@@ -6,7 +6,10 @@
 // Args: --budget ms per subject (default 3000) --cycles 3 --ks 1,8,64 --algos iql,td3bc --sizes teaching,d4rl
 //       --dawn-flags backend=vulkan,...: flags for Dawn's create() (backend=null gives a do-nothing adapter, for tests)
 //       --wrong-ok: go on when the check product is wrong (the null backend computes nothing; tests the kernels exist)
+//       --uploads staging: tfjs's own uploads of CPU tensors instead of the lab's (core/tf/webgpuUploads.ts)
 //       --backend cpu: skip Dawn and time on tfjs's cpu backend (to test this file where no GPU adapter exists)
+import type { Tensor } from '@tensorflow/tfjs'; // types only: tfjs itself loads after Dawn, below
+
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
@@ -98,7 +101,97 @@ device?.addEventListener('uncapturederror', (event) => {
   gpuErrors += 1;
   firstGpuError ??= (event as GPUUncapturedErrorEvent).error.message.split('\n')[0];
 });
-emit({ stage: 'tfjs', backend: tf.getBackend(), tfjs: tf.version.tfjs });
+// Uploads as the lab makes them (core/tf/backend.ts), unless --uploads staging (tfjs's own, for comparison).
+const uploads = arg('uploads', 'writeBuffer');
+if (backend === 'webgpu') (await import('../src/core/tf/webgpuUploads')).useWebGpuWriteBufferUploads(uploads === 'writeBuffer');
+emit({ stage: 'tfjs', backend: tf.getBackend(), tfjs: tf.version.tfjs, uploads: backend === 'webgpu' ? uploads : null });
+
+// --diagnose: where a webgpu update's time goes. The latency of one small readback, a chain of dependent small kernels
+// (per-dispatch cost), and an update loop split into the JS time to enqueue the updates and the wait for the GPU.
+if (process.argv.includes('--diagnose')) {
+  const { populationSubject: pop, specOf: spec } = await import('./populationSubjects');
+  const { useWebGpuWriteBufferUploads } = await import('../src/core/tf/webgpuUploads');
+  const ms = async (f: () => Promise<unknown> | unknown) => {
+    const t = performance.now();
+    await f();
+    return performance.now() - t;
+  };
+  const round = (x: number) => Number(x.toPrecision(4)); // the cases' own is declared below
+  const x = tf.ones([64]);
+  const readback: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    const y = tf.add(x, 1);
+    readback.push(await ms(() => y.data()));
+    y.dispose();
+  }
+  const chain = async (n: number) => {
+    let y = x.clone();
+    const enqueue = await ms(() => {
+      for (let i = 0; i < n; i++) {
+        const z = tf.add(y, 1);
+        y.dispose();
+        y = z;
+      }
+    });
+    const wait = await ms(() => y.data());
+    y.dispose();
+    return { kernels: n, enqueueMs: round(enqueue), waitMs: round(wait), msPerKernel: round((enqueue + wait) / n) };
+  };
+  await chain(50);
+  const chains = [await chain(300), await chain(1000)];
+  // The update loop under several WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE values (tfjs submits its command encoder every
+  // that many dispatches; 15 by default), counting the buffers created and the queue submissions per update.
+  const dev = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  const counts = { buffers: 0, mapped: 0, submits: 0 };
+  if (dev) {
+    const createBuffer = dev.createBuffer.bind(dev);
+    dev.createBuffer = (d: GPUBufferDescriptor) => {
+      counts.buffers += 1;
+      if (d.mappedAtCreation) counts.mapped += 1;
+      return createBuffer(d);
+    };
+    const submit = dev.queue.submit.bind(dev.queue);
+    dev.queue.submit = (b: Iterable<GPUCommandBuffer>) => {
+      counts.submits += 1;
+      return submit(b);
+    };
+  }
+  const updates = [];
+  const k = Math.max(...arg('ks', '1,8,64').split(',').map(Number)); // the largest population of the cases
+  const batchSizes = arg('submit-batches', '15').split(',').map(Number);
+  for (const size of arg('sizes', 'teaching,d4rl').split(',')) {
+    const s = pop(spec('iql', size), k);
+    const profile = await tf.profile(() => s.update());
+    tf.dispose(profile.result as Tensor);
+    const variants = [];
+    for (const [submitBatch, uploads] of [...batchSizes.map((b) => [b, 'staging'] as const), ...batchSizes.map((b) => [b, 'writeBuffer'] as const)]) {
+      tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', submitBatch);
+      useWebGpuWriteBufferUploads(uploads === 'writeBuffer');
+      for (let i = 0; i < 3; i++) {
+        const m = s.update();
+        await m.data();
+        m.dispose();
+      }
+      const n = 10;
+      const results: Tensor[] = [];
+      const before = { ...counts };
+      const enqueue = await ms(() => {
+        for (let i = 0; i < n; i++) results.push(s.update());
+      });
+      const wait = await ms(() => results[n - 1].data());
+      tf.dispose(results);
+      const per = (key: keyof typeof counts) => round((counts[key] - before[key]) / n);
+      variants.push({ submitBatch, uploads, enqueueMsPerUpdate: round(enqueue / n), waitMs: round(wait), msPerUpdate: round((enqueue + wait) / n), buffersCreatedPerUpdate: per('buffers'), mappedAtCreationPerUpdate: per('mapped'), submitsPerUpdate: per('submits') });
+    }
+    tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', 15);
+    useWebGpuWriteBufferUploads(); // as the lab runs (core/tf/backend.ts)
+    updates.push({ case: `iql ${size} K=${k}`, kernels: profile.kernels.length, kernelNames: [...new Set(profile.kernels.map((kk) => kk.name))].join(','), variants });
+    s.dispose();
+  }
+  x.dispose();
+  emit({ stage: 'diagnose', readbackMs: readback.map(round), chains, updates });
+  if (process.argv.includes('--no-cases')) process.exit(0);
+}
 
 // 4. The cases, one line each as it finishes (a later one may be cut off by the wrapper's timeout).
 const { interleaved, loneSubject, populationSubject, specOf } = await import('./populationSubjects');

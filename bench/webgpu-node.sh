@@ -8,7 +8,7 @@
 #   adapter (no WebGPU adapter), tfjs, a case, torch (not importable), torch-cuda (no torch.cuda), torch-cpu.
 # Env: BUDGET_MS per subject (1500), KS (1,8,64), ALGOS (iql,td3bc), SIZES (teaching,d4rl), WEBGPU_TIMEOUT (240 s),
 #      TORCH_TIMEOUT (120 s per size and device), TOTAL_SECONDS (500: later stages get what is left; the device tool
-#      allows 600 s a command), DAWN_FLAGS (for Dawn's create(), e.g. backend=vulkan), SKIP_TORCH_CPU=1, SKIP_TORCH=1, PYTHON (python3), VK_ICD_FILENAMES (found if unset).
+#      allows 600 s a command), DAWN_FLAGS (for Dawn's create(), e.g. backend=vulkan), SKIP_TORCH_CPU=1, SKIP_TORCH=1, NODE_FLAGS (e.g. --cpu-prof --cpu-prof-dir=DIR), DIAGNOSE=1 (where the time of a webgpu update goes, before the cases; SUBMIT_BATCHES tried), NO_CASES=1, PYTHON (python3), VK_ICD_FILENAMES (found if unset).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 CARRY=bench/webgpu-carry
@@ -173,7 +173,7 @@ for src, dst in zip(sys.argv[1::2], sys.argv[2::2]):
   # 5. Dawn, the adapter, tfjs-webgpu and the cases (bench.mjs prints one JSON line per stage).
   local t; t=$(limit "$WEBGPU_TIMEOUT")
   say "webgpu: adapter and cases (at most $t s) ..."
-  (cd "$WORK" && timeout -k 10 "$t" ./node bench.mjs --budget "$BUDGET_MS" --ks "$KS" --algos "$ALGOS" --sizes "$SIZES" --dawn-flags "${DAWN_FLAGS:-}") > "$WORK/webgpu.out" 2> "$WORK/webgpu.err"
+  (cd "$WORK" && timeout -k 10 "$t" ./node ${NODE_FLAGS:-} bench.mjs --budget "$BUDGET_MS" --ks "$KS" --algos "$ALGOS" --sizes "$SIZES" --dawn-flags "${DAWN_FLAGS:-}" ${DIAGNOSE:+--diagnose --submit-batches ${SUBMIT_BATCHES:-15,64,256,1024}} ${NO_CASES:+--no-cases}) > "$WORK/webgpu.out" 2> "$WORK/webgpu.err"
   local rc=$?
   grep '^{' "$WORK/webgpu.out" >> "$LOG"
   if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then

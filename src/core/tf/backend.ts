@@ -7,6 +7,7 @@ import { installWasmBatchMatMul } from './wasmBatchMatMul';
 import { installWasmConcat } from './wasmConcat';
 import { installWasmSharedCopies } from './wasmSharedCopies';
 import { installWasmSlices } from './wasmSlices';
+import { useWebGpuWriteBufferUploads } from './webgpuUploads';
 
 import { BACKENDS, type BackendName, type BackendRequest } from './backendNames';
 
@@ -58,6 +59,7 @@ export async function trySetBackend(name: BackendName): Promise<string | null> {
   try {
     if (!tf.findBackendFactory(name)) return 'not available here';
     if (name === 'wasm') configureWasm();
+    if (name === 'webgpu') useWebGpuWriteBufferUploads();
     const ok = await tf.setBackend(name);
     if (!ok) return 'failed to initialise';
     await tf.ready();
