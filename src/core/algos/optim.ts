@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { adamKernel, adamKernelFits, type AdamConstants } from '../tf/wasmAdam';
+import { webgpuAdamFits, webgpuAdamStep } from '../tf/webgpuAdam';
 import { newVariable } from './nets';
 
 /** Adam's moments and step count as plain data: what a checkpoint keeps so a resumed or copied agent trains on exactly. */
@@ -65,12 +66,16 @@ export class Adam {
   /**
    * Computes gradients of `loss` and applies one Adam step. Returns the loss and the global gradient norm
    * (before clipping). Call inside tf.tidy. On wasm with small variables the step is one kernel (tf/wasmAdam.ts) that
-   * gives the bits of the tf ops below.
+   * gives the bits of the tf ops below; on webgpu four WebGPU programs per variable (tf/webgpuAdam.ts) that agree with
+   * them within float rounding.
    */
   minimize(loss: () => tf.Scalar): { loss: tf.Scalar; gradNorm: tf.Scalar } {
     const { value, grads } = tf.variableGrads(loss, this.variables);
     const gs = this.variables.map((x) => grads[x.name]);
-    const gradNorm = adamKernelFits(this.variables) ? this.stepKernel(gs) : this.stepOps(gs);
+    let gradNorm: tf.Scalar;
+    if (adamKernelFits(this.variables)) gradNorm = this.stepKernel(adamKernel, gs);
+    else if (webgpuAdamFits()) gradNorm = this.stepKernel(webgpuAdamStep, gs);
+    else gradNorm = this.stepOps(gs);
     return { loss: value, gradNorm };
   }
 
@@ -83,10 +88,11 @@ export class Adam {
     return { b1, b2, eps: this.options.epsilon ?? 1e-8, bc1: 1 - b1 ** this.t, sqrtBc2: Math.sqrt(1 - b2 ** this.t), wd: this.options.weightDecay ?? 0 };
   }
 
-  private stepKernel(gs: tf.Tensor[]): tf.Scalar {
+  /** The step as one of the kernels (`kernel`: tf/wasmAdam.ts's or tf/webgpuAdam.ts's). */
+  private stepKernel(kernel: typeof adamKernel, gs: tf.Tensor[]): tf.Scalar {
     const { wd, ...c } = this.next();
     const lr = this.learningRate;
-    const next = adamKernel(this.variables, gs, this.m, this.v, c, { step: lr / c.bc1, decay: wd > 0 ? 1 - lr * wd : undefined, clipNorm: this.options.clipNorm });
+    const next = kernel(this.variables, gs, this.m, this.v, c, { step: lr / c.bc1, decay: wd > 0 ? 1 - lr * wd : undefined, clipNorm: this.options.clipNorm });
     this.variables.forEach((x, i) => {
       x.assign(next.x[i]);
       this.m[i].assign(next.m[i]);

@@ -2,9 +2,11 @@
 // variable of one optimizer and every member, and the per-member gradient norms. As tf ops (adamStepOps, every
 // backend) a step is 14 kernels per variable and the norm 2 more: 390 kernels per IQL update, 4.8 ms for a population
 // of 8 at 64x64, nearly all of it per-kernel overhead on tensors of a few thousand values. On wasm it is one kernel
-// (tf/wasmAdam.ts, shared with the lone runs' Adam) that gives the same bits (tests/unit/memberAdamStep.test.ts).
+// (tf/wasmAdam.ts, shared with the lone runs' Adam) that gives the same bits (tests/unit/memberAdamStep.test.ts); on
+// webgpu four WebGPU programs per variable (tf/webgpuAdam.ts) that agree within float rounding.
 import * as tf from '@tensorflow/tfjs';
 import { adamKernel, adamKernelFits, type AdamConstants } from '../tf/wasmAdam';
+import { webgpuAdamFits, webgpuAdamStep } from '../tf/webgpuAdam';
 
 export { adamKernelChoice, type AdamConstants } from '../tf/wasmAdam';
 
@@ -18,10 +20,13 @@ export interface AdamStep {
 
 /**
  * One Adam step of every variable for every member: the new values and moments, and the gradient norms. `lr` [K] is
- * each member's learning rate; every variable, gradient and moment is [K, ...]. One kernel on wasm, tf ops elsewhere.
+ * each member's learning rate; every variable, gradient and moment is [K, ...]. One kernel on wasm, four WebGPU programs
+ * per variable on webgpu, tf ops elsewhere.
  */
 export function memberAdamStep(lr: tf.Tensor1D, xs: tf.Tensor[], gs: tf.Tensor[], ms: tf.Tensor[], vs: tf.Tensor[], c: AdamConstants): AdamStep {
-  return adamKernelFits(xs) ? adamStepKernel(lr, xs, gs, ms, vs, c) : adamStepOps(lr, xs, gs, ms, vs, c);
+  if (adamKernelFits(xs)) return adamStepKernel(lr, xs, gs, ms, vs, c);
+  if (webgpuAdamFits()) return asStep(webgpuAdamStep(xs, gs, ms, vs, c, { lr }));
+  return adamStepOps(lr, xs, gs, ms, vs, c);
 }
 
 /** The step as tf ops, on any backend (the reference the kernel matches). */
@@ -41,6 +46,7 @@ export function adamStepOps(lr: tf.Tensor1D, xs: tf.Tensor[], gs: tf.Tensor[], m
 
 /** The step as one wasm kernel (the same values as adamStepOps, bit for bit). */
 export function adamStepKernel(lr: tf.Tensor1D, xs: tf.Tensor[], gs: tf.Tensor[], ms: tf.Tensor[], vs: tf.Tensor[], c: AdamConstants): AdamStep {
-  const out = adamKernel(xs, gs, ms, vs, c, { lr });
-  return { ...out, gradNorm: out.gradNorm as tf.Tensor1D };
+  return asStep(adamKernel(xs, gs, ms, vs, c, { lr }));
 }
+
+const asStep = (out: ReturnType<typeof adamKernel>): AdamStep => ({ ...out, gradNorm: out.gradNorm as tf.Tensor1D });

@@ -52,6 +52,16 @@ export function adamKernelFits(xs: readonly tf.Tensor[]): boolean {
   return tf.getBackend() === 'wasm' && values < adamKernelChoice.valuesPerVariable * xs.length;
 }
 
+/** Throws, naming the problem, unless every gradient and moment has its variable's shape (and K members for a population). */
+export function checkAdamInputs(xs: readonly tf.Tensor[], gs: readonly tf.Tensor[], ms: readonly tf.Tensor[], vs: readonly tf.Tensor[], size: AdamStepSize): void {
+  const n = xs.length;
+  if (gs.length !== n || ms.length !== n || vs.length !== n) throw new Error(`Adam kernel: ${n} variables but ${gs.length} gradients, ${ms.length} first and ${vs.length} second moments`);
+  xs.forEach((x, i) => {
+    for (const t of [gs[i], ms[i], vs[i]]) if (t.shape.join() !== x.shape.join()) throw new Error(`Adam kernel: variable ${i} is ${x.shape.join('x')}, its gradient or moment ${t.shape.join('x')}`);
+    if ('lr' in size && x.shape[0] !== size.lr.shape[0]) throw new Error(`Adam kernel: variable ${i} has ${x.shape[0]} members, the learning rates ${size.lr.shape[0]}`);
+  });
+}
+
 let registered = false;
 
 /** One Adam step of every variable as one kernel (wasm only): the new values and moments, and the gradient norms. */
@@ -60,14 +70,10 @@ export function adamKernel(xs: readonly tf.Tensor[], gs: readonly tf.Tensor[], m
     registered = true;
     tf.registerKernel({ kernelName: KERNEL, backendName: 'wasm', kernelFunc: adamKernelFunc as unknown as tf.KernelFunc });
   }
+  checkAdamInputs(xs, gs, ms, vs, size);
   const n = xs.length;
-  if (gs.length !== n || ms.length !== n || vs.length !== n) throw new Error(`Adam kernel: ${n} variables but ${gs.length} gradients, ${ms.length} first and ${vs.length} second moments`);
   const inputs: Record<string, tf.Tensor> = 'lr' in size ? { lr: size.lr } : {};
-  xs.forEach((x, i) => {
-    for (const t of [gs[i], ms[i], vs[i]]) if (t.shape.join() !== x.shape.join()) throw new Error(`Adam kernel: variable ${i} is ${x.shape.join('x')}, its gradient or moment ${t.shape.join('x')}`);
-    if ('lr' in size && x.shape[0] !== size.lr.shape[0]) throw new Error(`Adam kernel: variable ${i} has ${x.shape[0]} members, the learning rates ${size.lr.shape[0]}`);
-    Object.assign(inputs, { [`x${i}`]: x, [`g${i}`]: gs[i], [`m${i}`]: ms[i], [`v${i}`]: vs[i] });
-  });
+  xs.forEach((x, i) => Object.assign(inputs, { [`x${i}`]: x, [`g${i}`]: gs[i], [`m${i}`]: ms[i], [`v${i}`]: vs[i] }));
   const lone = 'lr' in size ? {} : { step: size.step, decay: size.decay ?? null, clipNorm: size.clipNorm ?? null };
   const attrs = { count: n, ...c, ...lone };
   const out = tf.engine().runKernel(KERNEL, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
