@@ -7,6 +7,8 @@
 //       --dawn-flags backend=vulkan,...: flags for Dawn's create() (backend=null gives a do-nothing adapter, for tests)
 //       --wrong-ok: go on when the check product is wrong (the null backend computes nothing; tests the kernels exist)
 //       --uploads staging: tfjs's own uploads of CPU tensors instead of the lab's (core/tf/webgpuUploads.ts)
+//       --diagnose [--adam ops,shader]: where an update's time goes (below); --adam picks Adam's step as tf ops, as the
+//         lab's WebGPU programs (core/tf/webgpuAdam.ts), or both in turn
 //       --backend cpu: skip Dawn and time on tfjs's cpu backend (to test this file where no GPU adapter exists)
 import type { Tensor } from '@tensorflow/tfjs'; // types only: tfjs itself loads after Dawn, below
 
@@ -159,7 +161,10 @@ if (process.argv.includes('--diagnose')) {
   const updates = [];
   const k = Math.max(...arg('ks', '1,8,64').split(',').map(Number)); // the largest population of the cases
   const batchSizes = arg('submit-batches', '15').split(',').map(Number);
-  for (const size of arg('sizes', 'teaching,d4rl').split(',')) {
+  // --adam ops,shader: Adam's step as tf ops or as the lab's WebGPU programs (core/tf/webgpuAdam.ts), one after the other.
+  const { webgpuAdamChoice } = await import('../src/core/tf/webgpuAdam');
+  for (const [size, adam] of arg('sizes', 'teaching,d4rl').split(',').flatMap((z) => arg('adam', 'ops,shader').split(',').map((a) => [z, a] as const))) {
+    webgpuAdamChoice.enabled = adam === 'shader';
     const s = pop(spec('iql', size), k);
     const profile = await tf.profile(() => s.update());
     tf.dispose(profile.result as Tensor);
@@ -185,7 +190,8 @@ if (process.argv.includes('--diagnose')) {
     }
     tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', 15);
     useWebGpuWriteBufferUploads(); // as the lab runs (core/tf/backend.ts)
-    updates.push({ case: `iql ${size} K=${k}`, kernels: profile.kernels.length, kernelNames: [...new Set(profile.kernels.map((kk) => kk.name))].join(','), variants });
+    webgpuAdamChoice.enabled = true; // as the lab runs
+    updates.push({ case: `iql ${size} K=${k}`, adam, kernels: profile.kernels.length, kernelNames: [...new Set(profile.kernels.map((kk) => kk.name))].join(','), variants });
     s.dispose();
   }
   x.dispose();

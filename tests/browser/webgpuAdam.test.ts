@@ -23,7 +23,7 @@ async function worstRelative(a: tf.Tensor[], b: tf.Tensor[], scale: 'value' | 't
   for (let i = 0; i < a.length; i++) {
     expect(a[i].shape).toEqual(b[i].shape);
     const [x, y] = await Promise.all([a[i].data(), b[i].data()]);
-    const largest = y.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const largest = Math.max(...Array.from(y, (v) => Math.abs(Number(v))));
     y.forEach((v, j) => {
       worst = Math.max(worst, Math.abs(x[j] - v) / ((scale === 'value' ? Math.abs(v) : largest) + 1e-12 / REL));
     });
