@@ -45,10 +45,13 @@ describe('Adam as WebGPU programs', () => {
 
   it('a population step equals the tf ops (per-member learning rates, several steps)', async () => {
     const K = 3;
+    // The last has 4,160 values a member: its norm sums with 256 threads, the others with 64.
     const shapes = [
       [K, 5, 7],
       [K, 1, 7],
+      [K, 64, 65],
     ];
+    const n = shapes.length;
     const lr = tf.tensor1d([1e-3, 3e-2, 0.2]);
     /** Four steps from the same start, with new gradients each step; the step's results of every step. */
     const run = (step: typeof memberAdamStep) => {
@@ -72,13 +75,18 @@ describe('Adam as WebGPU programs', () => {
     const ops = run(adamStepOps);
     // Per step and variable: a squared norm, two moments, the weights; and nothing else.
     expect(profile.kernels.map((k) => k.name).sort()).toEqual(
-      [...Array(4 * 2).fill('LabSquaredNorms'), ...Array(4 * 2 * 2).fill('LabAdamMoment'), ...Array(4 * 2).fill('LabAdamWeights')].sort(),
+      [...Array(4 * n).fill('LabSquaredNorms'), ...Array(4 * n * 2).fill('LabAdamMoment'), ...Array(4 * n).fill('LabAdamWeights')].sort(),
     );
+    const worst: Record<string, number> = {};
     for (let t = 0; t < 4; t++) {
-      for (const part of ['x', 'm', 'v'] as const) expect(await worstRelative(shader[t][part], ops[t][part]), `step ${t + 1} ${part}`).toBeLessThanOrEqual(REL);
       expect(shader[t].gradNorm.shape).toEqual([K]);
-      expect(await worstRelative([shader[t].gradNorm], [ops[t].gradNorm]), `step ${t + 1} gradient norms`).toBeLessThanOrEqual(REL);
+      for (const part of ['x', 'm', 'v', 'gradNorm'] as const) {
+        const error = await worstRelative(part === 'gradNorm' ? [shader[t].gradNorm] : shader[t][part], part === 'gradNorm' ? [ops[t].gradNorm] : ops[t][part]);
+        expect(error, `step ${t + 1} ${part}`).toBeLessThanOrEqual(REL);
+        worst[part] = Math.max(worst[part] ?? 0, error);
+      }
     }
+    console.log(JSON.stringify({ populationWorstRelative: worst }));
     // Each member moved by its own rate: on the first step Adam moves every value by about lr (m / sqrt(v) = sign(g)).
     const moved = await tf.sub(values(shapes[0], 1), shader[0].x[0]).abs().max([1, 2]).data();
     [1e-3, 3e-2, 0.2].forEach((rate, k) => expect(moved[k]).toBeCloseTo(rate, 5));
@@ -114,8 +122,10 @@ describe('Adam as WebGPU programs', () => {
     // Clipping is active (the norm above 0.5) in every step, so the clipped path is what is compared.
     ops.norms.forEach((n) => expect(n).toBeGreaterThan(0.5));
     shader.norms.forEach((n, t) => expect(Math.abs(n - ops.norms[t]) / ops.norms[t], `step ${t + 1} gradient norm`).toBeLessThanOrEqual(REL));
-    expect(await worstRelative(shader.weights, ops.weights, 'tensor'), 'weights').toBeLessThanOrEqual(REL);
-    expect(await worstRelative(shader.moments, ops.moments, 'tensor'), 'moments').toBeLessThanOrEqual(REL);
+    const worst = { weights: await worstRelative(shader.weights, ops.weights, 'tensor'), moments: await worstRelative(shader.moments, ops.moments, 'tensor') };
+    console.log(JSON.stringify({ loneWorstRelativeToTensorScale: worst }));
+    expect(worst.weights, 'weights').toBeLessThanOrEqual(REL);
+    expect(worst.moments, 'moments').toBeLessThanOrEqual(REL);
     expect(shader.kernels[0].filter((k) => k.startsWith('Lab')).sort()).toEqual(['LabAdamMoment', 'LabAdamMoment', 'LabAdamMoment', 'LabAdamMoment', 'LabAdamWeights', 'LabAdamWeights', 'LabSquaredNorms', 'LabSquaredNorms']);
     expect(ops.kernels[0].some((k) => k.startsWith('Lab'))).toBe(false);
     tf.dispose([...ops.weights, ...ops.moments, ...shader.weights, ...shader.moments]);
@@ -125,6 +135,7 @@ describe('Adam as WebGPU programs', () => {
     const spec: MeasureSpec = { algorithmId: 'iql', observationDim: 3, actionDim: 1, discreteActions: null, hyperparameters: { hidden: '32,32', batchSize: 8 } };
     const count = async (shader: boolean, members: number) => {
       webgpuAdamChoice.enabled = shader;
+      const tensors = tf.memory().numTensors;
       const { agent, batch } = members === 0 ? agentForSpec(spec, 0) : populationForSpec(spec, members);
       const update = () => (agent.update as (b: typeof batch) => tf.Tensor)(batch);
       const profile = await tf.profile(update);
@@ -132,6 +143,7 @@ describe('Adam as WebGPU programs', () => {
       const finite = [...(await metrics.data())].every(Number.isFinite);
       tf.dispose([metrics, ...Object.values(batch)]);
       agent.dispose();
+      expect(tf.memory().numTensors, 'tensors left after an update and dispose').toBe(tensors);
       return { kernels: profile.kernels.length, lab: profile.kernels.filter((k) => k.name.startsWith('Lab')).length, finite };
     };
     const counts = { lone: { ops: await count(false, 0), shader: await count(true, 0) }, population: { ops: await count(false, 3), shader: await count(true, 3) } };

@@ -4,8 +4,9 @@
 // the population's MemberAdam (population/memberAdamStep.ts); each keeps its tf ops as the reference and for the other
 // backends. Every operation here is the float32 operation those ops perform (Math.fround after each double-precision
 // +, -, *, / or sqrt gives the correctly rounded float32 result), in the same order, so both give the same bits
-// (tests/unit/memberAdamStep.test.ts, tests/unit/optimKernel.test.ts). The two callers differ only in where the step
-// size comes from, and the lone Adam's optional clipping and weight decay.
+// (tests/unit/memberAdamStep.test.ts, tests/unit/optimKernel.test.ts); on webgpu tf/webgpuAdam.ts does the same step as
+// WebGPU programs. The two callers differ only in where the step size comes from, and the lone Adam's optional
+// clipping and weight decay.
 import * as tf from '@tensorflow/tfjs';
 import type { WasmBackendView, WasmKernelArgs } from './wasmBackendView';
 

@@ -16,8 +16,8 @@ import { checkAdamInputs, type AdamConstants, type AdamKernelStep, type AdamStep
 const NORM = 'LabSquaredNorms';
 const MOMENT = 'LabAdamMoment';
 const WEIGHTS = 'LabAdamWeights';
-/** Threads that sum one member's squares (a power of two: the tree below halves it). */
-const NORM_THREADS = 64;
+/** Threads that sum one member's squares: a power of two (the tree halves it), more for long sums as tfjs's Sum. */
+const normThreads = (perMember: number) => (perMember >= 4096 ? 256 : 64);
 
 /** On by default; tests and benches turn it off to run the tf ops on webgpu beside it. */
 export const webgpuAdamChoice = { enabled: true };
@@ -39,30 +39,31 @@ function elementwise(outputShape: number[]): Pick<WebGPUProgram, 'outputShape' |
  * the variables before (absent for the first); `finish` 1 takes the square root (the last variable). One workgroup a
  * member: its threads sum strided values, then halve the partial sums in workgroup memory.
  */
-function squaredNormProgram(outputShape: number[], members: number, first: boolean): WebGPUProgram {
+function squaredNormProgram(outputShape: number[], members: number, perMember: number, first: boolean): WebGPUProgram {
   const dispatchLayout = webgpu_util.flatDispatchLayout(outputShape);
+  const threads = normThreads(perMember);
   return {
     variableNames: first ? ['G'] : ['G', 'P'],
     uniforms: 'perMember : i32, finish : i32,',
     outputShape,
     dispatchLayout,
     dispatch: [members, 1, 1],
-    workgroupSize: [NORM_THREADS, 1, 1],
+    workgroupSize: [threads, 1, 1], // in the shader key: one pipeline per size class
     shaderKey: `labSquaredNorms${first ? 'First' : ''}`,
     getUserCode: () => `
-      var<workgroup> partial : array<f32, ${NORM_THREADS}>;
+      var<workgroup> partial : array<f32, ${threads}>;
       fn main(index : i32) {
         let member = i32(workgroupId.x);
         let lane = i32(localId.x);
         let start = member * uniforms.perMember;
         var sum = 0.0;
-        for (var j = lane; j < uniforms.perMember; j = j + ${NORM_THREADS}) {
+        for (var j = lane; j < uniforms.perMember; j = j + ${threads}) {
           let g = G[start + j];
           sum = sum + g * g;
         }
         partial[lane] = sum;
         workgroupBarrier();
-        for (var width = ${NORM_THREADS / 2}; width > 0; width = width / 2) {
+        for (var width = ${threads / 2}; width > 0; width = width / 2) {
           if (lane < width) {
             partial[lane] = partial[lane] + partial[lane + width];
           }
@@ -136,8 +137,9 @@ interface KernelArgs {
 const kernels: Record<string, (a: KernelArgs) => tf.TensorInfo> = {
   [NORM]: ({ inputs: { g, p }, backend, attrs }) => {
     const members = Number(attrs.members);
-    const program = squaredNormProgram(attrs.members === 0 ? [] : [members], Math.max(members, 1), p === undefined);
-    const uniforms = [i32(g.shape.reduce((a, b) => a * b, 1) / Math.max(members, 1)), i32(attrs.finish ? 1 : 0)];
+    const perMember = g.shape.reduce((a, b) => a * b, 1) / Math.max(members, 1);
+    const program = squaredNormProgram(members === 0 ? [] : [members], Math.max(members, 1), perMember, p === undefined);
+    const uniforms = [i32(perMember), i32(attrs.finish ? 1 : 0)];
     return (backend as WebGPUBackend).runWebGPUProgram(program, p === undefined ? [g] : [g, p], 'float32', uniforms);
   },
   [MOMENT]: ({ inputs: { m, g, norm }, backend, attrs }) => {
