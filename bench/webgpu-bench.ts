@@ -144,7 +144,16 @@ if (process.argv.includes('--diagnose')) {
   // The update loop under several WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE values (tfjs submits its command encoder every
   // that many dispatches; 15 by default), counting the buffers created and the queue submissions per update.
   const dev = (tf.backend() as unknown as { device?: GPUDevice }).device;
-  const counts = { buffers: 0, mapped: 0, submits: 0 };
+  // Dispatches too: tf.profile's kernels include Reshape and Identity, which dispatch nothing on webgpu.
+  const counts = { buffers: 0, mapped: 0, submits: 0, dispatches: 0 };
+  const pass = (globalThis as { GPUComputePassEncoder?: { prototype: GPUComputePassEncoder } }).GPUComputePassEncoder?.prototype;
+  if (pass) {
+    const dispatch = pass.dispatchWorkgroups;
+    pass.dispatchWorkgroups = function (this: GPUComputePassEncoder, ...a: Parameters<GPUComputePassEncoder['dispatchWorkgroups']>) {
+      counts.dispatches += 1;
+      return dispatch.apply(this, a);
+    };
+  }
   if (dev) {
     const createBuffer = dev.createBuffer.bind(dev);
     dev.createBuffer = (d: GPUBufferDescriptor) => {
@@ -186,7 +195,7 @@ if (process.argv.includes('--diagnose')) {
       const wait = await ms(() => results[n - 1].data());
       tf.dispose(results);
       const per = (key: keyof typeof counts) => round((counts[key] - before[key]) / n);
-      variants.push({ submitBatch, uploads, enqueueMsPerUpdate: round(enqueue / n), waitMs: round(wait), msPerUpdate: round((enqueue + wait) / n), buffersCreatedPerUpdate: per('buffers'), mappedAtCreationPerUpdate: per('mapped'), submitsPerUpdate: per('submits') });
+      variants.push({ submitBatch, uploads, enqueueMsPerUpdate: round(enqueue / n), waitMs: round(wait), msPerUpdate: round((enqueue + wait) / n), buffersCreatedPerUpdate: per('buffers'), mappedAtCreationPerUpdate: per('mapped'), submitsPerUpdate: per('submits'), dispatchesPerUpdate: pass ? per('dispatches') : null });
     }
     tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', 15);
     useWebGpuWriteBufferUploads(); // as the lab runs (core/tf/backend.ts)
