@@ -1,8 +1,8 @@
 // Adam's step (Kingma & Ba 2015, Algorithm 1, with PyTorch's bias correction) and the gradient norms on
 // tfjs-backend-webgpu as the lab's own WebGPU programs: per variable one dispatch for the squared gradient norm and one
-// each for the new first moment, second moment and weights, instead of the tf ops' 16 (2 for the norm, 14 for the step).
-// On a real GPU each dispatch costs about 0.08 ms of JavaScript and Dawn whatever its size (bench/README.md, "Results
-// on an NVIDIA H100"), so the count is the cost. Constants travel as uniforms written with each dispatch, never as
+// each for the new first moment, second moment and weights, instead of the tf ops' 15 (lone) or 17 (population) kernels
+// per variable and 3 more per optimizer. On a real GPU each kernel costs about 0.08 ms of JavaScript and Dawn whatever
+// its size (bench/README.md, "Results on an NVIDIA H100"), so the count is the cost. Constants travel as uniforms written with each dispatch, never as
 // tensors (nothing uploaded per step), and a program's shader key never holds a value, so each pipeline compiles once.
 //
 // The arithmetic is the tf ops' (population/memberAdamStep.ts adamStepOps, algos/optim.ts stepOps), operation by
@@ -171,7 +171,7 @@ function run(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<stri
  * The gradient norm over all the variables: [K] per member when `members` is K, a scalar when 0 (a lone run).
  * One dispatch per variable, each adding its squares to the running sums of the ones before.
  */
-export function webgpuGradientNorms(gs: readonly tf.Tensor[], members: number): tf.Tensor {
+function gradientNorms(gs: readonly tf.Tensor[], members: number): tf.Tensor {
   if (gs.length === 0) throw new Error('gradient norm of no gradients');
   let sums: tf.Tensor | undefined;
   gs.forEach((g, i) => {
@@ -189,7 +189,7 @@ export function webgpuGradientNorms(gs: readonly tf.Tensor[], members: number): 
 export function webgpuAdamStep(xs: readonly tf.Tensor[], gs: readonly tf.Tensor[], ms: readonly tf.Tensor[], vs: readonly tf.Tensor[], c: AdamConstants, size: AdamStepSize): AdamKernelStep {
   checkAdamInputs(xs, gs, ms, vs, size);
   const lr = 'lr' in size ? size.lr : undefined;
-  const gradNorm = webgpuGradientNorms(gs, lr ? lr.shape[0] : 0);
+  const gradNorm = gradientNorms(gs, lr ? lr.shape[0] : 0);
   const clipNorm = 'clipNorm' in size ? size.clipNorm : undefined;
   const clip: Record<string, tf.Tensor> = clipNorm === undefined ? {} : { norm: gradNorm };
   const weights = { eps: c.eps, sqrtBc2: c.sqrtBc2, bc1: c.bc1, step: 'step' in size ? size.step : 0, decay: ('decay' in size ? size.decay : undefined) ?? 1 };
