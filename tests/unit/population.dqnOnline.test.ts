@@ -30,16 +30,19 @@ function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 interface Trace {
   values: number[];
   episodes: TrainingEpisode[];
+  /** [update, ...returns] of each evaluation. */
+  evaluations: number[][];
   updates: number;
 }
 
 async function runPopulation(p: OnlinePopulationTrainer): Promise<Trace[]> {
-  const traces: Trace[] = members.map(() => ({ values: [], episodes: [], updates: 0 }));
+  const traces: Trace[] = members.map(() => ({ values: [], episodes: [], evaluations: [], updates: 0 }));
   while (!p.finished) {
     const tick = await p.run(1e9, 200);
     tick.members.forEach((m, k) => {
       if (m.metrics) traces[k].values.push(...m.metrics.values);
       traces[k].episodes.push(...m.episodes);
+      traces[k].evaluations.push(...m.evaluations.map((e) => [e.update, ...e.returns]));
       traces[k].updates += m.metrics?.rows ?? 0;
     });
   }
@@ -47,39 +50,47 @@ async function runPopulation(p: OnlinePopulationTrainer): Promise<Trace[]> {
 }
 
 async function runLone(t: Trainer): Promise<Trace> {
-  const trace: Trace = { values: [], episodes: [], updates: 0 };
+  const trace: Trace = { values: [], episodes: [], evaluations: [], updates: 0 };
   while (!t.finished) {
     const tick = await t.run(1e9, 200);
     const m: MetricBatch | null = tick.metrics;
     if (m) trace.values.push(...m.values);
     trace.episodes.push(...(tick.episodes ?? []));
+    trace.evaluations.push(...tick.evaluations.map((e) => [e.update, ...e.returns]));
     trace.updates += m?.rows ?? 0;
   }
   return trace;
 }
 
 describe('online DQN population', () => {
-  it('member k acts, collects and updates as a lone run with its seed and settings (CartPole, 2 members)', async () => {
-    const population = new OnlinePopulationTrainer({ dataset: cartpole, algorithmId: 'dqn-online', members });
+  it.each([
+    ['Huber loss', TOTAL, {}],
+    ['dueling head, double DQN, squared loss', 640, { dueling: true, double: true, loss: 'mse' }],
+  ] as const)('member k acts, collects and updates as a lone run with its seed and settings (CartPole, 2 members, %s)', async (_, total, variant) => {
+    const settings = members.map((m) => ({ ...m, ...variant, totalEnvSteps: total }));
+    const population = new OnlinePopulationTrainer({ dataset: cartpole, algorithmId: 'dqn-online', members: settings });
     let traces: Trace[];
     try {
       traces = await runPopulation(population);
-      expect(population.envSteps).toBe(TOTAL + 64 - (TOTAL % 64)); // whole rounds of 32 vector steps x 2 copies
+      expect(population.envSteps).toBe(64 * Math.ceil(total / 64)); // whole rounds of 32 vector steps x 2 copies
     } finally {
       population.dispose();
     }
-    // 1,200 steps: rounds of 64 steps; updates from the round that reaches 200 steps on, 8 per round.
-    const rounds = Math.ceil(TOTAL / 64);
+    // Rounds of 64 steps; updates from the round that reaches 200 steps on, 8 per round.
+    const rounds = Math.ceil(total / 64);
     const learningRounds = rounds - Math.ceil(200 / 64) + 1;
     for (let k = 0; k < members.length; k++) {
-      const lone = new Trainer({ dataset: cartpole, algorithmId: 'dqn-online', hyperparameters: members[k] });
+      const lone = new Trainer({ dataset: cartpole, algorithmId: 'dqn-online', hyperparameters: settings[k] });
       try {
         const want = await runLone(lone);
         expect(lone.envSteps).toBe(population.envSteps);
         expect(traces[k].updates).toBe(want.updates);
         expect(want.updates).toBe(8 * learningRounds);
         expect(traces[k].episodes.map((e) => [e.envSteps, e.return])).toEqual(want.episodes.map((e) => [e.envSteps, e.return]));
-        expect(traces[k].episodes.length).toBeGreaterThan(20);
+        expect(traces[k].episodes.length).toBeGreaterThan(total / 60);
+        // Greedy evaluations at the start and at the end, on member k's own reset seeds.
+        expect(traces[k].evaluations).toEqual(want.evaluations);
+        expect(want.evaluations.map((e) => e[0])).toEqual([0, want.updates]);
         expect(maxRelDiff(traces[k].values, want.values), `member ${k} metrics`).toBeLessThan(2e-3);
       } finally {
         lone.dispose();
@@ -110,7 +121,7 @@ describe('online DQN population', () => {
     expect(changed[0].events).toEqual([]);
     expect(changed[1].events.sort()).toEqual(['epsilonEnd', 'lr']);
     expect(maxRelDiff(changed[1].values, base[1].values)).toBeGreaterThan(1e-2);
-    // The epsilon metric (index 6) reports the new schedule end once it is past its decay... at least it moved up.
+    // The epsilon metric (index 6): member 1's schedule now falls towards 0.9, so it is above the unchanged schedule's.
     const eps = (v: number[]) => v[v.length - 8 + 6];
     expect(eps(changed[1].values)).toBeGreaterThan(eps(base[1].values));
   }, 30_000);
