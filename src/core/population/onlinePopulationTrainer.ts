@@ -21,6 +21,7 @@ import { replaySchedule, type ReplaySchedule } from '../run/replaySource';
 import { runSchema } from '../run/runSettings';
 import { dqnOnlinePopulation } from './dqnOnline';
 import { evaluateMembers } from './evaluateMembers';
+import { readMemberMetrics } from './memberMetrics';
 import { MemberSettings } from './memberSettings';
 import type { MemberBatch, OnlinePopulationAgent, OnlinePopulationDef } from './types';
 
@@ -243,7 +244,7 @@ export class OnlinePopulationTrainer {
         if (pending.length % SYNC_EVERY === 0) await metrics.data();
         if (await evaluateDue()) break; // let the host report the evaluation before training on
       }
-      const metrics = await this.readMetrics(pending, firstUpdate);
+      const metrics = await readMemberMetrics(pending, this.agent.metricNames, firstUpdate, () => pending.length, this.diverged);
       const trainTime = performance.now() - start - evalTime;
       this.wallMs += performance.now() - start;
       const events = this.pendingEvents;
@@ -256,30 +257,6 @@ export class OnlinePopulationTrainer {
     } finally {
       tf.dispose(pending);
     }
-  }
-
-  /** One read of [updates, K, metrics]; a member's rows stop where they became non-finite (its error, set once). */
-  private async readMetrics(pending: tf.Tensor2D[], firstUpdate: number): Promise<{ metrics: MetricBatch | null; error?: string }[]> {
-    if (pending.length === 0) return this.members.map(() => ({ metrics: null }));
-    const names = this.agent.metricNames;
-    const [K, M] = [this.size, names.length];
-    const stacked = tf.stack(pending);
-    const values = (await stacked.data()) as Float32Array;
-    stacked.dispose();
-    return this.members.map((_, k) => {
-      if (this.diverged[k]) return { metrics: null };
-      const out = new Float32Array(pending.length * M);
-      for (let r = 0; r < pending.length; r++) {
-        const row = values.subarray((r * K + k) * M, (r * K + k + 1) * M);
-        const bad = row.findIndex((x) => !Number.isFinite(x));
-        if (bad >= 0) {
-          this.diverged[k] = `${names[bad]} became ${row[bad]} at update ${firstUpdate + r}: training diverged (try a lower learning rate)`;
-          return { metrics: r > 0 ? { names, firstUpdate, rows: r, values: out.slice(0, r * M) } : null, error: this.diverged[k]! };
-        }
-        out.set(row, r * M);
-      }
-      return { metrics: { names, firstUpdate, rows: pending.length, values: out } };
-    });
   }
 
   dispose(): void {

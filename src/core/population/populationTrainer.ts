@@ -18,6 +18,7 @@ import { MemberSettings } from './memberSettings';
 import { runSchema } from '../run/runSettings';
 import type { TrainerCheckpoint } from '../run/trainer';
 import { evaluateMembers } from './evaluateMembers';
+import { readMemberMetrics } from './memberMetrics';
 import { populationAlgorithms, populationDef } from './registry';
 import type { MemberBatch, PopulationAgent, PopulationDef } from './types';
 
@@ -259,29 +260,9 @@ export class PopulationTrainer {
   }
 
   /** One read of [updates, K, metrics]; each member gets its rows up to its total updates, or up to its divergence. */
-  private async readMetrics(pending: tf.Tensor2D[], firstUpdate: number): Promise<{ metrics: MetricBatch | null; error?: string }[]> {
-    const names = this.agent.metricNames;
-    const M = names.length;
-    const K = this.members;
-    if (pending.length === 0) return this.values.map(() => ({ metrics: null }));
-    const stacked = tf.stack(pending);
-    const values = (await stacked.data()) as Float32Array;
-    stacked.dispose();
-    return this.values.map((v, k) => {
-      if (this.diverged[k]) return { metrics: null };
-      const rows = Math.max(0, Math.min(pending.length, Number(v.maxUpdates) - firstUpdate));
-      const out = new Float32Array(rows * M);
-      for (let r = 0; r < rows; r++) {
-        const row = values.subarray((r * K + k) * M, (r * K + k + 1) * M);
-        const bad = row.findIndex((x) => !Number.isFinite(x));
-        if (bad >= 0) {
-          this.diverged[k] = `${names[bad]} became ${row[bad]} at update ${firstUpdate + r}: training diverged (try a lower learning rate)`;
-          return { metrics: r > 0 ? { names, firstUpdate, rows: r, values: out.slice(0, r * M) } : null, error: this.diverged[k]! };
-        }
-        out.set(row, r * M);
-      }
-      return { metrics: rows > 0 ? { names, firstUpdate, rows, values: out } : null };
-    });
+  private readMetrics(pending: tf.Tensor2D[], firstUpdate: number): Promise<{ metrics: MetricBatch | null; error?: string }[]> {
+    const rowsOf = (k: number) => Math.max(0, Math.min(pending.length, Number(this.values[k].maxUpdates) - firstUpdate));
+    return readMemberMetrics(pending, this.agent.metricNames, firstUpdate, rowsOf, this.diverged);
   }
 
   /** Every member as a lone run's checkpoint (weights, optimizer moments, settings, position). */
