@@ -4,7 +4,8 @@
 // load falls on all subjects alike. The zoo's CartPole-v1 settings (algos/dqnOnline.ts defaults: 256x256, batch 64,
 // 128 updates per 256 steps, learning from 1,000 steps on), totalEnvSteps shortened so the bench never ends a run.
 // Each subject first collects past learningStarts and one round of updates (not timed). JSON on stdout and in bench/results.
-// Run: npx tsx bench/onlinePopulation.bench.ts [--seconds 60] [--cycles 4] [--ks 1,4,8]
+// Run: npx tsx bench/onlinePopulation.bench.ts [--seconds 60] [--cycles 4] [--ks 1,4,8] [--hidden 256,256]
+// (another --hidden writes bench/results/online-population-<hidden>-<date>.json)
 import * as tf from '@tensorflow/tfjs';
 import { generateDataset } from '../src/core/data/generate';
 import { OnlinePopulationTrainer } from '../src/core/population/onlinePopulationTrainer';
@@ -19,6 +20,7 @@ const arg = (name: string, fallback: string) => {
 const seconds = Number(arg('seconds', '60'));
 const cycles = Number(arg('cycles', '4'));
 const ks = arg('ks', '1,4,8').split(',').map(Number);
+const hidden = arg('hidden', '256,256');
 const log = (s: string) => console.error(`[onlinePopulation.bench] ${s}`);
 
 configureWasm();
@@ -26,13 +28,14 @@ await tf.setBackend('wasm');
 await tf.ready();
 const bench = startBench();
 const dataset = generateDataset({ envId: 'CartPole-v1', mix: [{ policy: 'random', weight: 1 }], transitions: 200, seed: 0 });
-const settings = (seed: number) => ({ seed, totalEnvSteps: 20_000, updatesPerEval: 1e6 });
+const settings = (seed: number) => ({ seed, hidden, totalEnvSteps: 20_000, updatesPerEval: 1e6 });
 
 /** One subject: runs for about `ms`, and tells its env steps per member and its (population) updates so far. */
 interface Subject {
   name: string;
   members: number;
-  slice(ms: number): Promise<void>;
+  /** Runs for about `ms` or `maxCount` updates, whichever ends first. */
+  slice(ms: number, maxCount?: number): Promise<void>;
   envSteps(): number;
   updates(): number;
   dispose(): void;
@@ -40,19 +43,19 @@ interface Subject {
 
 function lone(): Subject {
   const t = new Trainer({ dataset, algorithmId: 'dqn-online', hyperparameters: settings(0) });
-  return { name: 'lone', members: 1, slice: async (ms) => void (await t.run(ms)), envSteps: () => t.envSteps, updates: () => t.update, dispose: () => t.dispose() };
+  return { name: 'lone', members: 1, slice: async (ms, n) => void (await t.run(ms, n)), envSteps: () => t.envSteps, updates: () => t.update, dispose: () => t.dispose() };
 }
 
 function population(K: number): Subject {
   const p = new OnlinePopulationTrainer({ dataset, algorithmId: 'dqn-online', members: Array.from({ length: K }, (_, k) => settings(k)) });
-  return { name: `K=${K}`, members: K, slice: async (ms) => void (await p.run(ms)), envSteps: () => p.envSteps, updates: () => p.update, dispose: () => p.dispose() };
+  return { name: `K=${K}`, members: K, slice: async (ms, n) => void (await p.run(ms, n)), envSteps: () => p.envSteps, updates: () => p.update, dispose: () => p.dispose() };
 }
 
 const subjects = [lone(), ...ks.map(population)];
 const stats = subjects.map(() => ({ ms: 0, envSteps: 0, updates: 0 }));
 for (const s of subjects) {
   // Warm-up: past learningStarts (1,000 steps) and the first round of 128 updates.
-  while (s.updates() < 128) await s.slice(1e9);
+  while (s.updates() < 128) await s.slice(1e9, 128 - s.updates());
   log(`${s.name}: warmed up at ${s.envSteps()} env steps, ${s.updates()} updates`);
 }
 const sliceMs = (seconds * 1000) / cycles / subjects.length;
@@ -87,8 +90,8 @@ const rows = Object.fromEntries(
 );
 const loneRate = (rows.lone as { memberUpdatesPerSecond: number }).memberUpdatesPerSecond;
 const speedup = Object.fromEntries(Object.entries(rows).map(([name, r]) => [name, round((r as { memberUpdatesPerSecond: number }).memberUpdatesPerSecond / loneRate)]));
-bench.finish('online-population', {
-  note: 'Online DQN on CartPole-v1 (zoo settings: 256x256, batch 64, 128 updates per 256 env steps, numEnvs 1), Node tfjs wasm, one process; lone Trainer and OnlinePopulationTrainer of K members in alternating slices after a warm-up past learningStarts. memberUpdates/s = population updates/s x K; speedup = member-updates/s over the lone run\'s.',
+bench.finish(hidden === '256,256' ? 'online-population' : `online-population-${hidden.replace(',', 'x')}`, {
+  note: `Online DQN on CartPole-v1 (zoo settings but hidden ${hidden}: batch 64, 128 updates per 256 env steps, numEnvs 1), Node tfjs wasm, one process; lone Trainer and OnlinePopulationTrainer of K members in alternating slices after a warm-up past learningStarts. memberUpdates/s = population updates/s x K; speedup = member-updates/s over the lone run's.`,
   backend: tf.getBackend(),
   cycles,
   results: rows,
