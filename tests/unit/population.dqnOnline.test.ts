@@ -148,6 +148,9 @@ describe('online DQN population', () => {
     try {
       expect(() => p.setMemberHyperparameters(0, { targetInterval: 5 })).toThrow(/target update \(env steps\) \(targetInterval\) is shared by every member/);
       expect(() => p.setMemberHyperparameters(2, { lr: 1e-3 })).toThrow(/member 2 is outside the population of 2/);
+      expect(() => p.setSharedHyperparameters({ lr: 1e-3 })).toThrow(/learning rate \(lr\) differs per member/);
+      // A shared change is one event in every member.
+      expect(p.setSharedHyperparameters({ gradientSteps: 4 }).map((events) => events.map((e) => [e.key, e.from, e.to]))).toEqual([[['gradientSteps', 8, 4]], [['gradientSteps', 8, 4]]]);
     } finally {
       p.dispose();
     }
