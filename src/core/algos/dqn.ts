@@ -20,10 +20,12 @@ import type { Agent, AgentContext, AlgorithmDef, Batch, ChartGroup, Checkpoint }
 const SAMPLE_EPSILON = 0.05;
 
 /** y = r + gamma (1 - done) Q_target(s', a'), a' = argmax of Q_target(s', .) (Mnih et al. eq. 2), or of the online Q(s', .) (Double DQN). */
-export function dqnTarget(rewards: tf.Tensor1D, dones: tf.Tensor1D, nextTargetQ: tf.Tensor2D, nextOnlineQ: tf.Tensor2D | null, gamma: number): tf.Tensor1D {
+export function dqnTarget<T extends tf.Tensor1D | tf.Tensor2D>(rewards: T, dones: T, nextTargetQ: tf.Tensor, nextOnlineQ: tf.Tensor | null, gamma: number): T {
+  // Actions on the last axis: [B, n] for a lone run, [K, B, n] for a population.
+  const last = nextTargetQ.rank - 1;
   const chooser = nextOnlineQ ?? nextTargetQ;
-  const next = pickActions(nextTargetQ, tf.argMax(chooser, 1) as tf.Tensor1D, nextTargetQ.shape[1]);
-  return tf.add(rewards, tf.mul(tf.mul(gamma, tf.sub(1, dones)), next)) as tf.Tensor1D;
+  const next = pickActions(nextTargetQ, tf.argMax(chooser, last) as T, nextTargetQ.shape[last]);
+  return tf.add(rewards, tf.mul(tf.mul(gamma, tf.sub(1, dones)), next)) as T;
 }
 
 /** The TD loss: Huber (Mnih et al.'s error clipping; 0.5 x^2 inside |x| <= 1, linear outside) or the mean squared error. */

@@ -21,12 +21,17 @@ import type { Agent, AgentContext, AlgorithmDef, Batch, Checkpoint } from './typ
 import { Rng } from '../rng';
 import { onlineRunParams, replayParams } from './onlineParams';
 
-/** Q(s, .) = V(s) + A(s, .) - mean_a A(s, a) (Wang et al. 2016, eq. 9): `out` is [n, 1 + k], V first. */
-export function duelingQ(out: tf.Tensor2D): tf.Tensor2D {
-  const k = out.shape[1] - 1;
-  const value = tf.slice(out, [0, 0], [-1, 1]);
-  const advantages = tf.slice(out, [0, 1], [-1, k]);
-  return tf.add(value, tf.sub(advantages, tf.mean(advantages, 1, true))) as tf.Tensor2D;
+/**
+ * Q(s, .) = V(s) + A(s, .) - mean_a A(s, a) (Wang et al. 2016, eq. 9): `out` is [..., 1 + k], V first on the last axis
+ * ([n, 1 + k] for a lone run, [K, n, 1 + k] for a population).
+ */
+export function duelingQ<T extends tf.Tensor>(out: T): T {
+  const last = out.rank - 1;
+  const lead = out.shape.slice(0, last);
+  const k = out.shape[last] - 1;
+  const value = tf.slice(out, out.shape.map(() => 0), [...lead, 1]);
+  const advantages = tf.slice(out, [...lead.map(() => 0), 1], [...lead, k]);
+  return tf.add(value, tf.sub(advantages, tf.mean(advantages, last, true))) as T;
 }
 
 /** Linear exploration schedule (Mnih et al.; SB3/CleanRL's linear_schedule): start -> end over `duration` env steps, then end. */

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { OptimizerState } from '../algos/optim';
 import { newVariable } from '../algos/nets';
 import { memberAdamStep } from './memberAdamStep';
+import { clipMemberGradients } from './memberClip';
 import { permuteMembers, readMemberSlices, writeSlice, type MemberVariable } from './memberVariables';
 
 const [B1, B2, EPS] = [0.9, 0.999, 1e-8];
@@ -20,6 +21,8 @@ export class MemberAdam {
     readonly members: number,
     readonly variables: readonly MemberVariable[],
     private readonly learningRate: () => tf.Tensor1D,
+    /** `clipNorm`: each member's gradients scaled to at most this global norm before the step (algos/optim.ts's option). */
+    private readonly options: { clipNorm?: number } = {},
   ) {
     this.m = variables.map((x) => newVariable(() => tf.zerosLike(x.variable), undefined, false));
     this.v = variables.map((x) => newVariable(() => tf.zerosLike(x.variable), undefined, false));
@@ -52,13 +55,14 @@ export class MemberAdam {
     const sqrtBc2 = Math.sqrt(1 - B2 ** this.t);
     const lr = this.learningRate();
     const xs = this.variables.map((x) => x.variable);
-    const next = memberAdamStep(lr, xs, gs, this.m, this.v, { b1: B1, b2: B2, eps: EPS, bc1, sqrtBc2 });
+    const clip = this.options.clipNorm === undefined ? null : clipMemberGradients(gs, this.options.clipNorm);
+    const next = memberAdamStep(lr, xs, clip ? clip.clipped : gs, this.m, this.v, { b1: B1, b2: B2, eps: EPS, bc1, sqrtBc2 });
     xs.forEach((x, i) => {
       x.assign(next.x[i]);
       this.m[i].assign(next.m[i]);
       this.v[i].assign(next.v[i]);
     });
-    return next.gradNorm;
+    return clip ? clip.gradNorm : next.gradNorm;
   }
 
   /** Every member's moments in a lone run's layout (what Trainer checkpoints hold per Adam). */

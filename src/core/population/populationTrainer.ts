@@ -13,11 +13,13 @@ import { actionScaleFor, type ActionScale } from '../run/actionScale';
 import { DeviceDataset } from '../run/deviceDataset';
 import type { EvaluationResult } from '../run/evaluate';
 import type { HyperparameterEvent, MetricBatch } from '../run/events';
-import { HyperparameterError, resolveValues, validatePatch, type HyperParam, type HyperValues } from '../run/hyperparameters';
+import { HyperparameterError, type HyperParam, type HyperValues } from '../run/hyperparameters';
+import { MemberSettings } from './memberSettings';
 import { runSchema } from '../run/runSettings';
 import type { TrainerCheckpoint } from '../run/trainer';
 import { evaluateMembers } from './evaluateMembers';
-import { populationAlgorithms, populationDef, sharedKeys } from './registry';
+import { readMemberMetrics } from './memberMetrics';
+import { populationAlgorithms, populationDef } from './registry';
 import type { MemberBatch, PopulationAgent, PopulationDef } from './types';
 
 export interface PopulationConfig {
@@ -53,6 +55,7 @@ export class PopulationTrainer {
   readonly shared: string[];
   update = 0;
   wallMs = 0;
+  private readonly settings: MemberSettings;
   private readonly values: HyperValues[];
   /** Each member's streams, forked from its seed as a lone Trainer forks them: initialisation (and the update's noise), batch sampling, evaluation resets. */
   private readonly rngs: { init: Rng; sample: Rng; evaluate: Rng }[];
@@ -74,15 +77,11 @@ export class PopulationTrainer {
     const def = populationDef(config.algorithmId);
     if (!def) throw new Error(`${this.algorithm.name} has no population version (populations: ${populationAlgorithms().join(', ')}); train its runs alone`);
     this.def = def;
-    if (config.members.length < 1) throw new Error('a population needs at least one member');
     this.schema = [...this.algorithm.hyperparameters, ...runSchema];
-    this.values = config.members.map((m) => resolveValues(this.schema, m, this.algorithm.name));
-    this.shared = sharedKeys(def, this.schema);
+    this.settings = new MemberSettings(this.schema, def, this.algorithm.name, config.members);
+    this.values = this.settings.values;
+    this.shared = this.settings.shared;
     if (this.values.some((v) => v.interaction === 'online')) throw new HyperparameterError('interaction', 'a population trains on its dataset only: train a run that interacts with its environment (interaction online) alone');
-    for (const key of this.shared) {
-      const differ = this.values.findIndex((v) => v[key] !== this.values[0][key]);
-      if (differ > 0) throw new HyperparameterError(key, `members of a population must share ${this.label(key)} (${key}): member 0 has ${String(this.values[0][key])}, member ${differ} has ${String(this.values[differ][key])}`);
-    }
     const d = config.dataset;
     const kind = d.discreteActions !== null ? 'discrete' : 'continuous';
     if (!this.algorithm.actions.includes(kind)) throw new Error(`${this.algorithm.name} does not handle ${kind} actions`);
@@ -135,10 +134,6 @@ export class PopulationTrainer {
     return this.values.every((_, k) => this.memberFinished(k));
   }
 
-  private label(key: string): string {
-    return this.schema.find((p) => p.key === key)?.label ?? key;
-  }
-
   /**
    * A live change of one member: per-member keys are written to its slice of the device values; per-run keys (evaluation
    * cadence, total updates) to its own settings. A shared key is refused naming it (change it for every member, or
@@ -151,23 +146,15 @@ export class PopulationTrainer {
     return events;
   }
 
-  /** Validates a live change of one member: a bad value, or a shared key set apart from the others, is refused naming the key. */
+  /** Validates a live change of one member (see MemberSettings.checkMemberPatch). */
   private checkMemberPatch(member: number, patch: Record<string, unknown>): HyperValues {
     this.checkMember(member);
-    const checked = validatePatch(this.schema, patch, this.algorithm.name, true);
-    for (const [key, to] of Object.entries(checked)) {
-      if (this.shared.includes(key) && to !== this.values[member][key]) {
-        throw new HyperparameterError(key, `${this.label(key)} (${key}) is shared by every member of this population; change it for all members, or train this run alone to change it by itself`);
-      }
-    }
-    return checked;
+    return this.settings.checkMemberPatch(member, patch);
   }
 
   /** A live change of keys every member shares (batch size, sampling, TD3's policy delay): applied to all members. */
   setSharedHyperparameters(patch: Record<string, unknown>): HyperparameterEvent[][] {
-    const checked = validatePatch(this.schema, patch, this.algorithm.name, true);
-    const notShared = Object.keys(checked).filter((k) => !this.shared.includes(k));
-    if (notShared.length > 0) throw new HyperparameterError(notShared[0], `${this.label(notShared[0])} (${notShared[0]}) differs per member: change it member by member`);
+    const checked = this.settings.checkSharedPatch(patch);
     const events = this.values.map((_, k) => this.record(k, checked));
     if ('sampling' in checked || 'samplingTemperature' in checked) this.data.setSampling(this.values[0].sampling as SamplingMode, Number(this.values[0].samplingTemperature));
     this.agent.setSharedHyperparameters(checked);
@@ -175,13 +162,7 @@ export class PopulationTrainer {
   }
 
   private record(member: number, checked: HyperValues, source?: string): HyperparameterEvent[] {
-    const events: HyperparameterEvent[] = [];
-    for (const [key, to] of Object.entries(checked)) {
-      const from = this.values[member][key];
-      if (from === to) continue;
-      events.push({ update: this.update, key, label: this.label(key), from, to, ...(source ? { source } : {}) });
-    }
-    this.values[member] = { ...this.values[member], ...checked };
+    const events = this.settings.apply(member, checked, this.update, source);
     this.pendingEvents[member].push(...events);
     return events;
   }
@@ -279,29 +260,9 @@ export class PopulationTrainer {
   }
 
   /** One read of [updates, K, metrics]; each member gets its rows up to its total updates, or up to its divergence. */
-  private async readMetrics(pending: tf.Tensor2D[], firstUpdate: number): Promise<{ metrics: MetricBatch | null; error?: string }[]> {
-    const names = this.agent.metricNames;
-    const M = names.length;
-    const K = this.members;
-    if (pending.length === 0) return this.values.map(() => ({ metrics: null }));
-    const stacked = tf.stack(pending);
-    const values = (await stacked.data()) as Float32Array;
-    stacked.dispose();
-    return this.values.map((v, k) => {
-      if (this.diverged[k]) return { metrics: null };
-      const rows = Math.max(0, Math.min(pending.length, Number(v.maxUpdates) - firstUpdate));
-      const out = new Float32Array(rows * M);
-      for (let r = 0; r < rows; r++) {
-        const row = values.subarray((r * K + k) * M, (r * K + k + 1) * M);
-        const bad = row.findIndex((x) => !Number.isFinite(x));
-        if (bad >= 0) {
-          this.diverged[k] = `${names[bad]} became ${row[bad]} at update ${firstUpdate + r}: training diverged (try a lower learning rate)`;
-          return { metrics: r > 0 ? { names, firstUpdate, rows: r, values: out.slice(0, r * M) } : null, error: this.diverged[k]! };
-        }
-        out.set(row, r * M);
-      }
-      return { metrics: rows > 0 ? { names, firstUpdate, rows, values: out } : null };
-    });
+  private readMetrics(pending: tf.Tensor2D[], firstUpdate: number): Promise<{ metrics: MetricBatch | null; error?: string }[]> {
+    const rowsOf = (k: number) => Math.max(0, Math.min(pending.length, Number(this.values[k].maxUpdates) - firstUpdate));
+    return readMemberMetrics(pending, this.agent.metricNames, firstUpdate, rowsOf, this.diverged);
   }
 
   /** Every member as a lone run's checkpoint (weights, optimizer moments, settings, position). */

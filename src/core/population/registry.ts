@@ -3,8 +3,9 @@
 // cloning (%BC), XQL, f-DVL and ReCOIL (on IQL's population shell; ReCOIL's expert episodes shared), A2PR, SAC-N and
 // EDAC (each member's N critics in one batched ensemble), PRDC (on TD3+BC's parts, one shared neighbour index) and
 // ODICE (its gradient projection per member): every offline algorithm built on MLPs. The Decision Transformer is not
-// among them (its attention layers are not MLPs), nor are the online algorithms (each run acts in its own environments);
-// they train as lone runs.
+// among them (its attention layers are not MLPs); it trains as lone runs. Online DQN has a population of its own
+// (dqnOnline.ts, trained by onlinePopulationTrainer.ts: each member acts in its own environments), not yet offered by
+// the page; PPO and online SAC train as lone runs.
 import type { PopulationInfo } from '../experiments/populations';
 import type { HyperParam } from '../run/hyperparameters';
 import { a2prPopulation } from './a2pr';

@@ -93,3 +93,15 @@ export interface PopulationDef {
   memberKeys: string[];
   create(ctx: PopulationContext): PopulationAgent;
 }
+
+/** A population of an online algorithm: its members act in their own environments with their exploring policies. */
+export interface OnlinePopulationAgent extends PopulationAgent {
+  /** 'sample': each member's exploring actions, drawn from its own init Rng as its lone agent draws them. */
+  act(observations: tf.Tensor3D, mode: 'sample' | 'greedy'): tf.Tensor;
+  /** Environment steps each member has taken (all members step in lockstep), before the next act or update. */
+  observeEnvSteps(envSteps: number): void;
+}
+
+export interface OnlinePopulationDef extends PopulationDef {
+  create(ctx: PopulationContext): OnlinePopulationAgent;
+}

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../algos/types';
 import type { Rng } from '../rng';
+import type { CollectedStep } from './envCollector';
 
 /**
  * The latest rows of a replay buffer, oldest first, as plain typed arrays: what a checkpoint carries so a resumed or
@@ -186,6 +187,16 @@ export class ReplayBuffer {
       dones: tf.tensor1d(done),
       mcReturns: tf.tensor1d(mc),
     };
+  }
+}
+
+/** One batched step of every environment copy into `buffer` (copy i is stream i; an ended episode's last observation is s'). */
+export function storeStep(buffer: ReplayBuffer, step: CollectedStep): void {
+  const [od, width] = [buffer.observationDim, buffer.actionDim];
+  for (let i = 0; i < step.rewards.length; i++) {
+    const ended = step.terminated[i] === 1 || step.truncated[i] === 1;
+    const next = step.finalObservations[i] ?? step.observations.subarray(i * od, (i + 1) * od);
+    buffer.add(i, step.previous.subarray(i * od, (i + 1) * od), step.actions.subarray(i * width, (i + 1) * width), step.rewards[i], next, step.terminated[i] === 1, ended);
   }
 }
 

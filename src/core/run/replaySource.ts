@@ -4,7 +4,7 @@ import type { DeviceDataset } from './deviceDataset';
 import type { EnvCollector, TrainingEpisode } from './envCollector';
 import type { ExperienceSource } from './experience';
 import type { HyperValues } from './hyperparameters';
-import { concatBatches, ReplayBuffer, type ReplaySnapshot } from './replayBuffer';
+import { concatBatches, ReplayBuffer, storeStep, type ReplaySnapshot } from './replayBuffer';
 
 /** How a replay source interleaves acting and learning (SB3's train_freq / gradient_steps / learning_starts). */
 export interface ReplaySchedule {
@@ -96,16 +96,10 @@ export class ReplaySource implements ExperienceSource {
     return this.offline ? [this.share] : [];
   }
 
-  /** One batched step of every copy into the buffer (the last observation of an ended episode as s'). */
+  /** One batched step of every copy into the buffer. */
   private async collectStep(update: number): Promise<void> {
     const actions = await this.collector.act(this.agent);
-    const step = this.collector.step(actions, update);
-    const [od, width] = [this.buffer.observationDim, this.buffer.actionDim];
-    for (let i = 0; i < this.collector.numEnvs; i++) {
-      const ended = step.terminated[i] === 1 || step.truncated[i] === 1;
-      const next = step.finalObservations[i] ?? step.observations.subarray(i * od, (i + 1) * od);
-      this.buffer.add(i, step.previous.subarray(i * od, (i + 1) * od), actions.subarray(i * width, (i + 1) * width), step.rewards[i], next, step.terminated[i] === 1, ended);
-    }
+    storeStep(this.buffer, this.collector.step(actions, update));
   }
 
   async next(batchSize: number, update: number): Promise<Batch> {

@@ -1,0 +1,265 @@
+// Online training of K runs of one algorithm as one batched model (PureJaxRL trains many DQN agents at once this way).
+// Each member is a lone run of its own: its seed's streams forked as run/trainer.ts forks them (initialisation and
+// exploration, batch sampling, evaluation resets, environment), its own environment copies (EnvCollector), its own
+// replay buffer, per-member settings, events, episodes and evaluations. The replay schedule is shared, so every member
+// collects and updates at the moments run/replaySource.ts's next() gives a lone run, and one batched forward pass acts
+// for all members' environments at each step.
+import * as tf from '@tensorflow/tfjs';
+import { getAlgorithm } from '../algos/registry';
+import type { AlgorithmDef, Batch } from '../algos/types';
+import type { Dataset } from '../data/dataset';
+import { datasetEnvSpec, envOptionsOf } from '../data/datasetEnv';
+import { observationStats } from '../data/statistics';
+import { Rng } from '../rng';
+import { actionScaleFor, type ActionScale } from '../run/actionScale';
+import { EnvCollector, type TrainingEpisode } from '../run/envCollector';
+import type { EvaluationResult } from '../run/evaluate';
+import type { HyperparameterEvent, MetricBatch } from '../run/events';
+import type { HyperValues } from '../run/hyperparameters';
+import { ReplayBuffer, storeStep } from '../run/replayBuffer';
+import { replaySchedule, type ReplaySchedule } from '../run/replaySource';
+import { runSchema } from '../run/runSettings';
+import { dqnOnlinePopulation } from './dqnOnline';
+import { evaluateMembers } from './evaluateMembers';
+import { readMemberMetrics } from './memberMetrics';
+import { MemberSettings } from './memberSettings';
+import type { MemberBatch, OnlinePopulationAgent, OnlinePopulationDef } from './types';
+
+/** The online algorithms that train as populations. */
+const onlinePopulations: OnlinePopulationDef[] = [dqnOnlinePopulation];
+
+export interface OnlinePopulationConfig {
+  /** Supplies the environment (its envId and options) and the observation statistics, as for a lone online run. */
+  dataset: Dataset;
+  algorithmId: string;
+  /** One settings patch per member (its seed among them); anything left out takes its default. */
+  members: Record<string, unknown>[];
+}
+
+export interface OnlineMemberTick {
+  metrics: MetricBatch | null;
+  /** The acting policy's episodes that ended during the tick. */
+  episodes: TrainingEpisode[];
+  evaluations: EvaluationResult[];
+  events: HyperparameterEvent[];
+  /** Set once when the member's metrics became non-finite. */
+  error?: string;
+}
+
+export interface OnlinePopulationTick {
+  members: OnlineMemberTick[];
+  /** Environment steps each member has taken (all members step in lockstep). */
+  envSteps: number;
+  /** Population updates per second (each updates every member). */
+  updatesPerSecond: number;
+}
+
+/** What one member owns: its streams, environments and replay buffer. */
+interface Member {
+  init: Rng;
+  sample: Rng;
+  evaluate: Rng;
+  collector: EnvCollector;
+  buffer: ReplayBuffer;
+}
+
+const SYNC_EVERY = 4;
+
+export class OnlinePopulationTrainer {
+  readonly algorithm: AlgorithmDef;
+  readonly agent: OnlinePopulationAgent;
+  readonly settings: MemberSettings;
+  update = 0;
+  wallMs = 0;
+  private readonly members: Member[];
+  private readonly envId: string;
+  private readonly actionScale: ActionScale | null;
+  private schedule: ReplaySchedule;
+  private updatesThisRound: number;
+  private pendingEvents: HyperparameterEvent[][];
+  private readonly lastEvaluatedAt: number[];
+  private readonly diverged: (string | null)[];
+
+  constructor(readonly config: OnlinePopulationConfig) {
+    this.algorithm = getAlgorithm(config.algorithmId);
+    const def = onlinePopulations.find((p) => p.algorithmId === config.algorithmId);
+    if (!def) throw new Error(`${this.algorithm.name} has no online population version (online populations: ${onlinePopulations.map((p) => p.algorithmId).join(', ')}); train its runs alone`);
+    this.settings = new MemberSettings([...this.algorithm.hyperparameters, ...runSchema], def, this.algorithm.name, config.members);
+    const d = config.dataset;
+    const kind = d.discreteActions !== null ? 'discrete' : 'continuous';
+    if (!this.algorithm.actions.includes(kind)) throw new Error(`${this.algorithm.name} does not handle ${kind} actions (dataset "${d.name}")`);
+    const envSpec = datasetEnvSpec(d);
+    if (!envSpec) throw new Error(`${this.algorithm.name} learns by interacting, but dataset "${d.name}" has no environment to interact with`);
+    this.envId = envSpec.id;
+    this.actionScale = actionScaleFor(envSpec.actionSpace, d.actionDim);
+    const values = this.settings.values;
+    const first = values[0];
+    const numEnvs = Number(first.numEnvs);
+    const gamma = Number(first.gamma);
+    // Each member's streams as a lone Trainer forks them from its seed: init, sample, evaluate, env.
+    this.members = values.map((v) => {
+      const rng = new Rng(Number(v.seed));
+      const [init, sample, evaluate, env] = [rng.fork(), rng.fork(), rng.fork(), rng.fork()];
+      const collector = new EnvCollector(this.envId, numEnvs, envOptionsOf(d.envOptions), env.nextUint32(), this.actionScale);
+      const buffer = new ReplayBuffer(Number(v.bufferSize), collector.env.observationDim, collector.discrete ? 1 : collector.env.actionDim, gamma);
+      return { init, sample, evaluate, collector, buffer };
+    });
+    const stats = observationStats(d);
+    this.agent = def.create({
+      members: values.length,
+      observationDim: d.observationDim,
+      actionDim: d.actionDim,
+      discreteActions: d.discreteActions,
+      hyperparameters: values,
+      rngs: this.members.map((m) => m.init),
+      observationMean: stats.mean,
+      observationStd: stats.std,
+      dataset: d,
+      actionScale: this.actionScale,
+    });
+    this.schedule = replaySchedule(first);
+    this.updatesThisRound = this.schedule.gradientSteps; // collect before the first update
+    this.pendingEvents = values.map(() => []);
+    this.lastEvaluatedAt = values.map(() => -1);
+    this.diverged = values.map(() => null);
+  }
+
+  get size(): number {
+    return this.members.length;
+  }
+
+  /** Environment steps each member has taken. */
+  get envSteps(): number {
+    return this.members[0].collector.envSteps;
+  }
+
+  hyperparameters(member: number): HyperValues {
+    return { ...this.settings.values[member] };
+  }
+
+  /** Updates still due in this round (the round that ends the budget is finished, as ReplaySource.pending). */
+  get pending(): boolean {
+    return this.updatesThisRound < this.schedule.gradientSteps && this.envSteps >= this.schedule.learningStarts;
+  }
+
+  get finished(): boolean {
+    return this.envSteps >= Number(this.settings.values[0].totalEnvSteps) && !this.pending;
+  }
+
+  /** A live change of one member's keys (learning rate, exploration, evaluation cadence); shared keys are refused naming them. */
+  setMemberHyperparameters(member: number, patch: Record<string, unknown>, source?: string): HyperparameterEvent[] {
+    this.checkMember(member);
+    const checked = this.settings.checkMemberPatch(member, patch);
+    const events = this.settings.apply(member, checked, this.update, source);
+    this.pendingEvents[member].push(...events);
+    this.agent.setMemberHyperparameters(member, checked);
+    return events;
+  }
+
+  /** A live change of keys every member shares (the replay schedule, batch size, target interval): all members at once. */
+  setSharedHyperparameters(patch: Record<string, unknown>): HyperparameterEvent[][] {
+    const checked = this.settings.checkSharedPatch(patch);
+    const events = this.settings.values.map((_, k) => this.settings.apply(k, checked, this.update));
+    events.forEach((e, k) => this.pendingEvents[k].push(...e));
+    this.schedule = replaySchedule(this.settings.values[0]);
+    this.agent.setSharedHyperparameters(checked);
+    return events;
+  }
+
+  private checkMember(member: number): void {
+    if (!(Number.isInteger(member) && member >= 0 && member < this.size)) throw new Error(`member ${member} is outside the population of ${this.size}`);
+  }
+
+  /** One vector step of every member's environments: one forward pass acts for all of them ([K, numEnvs, obs]). */
+  private async collectStep(): Promise<void> {
+    const K = this.size;
+    const { numEnvs, env } = this.members[0].collector;
+    const od = env.observationDim;
+    const input = new Float32Array(K * numEnvs * od);
+    this.members.forEach((m, k) => input.set(m.collector.observations, k * numEnvs * od));
+    this.agent.observeEnvSteps(this.envSteps);
+    const obs = tf.tensor3d(input, [K, numEnvs, od]);
+    const out = this.agent.act(obs, 'sample');
+    let actions: Float32Array;
+    try {
+      actions = Float32Array.from(await out.data());
+    } finally {
+      tf.dispose([obs, out]);
+    }
+    const width = actions.length / (K * numEnvs);
+    this.members.forEach((m, k) => storeStep(m.buffer, m.collector.step(actions.subarray(k * numEnvs * width, (k + 1) * numEnvs * width), this.update)));
+  }
+
+  /** The next update's batches, collecting first where the schedule says so (ReplaySource.next for every member). */
+  private async nextBatch(): Promise<MemberBatch> {
+    const s = this.schedule;
+    while (this.updatesThisRound >= s.gradientSteps || this.envSteps < s.learningStarts || this.members[0].buffer.size === 0) {
+      for (let i = 0; i < s.trainFrequency; i++) await this.collectStep();
+      this.updatesThisRound = 0;
+    }
+    this.updatesThisRound += 1;
+    const B = Number(this.settings.values[0].batchSize);
+    const batches = this.members.map((m) => m.buffer.sample(B, m.sample));
+    const keys = ['observations', 'actions', 'rewards', 'nextObservations', 'dones', 'mcReturns'] as const;
+    const out = Object.fromEntries(keys.map((key) => [key, tf.stack(batches.map((b: Batch) => b[key]))])) as unknown as MemberBatch;
+    tf.dispose(batches.flatMap((b) => Object.values(b)));
+    return out;
+  }
+
+  private evaluationDue(member: number): boolean {
+    if (this.lastEvaluatedAt[member] === this.update || this.diverged[member]) return false;
+    return this.update % Number(this.settings.values[member].updatesPerEval) === 0 || this.finished;
+  }
+
+  /** Evaluates the members that are due (or those listed) in one batched pass over their environments. */
+  async evaluate(members?: number[]): Promise<(EvaluationResult | null)[]> {
+    const due = members ?? this.members.flatMap((_, k) => (this.evaluationDue(k) ? [k] : []));
+    const seeds = this.members.map((m, k) => (due.includes(k) ? Array.from({ length: Number(this.settings.values[k].evalEpisodes) }, () => m.evaluate.nextUint32()) : []));
+    for (const k of due) this.lastEvaluatedAt[k] = this.update;
+    return evaluateMembers(this.agent, this.envId, seeds, this.update, this.actionScale, this.config.dataset.envOptions);
+  }
+
+  /** Updates of every member (collecting as scheduled) until `budgetMs` passed or `maxCount` updates are done. */
+  async run(budgetMs: number, maxCount = Number.POSITIVE_INFINITY): Promise<OnlinePopulationTick> {
+    const evaluations: EvaluationResult[][] = this.members.map(() => []);
+    const pending: tf.Tensor2D[] = [];
+    const firstUpdate = this.update;
+    const start = performance.now();
+    let evalTime = 0;
+    const evaluateDue = async () => {
+      if (!this.members.some((_, k) => this.evaluationDue(k))) return false;
+      const t0 = performance.now();
+      (await this.evaluate()).forEach((r, k) => r && evaluations[k].push(r));
+      evalTime += performance.now() - t0;
+      return true;
+    };
+    try {
+      await evaluateDue();
+      while (pending.length < maxCount && !this.finished && performance.now() - start < budgetMs) {
+        const batch = await this.nextBatch();
+        const metrics = this.agent.update(batch);
+        tf.dispose(Object.values(batch));
+        pending.push(metrics);
+        this.update += 1;
+        if (pending.length % SYNC_EVERY === 0) await metrics.data();
+        if (await evaluateDue()) break; // let the host report the evaluation before training on
+      }
+      const metrics = await readMemberMetrics(pending, this.agent.metricNames, firstUpdate, () => pending.length, this.diverged);
+      const trainTime = performance.now() - start - evalTime;
+      this.wallMs += performance.now() - start;
+      const events = this.pendingEvents;
+      this.pendingEvents = this.members.map(() => []);
+      return {
+        members: this.members.map((m, k) => ({ ...metrics[k], episodes: m.collector.takeEpisodes(), evaluations: evaluations[k], events: events[k] })),
+        envSteps: this.envSteps,
+        updatesPerSecond: trainTime > 0 ? (pending.length / trainTime) * 1000 : 0,
+      };
+    } finally {
+      tf.dispose(pending);
+    }
+  }
+
+  dispose(): void {
+    this.agent.dispose();
+  }
+}
