@@ -6,6 +6,8 @@ import type { RunConfig } from './types';
 export interface PopulationInfo {
   algorithmId: string;
   sharedKeys: string[];
+  /** Its members learn by interacting (online DQN): each acts in its own environments, whatever `interaction` says. */
+  online?: boolean;
 }
 
 /**
@@ -17,8 +19,10 @@ export interface PopulationInfo {
 export function populationJobs(configs: readonly RunConfig[], populations: readonly PopulationInfo[], workers: number): number[][] {
   const groups = new Map<string, number[]>();
   configs.forEach((c, i) => {
-    // A population trains offline only: a run set to interact with its environment trains alone.
-    const info = c.hyperparameters.interaction === 'online' ? undefined : populations.find((p) => p.algorithmId === c.algorithmId);
+    // An offline algorithm's population learns from its dataset only, so its run set to interact with the environment
+    // (fine-tuning) trains alone; an online algorithm's population (online DQN) interacts member by member.
+    const found = populations.find((p) => p.algorithmId === c.algorithmId);
+    const info = found && (found.online || c.hyperparameters.interaction !== 'online') ? found : undefined;
     const key = info ? JSON.stringify([c.algorithmId, c.datasetId, c.backend, c.fork ?? null, info.sharedKeys.map((k) => c.hyperparameters[k] ?? null)]) : `alone:${i}`;
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });

@@ -87,6 +87,14 @@ export function createDQNOnlinePopulation(ctx: PopulationContext): OnlinePopulat
 
     ...methods,
 
+    // The step count and the last target refresh go along, so a smaller population refreshes its targets when this one would have.
+    keepMembers: (keep) => ({ ...methods.keepMembers(keep), counters: [envSteps, lastTargetBlock] }),
+
+    takeMembers(carry) {
+      methods.takeMembers(carry);
+      if (carry.counters) [envSteps, lastTargetBlock] = carry.counters;
+    },
+
     setMemberHyperparameters(member: number, patch: HyperValues) {
       methods.setMemberHyperparameters(member, patch);
       const e = exploration[member];

@@ -19,14 +19,14 @@ import type { HyperValues } from '../run/hyperparameters';
 import { ReplayBuffer, storeStep } from '../run/replayBuffer';
 import { replaySchedule, type ReplaySchedule } from '../run/replaySource';
 import { runSchema } from '../run/runSettings';
-import { dqnOnlinePopulation } from './dqnOnline';
+import { checkpointReplay, type TrainerCheckpoint } from '../run/trainer';
 import { evaluateMembers } from './evaluateMembers';
+import { loadMemberCheckpoint, memberCheckpoints } from './memberCheckpoints';
+import { checkKeep, checkMember } from './memberIndex';
 import { readMemberMetrics } from './memberMetrics';
 import { MemberSettings } from './memberSettings';
-import type { MemberBatch, OnlinePopulationAgent, OnlinePopulationDef } from './types';
-
-/** The online algorithms that train as populations. */
-const onlinePopulations: OnlinePopulationDef[] = [dqnOnlinePopulation];
+import { onlinePopulationAlgorithms, onlinePopulationDef } from './registry';
+import type { MemberBatch, OnlinePopulationAgent } from './types';
 
 export interface OnlinePopulationConfig {
   /** Supplies the environment (its envId and options) and the observation statistics, as for a lone online run. */
@@ -55,7 +55,7 @@ export interface OnlinePopulationTick {
 }
 
 /** What one member owns: its streams, environments and replay buffer. */
-interface Member {
+interface MemberParts {
   init: Rng;
   sample: Rng;
   evaluate: Rng;
@@ -71,7 +71,7 @@ export class OnlinePopulationTrainer {
   readonly settings: MemberSettings;
   update = 0;
   wallMs = 0;
-  private readonly members: Member[];
+  private readonly parts: MemberParts[];
   private readonly envId: string;
   private readonly actionScale: ActionScale | null;
   private schedule: ReplaySchedule;
@@ -79,11 +79,17 @@ export class OnlinePopulationTrainer {
   private pendingEvents: HyperparameterEvent[][];
   private readonly lastEvaluatedAt: number[];
   private readonly diverged: (string | null)[];
+  /** Set once keepMembers handed this population's agent to a smaller one. */
+  private handedOver = false;
 
-  constructor(readonly config: OnlinePopulationConfig) {
+  /** `carried`: the members' own parts, handed over by a larger population of the same settings (keepMembers). */
+  constructor(
+    readonly config: OnlinePopulationConfig,
+    carried?: MemberParts[],
+  ) {
     this.algorithm = getAlgorithm(config.algorithmId);
-    const def = onlinePopulations.find((p) => p.algorithmId === config.algorithmId);
-    if (!def) throw new Error(`${this.algorithm.name} has no online population version (online populations: ${onlinePopulations.map((p) => p.algorithmId).join(', ')}); train its runs alone`);
+    const def = onlinePopulationDef(config.algorithmId);
+    if (!def) throw new Error(`${this.algorithm.name} has no online population version (online populations: ${onlinePopulationAlgorithms().join(', ')}); train its runs alone`);
     this.settings = new MemberSettings([...this.algorithm.hyperparameters, ...runSchema], def, this.algorithm.name, config.members);
     const d = config.dataset;
     const kind = d.discreteActions !== null ? 'discrete' : 'continuous';
@@ -97,7 +103,7 @@ export class OnlinePopulationTrainer {
     const numEnvs = Number(first.numEnvs);
     const gamma = Number(first.gamma);
     // Each member's streams as a lone Trainer forks them from its seed: init, sample, evaluate, env.
-    this.members = values.map((v) => {
+    this.parts = carried ?? values.map((v) => {
       const rng = new Rng(Number(v.seed));
       const [init, sample, evaluate, env] = [rng.fork(), rng.fork(), rng.fork(), rng.fork()];
       const collector = new EnvCollector(this.envId, numEnvs, envOptionsOf(d.envOptions), env.nextUint32(), this.actionScale);
@@ -111,7 +117,7 @@ export class OnlinePopulationTrainer {
       actionDim: d.actionDim,
       discreteActions: d.discreteActions,
       hyperparameters: values,
-      rngs: this.members.map((m) => m.init),
+      rngs: this.parts.map((m) => m.init),
       observationMean: stats.mean,
       observationStd: stats.std,
       dataset: d,
@@ -124,13 +130,13 @@ export class OnlinePopulationTrainer {
     this.diverged = values.map(() => null);
   }
 
-  get size(): number {
-    return this.members.length;
+  get members(): number {
+    return this.parts.length;
   }
 
   /** Environment steps each member has taken. */
   get envSteps(): number {
-    return this.members[0].collector.envSteps;
+    return this.parts[0].collector.envSteps;
   }
 
   hyperparameters(member: number): HyperValues {
@@ -142,8 +148,18 @@ export class OnlinePopulationTrainer {
     return this.updatesThisRound < this.schedule.gradientSteps && this.envSteps >= this.schedule.learningStarts;
   }
 
+  /** A member finishes as a lone online run does: at its total environment steps, once no update of the round is due. */
+  memberFinished(member: number): boolean {
+    return this.envSteps >= Number(this.settings.values[member].totalEnvSteps) && !this.pending;
+  }
+
   get finished(): boolean {
-    return this.envSteps >= Number(this.settings.values[0].totalEnvSteps) && !this.pending;
+    return this.settings.values.every((_, k) => this.memberFinished(k));
+  }
+
+  /** Where member k stands, as its lone run reports it: every update (online runs end by env steps, not maxUpdates) and env step. */
+  memberProgress(_member: number): { update: number; envSteps: number } {
+    return { update: this.update, envSteps: this.envSteps };
   }
 
   /** A live change of one member's keys (learning rate, exploration, evaluation cadence); shared keys are refused naming them. */
@@ -167,16 +183,16 @@ export class OnlinePopulationTrainer {
   }
 
   private checkMember(member: number): void {
-    if (!(Number.isInteger(member) && member >= 0 && member < this.size)) throw new Error(`member ${member} is outside the population of ${this.size}`);
+    checkMember(member, this.members);
   }
 
   /** One vector step of every member's environments: one forward pass acts for all of them ([K, numEnvs, obs]). */
   private async collectStep(): Promise<void> {
-    const K = this.size;
-    const { numEnvs, env } = this.members[0].collector;
+    const K = this.members;
+    const { numEnvs, env } = this.parts[0].collector;
     const od = env.observationDim;
     const input = new Float32Array(K * numEnvs * od);
-    this.members.forEach((m, k) => input.set(m.collector.observations, k * numEnvs * od));
+    this.parts.forEach((m, k) => input.set(m.collector.observations, k * numEnvs * od));
     this.agent.observeEnvSteps(this.envSteps);
     const obs = tf.tensor3d(input, [K, numEnvs, od]);
     const out = this.agent.act(obs, 'sample');
@@ -187,19 +203,19 @@ export class OnlinePopulationTrainer {
       tf.dispose([obs, out]);
     }
     const width = actions.length / (K * numEnvs);
-    this.members.forEach((m, k) => storeStep(m.buffer, m.collector.step(actions.subarray(k * numEnvs * width, (k + 1) * numEnvs * width), this.update)));
+    this.parts.forEach((m, k) => storeStep(m.buffer, m.collector.step(actions.subarray(k * numEnvs * width, (k + 1) * numEnvs * width), this.update)));
   }
 
   /** The next update's batches, collecting first where the schedule says so (ReplaySource.next for every member). */
   private async nextBatch(): Promise<MemberBatch> {
     const s = this.schedule;
-    while (this.updatesThisRound >= s.gradientSteps || this.envSteps < s.learningStarts || this.members[0].buffer.size === 0) {
+    while (this.updatesThisRound >= s.gradientSteps || this.envSteps < s.learningStarts || this.parts[0].buffer.size === 0) {
       for (let i = 0; i < s.trainFrequency; i++) await this.collectStep();
       this.updatesThisRound = 0;
     }
     this.updatesThisRound += 1;
     const B = Number(this.settings.values[0].batchSize);
-    const batches = this.members.map((m) => m.buffer.sample(B, m.sample));
+    const batches = this.parts.map((m) => m.buffer.sample(B, m.sample));
     const keys = ['observations', 'actions', 'rewards', 'nextObservations', 'dones', 'mcReturns'] as const;
     const out = Object.fromEntries(keys.map((key) => [key, tf.stack(batches.map((b: Batch) => b[key]))])) as unknown as MemberBatch;
     tf.dispose(batches.flatMap((b) => Object.values(b)));
@@ -213,21 +229,21 @@ export class OnlinePopulationTrainer {
 
   /** Evaluates the members that are due (or those listed) in one batched pass over their environments. */
   async evaluate(members?: number[]): Promise<(EvaluationResult | null)[]> {
-    const due = members ?? this.members.flatMap((_, k) => (this.evaluationDue(k) ? [k] : []));
-    const seeds = this.members.map((m, k) => (due.includes(k) ? Array.from({ length: Number(this.settings.values[k].evalEpisodes) }, () => m.evaluate.nextUint32()) : []));
+    const due = members ?? this.parts.flatMap((_, k) => (this.evaluationDue(k) ? [k] : []));
+    const seeds = this.parts.map((m, k) => (due.includes(k) ? Array.from({ length: Number(this.settings.values[k].evalEpisodes) }, () => m.evaluate.nextUint32()) : []));
     for (const k of due) this.lastEvaluatedAt[k] = this.update;
     return evaluateMembers(this.agent, this.envId, seeds, this.update, this.actionScale, this.config.dataset.envOptions);
   }
 
   /** Updates of every member (collecting as scheduled) until `budgetMs` passed or `maxCount` updates are done. */
   async run(budgetMs: number, maxCount = Number.POSITIVE_INFINITY): Promise<OnlinePopulationTick> {
-    const evaluations: EvaluationResult[][] = this.members.map(() => []);
+    const evaluations: EvaluationResult[][] = this.parts.map(() => []);
     const pending: tf.Tensor2D[] = [];
     const firstUpdate = this.update;
     const start = performance.now();
     let evalTime = 0;
     const evaluateDue = async () => {
-      if (!this.members.some((_, k) => this.evaluationDue(k))) return false;
+      if (!this.parts.some((_, k) => this.evaluationDue(k))) return false;
       const t0 = performance.now();
       (await this.evaluate()).forEach((r, k) => r && evaluations[k].push(r));
       evalTime += performance.now() - t0;
@@ -248,9 +264,9 @@ export class OnlinePopulationTrainer {
       const trainTime = performance.now() - start - evalTime;
       this.wallMs += performance.now() - start;
       const events = this.pendingEvents;
-      this.pendingEvents = this.members.map(() => []);
+      this.pendingEvents = this.parts.map(() => []);
       return {
-        members: this.members.map((m, k) => ({ ...metrics[k], episodes: m.collector.takeEpisodes(), evaluations: evaluations[k], events: events[k] })),
+        members: this.parts.map((m, k) => ({ ...metrics[k], episodes: m.collector.takeEpisodes(), evaluations: evaluations[k], events: events[k] })),
         envSteps: this.envSteps,
         updatesPerSecond: trainTime > 0 ? (pending.length / trainTime) * 1000 : 0,
       };
@@ -259,7 +275,62 @@ export class OnlinePopulationTrainer {
     }
   }
 
+  /**
+   * Every member as a lone online run's checkpoint: weights, optimizer moments, settings, position, environment steps
+   * and the latest rows of its own replay buffer (capped as a lone run's), so Trainer.restore resumes it alone.
+   */
+  async checkpoints(): Promise<TrainerCheckpoint[]> {
+    const all = await memberCheckpoints(this.agent, this.update, this.wallMs, (k) => this.hyperparameters(k));
+    return all.map((c, k) => ({ ...c, envSteps: this.envSteps, ...(this.parts[k].buffer.size > 0 ? { replay: checkpointReplay(this.parts[k].buffer) } : {}) }));
+  }
+
+  /** A lone run's checkpoint (same algorithm and shapes) into member k's slices (PBT's exploit); member k keeps its settings, environments and buffer. */
+  loadMember(member: number, checkpoint: TrainerCheckpoint): void {
+    this.checkMember(member);
+    loadMemberCheckpoint(this.agent, this.algorithm.id, member, checkpoint);
+  }
+
+  /**
+   * A population of members `keep` only (e.g. when the others stopped), which goes on exactly as they would have gone
+   * on here: a new model of keep.length members takes over their weights, targets, optimizer moments and the update's
+   * counters; each kept member brings its environments, replay buffer, Rng streams, live values, pending events,
+   * evaluation and divergence state; the update count and the round's position carry over. This population's agent is
+   * disposed; call between runs, not during one.
+   */
+  keepMembers(keep: number[]): OnlinePopulationTrainer {
+    checkKeep(keep, this.members);
+    const kept = keep.map((k) => this.parts[k]);
+    // Creating the new model draws initial weights from the members' init streams: their positions are put back after.
+    const initPositions = kept.map((m) => copyOf(m.init));
+    const next = new OnlinePopulationTrainer({ ...this.config, members: keep.map((k) => this.settings.values[k]) }, kept);
+    kept.forEach((m, j) => m.init.copyFrom(initPositions[j]));
+    try {
+      next.agent.takeMembers(this.agent.keepMembers(keep));
+    } catch (e) {
+      next.agent.dispose();
+      throw e;
+    }
+    keep.forEach((k, j) => {
+      next.pendingEvents[j] = this.pendingEvents[k];
+      next.lastEvaluatedAt[j] = this.lastEvaluatedAt[k];
+      next.diverged[j] = this.diverged[k];
+    });
+    next.update = this.update;
+    next.wallMs = this.wallMs;
+    next.updatesThisRound = this.updatesThisRound;
+    this.agent.dispose();
+    this.handedOver = true;
+    return next;
+  }
+
   dispose(): void {
+    if (this.handedOver) return; // its agent is gone, its members' parts the smaller population's
     this.agent.dispose();
   }
+}
+
+function copyOf(rng: Rng): Rng {
+  const copy = new Rng(0);
+  copy.copyFrom(rng);
+  return copy;
 }

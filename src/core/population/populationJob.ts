@@ -1,15 +1,17 @@
-// A population as one job of a trainer worker: the PopulationTrainer driven in ticks, with one report per member per
-// tick under the member's own run id, so the page shows every member as a run of its own. What one member can do on
+// A population as one job of a trainer worker: the PopulationTrainer (or, for online DQN, the OnlinePopulationTrainer;
+// jobPopulation.ts) driven in ticks, with one report per member per tick under the member's own run id, so the page
+// shows every member as a run of its own (an online member's reports carry its env steps and episodes too). What one member can do on
 // its own: change its per-member settings live, be checkpointed or copied into (PBT), stop (its reports end), and leave
 // (pause: the page keeps its checkpoint and resumes it later as a lone run). Members also finish at their own totals or
 // fail. At the next tick boundary after any of these, while others still train, the job shrinks to the members still
-// training (PopulationTrainer.keepMembers: each goes on exactly as it would have), so no compute goes to members that
+// training (keepMembers: each goes on exactly as it would have), so no compute goes to members that
 // no longer report. Pausing or stepping the whole population is not offered.
 import type { HyperparameterEvent, RunStatus, TrainingReport } from '../run/events';
 import type { TrainerCheckpoint } from '../run/trainer';
 import type { BackendReport } from '../tf/backend';
+import { createJobPopulation, type JobPopulation, type JobPopulationTick } from './jobPopulation';
 import { populationNotice } from './populationNotice';
-import { PopulationTrainer, type PopulationConfig, type PopulationTick } from './populationTrainer';
+import type { PopulationConfig } from './populationTrainer';
 
 export interface PopulationStart extends Omit<PopulationConfig, 'members'> {
   /** The members: each a run of the page with its own id and settings (its seed among them). */
@@ -23,7 +25,7 @@ const yieldToHost = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
 export class PopulationJob {
   /** The population now computed: every member still training, and until the next tick boundary those that just ended. */
-  private current: PopulationTrainer;
+  private current: JobPopulation;
   /** Run ids of the current population's members, in its order. */
   private ids: string[];
   /** Per member: 'running' while reported; 'finished', 'stopped', 'failed' or 'idle' (left the job) once not. */
@@ -44,11 +46,11 @@ export class PopulationJob {
   ) {
     this.ids = start.members.map((m) => m.runId);
     if (new Set(this.ids).size !== this.ids.length) throw new Error('a population lists a run twice');
-    this.current = new PopulationTrainer({ dataset: start.dataset, algorithmId: start.algorithmId, startUpdate: start.startUpdate, members: start.members.map((m) => m.hyperparameters) });
+    this.current = createJobPopulation({ dataset: start.dataset, algorithmId: start.algorithmId, startUpdate: start.startUpdate, members: start.members.map((m) => m.hyperparameters) });
     this.status = this.ids.map(() => 'running');
   }
 
-  get trainer(): PopulationTrainer {
+  get trainer(): JobPopulation {
     return this.current;
   }
 
@@ -122,7 +124,8 @@ export class PopulationJob {
     const checkpoint = await this.read(this.active(runId));
     const k = this.member(runId); // by id again: the population may have shrunk since the read
     this.status[k] = 'paused';
-    this.listener({ runId, update: checkpoint.update, wallMs: checkpoint.wallMs ?? 0, status: 'paused', metrics: null, evaluations: [], events: [], updatesPerSecond: 0 });
+    const envSteps = checkpoint.envSteps === undefined ? {} : { envSteps: checkpoint.envSteps };
+    this.listener({ runId, update: checkpoint.update, ...envSteps, wallMs: checkpoint.wallMs ?? 0, status: 'paused', metrics: null, evaluations: [], events: [], updatesPerSecond: 0 });
     this.status[k] = 'idle';
     return checkpoint;
   }
@@ -162,7 +165,7 @@ export class PopulationJob {
 
   private async ticks(): Promise<void> {
     while (!this.ended && !this.done) {
-      let tick: PopulationTick;
+      let tick: JobPopulationTick;
       try {
         await this.shrink();
         if (this.ended || this.done) return;
@@ -184,13 +187,14 @@ export class PopulationJob {
         else if (this.trainer.memberFinished(k)) this.status[k] = 'finished';
         this.listener({
           runId: this.ids[k],
-          update: Math.min(this.trainer.update, Number(this.trainer.hyperparameters(k).maxUpdates)),
+          ...this.trainer.memberProgress(k),
           wallMs: this.trainer.wallMs,
           status: this.status[k],
           metrics: m.metrics,
           evaluations: m.evaluations,
           events: m.events,
           updatesPerSecond: tick.updatesPerSecond,
+          ...(m.episodes ? { episodes: m.episodes } : {}),
           ...(m.error ? { error: m.error } : {}),
         });
       });
@@ -215,7 +219,7 @@ export class PopulationJob {
   private emit(k: number, backend?: BackendReport, notice?: string): void {
     this.listener({
       runId: this.ids[k],
-      update: this.trainer.update,
+      ...this.trainer.memberProgress(k),
       wallMs: this.trainer.wallMs,
       status: this.status[k],
       metrics: null,

@@ -18,8 +18,10 @@ import { MemberSettings } from './memberSettings';
 import { runSchema } from '../run/runSettings';
 import type { TrainerCheckpoint } from '../run/trainer';
 import { evaluateMembers } from './evaluateMembers';
+import { loadMemberCheckpoint, memberCheckpoints } from './memberCheckpoints';
+import { checkKeep, checkMember } from './memberIndex';
 import { readMemberMetrics } from './memberMetrics';
-import { populationAlgorithms, populationDef } from './registry';
+import { onlinePopulationDef, populationAlgorithms, populationDef } from './registry';
 import type { MemberBatch, PopulationAgent, PopulationDef } from './types';
 
 export interface PopulationConfig {
@@ -74,6 +76,7 @@ export class PopulationTrainer {
     data?: DeviceDataset,
   ) {
     this.algorithm = getAlgorithm(config.algorithmId);
+    if (onlinePopulationDef(config.algorithmId)) throw new Error(`${this.algorithm.name} learns by interacting: its population trains with OnlinePopulationTrainer`);
     const def = populationDef(config.algorithmId);
     if (!def) throw new Error(`${this.algorithm.name} has no population version (populations: ${populationAlgorithms().join(', ')}); train its runs alone`);
     this.def = def;
@@ -130,6 +133,11 @@ export class PopulationTrainer {
     return this.update >= Number(this.values[member].maxUpdates);
   }
 
+  /** Where member k stands, as its lone run reports it: the population's updates, up to its own total. */
+  memberProgress(member: number): { update: number } {
+    return { update: Math.min(this.update, Number(this.values[member].maxUpdates)) };
+  }
+
   get finished(): boolean {
     return this.values.every((_, k) => this.memberFinished(k));
   }
@@ -168,7 +176,7 @@ export class PopulationTrainer {
   }
 
   private checkMember(member: number): void {
-    if (!(Number.isInteger(member) && member >= 0 && member < this.members)) throw new Error(`member ${member} is outside the population of ${this.members}`);
+    checkMember(member, this.members);
   }
 
   /** K minibatches from the members' own sampling seeds, gathered in one pass and stacked [K, B, ...]. */
@@ -266,16 +274,14 @@ export class PopulationTrainer {
   }
 
   /** Every member as a lone run's checkpoint (weights, optimizer moments, settings, position). */
-  async checkpoints(): Promise<TrainerCheckpoint[]> {
-    const states = await this.agent.saveMembers();
-    return states.map((s, k) => ({ update: this.update, hyperparameters: this.hyperparameters(k), agent: s.agent, optimizers: s.optimizers, wallMs: this.wallMs }));
+  checkpoints(): Promise<TrainerCheckpoint[]> {
+    return memberCheckpoints(this.agent, this.update, this.wallMs, (k) => this.hyperparameters(k));
   }
 
   /** A lone run's checkpoint (same algorithm and shapes) into member k's slices; member k keeps its settings. */
   loadMember(member: number, checkpoint: TrainerCheckpoint): void {
     this.checkMember(member);
-    if (checkpoint.agent.algorithm !== this.algorithm.id) throw new Error(`checkpoint is of ${checkpoint.agent.algorithm}, not ${this.algorithm.id}`);
-    this.agent.loadMember(member, { agent: checkpoint.agent, optimizers: checkpoint.optimizers ?? [] });
+    loadMemberCheckpoint(this.agent, this.algorithm.id, member, checkpoint);
   }
 
   /** PBT's exploit and explore inside the population: member `to` takes member `from`'s weights and optimizer state, then `patch`. */
@@ -292,11 +298,7 @@ export class PopulationTrainer {
    * population's dataset on the device. This population is disposed; call between runs, not during one.
    */
   keepMembers(keep: number[]): PopulationTrainer {
-    if (keep.length === 0) throw new Error('a population keeps at least one member');
-    keep.forEach((k, i) => {
-      this.checkMember(k);
-      if (keep.indexOf(k) !== i) throw new Error(`member ${k} is kept twice`);
-    });
+    checkKeep(keep, this.members);
     const next = new PopulationTrainer({ ...this.config, members: keep.map((k) => this.values[k]), startUpdate: this.update }, this.data);
     try {
       next.agent.takeMembers(this.agent.keepMembers(keep));

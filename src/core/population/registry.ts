@@ -3,9 +3,9 @@
 // cloning (%BC), XQL, f-DVL and ReCOIL (on IQL's population shell; ReCOIL's expert episodes shared), A2PR, SAC-N and
 // EDAC (each member's N critics in one batched ensemble), PRDC (on TD3+BC's parts, one shared neighbour index) and
 // ODICE (its gradient projection per member): every offline algorithm built on MLPs. The Decision Transformer is not
-// among them (its attention layers are not MLPs); it trains as lone runs. Online DQN has a population of its own
-// (dqnOnline.ts, trained by onlinePopulationTrainer.ts: each member acts in its own environments), not yet offered by
-// the page; PPO and online SAC train as lone runs.
+// among them (its attention layers are not MLPs); it trains as lone runs. Online DQN trains as a population too
+// (dqnOnline.ts, trained by onlinePopulationTrainer.ts: each member acts in its own environments and fills its own
+// replay buffer); PPO and online SAC train as lone runs.
 import type { PopulationInfo } from '../experiments/populations';
 import type { HyperParam } from '../run/hyperparameters';
 import { a2prPopulation } from './a2pr';
@@ -15,6 +15,7 @@ import { bcFilteredPopulation } from './bcFiltered';
 import { calQlPopulation, cqlContinuousPopulation } from './cqlContinuous';
 import { cqlDiscretePopulation } from './cqlDiscrete';
 import { dqnPopulation } from './dqn';
+import { dqnOnlinePopulation } from './dqnOnline';
 import { fdvlPopulation, recoilPopulation, xqlPopulation } from './dualValue';
 import { iqlPopulation } from './iql';
 import { odicePopulation } from './odice';
@@ -23,7 +24,7 @@ import { rebracPopulation } from './rebrac';
 import { edacPopulation, sacNPopulation } from './sacN';
 import { sacPopulation } from './sac';
 import { td3bcPopulation } from './td3bc';
-import type { PopulationDef } from './types';
+import type { OnlinePopulationDef, PopulationDef } from './types';
 
 const populations: PopulationDef[] = [
   iqlPopulation,
@@ -47,15 +48,28 @@ const populations: PopulationDef[] = [
   recoilPopulation,
 ];
 
+/** Online algorithms whose members act in their own environments (trained by onlinePopulationTrainer.ts). */
+const onlinePopulations: OnlinePopulationDef[] = [dqnOnlinePopulation];
+
 /** Settings that belong to each run of a population even when not held on the device (the trainer reads them per member). */
 export const PER_RUN_KEYS = ['seed', 'updatesPerEval', 'evalEpisodes', 'maxUpdates'];
 
+/** The population version of an algorithm, offline or online (its agent, for measuring a K-member update too). */
 export function populationDef(algorithmId: string): PopulationDef | null {
-  return populations.find((p) => p.algorithmId === algorithmId) ?? null;
+  return [...populations, ...onlinePopulations].find((p) => p.algorithmId === algorithmId) ?? null;
+}
+
+/** The population version of an online algorithm, or null for an offline one (or one without a population). */
+export function onlinePopulationDef(algorithmId: string): OnlinePopulationDef | null {
+  return onlinePopulations.find((p) => p.algorithmId === algorithmId) ?? null;
 }
 
 export function populationAlgorithms(): string[] {
-  return populations.map((p) => p.algorithmId);
+  return [...populations, ...onlinePopulations].map((p) => p.algorithmId);
+}
+
+export function onlinePopulationAlgorithms(): string[] {
+  return onlinePopulations.map((p) => p.algorithmId);
 }
 
 /** Keys every member of a population must share (network shapes, batch size, sampling, discount, TD3's delay, ...). */
@@ -65,5 +79,6 @@ export function sharedKeys(def: PopulationDef, schema: readonly HyperParam[]): s
 
 /** What the page needs to group runs into populations (see experiments/populations.ts). */
 export function populationInfo(schemaOf: (algorithmId: string) => HyperParam[]): PopulationInfo[] {
-  return populations.map((def) => ({ algorithmId: def.algorithmId, sharedKeys: sharedKeys(def, schemaOf(def.algorithmId)) }));
+  const info = (def: PopulationDef, online: boolean) => ({ algorithmId: def.algorithmId, sharedKeys: sharedKeys(def, schemaOf(def.algorithmId)), online });
+  return [...populations.map((def) => info(def, false)), ...onlinePopulations.map((def) => info(def, true))];
 }

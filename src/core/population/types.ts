@@ -54,6 +54,8 @@ export interface MemberCarry {
   tensors: tf.Tensor[];
   values: Float32Array[];
   steps: number[];
+  /** Host-side counters the update reads, the same for every member (online DQN: the env steps it last saw, its last target refresh). */
+  counters?: number[];
 }
 
 /** K agents of one algorithm trained as one model with a members axis. */

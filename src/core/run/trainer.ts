@@ -17,7 +17,7 @@ import { runSchema } from './runSettings';
 import type { SamplingMode } from '../data/trajectoryWeights';
 import { EnvCollector, type TrainingEpisode } from './envCollector';
 import { OfflineSource, type ExperienceSource } from './experience';
-import { snapshotRowBytes, type ReplaySnapshot } from './replayBuffer';
+import { snapshotRowBytes, type ReplayBuffer, type ReplaySnapshot } from './replayBuffer';
 import { ReplaySource, replaySchedule } from './replaySource';
 import { RolloutSource, rolloutSettings } from './rolloutSource';
 import { checkFinetunable, FINETUNE_BUFFER_CAPACITY } from './finetune';
@@ -74,6 +74,11 @@ export interface TrainerCheckpoint {
  * on Hopper) is cut to its latest rows; the oldest, the least on-policy, are the ones dropped.
  */
 export const REPLAY_CHECKPOINT_BYTES = 8 * 1024 * 1024;
+
+/** The latest rows of `buffer` that a checkpoint carries (at most REPLAY_CHECKPOINT_BYTES of them). */
+export function checkpointReplay(buffer: ReplayBuffer): ReplaySnapshot {
+  return buffer.snapshot(Math.floor(REPLAY_CHECKPOINT_BYTES / snapshotRowBytes(buffer.observationDim, buffer.actionDim)));
+}
 
 /**
  * Training of one agent, independent of any worker or page: the worker drives it with ticks, Node tests drive it
@@ -309,10 +314,7 @@ export class Trainer {
   async checkpoint(): Promise<TrainerCheckpoint> {
     const optimizers = await Promise.all(this.optimizers.map((o) => o.state()));
     const checkpoint: TrainerCheckpoint = { update: this.update, hyperparameters: this.hyperparameters, agent: await this.agent.save(), optimizers, wallMs: this.wallMs, envSteps: this.envSteps };
-    if (this.source instanceof ReplaySource && this.source.buffer.size > 0) {
-      const { buffer } = this.source;
-      checkpoint.replay = buffer.snapshot(Math.floor(REPLAY_CHECKPOINT_BYTES / snapshotRowBytes(buffer.observationDim, buffer.actionDim)));
-    }
+    if (this.source instanceof ReplaySource && this.source.buffer.size > 0) checkpoint.replay = checkpointReplay(this.source.buffer);
     return checkpoint;
   }
 
