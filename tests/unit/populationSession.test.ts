@@ -3,7 +3,9 @@ import type { TrainingReport } from '../../src/core/run/events';
 import { TrainingSession } from '../../src/core/run/session';
 import { populationJobs } from '../../src/core/experiments/populations';
 import type { RunConfig } from '../../src/core/experiments/types';
-import { populationAlgorithms } from '../../src/core/population/registry';
+import { getAlgorithm } from '../../src/core/algos/registry';
+import { populationAlgorithms, populationInfo } from '../../src/core/population/registry';
+import { runSchema } from '../../src/core/run/runSettings';
 import { offlineData } from './helpers/algoRuns';
 import { useBackend } from './helpers/tfNode';
 
@@ -82,5 +84,24 @@ describe('which runs train together', () => {
   it('trains runs that interact with their environment alone: a population learns from its dataset only', () => {
     const online = [0, 1, 2].map((seed) => config('iql', { seed, interaction: 'online' }));
     expect(populationJobs([...online, config('iql', { seed: 3 }), config('iql', { seed: 4 })], populations, 1)).toEqual([[0], [1], [2], [3, 4]]);
+  });
+
+  it('groups seeds of online DQN on one environment into a population job (its members interact); fine-tuning runs stay alone', () => {
+    const catalog = populationInfo((id) => [...getAlgorithm(id).hyperparameters, ...runSchema]);
+    expect(catalog.find((p) => p.algorithmId === 'dqn-online')).toMatchObject({ online: true });
+    expect(catalog.find((p) => p.algorithmId === 'dqn-online')!.sharedKeys).toEqual(expect.arrayContaining(['batchSize', 'hidden', 'totalEnvSteps', 'targetInterval']));
+    const dqn = (hp: Record<string, unknown>, datasetId = 'cartpole') => ({ ...config('dqn-online', hp, datasetId), envId: 'CartPole-v1' });
+    const configs = [
+      dqn({ seed: 0 }),
+      dqn({ seed: 1, lr: 1e-3 }), // a per-member key
+      dqn({ seed: 2, epsilonEnd: 0.1 }),
+      dqn({ seed: 3, batchSize: 32 }), // a shared key apart
+      dqn({ seed: 4 }, 'acrobot'),
+      config('iql', { seed: 0, interaction: 'online' }),
+      config('iql', { seed: 1, interaction: 'online' }),
+    ];
+    expect(populationJobs(configs, catalog, 1)).toEqual([[0, 1, 2], [3], [4], [5], [6]]);
+    // Set to interact (as they always do), online DQN's runs still train together.
+    expect(populationJobs([0, 1, 2].map((seed) => dqn({ seed, interaction: 'online' })), catalog, 1)).toEqual([[0, 1, 2]]);
   });
 });
