@@ -54,9 +54,9 @@ const onlinePopulations: OnlinePopulationDef[] = [dqnOnlinePopulation];
 /** Settings that belong to each run of a population even when not held on the device (the trainer reads them per member). */
 export const PER_RUN_KEYS = ['seed', 'updatesPerEval', 'evalEpisodes', 'maxUpdates'];
 
-/** The population version of an algorithm, offline or online (its agent, for measuring a K-member update too). */
+/** The population version of an offline algorithm (trained by populationTrainer.ts), or null. */
 export function populationDef(algorithmId: string): PopulationDef | null {
-  return [...populations, ...onlinePopulations].find((p) => p.algorithmId === algorithmId) ?? null;
+  return populations.find((p) => p.algorithmId === algorithmId) ?? null;
 }
 
 /** The population version of an online algorithm, or null for an offline one (or one without a population). */
@@ -64,8 +64,9 @@ export function onlinePopulationDef(algorithmId: string): OnlinePopulationDef | 
   return onlinePopulations.find((p) => p.algorithmId === algorithmId) ?? null;
 }
 
+/** The offline algorithms with a population version. */
 export function populationAlgorithms(): string[] {
-  return [...populations, ...onlinePopulations].map((p) => p.algorithmId);
+  return populations.map((p) => p.algorithmId);
 }
 
 export function onlinePopulationAlgorithms(): string[] {

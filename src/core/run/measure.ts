@@ -4,7 +4,7 @@ import type { Agent, AlgorithmDef, Batch, SequenceBatch, TrainingBatch } from '.
 import { Rng } from '../rng';
 import { resolveValues, type HyperValues } from './hyperparameters';
 import { runSchema } from './runSettings';
-import { populationDef } from '../population/registry';
+import { onlinePopulationDef, populationDef } from '../population/registry';
 import type { MemberBatch, PopulationAgent } from '../population/types';
 
 export interface MeasureSpec {
@@ -82,7 +82,7 @@ export function agentForSpec(spec: MeasureSpec, seed: number): { agent: Agent; b
 /** K members of a spec's algorithm as one population (member k seeded k) on a fixed random batch per member, as agentForSpec. */
 export function populationForSpec(spec: MeasureSpec, members: number): { agent: PopulationAgent; batch: MemberBatch } {
   const algo = getAlgorithm(spec.algorithmId);
-  const def = populationDef(spec.algorithmId);
+  const def = populationDef(spec.algorithmId) ?? onlinePopulationDef(spec.algorithmId);
   if (!def) throw new Error(`${algo.name} has no population version to measure`);
   const values = resolveValues([...algo.hyperparameters, ...runSchema], spec.hyperparameters ?? {}, algo.name);
   const agent = def.create({
