@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../src/core/data/generate';
 import { OnlinePopulationTrainer } from '../../src/core/population/onlinePopulationTrainer';
+import { PopulationTrainer } from '../../src/core/population/populationTrainer';
 import type { TrainingEpisode } from '../../src/core/run/envCollector';
 import type { MetricBatch } from '../../src/core/run/events';
 import { Trainer } from '../../src/core/run/trainer';
@@ -143,6 +144,7 @@ describe('online DQN population', () => {
     expect(() => new OnlinePopulationTrainer({ dataset: pendulum, algorithmId: 'dqn-online', members })).toThrow(/DQN \(online\) does not handle continuous actions/);
     expect(() => new OnlinePopulationTrainer({ dataset: cartpole, algorithmId: 'dqn-online', members: [members[0], { ...members[1], batchSize: 64 }] })).toThrow(/must share batch size \(batchSize\): member 0 has 32, member 1 has 64/);
     expect(() => new OnlinePopulationTrainer({ dataset: cartpole, algorithmId: 'ppo', members })).toThrow(/no online population version/);
+    expect(() => new PopulationTrainer({ dataset: cartpole, algorithmId: 'dqn-online', members })).toThrow(/DQN \(online\) learns by interacting: its population trains with OnlinePopulationTrainer/);
     expect(() => new OnlinePopulationTrainer({ dataset: { ...cartpole, envId: null }, algorithmId: 'dqn-online', members })).toThrow(/has no environment to interact with/);
     const p = new OnlinePopulationTrainer({ dataset: cartpole, algorithmId: 'dqn-online', members });
     try {

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../src/core/data/generate';
+import { OnlinePopulationTrainer } from '../../src/core/population/onlinePopulationTrainer';
 import { PopulationJob } from '../../src/core/population/populationJob';
 import type { TrainingReport } from '../../src/core/run/events';
 import { Trainer } from '../../src/core/run/trainer';
@@ -94,6 +95,31 @@ describe('an online DQN population as a job of a trainer worker', () => {
       }
     }
   }, 60_000);
+
+  it('PBT copies one member into another (weights and optimizer moments), with the explored setting as an event naming its source', async () => {
+    const p = new OnlinePopulationTrainer({ dataset, algorithmId, members });
+    try {
+      await p.run(1e9, 16);
+      const [from] = await p.checkpoints();
+      p.loadMember(1, from);
+      const events = p.setMemberHyperparameters(1, { lr: 5e-4 }, 'pbt: copied a');
+      expect(events.map((e) => [e.key, e.to, e.source])).toEqual([['lr', 5e-4, 'pbt: copied a']]);
+      const copied = (await p.checkpoints())[1];
+      expect(copied.agent.weights).toEqual(from.agent.weights);
+      expect(copied.optimizers).toEqual(from.optimizers);
+      expect(copied.hyperparameters).toMatchObject({ seed: 9, lr: 5e-4 });
+      // Member 1 keeps its own environments and replay rows.
+      expect(copied.replay).not.toEqual(from.replay);
+      expect(() => p.loadMember(1, { ...from, agent: { ...from.agent, algorithm: 'dqn' } })).toThrow(/checkpoint is of dqn, not dqn-online/);
+      expect(() => p.loadMember(3, from)).toThrow(/member 3 is outside the population of 3/);
+    } finally {
+      p.dispose();
+    }
+  }, 60_000);
+
+  it('refuses to start an online population part-way (startUpdate): a paused run resumes alone', () => {
+    expect(() => new PopulationJob({ dataset, algorithmId, startUpdate: 40, members: members.map((hyperparameters, k) => ({ runId: ids[k], hyperparameters })) }, () => {}, 10, () => {})).toThrow(/an online population starts from scratch \(startUpdate 40\)/);
+  });
 
   it('a member that leaves gets a lone online run checkpoint that Trainer.restore resumes alone, replay rows and env steps kept', async () => {
     const reports: TrainingReport[] = [];

@@ -6,8 +6,9 @@ import type { PopulationAgent } from './types';
 
 /** Every member's weights and optimizer moments, with its settings and the population's position. */
 export async function memberCheckpoints(agent: PopulationAgent, update: number, wallMs: number, hyperparameters: (member: number) => HyperValues): Promise<TrainerCheckpoint[]> {
+  const settings = Array.from({ length: agent.members }, (_, k) => hyperparameters(k)); // as they are now, not after the read
   const states = await agent.saveMembers();
-  return states.map((s, k) => ({ update, hyperparameters: hyperparameters(k), agent: s.agent, optimizers: s.optimizers, wallMs }));
+  return states.map((s, k) => ({ update, hyperparameters: settings[k], agent: s.agent, optimizers: s.optimizers, wallMs }));
 }
 
 /** A lone run's checkpoint (same algorithm and shapes) into member k's slices: weights and optimizer moments. */

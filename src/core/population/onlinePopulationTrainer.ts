@@ -280,8 +280,11 @@ export class OnlinePopulationTrainer {
    * and the latest rows of its own replay buffer (capped as a lone run's), so Trainer.restore resumes it alone.
    */
   async checkpoints(): Promise<TrainerCheckpoint[]> {
+    // Steps and rows are taken with the weights' read, before any await: a tick going on meanwhile adds nothing to them.
+    const envSteps = this.envSteps;
+    const replays = this.parts.map((m) => (m.buffer.size > 0 ? { replay: checkpointReplay(m.buffer) } : {}));
     const all = await memberCheckpoints(this.agent, this.update, this.wallMs, (k) => this.hyperparameters(k));
-    return all.map((c, k) => ({ ...c, envSteps: this.envSteps, ...(this.parts[k].buffer.size > 0 ? { replay: checkpointReplay(this.parts[k].buffer) } : {}) }));
+    return all.map((c, k) => ({ ...c, envSteps, ...replays[k] }));
   }
 
   /** A lone run's checkpoint (same algorithm and shapes) into member k's slices (PBT's exploit); member k keeps its settings, environments and buffer. */
