@@ -6,6 +6,7 @@ import { PopulationTrainer } from '../../src/core/population/populationTrainer';
 import type { TrainingEpisode } from '../../src/core/run/envCollector';
 import type { MetricBatch } from '../../src/core/run/events';
 import { Trainer } from '../../src/core/run/trainer';
+import { maxRelDiff } from './helpers/maxRelDiff';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -20,13 +21,6 @@ const members = [
   { ...shared, seed: 5, lr: 2.3e-3, epsilonEnd: 0.04 },
   { ...shared, seed: 9, lr: 1e-3, epsilonEnd: 0.2 },
 ];
-
-function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1e-3 + Math.abs(b[i])));
-  return worst;
-}
 
 interface Trace {
   values: number[];

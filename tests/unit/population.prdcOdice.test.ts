@@ -10,19 +10,13 @@ import { PopulationTrainer } from '../../src/core/population/populationTrainer';
 import { Trainer } from '../../src/core/run/trainer';
 import { offlineData, train } from './helpers/algoRuns';
 import { trainPopulation } from './helpers/populationRuns';
+import { maxRelDiff } from './helpers/maxRelDiff';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
 
 const pendulum = offlineData('Pendulum-v1', [{ policy: 'medium', weight: 1 }], 1000);
 const small = { hidden: '32,32', actorHidden: '32,32', batchSize: 16 };
-
-function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1e-3 + Math.abs(b[i])));
-  return worst;
-}
 
 describe('ODICE population', () => {
   it("each member's projection uses only its own gradients and its own rule, as the lone function on that member's slices", () => {

@@ -7,6 +7,7 @@ import { populationAlgorithms, populationDef } from '../../src/core/population/r
 import { Trainer, type TrainerCheckpoint } from '../../src/core/run/trainer';
 import { offlineData, train } from './helpers/algoRuns';
 import { trainPopulation } from './helpers/populationRuns';
+import { maxRelDiff } from './helpers/maxRelDiff';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -43,13 +44,6 @@ function memberSettings(algorithmId: string, k: number): Record<string, unknown>
     out[key] = Math.min(p.max ?? Infinity, Math.max(p.min ?? -Infinity, nudged));
   }
   return out;
-}
-
-function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1e-3 + Math.abs(b[i])));
-  return worst;
 }
 
 function expectSameWeights(got: TrainerCheckpoint, want: TrainerCheckpoint, tolerance: number): void {

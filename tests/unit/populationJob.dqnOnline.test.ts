@@ -8,6 +8,8 @@ import { OnlinePopulationTrainer } from '../../src/core/population/onlinePopulat
 import { PopulationJob } from '../../src/core/population/populationJob';
 import type { TrainingReport } from '../../src/core/run/events';
 import { Trainer } from '../../src/core/run/trainer';
+import { maxRelDiff } from './helpers/maxRelDiff';
+import { beginJob, until } from './helpers/populationJobs';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -24,33 +26,7 @@ const members = [
   { ...shared, seed: 11, lr: 1.5e-3, epsilonEnd: 0.1 },
 ];
 const ids = ['a', 'b', 'c'];
-
-async function until(condition: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-function startJob(reports: TrainingReport[], sizes: number[] = []): PopulationJob {
-  let job: PopulationJob | null = null;
-  job = new PopulationJob({ dataset, algorithmId, members: members.map((hyperparameters, k) => ({ runId: ids[k], hyperparameters })) }, (r) => {
-    reports.push(r);
-    if (job && sizes.at(-1) !== job.trainer.members) sizes.push(job.trainer.members);
-  }, 10, (e) => {
-    throw e;
-  });
-  job.begin(null);
-  return job;
-}
-
-function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1e-3 + Math.abs(b[i])));
-  return worst;
-}
+const start = { dataset, algorithmId, members: members.map((hyperparameters, k) => ({ runId: ids[k], hyperparameters })) };
 
 /** A lone run of member k's settings trained to its end (or to `updates`). */
 async function lone(k: number, updates = Number.POSITIVE_INFINITY) {
@@ -70,7 +46,7 @@ describe('an online DQN population as a job of a trainer worker', () => {
     const base = tf.memory().numTensors;
     const reports: TrainingReport[] = [];
     const sizes: number[] = [];
-    const job = startJob(reports, sizes);
+    const job = beginJob(start, reports, sizes);
     await until(() => reports.some((r) => r.runId === 'b' && r.update >= 16), 'sixteen updates of b');
     job.stopMember('b');
     await until(() => job.done, 'a and c to finish');
@@ -118,12 +94,12 @@ describe('an online DQN population as a job of a trainer worker', () => {
   }, 60_000);
 
   it('refuses to start an online population part-way (startUpdate): a paused run resumes alone', () => {
-    expect(() => new PopulationJob({ dataset, algorithmId, startUpdate: 40, members: members.map((hyperparameters, k) => ({ runId: ids[k], hyperparameters })) }, () => {}, 10, () => {})).toThrow(/an online population starts from scratch \(startUpdate 40\)/);
+    expect(() => new PopulationJob({ ...start, startUpdate: 40 }, () => {}, 10, () => {})).toThrow(/an online population starts from scratch \(startUpdate 40\)/);
   });
 
   it('a member that leaves gets a lone online run checkpoint that Trainer.restore resumes alone, replay rows and env steps kept', async () => {
     const reports: TrainingReport[] = [];
-    const job = startJob(reports);
+    const job = beginJob(start, reports);
     await until(() => reports.some((r) => r.runId === 'c' && r.update >= 24), 'twenty-four updates of c');
     const left = await job.leave('c');
     job.stopMember('a');

@@ -8,6 +8,7 @@ import { populationNotice } from '../../src/core/population/populationNotice';
 import { PopulationTrainer } from '../../src/core/population/populationTrainer';
 import { offlineData } from './helpers/algoRuns';
 import { trainPopulation } from './helpers/populationRuns';
+import { beginJob, until } from './helpers/populationJobs';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -16,27 +17,12 @@ const dataset = offlineData('Pendulum-v1', [{ policy: 'medium', weight: 1 }], 50
 const algorithmId = 'td3bc';
 const settings = (seed: number, maxUpdates: number) => ({ hidden: '32,32', batchSize: 16, seed, maxUpdates });
 
-async function until(condition: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /** Runs a job of `members` (run ids a, b, c, ...); `during` acts on it while it trains. Returns every run's metric rows (flat), its final checkpoint, and the population sizes seen. */
 async function runJob(members: Record<string, unknown>[], during: (job: PopulationJob, reports: TrainingReport[]) => Promise<void>) {
   const ids = members.map((_, k) => 'abc'[k]);
   const reports: TrainingReport[] = [];
   const sizes: number[] = [];
-  let job: PopulationJob | null = null;
-  job = new PopulationJob({ dataset, algorithmId, members: members.map((hyperparameters, k) => ({ runId: ids[k], hyperparameters })) }, (r) => {
-    reports.push(r);
-    if (job && sizes.at(-1) !== job.trainer.members) sizes.push(job.trainer.members);
-  }, 10, (e) => {
-    throw e;
-  });
-  job.begin(null);
+  const job = beginJob({ dataset, algorithmId, members: members.map((hyperparameters, k) => ({ runId: ids[k], hyperparameters })) }, reports, sizes);
   await during(job, reports);
   await until(() => job.done, 'every member to end');
   await job.stop();

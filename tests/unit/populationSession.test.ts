@@ -7,19 +7,12 @@ import { getAlgorithm } from '../../src/core/algos/registry';
 import { populationAlgorithms, populationInfo } from '../../src/core/population/registry';
 import { runSchema } from '../../src/core/run/runSettings';
 import { offlineData } from './helpers/algoRuns';
+import { until } from './helpers/populationJobs';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
 
 const dataset = offlineData('Pendulum-v1', [{ policy: 'medium', weight: 1 }], 1000);
-
-async function until(condition: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('a population as one job of a trainer worker', () => {
   it('reports every member under its own run id; one member can change, stop, leave or finish on its own', async () => {
