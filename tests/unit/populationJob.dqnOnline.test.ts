@@ -7,6 +7,7 @@ import { generateDataset } from '../../src/core/data/generate';
 import { OnlinePopulationTrainer } from '../../src/core/population/onlinePopulationTrainer';
 import { PopulationJob } from '../../src/core/population/populationJob';
 import type { TrainingReport } from '../../src/core/run/events';
+import { TrainingSession } from '../../src/core/run/session';
 import { Trainer } from '../../src/core/run/trainer';
 import { maxRelDiff } from './helpers/maxRelDiff';
 import { beginJob, until } from './helpers/populationJobs';
@@ -91,6 +92,19 @@ describe('an online DQN population as a job of a trainer worker', () => {
     } finally {
       p.dispose();
     }
+  }, 60_000);
+
+  it('a trainer worker starts it as a population job: each member reports its env steps; saving replay asks to pause first', async () => {
+    const session = new TrainingSession({ tickMs: 10 });
+    const reports: TrainingReport[] = [];
+    try {
+      await session.startPopulation({ ...start, members: start.members.slice(0, 2), backend: 'wasm' }, (r) => reports.push(r));
+      await until(() => ['a', 'b'].every((id) => reports.some((r) => r.runId === id && (r.envSteps ?? 0) >= 256)), '256 env steps of a and b');
+      expect(() => session.replayDataset('replay')).toThrow(/trains in a population: pause it \(it then trains alone\) to save its replay/);
+    } finally {
+      await session.stop();
+    }
+    expect(reports.filter((r) => r.runId === 'a').at(-1)!.status).toBe('stopped');
   }, 60_000);
 
   it('refuses to start an online population part-way (startUpdate): a paused run resumes alone', () => {

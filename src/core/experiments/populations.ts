@@ -11,10 +11,10 @@ export interface PopulationInfo {
 }
 
 /**
- * Splits runs into jobs for a pool of `workers`: runs of an algorithm with a population version that share dataset,
- * backend request and every shared key form populations, spread over the workers so every core trains (a group of
- * 8 on 2 workers: two populations of 4); a population of one is simply a lone run. Returns lists of indices into
- * `configs`, each one job, in the order of their first run.
+ * Splits runs into jobs for a pool of `workers`: runs of an algorithm with a population version that share dataset
+ * (for online DQN, the environment it names), backend request and every shared key form populations, spread over the
+ * workers so every core trains (a group of 8 on 2 workers: two populations of 4); a population of one is simply a
+ * lone run. Returns lists of indices into `configs`, each one job, in the order of their first run.
  */
 export function populationJobs(configs: readonly RunConfig[], populations: readonly PopulationInfo[], workers: number): number[][] {
   const groups = new Map<string, number[]>();

@@ -368,6 +368,7 @@ export class TrainingSession {
 
   /** The transitions the running (online) run saw, as a "replay" dataset; taken between ticks. */
   replayDataset(name: string): Dataset {
+    if (this.population) throw new Error('this run trains in a population: pause it (it then trains alone) to save its replay');
     if (!this.trainer) throw new Error('no run to save: start one first');
     return this.trainer.replayDataset(name);
   }
