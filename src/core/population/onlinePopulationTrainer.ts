@@ -1,4 +1,5 @@
-// Online training of K runs of one algorithm as one batched model (PureJaxRL trains many DQN agents at once this way).
+// Online training of K runs of one algorithm as one batched model (PureJaxRL trains many DQN agents at once this way),
+// driven as a population job of the worker pool (populationJob.ts).
 // Each member is a lone run of its own: its seed's streams forked as run/trainer.ts forks them (initialisation and
 // exploration, batch sampling, evaluation resets, environment), its own environment copies (EnvCollector), its own
 // replay buffer, per-member settings, events, episodes and evaluations. The replay schedule is shared, so every member
@@ -305,8 +306,12 @@ export class OnlinePopulationTrainer {
     const kept = keep.map((k) => this.parts[k]);
     // Creating the new model draws initial weights from the members' init streams: their positions are put back after.
     const initPositions = kept.map((m) => copyOf(m.init));
-    const next = new OnlinePopulationTrainer({ ...this.config, members: keep.map((k) => this.settings.values[k]) }, kept);
-    kept.forEach((m, j) => m.init.copyFrom(initPositions[j]));
+    let next: OnlinePopulationTrainer;
+    try {
+      next = new OnlinePopulationTrainer({ ...this.config, members: keep.map((k) => this.settings.values[k]) }, kept);
+    } finally {
+      kept.forEach((m, j) => m.init.copyFrom(initPositions[j]));
+    }
     try {
       next.agent.takeMembers(this.agent.keepMembers(keep));
     } catch (e) {
