@@ -48,3 +48,37 @@ test('four IQL seeds train as population jobs (more runs at once than workers), 
   await page.screenshot({ path: `${artifacts}/population-iql4.png`, fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test('four online DQN seeds train as population jobs: each acts in its own environments, reports environment steps and ends at its total', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors = watchConsole(page);
+  await page.goto('/');
+  await expect(page.locator('[data-ready=true]')).toBeVisible();
+  await page.getByTestId('algorithm-select').selectOption('dqn-online');
+  await page.getByTestId('hp-hidden').selectOption('32,32');
+  for (const [key, value] of [
+    ['learningStarts', '500'],
+    // The zoo's target copy every 10 steps suits its rounds of 256 steps; with rounds of 16, Q diverges (alone too).
+    ['targetInterval', '250'],
+    ['trainFrequency', '16'],
+    ['gradientSteps', '4'],
+    ['batchSize', '32'],
+    ['totalEnvSteps', '3000'],
+  ]) {
+    await setHyper(page, key, value);
+  }
+  await page.getByTestId('seeds').fill('4');
+  await page.getByTestId('start').click();
+  await expect(runRows(page)).toHaveCount(4);
+  // Two workers, four online runs at once: two populations of two, each member stepping its own environment.
+  await expect.poll(async () => (await runStatuses(page)).filter((s) => s === 'running').length, { timeout: 120_000 }).toBe(4);
+  await expect(runRows(page).first()).toContainText('as one batched model');
+  await page.getByTestId('chart-x').selectOption('envSteps');
+  await expect(page.getByTestId('chart-return')).toHaveAttribute('data-x', 'env step');
+  await expect.poll(async () => (await runStatuses(page)).filter((s) => s === 'finished').length, { timeout: 200_000 }).toBe(4);
+  // Each ended by its environment steps (3,000), after 4 updates per 16 steps from step 500: about 625 updates.
+  const updates = await runRows(page).evaluateAll((trs) => trs.map((tr) => Number((tr.querySelector('td.num')?.textContent ?? '0').replace(/\D/g, ''))));
+  for (const u of updates) expect(u).toBeGreaterThan(600);
+  await page.screenshot({ path: `${artifacts}/population-dqn-online4.png`, fullPage: true });
+  expect(errors).toEqual([]);
+});
