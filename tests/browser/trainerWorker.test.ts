@@ -48,8 +48,10 @@ describe('trainer worker across backends', () => {
     await session.resume();
     await new Promise((r) => setTimeout(r, 1500));
     await session.stop();
+    // Reports come through their own port (a Comlink proxy), stop()'s answer through the worker's: the two are not
+    // ordered, so the 'stopped' report may land just after stop() resolves. It must be the last one when it does.
+    await expect.poll(() => reports[reports.length - 1].status).toBe('stopped');
     const last = reports[reports.length - 1];
-    expect(last.status).toBe('stopped');
     expect(last.update).toBeGreaterThan(15);
     expect(new Set(reports.map((r) => r.runId))).toEqual(new Set(['worker-bc'])); // every report names its run
   });
