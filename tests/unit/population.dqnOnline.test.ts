@@ -3,10 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../src/core/data/generate';
 import { OnlinePopulationTrainer } from '../../src/core/population/onlinePopulationTrainer';
 import { PopulationTrainer } from '../../src/core/population/populationTrainer';
-import type { TrainingEpisode } from '../../src/core/run/envCollector';
-import type { MetricBatch } from '../../src/core/run/events';
 import { Trainer } from '../../src/core/run/trainer';
 import { maxRelDiff } from './helpers/maxRelDiff';
+import { runLone, runPopulation, type Trace } from './helpers/onlineTraces';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -21,41 +20,6 @@ const members = [
   { ...shared, seed: 5, lr: 2.3e-3, epsilonEnd: 0.04 },
   { ...shared, seed: 9, lr: 1e-3, epsilonEnd: 0.2 },
 ];
-
-interface Trace {
-  values: number[];
-  episodes: TrainingEpisode[];
-  /** [update, ...returns] of each evaluation. */
-  evaluations: number[][];
-  updates: number;
-}
-
-async function runPopulation(p: OnlinePopulationTrainer): Promise<Trace[]> {
-  const traces: Trace[] = members.map(() => ({ values: [], episodes: [], evaluations: [], updates: 0 }));
-  while (!p.finished) {
-    const tick = await p.run(1e9, 200);
-    tick.members.forEach((m, k) => {
-      if (m.metrics) traces[k].values.push(...m.metrics.values);
-      traces[k].episodes.push(...m.episodes);
-      traces[k].evaluations.push(...m.evaluations.map((e) => [e.update, ...e.returns]));
-      traces[k].updates += m.metrics?.rows ?? 0;
-    });
-  }
-  return traces;
-}
-
-async function runLone(t: Trainer): Promise<Trace> {
-  const trace: Trace = { values: [], episodes: [], evaluations: [], updates: 0 };
-  while (!t.finished) {
-    const tick = await t.run(1e9, 200);
-    const m: MetricBatch | null = tick.metrics;
-    if (m) trace.values.push(...m.values);
-    trace.episodes.push(...(tick.episodes ?? []));
-    trace.evaluations.push(...tick.evaluations.map((e) => [e.update, ...e.returns]));
-    trace.updates += m?.rows ?? 0;
-  }
-  return trace;
-}
 
 describe('online DQN population', () => {
   it.each([
