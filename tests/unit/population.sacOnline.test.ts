@@ -85,7 +85,7 @@ describe('online SAC population', () => {
 
   it('refuses gSDE exploration and per-member changes of shared keys, naming them', () => {
     const before = tf.memory().numTensors;
-    expect(() => new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members: members.map((m) => ({ ...m, exploration: 'gsde' })) })).toThrow(/gSDE exploration \(exploration: gsde\) has no population version/);
+    expect(() => new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members: members.map((m) => ({ ...m, exploration: 'gsde' })) })).toThrow(/SAC \(online\) with exploration noise \(exploration\) gsde has no population version: train these runs alone/);
     expect(tf.memory().numTensors).toBe(before);
     const p = new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members });
     try {

@@ -84,5 +84,5 @@ export function sharedKeys(def: PopulationDef, schema: readonly HyperParam[]): s
 /** What the page needs to group runs into populations (see experiments/populations.ts). */
 export function populationInfo(schemaOf: (algorithmId: string) => HyperParam[]): PopulationInfo[] {
   const info = (def: PopulationDef, online: boolean) => ({ algorithmId: def.algorithmId, sharedKeys: sharedKeys(def, schemaOf(def.algorithmId)), online });
-  return [...populations.map((def) => info(def, false)), ...onlinePopulations.map((def) => info(def, true))];
+  return [...populations.map((def) => info(def, false)), ...onlinePopulations.map((def) => ({ ...info(def, true), ...(def.aloneWhen ? { aloneWhen: def.aloneWhen } : {}) }))];
 }
