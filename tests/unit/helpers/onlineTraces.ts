@@ -1,5 +1,7 @@
 // What an online population member and its lone run report over a whole run, collected the same way for both, so
 // a test can hold member k against the lone Trainer with its seed and settings.
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'vitest';
 import type { OnlinePopulationTrainer } from '../../../src/core/population/onlinePopulationTrainer';
 import type { TrainingEpisode } from '../../../src/core/run/envCollector';
 import type { MetricBatch } from '../../../src/core/run/events';
@@ -26,6 +28,19 @@ export async function runPopulation(p: OnlinePopulationTrainer): Promise<Trace[]
     });
   }
   return traces;
+}
+
+/** Runs `updates` updates after a warm-up of 20 and expects the tensor count where it was after the warm-up; disposes `p`. */
+export async function expectFlatTensorCount(p: OnlinePopulationTrainer, updates: number): Promise<void> {
+  try {
+    await p.run(1e9, 20);
+    const before = tf.memory().numTensors;
+    await p.run(1e9, updates);
+    expect(p.update).toBe(20 + updates);
+    expect(tf.memory().numTensors).toBe(before);
+  } finally {
+    p.dispose();
+  }
 }
 
 /** A lone online run's trace to its end, in the same ticks. */
