@@ -15,8 +15,8 @@ beforeAll(() => useBackend('wasm'));
 const pendulum = generateDataset({ envId: 'Pendulum-v1', mix: [{ policy: 'medium', weight: 1 }], transitions: 200, seed: 3 });
 const algorithmId = 'sac-online';
 
-// One and a half Pendulum episodes (200 steps each); one update per step from step 100 on.
-const TOTAL = 300;
+// One Pendulum episode (200 steps) and a few steps more; one update per step from step 100 on.
+const TOTAL = 220;
 const shared = { hidden: '32,32', batchSize: 32, numEnvs: 1, learningStarts: 100, trainFrequency: 1, gradientSteps: 1, totalEnvSteps: TOTAL, updatesPerEval: 1e6, evalEpisodes: 1 };
 const members = [
   { ...shared, seed: 5, lr: 2e-3, alpha: 0.05 },
@@ -69,6 +69,33 @@ describe('online SAC population', () => {
     else expect(alphas[0][alphas[0].length - 1]).toBeLessThan(0.9);
     expect(traces[0].episodes.map((e) => e.return)).not.toEqual(traces[1].episodes.map((e) => e.return));
   }, 60_000);
+
+  it('a member kept in a smaller population (keepMembers) goes on as its lone run: temperature, Adams and buffer carried', async () => {
+    const whole = new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members });
+    const values: number[] = [];
+    let returns: number[] = [];
+    let kept: OnlinePopulationTrainer | null = null;
+    try {
+      const first = await whole.run(1e9, 60);
+      values.push(...first.members[1].metrics!.values);
+      returns = first.members[1].episodes.map((e) => e.return);
+      kept = whole.keepMembers([1]);
+      const rest = await runPopulation(kept);
+      values.push(...rest[0].values);
+      returns.push(...rest[0].episodes.map((e) => e.return));
+    } finally {
+      (kept ?? whole).dispose();
+    }
+    const lone = new Trainer({ dataset: pendulum, algorithmId, hyperparameters: members[1] });
+    try {
+      const want = await runLone(lone);
+      expect(values.length).toBe(want.values.length);
+      expect(maxRelDiff(values, want.values)).toBeLessThan(2e-3);
+      expect(maxRelDiff(returns, want.episodes.map((e) => e.return))).toBeLessThan(1e-5);
+    } finally {
+      lone.dispose();
+    }
+  }, 30_000);
 
   it('keeps the tensor count flat over a few hundred updates', async () => {
     await expectFlatTensorCount(new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members: members.map((m) => ({ ...m, totalEnvSteps: 1e6 })) }), 200);
