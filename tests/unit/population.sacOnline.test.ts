@@ -70,6 +70,43 @@ describe('online SAC population', () => {
     expect(traces[0].episodes.map((e) => e.return)).not.toEqual(traces[1].episodes.map((e) => e.return));
   }, 60_000);
 
+  it('live changes (the shared temperature switch, one member\'s fixed alpha) act on the members as on their lone runs', async () => {
+    const population = new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members });
+    const values: number[][] = [[], []];
+    const change = async (run: (updates: number) => Promise<unknown>, shared: (patch: Record<string, unknown>) => void, second: (patch: Record<string, unknown>) => void) => {
+      await run(40);
+      shared({ autoAlpha: false });
+      await run(20);
+      second({ alpha: 0.7 });
+      await run(20);
+    };
+    try {
+      await change(
+        async (n) => (await population.run(1e9, n)).members.forEach((m, k) => values[k].push(...m.metrics!.values)),
+        (patch) => population.setSharedHyperparameters(patch),
+        (patch) => population.setMemberHyperparameters(1, patch),
+      );
+    } finally {
+      population.dispose();
+    }
+    for (let k = 0; k < members.length; k++) {
+      const lone = new Trainer({ dataset: pendulum, algorithmId, hyperparameters: members[k] });
+      const want: number[] = [];
+      try {
+        await change(
+          async (n) => want.push(...(await lone.run(1e9, n)).metrics!.values),
+          (patch) => lone.setHyperparameters(patch),
+          (patch) => k === 1 && lone.setHyperparameters(patch),
+        );
+      } finally {
+        lone.dispose();
+      }
+      expect(maxRelDiff(values[k], want), `member ${k}`).toBeLessThan(2e-3);
+    }
+    // entropy_alpha (index 3) of the last update: member 0's own fixed alpha, member 1's changed one.
+    expect([values[0].at(-12 + 3), values[1].at(-12 + 3)]).toEqual([Math.fround(0.05), Math.fround(0.7)]);
+  }, 30_000);
+
   it('a member kept in a smaller population (keepMembers) goes on as its lone run: temperature, Adams and buffer carried', async () => {
     const whole = new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members });
     const values: number[] = [];
