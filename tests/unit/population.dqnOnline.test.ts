@@ -1,12 +1,10 @@
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../src/core/data/generate';
 import { OnlinePopulationTrainer } from '../../src/core/population/onlinePopulationTrainer';
 import { PopulationTrainer } from '../../src/core/population/populationTrainer';
-import type { TrainingEpisode } from '../../src/core/run/envCollector';
-import type { MetricBatch } from '../../src/core/run/events';
 import { Trainer } from '../../src/core/run/trainer';
 import { maxRelDiff } from './helpers/maxRelDiff';
+import { expectFlatTensorCount, runLone, runPopulation, type Trace } from './helpers/onlineTraces';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -21,41 +19,6 @@ const members = [
   { ...shared, seed: 5, lr: 2.3e-3, epsilonEnd: 0.04 },
   { ...shared, seed: 9, lr: 1e-3, epsilonEnd: 0.2 },
 ];
-
-interface Trace {
-  values: number[];
-  episodes: TrainingEpisode[];
-  /** [update, ...returns] of each evaluation. */
-  evaluations: number[][];
-  updates: number;
-}
-
-async function runPopulation(p: OnlinePopulationTrainer): Promise<Trace[]> {
-  const traces: Trace[] = members.map(() => ({ values: [], episodes: [], evaluations: [], updates: 0 }));
-  while (!p.finished) {
-    const tick = await p.run(1e9, 200);
-    tick.members.forEach((m, k) => {
-      if (m.metrics) traces[k].values.push(...m.metrics.values);
-      traces[k].episodes.push(...m.episodes);
-      traces[k].evaluations.push(...m.evaluations.map((e) => [e.update, ...e.returns]));
-      traces[k].updates += m.metrics?.rows ?? 0;
-    });
-  }
-  return traces;
-}
-
-async function runLone(t: Trainer): Promise<Trace> {
-  const trace: Trace = { values: [], episodes: [], evaluations: [], updates: 0 };
-  while (!t.finished) {
-    const tick = await t.run(1e9, 200);
-    const m: MetricBatch | null = tick.metrics;
-    if (m) trace.values.push(...m.values);
-    trace.episodes.push(...(tick.episodes ?? []));
-    trace.evaluations.push(...tick.evaluations.map((e) => [e.update, ...e.returns]));
-    trace.updates += m?.rows ?? 0;
-  }
-  return trace;
-}
 
 describe('online DQN population', () => {
   it.each([
@@ -122,16 +85,7 @@ describe('online DQN population', () => {
   }, 30_000);
 
   it('keeps the tensor count flat over a few hundred updates', async () => {
-    const p = new OnlinePopulationTrainer({ dataset: cartpole, algorithmId: 'dqn-online', members: members.map((m) => ({ ...m, totalEnvSteps: 1e6, trainFrequency: 4, gradientSteps: 4 })) });
-    try {
-      await p.run(1e9, 20);
-      const before = tf.memory().numTensors;
-      await p.run(1e9, 300);
-      expect(p.update).toBe(320);
-      expect(tf.memory().numTensors).toBe(before);
-    } finally {
-      p.dispose();
-    }
+    await expectFlatTensorCount(new OnlinePopulationTrainer({ dataset: cartpole, algorithmId: 'dqn-online', members: members.map((m) => ({ ...m, totalEnvSteps: 1e6, trainFrequency: 4, gradientSteps: 4 })) }), 300);
   }, 30_000);
 
   it('refuses bad input naming the problem', () => {

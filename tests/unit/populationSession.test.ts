@@ -23,7 +23,7 @@ describe('a population as one job of a trainer worker', () => {
     const members = ['a', 'b', 'c'].map((runId, k) => ({ runId, hyperparameters: { hidden: '32,32', batchSize: 16, seed: k, maxUpdates: runId === 'a' ? 40 : 100_000 } }));
     const backend = await session.startPopulation({ dataset, algorithmId: 'td3bc', backend: 'wasm', members }, (r) => reports.push(r));
     expect(backend.active).toBe('wasm');
-    expect(session.catalog().populations?.map((p) => p.algorithmId)).toEqual([...populationAlgorithms(), 'dqn-online']); // the registry's, td3bc among them, then online DQN's
+    expect(session.catalog().populations?.map((p) => p.algorithmId)).toEqual([...populationAlgorithms(), 'dqn-online', 'sac-online']); // the registry's, td3bc among them, then the online ones
     expect(populationAlgorithms()).toContain('td3bc');
     await until(() => ['a', 'b', 'c'].every((id) => (last(id)?.update ?? 0) >= 5), 'five updates of every member');
     for (const id of ['a', 'b', 'c']) expect(of(id).some((r) => r.metrics?.names.includes('critic_loss'))).toBe(true);
@@ -96,5 +96,23 @@ describe('which runs train together', () => {
     expect(populationJobs(configs, catalog, 1)).toEqual([[0, 1, 2], [3], [4], [5], [6]]);
     // Set to interact (as they always do), online DQN's runs still train together.
     expect(populationJobs([0, 1, 2].map((seed) => dqn({ seed, interaction: 'online' })), catalog, 1)).toEqual([[0, 1, 2]]);
+  });
+
+  it('groups seeds of online SAC on one environment into a population job; a run with gSDE exploration trains alone', () => {
+    const catalog = populationInfo((id) => [...getAlgorithm(id).hyperparameters, ...runSchema]);
+    const info = catalog.find((p) => p.algorithmId === 'sac-online')!;
+    expect(info).toMatchObject({ online: true, aloneWhen: { exploration: 'gsde' } });
+    expect(info.sharedKeys).toEqual(expect.arrayContaining(['batchSize', 'hidden', 'totalEnvSteps', 'autoAlpha', 'exploration']));
+    expect(info.sharedKeys).not.toContain('alpha');
+    const sac = (hp: Record<string, unknown>) => config('sac-online', hp);
+    const configs = [
+      sac({ seed: 0 }),
+      sac({ seed: 1, lr: 1e-3, alpha: 0.2 }), // per-member keys
+      sac({ seed: 2, exploration: 'gsde' }),
+      sac({ seed: 3, exploration: 'gsde' }),
+      sac({ seed: 4, autoAlpha: false }), // a shared key apart
+      sac({ seed: 5, actorLr: 3e-4 }),
+    ];
+    expect(populationJobs(configs, catalog, 1)).toEqual([[0, 1, 5], [2], [3], [4]]);
   });
 });

@@ -1,4 +1,5 @@
-// Online training of K runs of one algorithm as one batched model (PureJaxRL trains many DQN agents at once this way),
+// Online training of K runs of one algorithm as one batched model (PureJaxRL trains many DQN agents at once this way;
+// online DQN and online SAC here),
 // driven as a population job of the worker pool (populationJob.ts).
 // Each member is a lone run of its own: its seed's streams forked as run/trainer.ts forks them (initialisation and
 // exploration, batch sampling, evaluation resets, environment), its own environment copies (EnvCollector), its own
@@ -16,7 +17,7 @@ import { actionScaleFor, type ActionScale } from '../run/actionScale';
 import { EnvCollector, type TrainingEpisode } from '../run/envCollector';
 import type { EvaluationResult } from '../run/evaluate';
 import type { HyperparameterEvent, MetricBatch } from '../run/events';
-import type { HyperValues } from '../run/hyperparameters';
+import { HyperparameterError, type HyperValues } from '../run/hyperparameters';
 import { ReplayBuffer, storeStep } from '../run/replayBuffer';
 import { replaySchedule, type ReplaySchedule } from '../run/replaySource';
 import { runSchema } from '../run/runSettings';
@@ -92,6 +93,8 @@ export class OnlinePopulationTrainer {
     const def = onlinePopulationDef(config.algorithmId);
     if (!def) throw new Error(`${this.algorithm.name} has no online population version (online populations: ${onlinePopulationAlgorithms().join(', ')}); train its runs alone`);
     this.settings = new MemberSettings([...this.algorithm.hyperparameters, ...runSchema], def, this.algorithm.name, config.members);
+    const alone = Object.entries(def.aloneWhen ?? {}).find(([key, value]) => this.settings.values[0][key] === value);
+    if (alone) throw new HyperparameterError(alone[0], `${this.algorithm.name} with ${this.settings.label(alone[0])} (${alone[0]}) ${String(alone[1])} has no population version: train these runs alone`);
     const d = config.dataset;
     const kind = d.discreteActions !== null ? 'discrete' : 'continuous';
     if (!this.algorithm.actions.includes(kind)) throw new Error(`${this.algorithm.name} does not handle ${kind} actions (dataset "${d.name}")`);
@@ -196,6 +199,7 @@ export class OnlinePopulationTrainer {
     this.parts.forEach((m, k) => input.set(m.collector.observations, k * numEnvs * od));
     this.agent.observeEnvSteps(this.envSteps);
     const obs = tf.tensor3d(input, [K, numEnvs, od]);
+    // [K, numEnvs] indices (discrete) or [K, numEnvs, actionDim] rows in [-1, 1], which each EnvCollector maps to its box.
     const out = this.agent.act(obs, 'sample');
     let actions: Float32Array;
     try {

@@ -3,9 +3,11 @@
 // cloning (%BC), XQL, f-DVL and ReCOIL (on IQL's population shell; ReCOIL's expert episodes shared), A2PR, SAC-N and
 // EDAC (each member's N critics in one batched ensemble), PRDC (on TD3+BC's parts, one shared neighbour index) and
 // ODICE (its gradient projection per member): every offline algorithm built on MLPs. The Decision Transformer is not
-// among them (its attention layers are not MLPs); it trains as lone runs. Online DQN trains as a population too
-// (dqnOnline.ts, trained by onlinePopulationTrainer.ts: each member acts in its own environments and fills its own
-// replay buffer); PPO and online SAC train as lone runs.
+// among them (its attention layers are not MLPs); it trains as lone runs. Online DQN and online SAC train as populations
+// too (dqnOnline.ts, sacOnline.ts, trained by onlinePopulationTrainer.ts: each member acts in its own environments and
+// fills its own replay buffer; online SAC with gSDE exploration trains alone). PPO trains as lone runs: its rollout
+// source collects on-policy rollouts and discards them after each update, not the replay schedule the online
+// population trainer shares between members.
 import type { PopulationInfo } from '../experiments/populations';
 import type { HyperParam } from '../run/hyperparameters';
 import { a2prPopulation } from './a2pr';
@@ -23,6 +25,7 @@ import { prdcPopulation } from './prdc';
 import { rebracPopulation } from './rebrac';
 import { edacPopulation, sacNPopulation } from './sacN';
 import { sacPopulation } from './sac';
+import { sacOnlinePopulation } from './sacOnline';
 import { td3bcPopulation } from './td3bc';
 import type { OnlinePopulationDef, PopulationDef } from './types';
 
@@ -49,7 +52,7 @@ const populations: PopulationDef[] = [
 ];
 
 /** Online algorithms whose members act in their own environments (trained by onlinePopulationTrainer.ts). */
-const onlinePopulations: OnlinePopulationDef[] = [dqnOnlinePopulation];
+const onlinePopulations: OnlinePopulationDef[] = [dqnOnlinePopulation, sacOnlinePopulation];
 
 /** Settings that belong to each run of a population even when not held on the device (the trainer reads them per member). */
 export const PER_RUN_KEYS = ['seed', 'updatesPerEval', 'evalEpisodes', 'maxUpdates'];
@@ -81,5 +84,5 @@ export function sharedKeys(def: PopulationDef, schema: readonly HyperParam[]): s
 /** What the page needs to group runs into populations (see experiments/populations.ts). */
 export function populationInfo(schemaOf: (algorithmId: string) => HyperParam[]): PopulationInfo[] {
   const info = (def: PopulationDef, online: boolean) => ({ algorithmId: def.algorithmId, sharedKeys: sharedKeys(def, schemaOf(def.algorithmId)), online });
-  return [...populations.map((def) => info(def, false)), ...onlinePopulations.map((def) => info(def, true))];
+  return [...populations.map((def) => info(def, false)), ...onlinePopulations.map((def) => ({ ...info(def, true), ...(def.aloneWhen ? { aloneWhen: def.aloneWhen } : {}) }))];
 }

@@ -3,7 +3,9 @@
 // leading members axis. The critic and actor learning rates, tau and the entropy backup are per-member device values;
 // every member tunes its own log alpha. Each member's policy noise comes from its own Rng in the lone run's order, so
 // member k and a lone run with its seed and settings agree update by update (tests/unit/population.test.ts). As the lone
-// createSACAgent, it takes an optional critic regulariser (continuous CQL and Cal-QL: cqlContinuous.ts).
+// createSACAgent, it takes an optional critic regulariser (continuous CQL and Cal-QL: cqlContinuous.ts), and acts by
+// sampling its policy or greedily, and reads online SAC's temperature switch (autoAlpha, shared; the fixed alpha is a
+// per-member value) as the lone agent does, for the online population (sacOnline.ts).
 import * as tf from '@tensorflow/tfjs';
 import { minOf } from '../algos/critics';
 import { LOG_STD_MAX, LOG_STD_MIN, tanhGaussianFromNoise } from '../algos/distributions';
@@ -18,7 +20,7 @@ import { memberMethods } from './memberStates';
 import { perMember } from './perMember';
 import type { HyperValues } from '../run/hyperparameters';
 import { populationBasics } from './populationBasics';
-import type { MemberBatch, PopulationAgent, PopulationContext, PopulationDef } from './types';
+import type { MemberBatch, OnlinePopulationAgent, PopulationContext, PopulationDef } from './types';
 
 /** A reparameterised sample of every member's policy on [K, n, obs]: actions [K, n, A] and log-probabilities [K, n]. */
 export type MemberPolicySampler = (observations: tf.Tensor3D) => { action: tf.Tensor3D; logProb: tf.Tensor2D };
@@ -49,10 +51,15 @@ export interface MemberQRegularizer {
 /** Builds a regulariser on the population's per-member values (which hold its own per-member keys too). */
 export type MemberQRegularizerFactory = (values: MemberValues, prefix: string) => MemberQRegularizer;
 
-/** Offline SAC for K members, optionally with a critic regulariser; `id` names the checkpoints, `memberKeys` the device values. */
-export function createSACPopulationAgent(ctx: PopulationContext, id: string, memberKeys: readonly string[], regularizer: MemberQRegularizerFactory | null): PopulationAgent {
+/** A SAC population: it acts greedily (evaluation) or by sampling every member's policy (online SAC's exploration). */
+export type SACPopulationAgent = Omit<OnlinePopulationAgent, 'observeEnvSteps'>;
+
+/** SAC for K members, optionally with a critic regulariser; `id` names the checkpoints, `memberKeys` the device values. */
+export function createSACPopulationAgent(ctx: PopulationContext, id: string, memberKeys: readonly string[], regularizer: MemberQRegularizerFactory | null): SACPopulationAgent {
   if (ctx.discreteActions !== null) throw new Error(`${id} needs continuous actions`);
-  const { K, prefix, hidden, gamma, values, normalize } = populationBasics(ctx, memberKeys);
+  const { K, prefix, hp, hidden, gamma, values, normalize } = populationBasics(ctx, memberKeys);
+  // A fixed temperature instead of the automatic one, as the lone agent reads it (only online SAC offers the switch).
+  let autoAlpha = hp.autoAlpha === undefined || Boolean(hp.autoAlpha);
   const A = ctx.actionDim;
   const targetEntropy = -A;
   const reg = regularizer?.(values, prefix) ?? null;
@@ -89,7 +96,7 @@ export function createSACPopulationAgent(ctx: PopulationContext, id: string, mem
       return tf.tidy(() => {
         const obs = normalize.apply(batch.observations);
         const nextObs = normalize.apply(batch.nextObservations);
-        const alpha = tf.exp(logAlpha.variable) as tf.Tensor2D; // [K, 1]
+        const alpha = (autoAlpha ? tf.exp(logAlpha.variable) : values.column('alpha')) as tf.Tensor2D; // [K, 1]
 
         // y = r + gamma (1 - done) (min_i Q_target_i(s', a') - backup alpha log pi(a'|s')), a' ~ pi(s') (eqs. 3, 5).
         const next = policy(nextObs);
@@ -116,8 +123,10 @@ export function createSACPopulationAgent(ctx: PopulationContext, id: string, mem
         });
         const [logProb, qPolicy] = actorStep.aux;
 
-        // J(alpha) = E[-log alpha (log pi(a|s) + target entropy)] (eq. 18, on log alpha as CORL), per member.
-        const alphaStep = alphaOptimizer.minimize(() => ({ loss: tf.neg(perMember(tf.mul(logAlpha.variable, tf.add(logProb, targetEntropy)))), aux: [] }));
+        // J(alpha) = E[-log alpha (log pi(a|s) + target entropy)] (eq. 18, on log alpha as CORL), per member; with a
+        // fixed temperature it is only reported, log alpha and its Adam untouched (as the lone agent).
+        const alphaLoss = () => ({ loss: tf.neg(perMember(tf.mul(logAlpha.variable, tf.add(logProb, targetEntropy)))) as tf.Tensor1D, aux: [] });
+        const alphaStep = autoAlpha ? alphaOptimizer.minimize(alphaLoss) : alphaLoss();
         critics.updateTargets(values.vector('tau'));
 
         return tf.stack(
@@ -141,12 +150,18 @@ export function createSACPopulationAgent(ctx: PopulationContext, id: string, mem
       });
     },
 
-    act(observations: tf.Tensor3D): tf.Tensor {
-      return tf.tidy(() => tf.tanh(gaussian(normalize.apply(observations)).mean));
+    act(observations: tf.Tensor3D, mode: 'sample' | 'greedy'): tf.Tensor {
+      return tf.tidy(() => {
+        const obs = normalize.apply(observations);
+        return mode === 'greedy' ? tf.tanh(gaussian(obs).mean) : policy(obs).action;
+      });
     },
 
     ...memberMethods(id, K, { memberVars, optimizers, values, normalize }),
-    setSharedHyperparameters: (patch) => reg?.setSharedHyperparameters(patch),
+    setSharedHyperparameters(patch) {
+      if (patch.autoAlpha !== undefined) autoAlpha = Boolean(patch.autoAlpha);
+      reg?.setSharedHyperparameters(patch);
+    },
   };
 }
 
