@@ -75,11 +75,9 @@ function createPRDCPopulation(ctx: PopulationContext): PopulationAgent {
       const ready = prepared?.batch === batch ? prepared.found : null;
       prepared = null;
       return tf.tidy(() => {
-        const obs = normalize.apply(batch.observations);
-        const nextObs = normalize.apply(batch.nextObservations);
-
         // Critic: TD3's, target smoothing with each member's noise scale and clip (td3Members.ts).
-        const criticStep = parts.criticStep(obs, nextObs, batch);
+        const criticStep = parts.criticStep(batch);
+        const { obs } = criticStep;
         const qData = criticStep.qData;
 
         if (updates % delay.policyDelay === 0) {

@@ -31,8 +31,8 @@ export interface TD3Members {
   memberVars: MemberVariable[];
   /** Q1, the critic the actor climbs, [K, B]. */
   q1(obs: tf.Tensor3D, actions: tf.Tensor3D): tf.Tensor2D;
-  /** One critic step of every member on its states as the networks see them. Call inside tf.tidy. */
-  criticStep(obs: tf.Tensor3D, nextObs: tf.Tensor3D, batch: MemberBatch): { loss: tf.Tensor1D; gradNorm: tf.Tensor1D; qData: tf.Tensor2D };
+  /** One critic step of every member; also the states as the networks see them (`obs`, for the actor). Call inside tf.tidy. */
+  criticStep(batch: MemberBatch): { obs: tf.Tensor3D; loss: tf.Tensor1D; gradNorm: tf.Tensor1D; qData: tf.Tensor2D };
 }
 
 /** `algorithm` names the networks as a lone run does ("td3bc/actor", "prdc/q1"); `actorMetrics` the width of lastActorMetrics. */
@@ -55,7 +55,9 @@ export function createTD3Members(ctx: PopulationContext, algorithm: string, memb
     memberVars: [...actor.memberVariables, ...critics.networks.flatMap((c) => c.memberVariables)],
     q1: (obs, actions) => critics.q(obs, actions)[0],
 
-    criticStep(obs, nextObs, batch) {
+    criticStep(batch) {
+      const obs = normalize.apply(batch.observations);
+      const nextObs = normalize.apply(batch.nextObservations);
       const nextActions = actor.smoothedTargetActions(nextObs, ctx.rngs, values);
       const y = tf.add(batch.rewards, tf.mul(tf.mul(gamma, tf.sub(1, batch.dones)), minOf(critics.q(nextObs, nextActions, 'target'))));
       const step = criticOptimizer.minimize(() => {
@@ -63,7 +65,7 @@ export function createTD3Members(ctx: PopulationContext, algorithm: string, memb
         const losses = qs.map((q) => perMember(tf.square(tf.sub(q, y))));
         return { loss: tf.add(losses[0], losses[1]) as tf.Tensor1D, aux: [qs[0]] };
       });
-      return { loss: step.loss, gradNorm: step.gradNorm, qData: step.aux[0] as tf.Tensor2D };
+      return { obs, loss: step.loss, gradNorm: step.gradNorm, qData: step.aux[0] as tf.Tensor2D };
     },
   };
 }

@@ -24,11 +24,9 @@ function createTD3BCPopulation(ctx: PopulationContext): PopulationAgent {
 
     update(batch: MemberBatch): tf.Tensor2D {
       return tf.tidy(() => {
-        const obs = normalize.apply(batch.observations);
-        const nextObs = normalize.apply(batch.nextObservations);
-
         // Critic: TD3's, target smoothing with each member's noise scale and clip (td3Members.ts).
-        const criticStep = parts.criticStep(obs, nextObs, batch);
+        const criticStep = parts.criticStep(batch);
+        const { obs } = criticStep;
         const qData = criticStep.qData;
 
         if (updates % delay.policyDelay === 0) {
