@@ -29,7 +29,9 @@ if (process.argv.includes('--child')) {
   await tf.ready();
   const [kind, algorithmId, size, list] = arg('child', '').split(':');
   const spec = specOf(algorithmId, size);
-  const subjects = kind === 'lone' ? [loneSubject(spec)] : [loneSubject(spec), ...list.split(',').map((k) => populationSubject(spec, Number(k)))];
+  // lone: one lone run; pop: one population of K (list) alone; set: a lone run and populations of each K, alternating.
+  const populations = () => (list ?? '').split(',').map((k) => populationSubject(spec, Number(k)));
+  const subjects = kind === 'lone' ? [loneSubject(spec)] : kind === 'pop' ? populations() : [loneSubject(spec), ...populations()];
   const out = await interleaved(subjects, cycles, budget / cycles);
   for (const s of subjects) s.dispose();
   console.log(JSON.stringify(out));
@@ -84,6 +86,9 @@ for (const size of sizes) {
     log(`${name}: two lone runs at once (the pool's two workers) ...`);
     const pool = (await tfjsChildren(`lone:${algorithmId}:${size}`, 2)).map((o) => o.lone);
     const lone = measured.lone;
+    // An 8-seed experiment on the page's pool of 2 workers: two populations of 4, one per worker (experiments/populations.ts).
+    log(`${name}: an 8-seed experiment as two populations of 4 at once ...`);
+    const halves = (await tfjsChildren(`pop:${algorithmId}:${size}:4`, 2)).map((o) => o['K=4'] * 4);
     const population: Record<string, unknown> = {};
     for (const k of ks) {
       const ups = measured[`K=${k}`];
@@ -109,6 +114,7 @@ for (const size of sizes) {
       networks: { observationDim: spec.observationDim, actionDim: spec.actionDim, hidden: spec.hyperparameters!.hidden, batchSize: spec.hyperparameters!.batchSize },
       loneRunUpdatesPerSecond: round(lone),
       poolOfTwoLoneRuns: { each: pool.map(round), combined: round(sum(pool)) },
+      eightSeedsAsTwoPopulationsOfFour: { memberUpdatesPerSecond: { each: halves.map(round), combined: round(sum(halves)) } },
       population,
       torch,
     };
