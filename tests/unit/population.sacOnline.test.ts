@@ -1,5 +1,5 @@
-// Online SAC as a population: member k acts (its own tanh-Gaussian noise), collects and updates as the lone Trainer
-// with its seed and settings, with the automatic temperature or a fixed one per member.
+// Online SAC as a population: member k acts (its own tanh-Gaussian noise, or its own gSDE matrices), collects and
+// updates as the lone Trainer with its seed and settings, with the automatic temperature or a fixed one per member.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../src/core/data/generate';
@@ -27,6 +27,8 @@ describe('online SAC population', () => {
   it.each([
     ['automatic temperature', {}],
     ['a fixed temperature per member', { autoAlpha: false }],
+    // Windows of 16 steps: the acting matrices are redrawn 13 times in the run, the training matrix every update.
+    ['gSDE exploration and a fixed temperature per member', { autoAlpha: false, exploration: 'gsde', sdeSampleFreq: 16, sdeLogStdInit: -1 }],
   ] as const)('member k acts, collects and updates as a lone run with its seed and settings (Pendulum, 2 members, %s)', async (_, variant) => {
     const settings = members.map((m) => ({ ...m, ...variant }));
     const population = new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members: settings });
@@ -107,8 +109,13 @@ describe('online SAC population', () => {
     expect([values[0].at(-12 + 3), values[1].at(-12 + 3)]).toEqual([Math.fround(0.05), Math.fround(0.7)]);
   }, 30_000);
 
-  it('a member kept in a smaller population (keepMembers) goes on as its lone run: temperature, Adams and buffer carried', async () => {
-    const whole = new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members });
+  it.each([
+    ['Gaussian noise', {}],
+    // 160 env steps at the hand-over: inside the 7th window of 24, so the kept member must bring its window's matrices.
+    ['gSDE exploration', { exploration: 'gsde', sdeSampleFreq: 24 }],
+  ] as const)('a member kept in a smaller population (keepMembers) goes on as its lone run: temperature, Adams and buffer carried (%s)', async (_, variant) => {
+    const settings = members.map((m) => ({ ...m, ...variant }));
+    const whole = new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members: settings });
     const values: number[] = [];
     let returns: number[] = [];
     let kept: OnlinePopulationTrainer | null = null;
@@ -123,7 +130,7 @@ describe('online SAC population', () => {
     } finally {
       (kept ?? whole).dispose();
     }
-    const lone = new Trainer({ dataset: pendulum, algorithmId, hyperparameters: members[1] });
+    const lone = new Trainer({ dataset: pendulum, algorithmId, hyperparameters: settings[1] });
     try {
       const want = await runLone(lone);
       expect(values.length).toBe(want.values.length);
@@ -138,9 +145,9 @@ describe('online SAC population', () => {
     await expectFlatTensorCount(new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members: members.map((m) => ({ ...m, totalEnvSteps: 1e6 })) }), 200);
   }, 30_000);
 
-  it('refuses gSDE exploration and per-member changes of shared keys, naming them', () => {
+  it('refuses per-member changes of shared keys, naming them', () => {
     const before = tf.memory().numTensors;
-    expect(() => new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members: members.map((m) => ({ ...m, exploration: 'gsde' })) })).toThrow(/SAC \(online\) with exploration noise \(exploration\) gsde has no population version: train these runs alone/);
+    expect(() => new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members: [members[0], { ...members[1], exploration: 'gsde' }] })).toThrow(/exploration noise \(exploration\)/);
     expect(tf.memory().numTensors).toBe(before);
     const p = new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members });
     try {

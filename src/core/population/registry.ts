@@ -5,7 +5,7 @@
 // ODICE (its gradient projection per member): every offline algorithm built on MLPs. The Decision Transformer is not
 // among them (its attention layers are not MLPs); it trains as lone runs. Online DQN and online SAC train as populations
 // too (dqnOnline.ts, sacOnline.ts, trained by onlinePopulationTrainer.ts: each member acts in its own environments and
-// fills its own replay buffer; online SAC with gSDE exploration trains alone). PPO trains as lone runs: its rollout
+// fills its own replay buffer; online SAC's gSDE exploration too, memberGsde.ts). PPO trains as lone runs: its rollout
 // source collects on-policy rollouts and discards them after each update, not the replay schedule the online
 // population trainer shares between members.
 import type { PopulationInfo } from '../experiments/populations';
@@ -84,5 +84,5 @@ export function sharedKeys(def: PopulationDef, schema: readonly HyperParam[]): s
 /** What the page needs to group runs into populations (see experiments/populations.ts). */
 export function populationInfo(schemaOf: (algorithmId: string) => HyperParam[]): PopulationInfo[] {
   const info = (def: PopulationDef, online: boolean) => ({ algorithmId: def.algorithmId, sharedKeys: sharedKeys(def, schemaOf(def.algorithmId)), online });
-  return [...populations.map((def) => info(def, false)), ...onlinePopulations.map((def) => ({ ...info(def, true), ...(def.aloneWhen ? { aloneWhen: def.aloneWhen } : {}) }))];
+  return [...populations.map((def) => info(def, false)), ...onlinePopulations.map((def) => info(def, true))];
 }

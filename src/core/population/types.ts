@@ -106,6 +106,4 @@ export interface OnlinePopulationAgent extends PopulationAgent {
 
 export interface OnlinePopulationDef extends PopulationDef {
   create(ctx: PopulationContext): OnlinePopulationAgent;
-  /** Settings any one of which makes a run train alone (online SAC's gSDE exploration has no members axis). */
-  aloneWhen?: HyperValues;
 }
