@@ -13,8 +13,9 @@ import type { Rng } from '../rng';
 import { batchSizeParam, learningRateParam, normalizeStatesParam, observationNormalizer } from './common';
 import { minimizeWith } from './minimize';
 import { readWeights, writeWeights } from './nets';
+import { ContextWindows } from './dtContext';
 import { Adam } from './optim';
-import { causalMask, Embedding, LayerNorm, Linear, noDropout, TransformerBlock, type Dropout } from './transformer';
+import { causalMask, Embedding, LayerNorm, Linear, loneWeights, noDropout, TransformerBlock, type Dropout, type Weights } from './transformer';
 import type { Agent, AgentContext, AlgorithmDef, Checkpoint, EpisodeMemory, SequenceBatch } from './types';
 
 /** Linear warmup (CORL's LambdaLR): the learning rate at update t is lr * min(1, (t + 1) / warmup). */
@@ -22,9 +23,44 @@ export function warmupRate(lr: number, update: number, warmup: number): number {
   return lr * Math.min(1, (update + 1) / Math.max(1, warmup));
 }
 
-/** Mean over real steps (mask 1) of a per-step loss [B, K]; padding past an episode's end does not count. */
-export function maskedMean(perStep: tf.Tensor2D, mask: tf.Tensor2D): tf.Scalar {
-  return tf.div(tf.sum(tf.mul(perStep, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
+/**
+ * Mean over real steps (mask 1) of a per-step loss [B, K]; padding past an episode's end does not count. A population's
+ * [members, B, K] gives one mean per member.
+ */
+export function maskedMean<T extends tf.Tensor>(perStep: T, mask: T): tf.Tensor {
+  return tf.div(tf.sum(tf.mul(perStep, mask), [-2, -1]), tf.maximum(tf.sum(mask, [-2, -1]), 1));
+}
+
+/** The batch a DT update reads: a SequenceBatch, or a population's with a leading members axis on every tensor. */
+export type SequenceTensors = { [K in keyof SequenceBatch]: tf.Tensor };
+
+/**
+ * The update's loss from the predictions `out` at every state token: L = -E[log p(a_t | tokens before a_t)] over real
+ * steps for discrete actions (the paper's cross-entropy), E[(a_hat_t - a_t)^2] over real steps and action dimensions
+ * for continuous ones (section 3: mean squared error). A scalar, or [members] for a population.
+ */
+export function dtLoss(out: tf.Tensor, batch: SequenceTensors, actionDim: number, discreteActions: number | null): tf.Tensor {
+  if (discreteActions !== null) {
+    const labels = tf.oneHot(tf.cast(tf.reshape(batch.actions, batch.mask.shape), 'int32'), discreteActions);
+    return maskedMean(tf.neg(tf.sum(tf.mul(labels, tf.logSoftmax(out)), -1)), batch.mask);
+  }
+  return tf.div(maskedMean(tf.sum(tf.square(tf.sub(out, batch.actions)), -1), batch.mask), actionDim);
+}
+
+/** The metrics between the loss and the learning rate: accuracy and entropy (discrete), or the actions' spread. */
+export function dtMetrics(out: tf.Tensor, batch: SequenceTensors, discrete: boolean): tf.Tensor[] {
+  if (discrete) {
+    const correct = tf.cast(tf.equal(tf.argMax(out, -1), tf.cast(tf.reshape(batch.actions, batch.mask.shape), 'int32')), 'float32');
+    const logp = tf.logSoftmax(out);
+    const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), -1));
+    return [maskedMean(correct, batch.mask), maskedMean(entropy, batch.mask)];
+  }
+  // Spread of the predicted actions over the batch's real steps, averaged over action dimensions.
+  const m = tf.expandDims(batch.mask, -1);
+  const count = tf.maximum(tf.sum(m, [-3, -2], true), 1);
+  const mean = tf.div(tf.sum(tf.mul(out, m), [-3, -2], true), count);
+  const variance = tf.div(tf.sum(tf.mul(tf.square(tf.sub(out, mean)), m), [-3, -2], true), count);
+  return [tf.mean(tf.sqrt(variance), [-3, -2, -1])];
 }
 
 export interface DTShape {
@@ -51,20 +87,22 @@ export class DecisionTransformerModel {
   private readonly actionHead: Linear;
   private readonly masks = new Map<number, tf.Tensor2D>();
 
+  /** `init`: a lone run's Rng, or the weights of a population's members (population/memberWeights.ts). */
   constructor(
     readonly shape: DTShape,
-    rng: Rng,
+    init: Rng | Weights,
     private readonly normalize: (x: tf.Tensor2D) => tf.Tensor2D = (x) => x,
   ) {
     const { embedding: dim, discreteActions: k } = shape;
-    this.timestepEmbedding = new Embedding('dt/timestep', shape.episodeLength, dim, rng);
-    this.returnEmbedding = new Linear('dt/return', 1, dim, rng);
-    this.stateEmbedding = new Linear('dt/state', shape.observationDim, dim, rng);
-    this.actionEmbedding = new Linear('dt/action', k ?? shape.actionDim, dim, rng);
-    this.embeddingNorm = new LayerNorm('dt/embedding_norm', dim);
-    this.blocks = Array.from({ length: shape.layers }, (_, l) => new TransformerBlock(`dt/block${l}`, dim, shape.heads, rng));
-    this.outputNorm = new LayerNorm('dt/output_norm', dim);
-    this.actionHead = new Linear('dt/action_head', dim, k ?? shape.actionDim, rng);
+    const weights = 'matrix' in init ? init : loneWeights(init);
+    this.timestepEmbedding = new Embedding('dt/timestep', shape.episodeLength, dim, weights);
+    this.returnEmbedding = new Linear('dt/return', 1, dim, weights);
+    this.stateEmbedding = new Linear('dt/state', shape.observationDim, dim, weights);
+    this.actionEmbedding = new Linear('dt/action', k ?? shape.actionDim, dim, weights);
+    this.embeddingNorm = new LayerNorm('dt/embedding_norm', dim, weights);
+    this.blocks = Array.from({ length: shape.layers }, (_, l) => new TransformerBlock(`dt/block${l}`, dim, shape.heads, weights));
+    this.outputNorm = new LayerNorm('dt/output_norm', dim, weights);
+    this.actionHead = new Linear('dt/action_head', dim, k ?? shape.actionDim, weights);
   }
 
   /** Holders of every trainable variable (optimizer, checkpoints). */
@@ -78,22 +116,26 @@ export class DecisionTransformerModel {
    * Tokens are interleaved per step as (R_t, s_t, a_t). Under the causal mask (transformer.ts) the output at s_t sees
    * R_1..R_t, s_1..s_t and a_1..a_{t-1}, never a_t itself nor anything later: it predicts a_t from the past and the
    * return asked for. The same mask makes right padding harmless (padding comes after every real token) and lets
-   * evaluation leave the current action at zero.
+   * evaluation leave the current action at zero. With a population's weights every input and the output lead with
+   * the members axis ([members, B, K, ...]), member k's rows through member k's weights.
    */
-  predict(states: tf.Tensor3D, actions: tf.Tensor3D, returnsToGo: tf.Tensor3D, timesteps: tf.Tensor2D, drop: Dropout = noDropout): tf.Tensor3D {
+  predict<T extends tf.Tensor>(states: T, actions: T, returnsToGo: T, timesteps: tf.Tensor, drop: Dropout = noDropout): T {
     const { observationDim, discreteActions: k, embedding: dim, rewardScale } = this.shape;
-    const [b, steps] = states.shape;
-    const s = tf.reshape(this.normalize(tf.reshape(states, [b * steps, observationDim]) as tf.Tensor2D), [b, steps, observationDim]);
-    const a = k !== null ? tf.oneHot(tf.cast(tf.reshape(actions, [b, steps]), 'int32'), k) : actions;
+    const lead = states.shape.slice(0, -1); // [(members,) B, K]
+    const s = tf.reshape(this.normalize(tf.reshape(states, [-1, observationDim]) as tf.Tensor2D), states.shape);
+    const a = k !== null ? tf.oneHot(tf.cast(tf.reshape(actions, lead), 'int32'), k) : actions;
     const time = this.timestepEmbedding.apply(timesteps);
     const tokens = tf.stack(
       [tf.add(this.returnEmbedding.apply(tf.mul(returnsToGo, rewardScale)), time), tf.add(this.stateEmbedding.apply(s), time), tf.add(this.actionEmbedding.apply(a), time)],
-      2,
+      lead.length,
     );
-    let x = drop(this.embeddingNorm.apply(tf.reshape(tokens, [b, 3 * steps, dim]))) as tf.Tensor3D;
+    const steps = lead[lead.length - 1];
+    const sequences = lead.slice(0, -1);
+    let x = drop(this.embeddingNorm.apply(tf.reshape(tokens, [...sequences, 3 * steps, dim])));
     for (const block of this.blocks) x = block.apply(x, this.maskFor(3 * steps), drop);
-    const stateTokens = tf.reshape(tf.slice(tf.reshape(this.outputNorm.apply(x), [b, steps, 3, dim]), [0, 0, 1, 0], [b, steps, 1, dim]), [b, steps, dim]);
-    const out = this.actionHead.apply(stateTokens) as tf.Tensor3D;
+    const byStep = tf.reshape(this.outputNorm.apply(x), [...lead, 3, dim]);
+    const stateTokens = tf.reshape(tf.slice(byStep, [...lead.map(() => 0), 1, 0], [...lead, 1, dim]), [...lead, dim]);
+    const out = this.actionHead.apply(stateTokens) as T;
     return k !== null ? out : tf.tanh(out);
   }
 
@@ -111,7 +153,6 @@ export class DecisionTransformerModel {
 function createDT(ctx: AgentContext): Agent {
   const hp = ctx.hyperparameters;
   const discrete = ctx.discreteActions !== null;
-  const k = ctx.discreteActions ?? 0;
   const context = Number(hp.contextLength);
   let [lr, warmup, dropout, targetReturn] = [Number(hp.lr), Number(hp.warmup), Number(hp.dropout), Number(hp.targetReturn)];
   let updates = ctx.startUpdate ?? 0; // a resumed or forked run continues its schedules
@@ -152,29 +193,10 @@ function createDT(ctx: AgentContext): Agent {
         const drop = trainingDropout();
         const step = minimizeWith(optimizer, () => {
           const out = model.predict(batch.states, batch.actions, batch.returnsToGo, batch.timesteps, drop);
-          if (discrete) {
-            // L = -E[log p(a_t | tokens before a_t)] over real steps (the paper's cross-entropy for discrete actions).
-            const labels = tf.oneHot(tf.cast(tf.reshape(batch.actions, batch.mask.shape), 'int32'), k);
-            return { loss: maskedMean(tf.neg(tf.sum(tf.mul(labels, tf.logSoftmax(out)), -1)) as tf.Tensor2D, batch.mask), aux: [out] };
-          }
-          // L = E[(a_hat_t - a_t)^2] over real steps and action dimensions (section 3: mean squared error).
-          return { loss: tf.div(maskedMean(tf.sum(tf.square(tf.sub(out, batch.actions)), -1) as tf.Tensor2D, batch.mask), ctx.actionDim) as tf.Scalar, aux: [out] };
+          return { loss: dtLoss(out, batch, ctx.actionDim, ctx.discreteActions) as tf.Scalar, aux: [out] };
         });
-        const { loss, gradNorm } = step;
         const [out] = step.aux;
-        const lrNow = tf.scalar(optimizer.learningRate);
-        if (discrete) {
-          const correct = tf.cast(tf.equal(tf.argMax(out, -1), tf.cast(tf.reshape(batch.actions, batch.mask.shape), 'int32')), 'float32') as tf.Tensor2D;
-          const logp = tf.logSoftmax(out);
-          const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), -1)) as tf.Tensor2D;
-          return tf.stack([loss, maskedMean(correct, batch.mask), maskedMean(entropy, batch.mask), lrNow, gradNorm]) as tf.Tensor1D;
-        }
-        // Spread of the predicted actions over the batch's real steps, averaged over action dimensions.
-        const m = tf.expandDims(batch.mask, 2);
-        const count = tf.maximum(tf.sum(batch.mask), 1);
-        const mean = tf.div(tf.sum(tf.mul(out, m), [0, 1]), count);
-        const variance = tf.div(tf.sum(tf.mul(tf.square(tf.sub(out, mean)), m), [0, 1]), count);
-        return tf.stack([loss, tf.mean(tf.sqrt(variance)), lrNow, gradNorm]) as tf.Tensor1D;
+        return tf.stack([step.loss, ...dtMetrics(out, batch, discrete), tf.scalar(optimizer.learningRate), step.gradNorm]) as tf.Tensor1D;
       });
     },
 
@@ -221,72 +243,40 @@ function createDT(ctx: AgentContext): Agent {
   };
 
   /**
-   * The last K steps of each evaluation episode, kept on the CPU: states, actions (dataset layout: unit box, or the
-   * index), returns still to get, timesteps. Each step the window is right-padded to K like a training window and the
-   * prediction is read at the newest state.
+   * The last K steps of each evaluation episode (dtContext.ts). Each step the window is right-padded to K like a
+   * training window and the prediction is read at the newest state.
    */
   function contextMemory(count: number, target: number): EpisodeMemory {
-    const obsDim = ctx.observationDim;
-    const actDim = ctx.actionDim;
-    const episodes = Array.from({ length: count }, () => ({
-      states: new Float32Array(context * obsDim),
-      actions: new Float32Array(context * actDim),
-      returns: new Float32Array(context),
-      timesteps: new Int32Array(context),
-      filled: 0,
-      step: 0,
-      toGo: target,
-    }));
+    const windows = new ContextWindows(context, ctx.observationDim, ctx.actionDim, Array.from({ length: count }, () => target));
     return {
       act(ids: number[], observations: Float32Array): tf.Tensor {
+        windows.push(ids, observations);
+        const w = windows.windows(ids);
         const n = ids.length;
-        const [states, actions, returns, timesteps] = [new Float32Array(n * context * obsDim), new Float32Array(n * context * actDim), new Float32Array(n * context), new Int32Array(n * context)];
-        const newest = new Int32Array(n);
-        ids.forEach((id, r) => {
-          const e = episodes[id];
-          if (e.filled === context) {
-            // Slide the window: drop the oldest step.
-            e.states.copyWithin(0, obsDim);
-            e.actions.copyWithin(0, actDim);
-            e.returns.copyWithin(0, 1);
-            e.timesteps.copyWithin(0, 1);
-            e.filled -= 1;
-          }
-          const j = e.filled;
-          e.states.set(observations.subarray(r * obsDim, (r + 1) * obsDim), j * obsDim);
-          e.actions.fill(0, j * actDim, (j + 1) * actDim); // a_t is not known yet; the causal mask hides it anyway
-          e.returns[j] = e.toGo;
-          e.timesteps[j] = e.step;
-          e.filled += 1;
-          newest[r] = j;
-          states.set(e.states, r * context * obsDim);
-          actions.set(e.actions, r * context * actDim);
-          returns.set(e.returns, r * context);
-          timesteps.set(e.timesteps, r * context);
-        });
         return tf.tidy(() => {
           const out = model.predict(
-            tf.tensor3d(states, [n, context, obsDim]),
-            tf.tensor3d(actions, [n, context, actDim]),
-            tf.tensor3d(returns, [n, context, 1]),
-            tf.tensor2d(timesteps, [n, context], 'int32'),
+            tf.tensor3d(w.states, [n, context, ctx.observationDim]),
+            tf.tensor3d(w.actions, [n, context, ctx.actionDim]),
+            tf.tensor3d(w.returns, [n, context, 1]),
+            tf.tensor2d(w.timesteps, [n, context], 'int32'),
             noDropout,
           );
-          const pick = tf.expandDims(tf.oneHot(tf.tensor1d(newest, 'int32'), context), 2);
-          return greedy(tf.sum(tf.mul(out, pick), 1) as tf.Tensor2D);
+          return greedy(newestPrediction(out, w.newest) as tf.Tensor2D);
         });
       },
 
       observe(ids: number[], actions: Float32Array, rewards: Float32Array) {
-        ids.forEach((id, r) => {
-          const e = episodes[id];
-          e.actions.set(actions.subarray(r * actDim, (r + 1) * actDim), (e.filled - 1) * actDim);
-          e.toGo -= rewards[r];
-          e.step += 1;
-        });
+        windows.observe(ids, actions, rewards);
       },
     };
   }
+}
+
+/** The prediction at each window's newest step: [..., K, outputs] and `newest` (one index per window) -> [..., outputs]. */
+export function newestPrediction(out: tf.Tensor, newest: Int32Array): tf.Tensor {
+  const steps = out.shape[out.rank - 2];
+  const pick = tf.reshape(tf.oneHot(tf.tensor1d(newest, 'int32'), steps), [...out.shape.slice(0, -1), 1]);
+  return tf.sum(tf.mul(out, pick), -2);
 }
 
 const dtParams: HyperParam[] = [

@@ -4,27 +4,47 @@
 // biases, LayerNorm 1 and 0) from the lab's seeded Rng, so a seed fixes them on every backend.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
+import { layerNorm } from './layerNorm';
 import { matMulFastGrad, newVariable, swapLastAxes } from './nets';
 
 /** Dropout as the caller wants it: seeded tf.dropout while training, the identity at evaluation. */
 export type Dropout = (x: tf.Tensor) => tf.Tensor;
 export const noDropout: Dropout = (x) => x;
 
-function normalVariable(shape: number[], std: number, rng: Rng, name: string): tf.Variable {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const values = Float32Array.from({ length: n }, () => rng.normal(0, std));
-  return newVariable(() => tf.tensor(values, shape), name);
+/**
+ * Where a model's weights come from and how they are laid out: one network's (`loneWeights`), or K members' with a
+ * leading members axis (population/memberWeights.ts), each member drawn from its own Rng in the lone draw order. The
+ * layers below are written once against this, so a population runs the lone forward pass with [K, ...] weights.
+ */
+export interface Weights {
+  /** A [rows, cols] matrix (per member), drawn from N(0, std) row-major. */
+  matrix(name: string, rows: number, cols: number, std: number): tf.Variable;
+  /** A [dim] vector (per member, shaped [1, dim] to broadcast over its rows) filled with `value`. */
+  vector(name: string, dim: number, value: number): tf.Variable;
+  /** The shape an input is folded to before a product with a matrix of `width` rows: [-1, width], or [K, -1, width]. */
+  rows(width: number): number[];
 }
 
+/** One network's weights, drawn from `rng` (normal with std 0.02 as CORL's DT; zero biases; LayerNorm 1 and 0). */
+export function loneWeights(rng: Rng): Weights {
+  return {
+    matrix: (name, rows, cols, std) => {
+      const values = Float32Array.from({ length: rows * cols }, () => rng.normal(0, std));
+      return newVariable(() => tf.tensor2d(values, [rows, cols]), name);
+    },
+    vector: (name, dim, value) => newVariable(() => tf.fill([dim], value), name),
+    rows: (width) => [-1, width],
+  };
+}
 
-/** y = x W + b over the last axis of x (any rank). */
+/** y = x W + b over the last axis of x (any rank; with members' weights x leads with the members axis). */
 export class Linear {
   readonly w: tf.Variable;
   readonly b: tf.Variable;
 
-  constructor(name: string, readonly inDim: number, readonly outDim: number, rng: Rng) {
-    this.w = normalVariable([inDim, outDim], 0.02, rng, `${name}/w`);
-    this.b = newVariable(() => tf.zeros([outDim]), `${name}/b`);
+  constructor(name: string, readonly inDim: number, readonly outDim: number, private readonly weights: Weights) {
+    this.w = weights.matrix(`${name}/w`, inDim, outDim, 0.02);
+    this.b = weights.vector(`${name}/b`, outDim, 0);
   }
 
   get variables(): tf.Variable[] {
@@ -33,7 +53,7 @@ export class Linear {
 
   apply(x: tf.Tensor): tf.Tensor {
     const lead = x.shape.slice(0, -1);
-    const y = tf.add(matMulFastGrad(tf.reshape(x, [-1, this.inDim]), this.w), this.b);
+    const y = tf.add(matMulFastGrad(tf.reshape(x, this.weights.rows(this.inDim)), this.w), this.b);
     return tf.reshape(y, [...lead, this.outDim]);
   }
 }
@@ -42,8 +62,8 @@ export class Linear {
 export class Embedding {
   readonly table: tf.Variable;
 
-  constructor(name: string, readonly size: number, readonly dim: number, rng: Rng) {
-    this.table = normalVariable([size, dim], 0.02, rng, `${name}/table`);
+  constructor(name: string, readonly size: number, readonly dim: number, private readonly weights: Weights) {
+    this.table = weights.matrix(`${name}/table`, size, dim, 0.02);
   }
 
   get variables(): tf.Variable[] {
@@ -53,7 +73,7 @@ export class Embedding {
   /** Rows of the table for int32 indices of any shape; indices past the end use the last row. */
   apply(indices: tf.Tensor): tf.Tensor {
     const clipped = tf.minimum(tf.reshape(indices, [-1]), tf.scalar(this.size - 1, 'int32')) as tf.Tensor1D;
-    const rows = matMulFastGrad(tf.oneHot(clipped, this.size), this.table);
+    const rows = matMulFastGrad(tf.reshape(tf.oneHot(clipped, this.size), this.weights.rows(this.size)), this.table);
     return tf.reshape(rows, [...indices.shape, this.dim]);
   }
 }
@@ -63,9 +83,9 @@ export class LayerNorm {
   readonly gain: tf.Variable;
   readonly bias: tf.Variable;
 
-  constructor(name: string, dim: number) {
-    this.gain = newVariable(() => tf.ones([dim]), `${name}/gain`);
-    this.bias = newVariable(() => tf.zeros([dim]), `${name}/bias`);
+  constructor(name: string, readonly dim: number, private readonly weights: Weights) {
+    this.gain = weights.vector(`${name}/gain`, dim, 1);
+    this.bias = weights.vector(`${name}/bias`, dim, 0);
   }
 
   get variables(): tf.Variable[] {
@@ -73,8 +93,7 @@ export class LayerNorm {
   }
 
   apply(x: tf.Tensor): tf.Tensor {
-    const { mean, variance } = tf.moments(x, -1, true);
-    return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), this.gain), this.bias);
+    return tf.reshape(layerNorm(tf.reshape(x, this.weights.rows(this.dim)), this.gain, this.bias, 1e-5), x.shape);
   }
 }
 
@@ -111,24 +130,25 @@ export class CausalSelfAttention {
   private readonly value: Linear;
   private readonly out: Linear;
 
-  constructor(name: string, readonly dim: number, readonly heads: number, rng: Rng) {
+  constructor(name: string, readonly dim: number, readonly heads: number, weights: Weights) {
     if (dim % heads !== 0) throw new Error(`embedding size ${dim} must be divisible by the number of heads ${heads}`);
-    this.query = new Linear(`${name}/query`, dim, dim, rng);
-    this.key = new Linear(`${name}/key`, dim, dim, rng);
-    this.value = new Linear(`${name}/value`, dim, dim, rng);
-    this.out = new Linear(`${name}/out`, dim, dim, rng);
+    this.query = new Linear(`${name}/query`, dim, dim, weights);
+    this.key = new Linear(`${name}/key`, dim, dim, weights);
+    this.value = new Linear(`${name}/value`, dim, dim, weights);
+    this.out = new Linear(`${name}/out`, dim, dim, weights);
   }
 
   get variables(): tf.Variable[] {
     return [this.query, this.key, this.value, this.out].flatMap((l) => l.variables);
   }
 
-  /** x [B, T, dim] -> [B, T, dim]. */
-  apply(x: tf.Tensor3D, mask: tf.Tensor2D, drop: Dropout): tf.Tensor3D {
-    const [b, t] = x.shape;
+  /** x [B, T, dim] -> [B, T, dim] (a population's [K, B, T, dim]: the members fold into the batch axis here). */
+  apply<X extends tf.Tensor>(x: X, mask: tf.Tensor2D, drop: Dropout): X {
+    const t = x.shape[x.rank - 2];
+    const b = x.size / (t * this.dim);
     const split = (y: tf.Tensor) => tf.transpose(tf.reshape(y, [b, t, this.heads, this.dim / this.heads]), [0, 2, 1, 3]);
     const heads = attention(split(this.query.apply(x)), split(this.key.apply(x)), split(this.value.apply(x)), mask, drop);
-    return this.out.apply(tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [b, t, this.dim])) as tf.Tensor3D;
+    return this.out.apply(tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), x.shape)) as X;
   }
 }
 
@@ -140,20 +160,21 @@ export class TransformerBlock {
   private readonly fc1: Linear;
   private readonly fc2: Linear;
 
-  constructor(name: string, dim: number, heads: number, rng: Rng) {
-    this.norm1 = new LayerNorm(`${name}/norm1`, dim);
-    this.attn = new CausalSelfAttention(`${name}/attention`, dim, heads, rng);
-    this.norm2 = new LayerNorm(`${name}/norm2`, dim);
-    this.fc1 = new Linear(`${name}/fc1`, dim, 4 * dim, rng);
-    this.fc2 = new Linear(`${name}/fc2`, 4 * dim, dim, rng);
+  constructor(name: string, dim: number, heads: number, weights: Weights) {
+    this.norm1 = new LayerNorm(`${name}/norm1`, dim, weights);
+    this.attn = new CausalSelfAttention(`${name}/attention`, dim, heads, weights);
+    this.norm2 = new LayerNorm(`${name}/norm2`, dim, weights);
+    this.fc1 = new Linear(`${name}/fc1`, dim, 4 * dim, weights);
+    this.fc2 = new Linear(`${name}/fc2`, 4 * dim, dim, weights);
   }
 
   get variables(): tf.Variable[] {
     return [...this.norm1.variables, ...this.attn.variables, ...this.norm2.variables, ...this.fc1.variables, ...this.fc2.variables];
   }
 
-  apply(x: tf.Tensor3D, mask: tf.Tensor2D, drop: Dropout): tf.Tensor3D {
-    const h = tf.add(x, drop(this.attn.apply(this.norm1.apply(x) as tf.Tensor3D, mask, drop))) as tf.Tensor3D;
-    return tf.add(h, drop(this.fc2.apply(gelu(this.fc1.apply(this.norm2.apply(h)))))) as tf.Tensor3D;
+  /** x [B, T, dim] (a population's [K, B, T, dim]) -> the same shape. */
+  apply<X extends tf.Tensor>(x: X, mask: tf.Tensor2D, drop: Dropout): X {
+    const h = tf.add(x, drop(this.attn.apply(this.norm1.apply(x), mask, drop)));
+    return tf.add(h, drop(this.fc2.apply(gelu(this.fc1.apply(this.norm2.apply(h)))))) as X;
   }
 }
