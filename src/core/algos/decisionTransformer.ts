@@ -8,7 +8,7 @@
 // standardised, windows right-padded and masked in the loss. Discrete actions (as the paper's Atari runs): logits and
 // cross-entropy; continuous: tanh outputs and squared error.
 import * as tf from '@tensorflow/tfjs';
-import type { HyperParam } from '../run/hyperparameters';
+import type { HyperParam, HyperValues } from '../run/hyperparameters';
 import type { Rng } from '../rng';
 import { batchSizeParam, learningRateParam, normalizeStatesParam, observationNormalizer } from './common';
 import { minimizeWith } from './minimize';
@@ -72,6 +72,20 @@ export interface DTShape {
   heads: number;
   episodeLength: number;
   rewardScale: number;
+}
+
+/** The network's shape from the data's dimensions and the settings. */
+export function dtShape(dims: Pick<AgentContext, 'observationDim' | 'actionDim' | 'discreteActions'>, hp: HyperValues): DTShape {
+  return {
+    observationDim: dims.observationDim,
+    actionDim: dims.actionDim,
+    discreteActions: dims.discreteActions,
+    embedding: Number(hp.embedding),
+    layers: Number(hp.layers),
+    heads: Number(hp.heads),
+    episodeLength: Number(hp.episodeLength),
+    rewardScale: Number(hp.rewardScale),
+  };
 }
 
 /** The network: token embeddings, a stack of causal transformer blocks, and an action head on the state tokens. */
@@ -144,9 +158,15 @@ export class DecisionTransformerModel {
     return this.masks.get(tokens)!;
   }
 
+  /** The causal masks it keeps (a population disposes its variables with the rest of its member state). */
+  disposeMasks(): void {
+    tf.dispose([...this.masks.values()]);
+    this.masks.clear();
+  }
+
   dispose(): void {
     for (const p of this.parts) tf.dispose(p.variables);
-    tf.dispose([...this.masks.values()]);
+    this.disposeMasks();
   }
 }
 
@@ -158,20 +178,7 @@ function createDT(ctx: AgentContext): Agent {
   let updates = ctx.startUpdate ?? 0; // a resumed or forked run continues its schedules
 
   const normalize = observationNormalizer(ctx, Boolean(hp.normalizeStates));
-  const model = new DecisionTransformerModel(
-    {
-      observationDim: ctx.observationDim,
-      actionDim: ctx.actionDim,
-      discreteActions: ctx.discreteActions,
-      embedding: Number(hp.embedding),
-      layers: Number(hp.layers),
-      heads: Number(hp.heads),
-      episodeLength: Number(hp.episodeLength),
-      rewardScale: Number(hp.rewardScale),
-    },
-    ctx.rng,
-    normalize.apply,
-  );
+  const model = new DecisionTransformerModel(dtShape(ctx, hp), ctx.rng, normalize.apply);
   const optimizer = new Adam(
     model.parts.flatMap((p) => p.variables),
     warmupRate(lr, 0, warmup),

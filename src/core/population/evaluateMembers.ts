@@ -28,20 +28,26 @@ export async function evaluateMembers(agent: PopulationAgent, envId: string, see
   const active = seeds.map((list) => list.map(() => true));
   const record = envs.map((list) => ({ states: list.length > 0 ? Array.from(list[0].getState()) : [], actions: [] as number[], rewards: [] as number[], terminated: false }));
 
+  // Sequence policies (the Decision Transformer) act from each episode's recent steps and the return still to get.
+  const memory = agent.beginEpisodes ? agent.beginEpisodes(n) : null;
+
   while (active.some((a) => a.some(Boolean))) {
     // Finished and absent episodes keep a row of zeros: every member's slice has n rows, so one pass serves all.
     const input = new Float32Array(K * n * obsDim);
     obs.forEach((list, k) => list.forEach((o, i) => active[k][i] && input.set(o, (k * n + i) * obsDim)));
+    const acting = active.map((a) => a.slice());
     const batch = tf.tensor3d(input, [K, n, obsDim]);
-    const out = agent.act(batch, 'greedy');
+    const out = memory ? memory.act(acting, input) : agent.act(batch, 'greedy');
     const values = await out.data();
     tf.dispose([batch, out]);
+    const stepRewards = new Float32Array(K * n);
     envs.forEach((list, k) =>
       list.forEach((env, i) => {
         if (!active[k][i]) return;
         const row = k * n + i;
         const action = discrete ? values[row] : toEnvAction(Float32Array.from(values.subarray(row * actDim, (row + 1) * actDim)), actionScale);
         const r = env.step(action);
+        stepRewards[row] = r.reward;
         returns[k][i] += r.reward;
         lengths[k][i] += 1;
         obs[k][i] = r.observation;
@@ -55,6 +61,7 @@ export async function evaluateMembers(agent: PopulationAgent, envId: string, see
         if (r.terminated || r.truncated) active[k][i] = false;
       }),
     );
+    memory?.observe(acting, Float32Array.from(values), stepRewards);
   }
 
   return seeds.map((list, k) => {

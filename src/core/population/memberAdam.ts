@@ -21,8 +21,12 @@ export class MemberAdam {
     readonly members: number,
     readonly variables: readonly MemberVariable[],
     private readonly learningRate: () => tf.Tensor1D,
-    /** `clipNorm`: each member's gradients scaled to at most this global norm before the step (algos/optim.ts's option). */
-    private readonly options: { clipNorm?: number } = {},
+    /**
+     * `clipNorm`: each member's gradients scaled to at most this global norm before the step (algos/optim.ts's option),
+     * one norm for all or a [K] vector per step. `weightDecay`: AdamW's decoupled decay (Loshchilov & Hutter 2019) with
+     * each member's rate [K]: x <- x (1 - lr wd) before the step, as algos/optim.ts's Adam decays.
+     */
+    private readonly options: { clipNorm?: number | (() => tf.Tensor1D); weightDecay?: () => tf.Tensor1D } = {},
   ) {
     this.m = variables.map((x) => newVariable(() => tf.zerosLike(x.variable), undefined, false));
     this.v = variables.map((x) => newVariable(() => tf.zerosLike(x.variable), undefined, false));
@@ -55,8 +59,11 @@ export class MemberAdam {
     const sqrtBc2 = Math.sqrt(1 - B2 ** this.t);
     const lr = this.learningRate();
     const xs = this.variables.map((x) => x.variable);
-    const clip = this.options.clipNorm === undefined ? null : clipMemberGradients(gs, this.options.clipNorm);
-    const next = memberAdamStep(lr, xs, clip ? clip.clipped : gs, this.m, this.v, { b1: B1, b2: B2, eps: EPS, bc1, sqrtBc2 });
+    const { clipNorm, weightDecay } = this.options;
+    const clip = clipNorm === undefined ? null : clipMemberGradients(gs, typeof clipNorm === 'number' ? clipNorm : clipNorm());
+    const decay = weightDecay && tf.sub(1, tf.mul(lr, weightDecay()));
+    const from = decay ? xs.map((x) => tf.mul(x, tf.reshape(decay, [-1, ...x.shape.slice(1).map(() => 1)]))) : xs;
+    const next = memberAdamStep(lr, from, clip ? clip.clipped : gs, this.m, this.v, { b1: B1, b2: B2, eps: EPS, bc1, sqrtBc2 });
     xs.forEach((x, i) => {
       x.assign(next.x[i]);
       this.m[i].assign(next.m[i]);

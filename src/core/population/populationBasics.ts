@@ -20,7 +20,10 @@ export function populationBasics(ctx: PopulationContext, memberKeys: readonly st
     prefix,
     hp,
     discrete: ctx.discreteActions !== null,
-    hidden: parseHidden(hp.hidden),
+    // Read when asked: a model without hidden sizes (the Decision Transformer) has none to parse.
+    get hidden() {
+      return parseHidden(hp.hidden);
+    },
     gamma: Number(hp.gamma),
     values: new MemberValues(prefix, memberKeys, memberValues),
     normalize: observationNormalizer({ ...ctx, hyperparameters: hp, rng: ctx.rngs[0] }, Boolean(hp.normalizeStates)),

@@ -10,7 +10,7 @@ import { datasetEnvSpec } from '../data/datasetEnv';
 import type { SamplingMode } from '../data/trajectoryWeights';
 import { Rng } from '../rng';
 import { actionScaleFor, type ActionScale } from '../run/actionScale';
-import { DeviceDataset } from '../run/deviceDataset';
+import { DeviceDataset, type SequenceRows } from '../run/deviceDataset';
 import type { EvaluationResult } from '../run/evaluate';
 import type { HyperparameterEvent, MetricBatch } from '../run/events';
 import { HyperparameterError, type HyperParam, type HyperValues } from '../run/hyperparameters';
@@ -22,7 +22,7 @@ import { loadMemberCheckpoint, memberCheckpoints } from './memberCheckpoints';
 import { checkKeep, checkMember } from './memberIndex';
 import { readMemberMetrics } from './memberMetrics';
 import { onlinePopulationDef, populationAlgorithms, populationDef } from './registry';
-import type { MemberBatch, PopulationAgent, PopulationDef } from './types';
+import type { MemberBatch, MemberSequenceBatch, PopulationAgent, PopulationDef } from './types';
 
 export interface PopulationConfig {
   dataset: Dataset;
@@ -204,6 +204,19 @@ export class PopulationTrainer {
     return out;
   }
 
+  /** K members' windows (sequence models), each member's from its own sampling seed, gathered in one pass [K, B, T, ...]. */
+  private sampleMemberSequences(): MemberSequenceBatch {
+    const [K, B, T] = [this.members, Number(this.values[0].batchSize), Number(this.values[0].contextLength)];
+    const rows = this.rngs.map((r) => this.data.sequenceRows(B, T, r.sample));
+    const joined = <A extends Int32Array | Float32Array>(part: (x: SequenceRows) => A, make: (n: number) => A): A => {
+      const out = make(K * B * T);
+      rows.forEach((x, k) => out.set(part(x), k * B * T));
+      return out;
+    };
+    const all = { idx: joined((x) => x.idx, (n) => new Int32Array(n)), mask: joined((x) => x.mask, (n) => new Float32Array(n)), timesteps: joined((x) => x.timesteps, (n) => new Int32Array(n)) };
+    return this.data.gatherSequences(all, [K, B, T]) as MemberSequenceBatch;
+  }
+
   private evaluationDue(member: number): boolean {
     if (this.envId === null || this.lastEvaluatedAt[member] === this.update || this.diverged[member]) return false;
     const max = Number(this.values[member].maxUpdates);
@@ -239,7 +252,7 @@ export class PopulationTrainer {
     try {
       if (this.anyEvaluationDue()) await evaluateDue();
       while (pending.length < maxCount && !this.finished && performance.now() - start < budgetMs) {
-        const batch = this.sampleMembers();
+        const batch = this.algorithm.batchKind === 'sequences' ? this.sampleMemberSequences() : this.sampleMembers();
         if (this.agent.prepareUpdate) await this.agent.prepareUpdate(batch);
         const metrics = this.agent.update(batch);
         tf.dispose(Object.values(batch));

@@ -2,8 +2,9 @@
 // CQL, offline SAC, continuous CQL and Cal-QL (on the SAC population), AWAC, behaviour cloning, filtered behaviour
 // cloning (%BC), XQL, f-DVL and ReCOIL (on IQL's population shell; ReCOIL's expert episodes shared), A2PR, SAC-N and
 // EDAC (each member's N critics in one batched ensemble), PRDC (on TD3+BC's parts, one shared neighbour index) and
-// ODICE (its gradient projection per member): every offline algorithm built on MLPs. The Decision Transformer is not
-// among them (its attention layers are not MLPs); it trains as lone runs. Online DQN and online SAC train as populations
+// ODICE (its gradient projection per member): every offline algorithm built on MLPs. The Decision Transformer trains as
+// a population too (decisionTransformer.ts: its transformer's weights with a members axis, each member's windows from
+// its own sampling seed, its evaluation asking for its own target return). Online DQN and online SAC train as populations
 // too (dqnOnline.ts, sacOnline.ts, trained by onlinePopulationTrainer.ts: each member acts in its own environments and
 // fills its own replay buffer; online SAC's gSDE exploration too, memberGsde.ts). PPO trains as lone runs: its rollout
 // source collects on-policy rollouts and discards them after each update, not the replay schedule the online
@@ -16,6 +17,7 @@ import { bcPopulation } from './bc';
 import { bcFilteredPopulation } from './bcFiltered';
 import { calQlPopulation, cqlContinuousPopulation } from './cqlContinuous';
 import { cqlDiscretePopulation } from './cqlDiscrete';
+import { dtPopulation } from './decisionTransformer';
 import { dqnPopulation } from './dqn';
 import { dqnOnlinePopulation } from './dqnOnline';
 import { fdvlPopulation, recoilPopulation, xqlPopulation } from './dualValue';
@@ -49,6 +51,7 @@ const populations: PopulationDef[] = [
   prdcPopulation,
   odicePopulation,
   recoilPopulation,
+  dtPopulation,
 ];
 
 /** Online algorithms whose members act in their own environments (trained by onlinePopulationTrainer.ts). */

@@ -21,6 +21,34 @@ export interface MemberBatch {
   nextActions?: tf.Tensor3D;
 }
 
+/** K members' sequence windows (the Decision Transformer's SequenceBatch), each member's from its own sampling seed. */
+export interface MemberSequenceBatch {
+  /** [K, B, T, observationDim] */
+  states: tf.Tensor4D;
+  /** [K, B, T, actionDim]: unit-box actions, or the discrete index in a float column. */
+  actions: tf.Tensor4D;
+  /** [K, B, T, 1] */
+  returnsToGo: tf.Tensor4D;
+  /** [K, B, T] int32 */
+  timesteps: tf.Tensor3D;
+  /** [K, B, T]: 1 for steps of the episode, 0 for padding. */
+  mask: tf.Tensor3D;
+}
+
+/** What the population trainer hands to update: windows for sequence models (batchKind 'sequences'), else transitions. */
+export type MemberTrainingBatch = MemberBatch | MemberSequenceBatch;
+
+/**
+ * Evaluation-time memory of a population whose policies condition on the episode so far (the lone EpisodeMemory with a
+ * members axis): every member plays n episode rows in lockstep; `active[k][i]` says which rows still play.
+ */
+export interface MemberEpisodeMemory {
+  /** Greedy actions [K, n] or [K, n, actionDim] from the observations [K * n * observationDim] (rows not active are ignored). */
+  act(active: readonly boolean[][], observations: Float32Array): tf.Tensor;
+  /** The actions act returned (as read back) and the rewards of the rows that were active when it acted. */
+  observe(active: readonly boolean[][], actions: Float32Array, rewards: Float32Array): void;
+}
+
 export interface PopulationContext {
   members: number;
   observationDim: number;
@@ -67,11 +95,13 @@ export interface PopulationAgent {
    * Host-side work the next update needs, awaited by the trainer before update(batch) (PRDC's neighbour search reads
    * the batch back asynchronously, which webgpu in a worker requires). Optional.
    */
-  prepareUpdate?(batch: MemberBatch): Promise<void>;
-  /** One update of every member; returns [K, metrics] on the device. */
-  update(batch: MemberBatch): tf.Tensor2D;
+  prepareUpdate?(batch: MemberTrainingBatch): Promise<void>;
+  /** One update of every member (windows for a sequence model); returns [K, metrics] on the device. */
+  update(batch: MemberTrainingBatch): tf.Tensor2D;
   /** Each member's actions on its own observations [K, n, observationDim]: [K, n] int32 (discrete) or [K, n, actionDim]. */
   act(observations: tf.Tensor3D, mode: 'greedy'): tf.Tensor;
+  /** Sequence policies only: memory for `episodes` evaluation episodes per member, run in lockstep (see MemberEpisodeMemory). */
+  beginEpisodes?(episodes: number): MemberEpisodeMemory;
   /** Writes per-member keys (device values) of one member; the next update uses them. Shared keys go through setShared. */
   setMemberHyperparameters(member: number, patch: HyperValues): void;
   /** Changes a key that all members share (e.g. TD3's policy delay): every member at once. */

@@ -7,6 +7,13 @@ import { discountedReturnsToGo } from '../data/returns';
 import { toUnitActions, type ActionScale } from './actionScale';
 import type { Rng } from '../rng';
 
+/** Sampled windows as flat row indices into the dataset, with their padding mask and timesteps (one entry per step). */
+export interface SequenceRows {
+  idx: Int32Array;
+  mask: Float32Array;
+  timesteps: Int32Array;
+}
+
 /**
  * The dataset uploaded once to the tfjs backend; a batch is gathered there from sampled row indices,
  * so per update only the index vector crosses to the device.
@@ -118,30 +125,38 @@ export class DeviceDataset {
    * right (as CORL's DT: a trajectory drawn in proportion to its length, then a uniform start in it).
    */
   sampleSequences(batchSize: number, length: number, rng: Rng): SequenceBatch {
+    return this.gatherSequences(this.sequenceRows(batchSize, length, rng), [batchSize, length]) as SequenceBatch;
+  }
+
+  /** The rows, mask and timesteps of `batchSize` windows, drawn as `sampleSequences` draws them (a population draws one set per member). */
+  sequenceRows(batchSize: number, length: number, rng: Rng): SequenceRows {
     const n = batchSize * length;
-    const idx = new Int32Array(n);
-    const mask = new Float32Array(n);
-    const timesteps = new Int32Array(n);
+    const rows: SequenceRows = { idx: new Int32Array(n), mask: new Float32Array(n), timesteps: new Int32Array(n) };
     for (let b = 0; b < batchSize; b++) {
       const start = this.drawRow(rng, false);
       const e = this.episodeOf(start);
       for (let k = 0; k < length; k++) {
         const row = start + k;
         const inside = row < this.starts[e + 1];
-        idx[b * length + k] = inside ? row : start;
-        mask[b * length + k] = inside ? 1 : 0;
-        timesteps[b * length + k] = inside ? row - this.starts[e] : 0;
+        rows.idx[b * length + k] = inside ? row : start;
+        rows.mask[b * length + k] = inside ? 1 : 0;
+        rows.timesteps[b * length + k] = inside ? row - this.starts[e] : 0;
       }
     }
+    return rows;
+  }
+
+  /** The windows of `rows`, gathered on the device and shaped `shape` ([B, T], or a population's [K, B, T]) plus features. */
+  gatherSequences(rows: SequenceRows, shape: number[]): { [K in keyof SequenceBatch]: tf.Tensor } {
     return tf.tidy(() => {
-      const indices = tf.tensor1d(idx, 'int32');
-      const m = tf.tensor2d(mask, [batchSize, length]);
-      const window = (t: tf.Tensor2D): tf.Tensor3D => tf.mul(tf.reshape(tf.gather(t, indices), [batchSize, length, t.shape[1]]), tf.expandDims(m, 2));
+      const indices = tf.tensor1d(rows.idx, 'int32');
+      const m = tf.tensor(rows.mask, shape);
+      const window = (t: tf.Tensor2D): tf.Tensor => tf.mul(tf.reshape(tf.gather(t, indices), [...shape, t.shape[1]]), tf.expandDims(m, -1));
       return {
         states: window(this.observations),
         actions: window(this.actions),
         returnsToGo: window(tf.expandDims(this.returnsToGo, 1) as tf.Tensor2D),
-        timesteps: tf.tensor2d(timesteps, [batchSize, length], 'int32'),
+        timesteps: tf.tensor(rows.timesteps, shape, 'int32'),
         mask: m,
       };
     });

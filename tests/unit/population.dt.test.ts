@@ -1,0 +1,93 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Dataset } from '../../src/core/data/dataset';
+import { generateDataset } from '../../src/core/data/generate';
+import { PopulationTrainer } from '../../src/core/population/populationTrainer';
+import { Trainer, type TrainerCheckpoint } from '../../src/core/run/trainer';
+import { offlineData, train } from './helpers/algoRuns';
+import { maxRelDiff } from './helpers/maxRelDiff';
+import { populationRun, trainPopulation } from './helpers/populationRuns';
+import { useBackend } from './helpers/tfNode';
+
+beforeAll(() => useBackend('wasm'));
+
+// A transformer small enough for a unit test: 32-wide tokens (the smallest choice), one block of two heads, windows of 4 steps.
+const tiny = { embedding: '32', layers: 1, heads: 2, contextLength: 4, batchSize: 8, episodeLength: 100 };
+const cartpole = offlineData('CartPole-v1', [{ policy: 'medium', weight: 1 }], 1000);
+const pendulum = offlineData('Pendulum-v1', [{ policy: 'medium', weight: 1 }], 1000);
+
+/** Members that differ in every per-member key, dropout 0 (no draws at all) among them; warmup short enough to show. */
+const members = [
+  { ...tiny, seed: 3, lr: 1e-3, warmup: 3, weightDecay: 1e-4, gradClip: 0.25, dropout: 0.1 },
+  { ...tiny, seed: 9, lr: 3e-3, warmup: 5, weightDecay: 0.1, gradClip: 0.05, dropout: 0 },
+  { ...tiny, seed: 4, lr: 5e-4, warmup: 1, weightDecay: 0, gradClip: 1, dropout: 0.3 },
+];
+
+function expectSameCheckpoint(got: TrainerCheckpoint, want: TrainerCheckpoint, tolerance: number): void {
+  expect(Object.keys(got.agent.weights).sort()).toEqual(Object.keys(want.agent.weights).sort());
+  for (const [name, w] of Object.entries(want.agent.weights)) {
+    expect(got.agent.weights[name].shape, name).toEqual(w.shape);
+    expect(maxRelDiff(got.agent.weights[name].values, w.values), name).toBeLessThanOrEqual(tolerance);
+  }
+  expect(got.optimizers!.map((o) => o.t)).toEqual(want.optimizers!.map((o) => o.t));
+  got.optimizers![0].v.forEach((v, j) => expect(maxRelDiff(v.values, want.optimizers![0].v[j].values), `second moment ${j}`).toBeLessThanOrEqual(tolerance));
+}
+
+describe('Decision Transformer population', () => {
+  for (const [envName, dataset] of [['CartPole', cartpole], ['Pendulum', pendulum]] as [string, Dataset][]) {
+    it(`member k equals a lone run with member k's seed, learning rate, warmup, weight decay, clip and dropout, update by update (${envName})`, async () => {
+      const UPDATES = 8;
+      const pop = await populationRun({ dataset, algorithmId: 'dt', members }, UPDATES);
+      for (let k = 0; k < members.length; k++) {
+        const lone = new Trainer({ dataset, algorithmId: 'dt', hyperparameters: members[k] });
+        try {
+          const m = await train(lone, UPDATES);
+          expect(pop.metricNames).toEqual(m.names);
+          expect(maxRelDiff(pop.rows[k], m.values), `member ${k} metrics`).toBeLessThan(2e-3);
+          expectSameCheckpoint(pop.checkpoints[k], await lone.checkpoint(), 2e-3);
+        } finally {
+          lone.dispose();
+        }
+      }
+      // The members really differ (different seeds, rates and masks): member 0's loss is not member 1's.
+      expect(pop.rows[0][0]).not.toBeCloseTo(pop.rows[1][0], 4);
+    });
+  }
+
+  // Discrete actions are compared exactly; continuous ones within float rounding (the population multiplies K members'
+  // windows in one batched product), which is far below how much the target return moves them.
+  const evaluationCases: [string, string, number[], number][] = [
+    ['CartPole-v1', 'exactly', [500, 15], 0],
+    ['Pendulum-v1', 'within 1e-4', [-150, -1200], 1e-4],
+  ];
+  for (const [envId, how, targets, tolerance] of evaluationCases) {
+    it(`evaluates each member as its lone run would, with its own seeds, context windows and target return (${envId}, actions ${how})`, async () => {
+      const dataset = { ...generateDataset({ envId, mix: [{ policy: 'random', weight: 1 }, { policy: 'expert', weight: 1 }], transitions: 2000, seed: 2 }), envId };
+      const evaluated = targets.map((targetReturn, k) => ({ ...tiny, seed: 5 + k, lr: 3e-3, warmup: 10, targetReturn, evalEpisodes: 2, updatesPerEval: 100_000 }));
+      const pop = new PopulationTrainer({ dataset, algorithmId: 'dt', members: evaluated });
+      let results;
+      try {
+        await trainPopulation(pop, 20);
+        results = await pop.evaluate([0, 1]);
+      } finally {
+        pop.dispose();
+      }
+      for (let k = 0; k < 2; k++) {
+        const lone = new Trainer({ dataset, algorithmId: 'dt', hyperparameters: evaluated[k] });
+        try {
+          await train(lone, 20);
+          const want = await lone.evaluate();
+          expect(results[k]!.update).toBe(20);
+          expect(results[k]!.lengths).toEqual(want.lengths);
+          expect(maxRelDiff(results[k]!.episode.actions, want.episode.actions), `member ${k} actions`).toBeLessThanOrEqual(tolerance);
+          expect(maxRelDiff(results[k]!.returns, want.returns), `member ${k} returns`).toBeLessThanOrEqual(tolerance);
+        } finally {
+          lone.dispose();
+        }
+      }
+    });
+  }
+
+  it('refuses members that differ in the context length, naming it', () => {
+    expect(() => new PopulationTrainer({ dataset: cartpole, algorithmId: 'dt', members: [{ ...tiny }, { ...tiny, contextLength: 5 }] })).toThrow(/must share context length \(K\) \(contextLength\): member 0 has 4, member 1 has 5/);
+  });
+});
