@@ -2,16 +2,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/core/data/dataset';
 import { generateDataset } from '../../src/core/data/generate';
 import { PopulationTrainer } from '../../src/core/population/populationTrainer';
+import type { EvaluationResult } from '../../src/core/run/evaluate';
 import { Trainer, type TrainerCheckpoint } from '../../src/core/run/trainer';
 import { offlineData, train } from './helpers/algoRuns';
 import { maxRelDiff } from './helpers/maxRelDiff';
 import { populationRun, trainPopulation } from './helpers/populationRuns';
+import { smallNetworks } from './helpers/smallNetworks';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
 
-// A transformer small enough for a unit test: 32-wide tokens (the smallest choice), one block of two heads, windows of 4 steps.
-const tiny = { embedding: '32', layers: 1, heads: 2, contextLength: 4, batchSize: 8, episodeLength: 100 };
+const tiny = { ...smallNetworks('dt'), batchSize: 8 };
 const cartpole = offlineData('CartPole-v1', [{ policy: 'medium', weight: 1 }], 1000);
 const pendulum = offlineData('Pendulum-v1', [{ policy: 'medium', weight: 1 }], 1000);
 
@@ -64,22 +65,32 @@ describe('Decision Transformer population', () => {
       const dataset = { ...generateDataset({ envId, mix: [{ policy: 'random', weight: 1 }, { policy: 'expert', weight: 1 }], transitions: 2000, seed: 2 }), envId };
       const evaluated = targets.map((targetReturn, k) => ({ ...tiny, seed: 5 + k, lr: 3e-3, warmup: 10, targetReturn, evalEpisodes: 2, updatesPerEval: 100_000 }));
       const pop = new PopulationTrainer({ dataset, algorithmId: 'dt', members: evaluated });
-      let results;
+      let results, afterChange;
       try {
         await trainPopulation(pop, 20);
         results = await pop.evaluate([0, 1]);
+        // A live change of member 1's target return: its next evaluation asks for member 0's.
+        pop.setMemberHyperparameters(1, { targetReturn: targets[0] });
+        afterChange = await pop.evaluate([1]);
       } finally {
         pop.dispose();
       }
+      expect(afterChange[0]).toBeNull();
+      const expectSame = (got: EvaluationResult, want: EvaluationResult, label: string) => {
+        expect(got.update).toBe(20);
+        expect(got.lengths, label).toEqual(want.lengths);
+        expect(maxRelDiff(got.episode.actions, want.episode.actions), `${label} actions`).toBeLessThanOrEqual(tolerance);
+        expect(maxRelDiff(got.returns, want.returns), `${label} returns`).toBeLessThanOrEqual(tolerance);
+      };
       for (let k = 0; k < 2; k++) {
         const lone = new Trainer({ dataset, algorithmId: 'dt', hyperparameters: evaluated[k] });
         try {
           await train(lone, 20);
-          const want = await lone.evaluate();
-          expect(results[k]!.update).toBe(20);
-          expect(results[k]!.lengths).toEqual(want.lengths);
-          expect(maxRelDiff(results[k]!.episode.actions, want.episode.actions), `member ${k} actions`).toBeLessThanOrEqual(tolerance);
-          expect(maxRelDiff(results[k]!.returns, want.returns), `member ${k} returns`).toBeLessThanOrEqual(tolerance);
+          expectSame(results[k]!, await lone.evaluate(), `member ${k}`);
+          if (k === 1) {
+            lone.setHyperparameters({ targetReturn: targets[0] });
+            expectSame(afterChange[1]!, await lone.evaluate(), 'member 1 after its change');
+          }
         } finally {
           lone.dispose();
         }

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getAlgorithm } from '../../src/core/algos/registry';
 import { onlinePopulationAlgorithms, populationAlgorithms } from '../../src/core/population/registry';
 import { updateSubject } from '../../src/core/run/measure';
+import { smallNetworks } from './helpers/smallNetworks';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -12,7 +13,7 @@ beforeAll(() => useBackend('wasm'));
 describe.each([...populationAlgorithms(), ...onlinePopulationAlgorithms()])('%s population, as the backend choice measures it', (algorithmId) => {
   it('updates every member on the synthetic batch: one finite row of metrics per member', async () => {
     const discrete = getAlgorithm(algorithmId).actions.includes('continuous') ? null : 3;
-    const spec = { algorithmId, observationDim: 4, actionDim: discrete === null ? 2 : 1, discreteActions: discrete, hyperparameters: { hidden: '32,32', batchSize: 8 }, members: 3 };
+    const spec = { algorithmId, observationDim: 4, actionDim: discrete === null ? 2 : 1, discreteActions: discrete, hyperparameters: { ...smallNetworks(algorithmId), batchSize: 8 }, members: 3 };
     const subject = updateSubject(spec);
     try {
       for (let i = 0; i < 2; i++) {

@@ -7,6 +7,7 @@ import type { Dataset } from '../../src/core/data/dataset';
 import { PopulationTrainer } from '../../src/core/population/populationTrainer';
 import { populationAlgorithms, populationDef } from '../../src/core/population/registry';
 import { offlineData } from './helpers/algoRuns';
+import { smallNetworks } from './helpers/smallNetworks';
 import { trainPopulation } from './helpers/populationRuns';
 import { useBackend } from './helpers/tfNode';
 
@@ -21,13 +22,11 @@ function members(algorithmId: string, count: number): Record<string, unknown>[] 
   const schema = getAlgorithm(algorithmId).hyperparameters;
   const has = (key: string) => schema.some((p) => p.key === key);
   return Array.from({ length: count }, (_, k) => ({
-    hidden: '32,32',
+    ...smallNetworks(algorithmId),
     batchSize: 8,
     seed: 5 + 3 * k,
     updatesPerEval: 10,
     evalEpisodes: 1,
-    ...(has('vaeHidden') ? { vaeHidden: '32,32' } : {}),
-    ...(has('actorHidden') ? { actorHidden: '32,32' } : {}), // ODICE's policy net, 1024x1024 by default
     ...(has('lr') ? { lr: Number(schema.find((p) => p.key === 'lr')!.default) * (1 + 0.5 * k) } : {}),
   }));
 }

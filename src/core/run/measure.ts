@@ -5,7 +5,7 @@ import { Rng } from '../rng';
 import { resolveValues, type HyperValues } from './hyperparameters';
 import { runSchema } from './runSettings';
 import { onlinePopulationDef, populationDef } from '../population/registry';
-import type { MemberBatch, PopulationAgent } from '../population/types';
+import type { MemberBatch, MemberSequenceBatch, MemberTrainingBatch, PopulationAgent } from '../population/types';
 
 export interface MeasureSpec {
   algorithmId: string;
@@ -80,7 +80,7 @@ export function agentForSpec(spec: MeasureSpec, seed: number): { agent: Agent; b
 }
 
 /** K members of a spec's algorithm as one population (member k seeded k) on a fixed random batch per member, as agentForSpec. */
-export function populationForSpec(spec: MeasureSpec, members: number): { agent: PopulationAgent; batch: MemberBatch } {
+export function populationForSpec(spec: MeasureSpec, members: number): { agent: PopulationAgent; batch: MemberTrainingBatch } {
   const algo = getAlgorithm(spec.algorithmId);
   const def = populationDef(spec.algorithmId) ?? onlinePopulationDef(spec.algorithmId);
   if (!def) throw new Error(`${algo.name} has no population version to measure`);
@@ -95,7 +95,23 @@ export function populationForSpec(spec: MeasureSpec, members: number): { agent: 
     observationMean: new Float32Array(spec.observationDim),
     observationStd: new Float32Array(spec.observationDim).fill(1),
   });
-  return { agent, batch: memberBatch(spec, members, Number(values.batchSize)) };
+  const batch = algo.batchKind === 'sequences' ? memberSequences(spec, members, Number(values.batchSize), Number(values.contextLength)) : memberBatch(spec, members, Number(values.batchSize));
+  return { agent, batch };
+}
+
+/** Member k's random windows (drawn from Rng(100 + k)) as syntheticSequences makes them, stacked: [members, batchSize, length, ...]. */
+export function memberSequences(spec: MeasureSpec, members: number, batchSize: number, length: number): MemberSequenceBatch {
+  return tf.tidy(() => {
+    const parts = Array.from({ length: members }, (_, k) => syntheticSequences(spec, batchSize, length, new Rng(100 + k)));
+    const stack = <T extends tf.Tensor>(pick: (b: SequenceBatch) => tf.Tensor) => tf.stack(parts.map(pick)) as T;
+    return {
+      states: stack<tf.Tensor4D>((p) => p.states),
+      actions: stack<tf.Tensor4D>((p) => p.actions),
+      returnsToGo: stack<tf.Tensor4D>((p) => p.returnsToGo),
+      timesteps: stack<tf.Tensor3D>((p) => p.timesteps),
+      mask: stack<tf.Tensor3D>((p) => p.mask),
+    };
+  });
 }
 
 /** Member k's fixed random batch (drawn from Rng(100 + k)), stacked: [members, batchSize, ...]. */
