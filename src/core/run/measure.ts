@@ -99,35 +99,21 @@ export function populationForSpec(spec: MeasureSpec, members: number): { agent: 
   return { agent, batch };
 }
 
-/** Member k's random windows (drawn from Rng(100 + k)) as syntheticSequences makes them, stacked: [members, batchSize, length, ...]. */
-export function memberSequences(spec: MeasureSpec, members: number, batchSize: number, length: number): MemberSequenceBatch {
-  return tf.tidy(() => {
-    const parts = Array.from({ length: members }, (_, k) => syntheticSequences(spec, batchSize, length, new Rng(100 + k)));
-    const stack = <T extends tf.Tensor>(pick: (b: SequenceBatch) => tf.Tensor) => tf.stack(parts.map(pick)) as T;
-    return {
-      states: stack<tf.Tensor4D>((p) => p.states),
-      actions: stack<tf.Tensor4D>((p) => p.actions),
-      returnsToGo: stack<tf.Tensor4D>((p) => p.returnsToGo),
-      timesteps: stack<tf.Tensor3D>((p) => p.timesteps),
-      mask: stack<tf.Tensor3D>((p) => p.mask),
-    };
-  });
-}
-
 /** Member k's fixed random batch (drawn from Rng(100 + k)), stacked: [members, batchSize, ...]. */
 export function memberBatch(spec: MeasureSpec, members: number, batchSize: number): MemberBatch {
+  return stackMembers(members, (k) => syntheticBatch(spec, batchSize, new Rng(100 + k))) as unknown as MemberBatch;
+}
+
+/** Member k's random windows (drawn from Rng(100 + k)) as syntheticSequences makes them, stacked: [members, batchSize, length, ...]. */
+export function memberSequences(spec: MeasureSpec, members: number, batchSize: number, length: number): MemberSequenceBatch {
+  return stackMembers(members, (k) => syntheticSequences(spec, batchSize, length, new Rng(100 + k))) as unknown as MemberSequenceBatch;
+}
+
+/** Each member's batch stacked field by field on a leading members axis (the members' own batches are freed). */
+function stackMembers(members: number, batchOf: (member: number) => object): Record<string, tf.Tensor> {
   return tf.tidy(() => {
-    const parts = Array.from({ length: members }, (_, k) => syntheticBatch(spec, batchSize, new Rng(100 + k)));
-    const stack = <T extends tf.Tensor>(pick: (b: (typeof parts)[number]) => tf.Tensor) => tf.stack(parts.map(pick)) as T;
-    return {
-      observations: stack<tf.Tensor3D>((p) => p.observations),
-      actions: stack<tf.Tensor3D>((p) => p.actions),
-      rewards: stack<tf.Tensor2D>((p) => p.rewards),
-      nextObservations: stack<tf.Tensor3D>((p) => p.nextObservations),
-      dones: stack<tf.Tensor2D>((p) => p.dones),
-      mcReturns: stack<tf.Tensor2D>((p) => p.mcReturns),
-      nextActions: stack<tf.Tensor3D>((p) => p.nextActions!),
-    };
+    const parts = Array.from({ length: members }, (_, k) => batchOf(k) as Record<string, tf.Tensor>);
+    return Object.fromEntries(Object.keys(parts[0]).map((key) => [key, tf.stack(parts.map((p) => p[key]))]));
   });
 }
 
