@@ -6,6 +6,7 @@
 // src/core/run/measure.ts; each measurement in its own process. Progress on stderr, JSON on stdout and in bench/results.
 // Run: npx tsx bench/population.bench.ts [--budget 4000] [--cycles 8] [--ks 1,4,8,32] [--algos iql,td3bc,sac] [--sizes teaching,d4rl] [--skip-torch] [--torch-processes 1,2,8]
 // DQN (discrete actions): --algos dqn --sizes cartpole,d4rl-discrete [--out population-dqn]
+// Decision Transformer: --algos dt --sizes dt-cartpole,dt-d4rl --ks 1,4,8 --skip-torch --out population-dt
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
@@ -70,6 +71,8 @@ async function torchChildren(spec: MeasureSpec, parallel: number): Promise<numbe
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+/** The settings that size a case's networks and batches (MLPs, or the Decision Transformer's). */
+const NETWORK_KEYS = ['hidden', 'embedding', 'layers', 'heads', 'contextLength', 'batchSize'];
 const ks = arg('ks', '1,4,8,32').split(',').map(Number);
 const algos = arg('algos', 'iql,td3bc,sac').split(',');
 const sizes = arg('sizes', 'teaching,d4rl').split(',');
@@ -111,7 +114,7 @@ for (const size of sizes) {
       torch = runs;
     }
     cases[name] = {
-      networks: { observationDim: spec.observationDim, actionDim: spec.actionDim, hidden: spec.hyperparameters!.hidden, batchSize: spec.hyperparameters!.batchSize },
+      networks: { observationDim: spec.observationDim, actionDim: spec.actionDim, ...Object.fromEntries(NETWORK_KEYS.filter((key) => key in spec.hyperparameters!).map((key) => [key, spec.hyperparameters![key]])) },
       loneRunUpdatesPerSecond: round(lone),
       poolOfTwoLoneRuns: { each: pool.map(round), combined: round(sum(pool)) },
       eightSeedsAsTwoPopulationsOfFour: { memberUpdatesPerSecond: { each: halves.map(round), combined: round(sum(halves)) } },

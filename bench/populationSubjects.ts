@@ -14,6 +14,10 @@ export const SIZES: Record<string, Omit<MeasureSpec, 'algorithmId'>> = {
   // For discrete-action algorithms (DQN): CartPole-shaped, and the D4RL size with 6 discrete actions as bench/specs.ts.
   cartpole: { observationDim: 4, actionDim: 1, discreteActions: 2, hyperparameters: { hidden: '64,64', batchSize: 256 } },
   'd4rl-discrete': { observationDim: 17, actionDim: 1, discreteActions: 6, hyperparameters: { hidden: '256,256', batchSize: 256 } },
+  // The Decision Transformer (no MLP sizes): CartPole-shaped at the size its lone test learns CartPole with, and the D4RL
+  // locomotion size at CORL's dt.py defaults (embedding 128, 3 layers, 1 head, context 20, batch 64).
+  'dt-cartpole': { observationDim: 4, actionDim: 1, discreteActions: 2, hyperparameters: { embedding: '32', layers: 1, heads: 1, contextLength: 10, batchSize: 32 } },
+  'dt-d4rl': { observationDim: 17, actionDim: 6, discreteActions: null, hyperparameters: { embedding: '128', layers: 3, heads: 1, contextLength: 20, batchSize: 64 } },
 };
 
 export function specOf(algorithmId: string, size: string): MeasureSpec {
