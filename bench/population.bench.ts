@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { MeasureSpec } from '../src/core/run/measure';
 import { configureWasm } from '../src/core/tf/backend';
 import { round, startBench } from './benchResult';
-import { interleaved, loneSubject, populationSubject, specOf } from './populationSubjects';
+import { interleaved, loneSubject, networksOf, populationSubject, specOf } from './populationSubjects';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -71,8 +71,6 @@ async function torchChildren(spec: MeasureSpec, parallel: number): Promise<numbe
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-/** The settings that size a case's networks and batches (MLPs, or the Decision Transformer's). */
-const NETWORK_KEYS = ['hidden', 'embedding', 'layers', 'heads', 'contextLength', 'batchSize'];
 const ks = arg('ks', '1,4,8,32').split(',').map(Number);
 const algos = arg('algos', 'iql,td3bc,sac').split(',');
 const sizes = arg('sizes', 'teaching,d4rl').split(',');
@@ -114,7 +112,7 @@ for (const size of sizes) {
       torch = runs;
     }
     cases[name] = {
-      networks: { observationDim: spec.observationDim, actionDim: spec.actionDim, ...Object.fromEntries(NETWORK_KEYS.filter((key) => key in spec.hyperparameters!).map((key) => [key, spec.hyperparameters![key]])) },
+      networks: networksOf(spec),
       loneRunUpdatesPerSecond: round(lone),
       poolOfTwoLoneRuns: { each: pool.map(round), combined: round(sum(pool)) },
       eightSeedsAsTwoPopulationsOfFour: { memberUpdatesPerSecond: { each: halves.map(round), combined: round(sum(halves)) } },

@@ -26,6 +26,12 @@ export function specOf(algorithmId: string, size: string): MeasureSpec {
   return { ...s, algorithmId, hyperparameters: resolveValues([...algo.hyperparameters, ...runSchema], s.hyperparameters ?? {}, algo.name) };
 }
 
+/** The settings that size a case's networks and batches (MLPs, or the Decision Transformer's), for the JSON. */
+export function networksOf(spec: MeasureSpec): Record<string, unknown> {
+  const keys = ['hidden', 'embedding', 'layers', 'heads', 'contextLength', 'batchSize'].filter((key) => key in spec.hyperparameters!);
+  return { observationDim: spec.observationDim, actionDim: spec.actionDim, ...Object.fromEntries(keys.map((key) => [key, spec.hyperparameters![key]])) };
+}
+
 /** What an update returns: metrics left on the device (a tf.Tensor, or another library's array), read back now and then. */
 export interface Readback {
   data(): Promise<Iterable<number>>;

@@ -209,7 +209,7 @@ if (process.argv.includes('--diagnose')) {
 }
 
 // 4. The cases, one line each as it finishes (a later one may be cut off by the wrapper's timeout).
-const { interleaved, loneSubject, populationSubject, specOf } = await import('./populationSubjects');
+const { interleaved, loneSubject, networksOf, populationSubject, specOf } = await import('./populationSubjects');
 const budget = Number(arg('budget', '3000'));
 const cycles = Number(arg('cycles', '3'));
 const ks = arg('ks', '1,8,64').split(',').map(Number);
@@ -241,7 +241,7 @@ for (const size of arg('sizes', 'teaching,d4rl').split(',')) {
       emit({
         stage: 'case',
         name,
-        networks: { observationDim: spec.observationDim, actionDim: spec.actionDim, hidden: spec.hyperparameters!.hidden, batchSize: spec.hyperparameters!.batchSize },
+        networks: networksOf(spec),
         loneRunUpdatesPerSecond: round(measured.lone),
         population,
         metricsFinite: finite,
