@@ -1,7 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/core/data/dataset';
+import { getAlgorithm } from '../../src/core/algos/registry';
 import { generateDataset } from '../../src/core/data/generate';
+import { membersThatFit, populationJobs } from '../../src/core/experiments/populations';
+import type { RunConfig } from '../../src/core/experiments/types';
 import { PopulationTrainer } from '../../src/core/population/populationTrainer';
+import { populationInfo } from '../../src/core/population/registry';
+import type { HyperValues } from '../../src/core/run/hyperparameters';
+import { runSchema } from '../../src/core/run/runSettings';
 import type { EvaluationResult } from '../../src/core/run/evaluate';
 import { Trainer, type TrainerCheckpoint } from '../../src/core/run/trainer';
 import { offlineData, train } from './helpers/algoRuns';
@@ -97,6 +103,23 @@ describe('Decision Transformer population', () => {
       }
     });
   }
+
+  it('is split into populations that fit in memory: 3 members at CORL\'s sizes (the wasm runtime aborted at 8), one population of 8 at small ones', () => {
+    const catalog = populationInfo((id) => [...getAlgorithm(id).hyperparameters, ...runSchema]);
+    const memory = catalog.find((p) => p.algorithmId === 'dt')!.memberMemory!;
+    // 1,924 bytes x 64 x 20 x 128 x 3 = 0.88 GiB per member at the defaults: 3 GiB hold 3 members.
+    expect(membersThatFit(memory, {})).toBe(3);
+    expect(membersThatFit(memory, { ...tiny })).toBe(Math.floor(3 * 2 ** 30 / (1924 * 8 * 4 * 32 * 1)));
+    const config = (hp: HyperValues): RunConfig => ({ algorithmId: 'dt', envId: 'Hopper-v5', datasetId: 'd', datasetName: 'd', hyperparameters: hp, backend: 'auto' });
+    const seeds = (hp: HyperValues) => Array.from({ length: 8 }, (_, seed) => config({ ...hp, seed }));
+    expect(populationJobs(seeds({}), catalog, 2).map((job) => job.length)).toEqual([3, 3, 2]);
+    expect(populationJobs(seeds({ embedding: '64' }), catalog, 2).map((job) => job.length)).toEqual([4, 4]); // 6 fit: two workers decide
+    expect(populationJobs(seeds({ ...tiny }), catalog, 1).map((job) => job.length)).toEqual([8]);
+    // The trainer refuses a population too large for memory before it allocates anything, naming the sizes.
+    expect(() => new PopulationTrainer({ dataset: pendulum, algorithmId: 'dt', members: Array.from({ length: 4 }, (_, seed) => ({ seed })) })).toThrow(
+      /a Decision Transformer population of 4 members at batch size 64, context length \(K\) 20, embedding size 128, layers 3 would hold about 3\.5 GiB in its updates, more than the 3 GiB one population may use: train at most 3 members together/,
+    );
+  });
 
   it('refuses members that differ in the context length, naming it', () => {
     expect(() => new PopulationTrainer({ dataset: cartpole, algorithmId: 'dt', members: [{ ...tiny }, { ...tiny, contextLength: 5 }] })).toThrow(/must share context length \(K\) \(contextLength\): member 0 has 4, member 1 has 5/);

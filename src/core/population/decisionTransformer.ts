@@ -109,5 +109,8 @@ export const dtPopulation: PopulationDef = {
   algorithmId: 'dt',
   // Everything that shapes the network or the windows (context length, sizes, reward scale) is shared.
   memberKeys: ['lr', 'warmup', 'weightDecay', 'gradClip', 'dropout', 'targetReturn'],
+  // Every activation of its update is a window's tokens times the width, per layer: tfjs-wasm's heap grew by 902 MiB
+  // per member at batch 64, context 20, embedding 128, 3 layers (bench/README.md), 1,924 bytes per unit of their product.
+  memberMemory: { keys: ['batchSize', 'contextLength', 'embedding', 'layers'], bytesPerUnit: 1924 },
   create: createDTPopulation,
 };

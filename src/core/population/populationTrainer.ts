@@ -3,6 +3,7 @@
 // per-member hyperparameters, its update events, evaluations and checkpoints, which are a lone run's checkpoints.
 import * as tf from '@tensorflow/tfjs';
 import { getAlgorithm } from '../algos/registry';
+import { membersThatFit, POPULATION_MEMORY_BYTES } from '../experiments/populations';
 import type { AlgorithmDef } from '../algos/types';
 import type { Dataset } from '../data/dataset';
 import { observationStats } from '../data/statistics';
@@ -84,6 +85,7 @@ export class PopulationTrainer {
     this.settings = new MemberSettings(this.schema, def, this.algorithm.name, config.members);
     this.values = this.settings.values;
     this.shared = this.settings.shared;
+    this.checkMemory();
     if (this.values.some((v) => v.interaction === 'online')) throw new HyperparameterError('interaction', 'a population trains on its dataset only: train a run that interacts with its environment (interaction online) alone');
     const d = config.dataset;
     const kind = d.discreteActions !== null ? 'discrete' : 'continuous';
@@ -123,6 +125,17 @@ export class PopulationTrainer {
 
   get members(): number {
     return this.values.length;
+  }
+
+  /** Refuses more members than fit in a population's memory (the runtime would abort mid-update), naming the sizes. */
+  private checkMemory(): void {
+    const memory = this.def.memberMemory;
+    if (!memory) return;
+    const fit = membersThatFit({ ...memory, defaults: [] }, this.values[0]);
+    if (this.members <= fit) return;
+    const sizes = memory.keys.map((key) => `${this.settings.label(key)} ${String(this.values[0][key])}`).join(', ');
+    const gib = (this.members * memory.bytesPerUnit * memory.keys.reduce((n, key) => n * Number(this.values[0][key]), 1)) / 2 ** 30;
+    throw new Error(`a ${this.algorithm.name} population of ${this.members} members at ${sizes} would hold about ${gib.toFixed(1)} GiB in its updates, more than the ${POPULATION_MEMORY_BYTES / 2 ** 30} GiB one population may use: train at most ${fit} members together`);
   }
 
   hyperparameters(member: number): HyperValues {

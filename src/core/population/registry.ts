@@ -86,6 +86,10 @@ export function sharedKeys(def: PopulationDef, schema: readonly HyperParam[]): s
 
 /** What the page needs to group runs into populations (see experiments/populations.ts). */
 export function populationInfo(schemaOf: (algorithmId: string) => HyperParam[]): PopulationInfo[] {
-  const info = (def: PopulationDef, online: boolean) => ({ algorithmId: def.algorithmId, sharedKeys: sharedKeys(def, schemaOf(def.algorithmId)), online });
+  const info = (def: PopulationDef, online: boolean): PopulationInfo => {
+    const schema = schemaOf(def.algorithmId);
+    const memory = def.memberMemory && { ...def.memberMemory, defaults: def.memberMemory.keys.map((key) => Number(schema.find((p) => p.key === key)?.default)) };
+    return { algorithmId: def.algorithmId, sharedKeys: sharedKeys(def, schema), online, ...(memory ? { memberMemory: memory } : {}) };
+  };
   return [...populations.map((def) => info(def, false)), ...onlinePopulations.map((def) => info(def, true))];
 }

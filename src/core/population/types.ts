@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Checkpoint } from '../algos/types';
+import type { MemberMemory } from '../experiments/populations';
 import type { Dataset } from '../data/dataset';
 import type { ActionScale } from '../run/actionScale';
 import type { OptimizerState } from '../algos/optim';
@@ -121,6 +122,8 @@ export interface PopulationAgent {
 
 export interface PopulationDef {
   algorithmId: string;
+  /** Where memory limits the members of one population: what one member's update holds (experiments/populations.ts). */
+  memberMemory?: Omit<MemberMemory, 'defaults'>;
   /** Hyperparameters that may differ between members (held on the device as [K] vectors). Every other key is shared. */
   memberKeys: string[];
   create(ctx: PopulationContext): PopulationAgent;
