@@ -21,8 +21,8 @@ export class MemberAdam {
     readonly members: number,
     readonly variables: readonly MemberVariable[],
     private readonly learningRate: () => tf.Tensor1D,
-    /** `clipNorm`: each member's gradients scaled to at most this global norm before the step (algos/optim.ts's option). */
-    private readonly options: { clipNorm?: number } = {},
+    /** `clipNorm`: each member's gradients scaled to at most this global norm before the step; `epsilon` (1e-8 unless set): algos/optim.ts's options. */
+    private readonly options: { clipNorm?: number; epsilon?: number } = {},
   ) {
     this.m = variables.map((x) => newVariable(() => tf.zerosLike(x.variable), undefined, false));
     this.v = variables.map((x) => newVariable(() => tf.zerosLike(x.variable), undefined, false));
@@ -56,7 +56,7 @@ export class MemberAdam {
     const lr = this.learningRate();
     const xs = this.variables.map((x) => x.variable);
     const clip = this.options.clipNorm === undefined ? null : clipMemberGradients(gs, this.options.clipNorm);
-    const next = memberAdamStep(lr, xs, clip ? clip.clipped : gs, this.m, this.v, { b1: B1, b2: B2, eps: EPS, bc1, sqrtBc2 });
+    const next = memberAdamStep(lr, xs, clip ? clip.clipped : gs, this.m, this.v, { b1: B1, b2: B2, eps: this.options.epsilon ?? EPS, bc1, sqrtBc2 });
     xs.forEach((x, i) => {
       x.assign(next.x[i]);
       this.m[i].assign(next.m[i]);
