@@ -3,11 +3,10 @@
 // cloning (%BC), XQL, f-DVL and ReCOIL (on IQL's population shell; ReCOIL's expert episodes shared), A2PR, SAC-N and
 // EDAC (each member's N critics in one batched ensemble), PRDC (on TD3+BC's parts, one shared neighbour index) and
 // ODICE (its gradient projection per member): every offline algorithm built on MLPs. The Decision Transformer is not
-// among them (its attention layers are not MLPs); it trains as lone runs. Online DQN and online SAC train as populations
-// too (dqnOnline.ts, sacOnline.ts, trained by onlinePopulationTrainer.ts: each member acts in its own environments and
-// fills its own replay buffer; online SAC with gSDE exploration trains alone). PPO trains as lone runs: its rollout
-// source collects on-policy rollouts and discards them after each update, not the replay schedule the online
-// population trainer shares between members.
+// among them (its attention layers are not MLPs); it trains as lone runs. Online DQN, online SAC and PPO train as
+// populations too (dqnOnline.ts, sacOnline.ts, ppo.ts, trained by onlinePopulationTrainer.ts: each member acts in its
+// own environments and fills its own replay buffer (replayMembers.ts) or collects its own on-policy rollouts
+// (rolloutMembers.ts); online SAC with gSDE exploration trains alone).
 import type { PopulationInfo } from '../experiments/populations';
 import type { HyperParam } from '../run/hyperparameters';
 import { a2prPopulation } from './a2pr';
@@ -21,6 +20,7 @@ import { dqnOnlinePopulation } from './dqnOnline';
 import { fdvlPopulation, recoilPopulation, xqlPopulation } from './dualValue';
 import { iqlPopulation } from './iql';
 import { odicePopulation } from './odice';
+import { ppoPopulation } from './ppo';
 import { prdcPopulation } from './prdc';
 import { rebracPopulation } from './rebrac';
 import { edacPopulation, sacNPopulation } from './sacN';
@@ -52,7 +52,7 @@ const populations: PopulationDef[] = [
 ];
 
 /** Online algorithms whose members act in their own environments (trained by onlinePopulationTrainer.ts). */
-const onlinePopulations: OnlinePopulationDef[] = [dqnOnlinePopulation, sacOnlinePopulation];
+const onlinePopulations: OnlinePopulationDef[] = [dqnOnlinePopulation, sacOnlinePopulation, ppoPopulation];
 
 /** Settings that belong to each run of a population even when not held on the device (the trainer reads them per member). */
 export const PER_RUN_KEYS = ['seed', 'updatesPerEval', 'evalEpisodes', 'maxUpdates'];

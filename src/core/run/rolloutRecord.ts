@@ -28,8 +28,8 @@ export function generalizedAdvantages(rewards: Float32Array, values: Float32Arra
   return { advantages, returns };
 }
 
-/** The columns of a rollout's batches (algos/types.ts's RolloutBatch but nextActions), each with its values per row. */
-export type RolloutColumns = Record<'observations' | 'actions' | 'rewards' | 'nextObservations' | 'dones' | 'mcReturns' | 'logProbs' | 'advantages' | 'returns' | 'values', { values: Float32Array; width: number }>;
+/** The columns of a rollout's batches (algos/types.ts's RolloutBatch but nextActions): `width` values per row, or null for one number per row (a vector column). */
+export type RolloutColumns = Record<'observations' | 'actions' | 'rewards' | 'nextObservations' | 'dones' | 'mcReturns' | 'logProbs' | 'advantages' | 'returns' | 'values', { values: Float32Array; width: number | null }>;
 
 export class RolloutRecord {
   readonly observations: Float32Array;
@@ -101,14 +101,14 @@ export class RolloutRecord {
     return {
       observations: { values: this.observations, width: od },
       actions: { values: this.actions, width },
-      rewards: { values: this.rewards, width: 1 },
+      rewards: { values: this.rewards, width: null },
       nextObservations: { values: this.observations, width: od },
-      dones: { values: Float32Array.from(this.ended), width: 1 },
-      mcReturns: { values: gae.returns, width: 1 },
-      logProbs: { values: this.logProbs, width: 1 },
-      advantages: { values: gae.advantages, width: 1 },
-      returns: { values: gae.returns, width: 1 },
-      values: { values: this.values, width: 1 },
+      dones: { values: Float32Array.from(this.ended), width: null },
+      mcReturns: { values: gae.returns, width: null },
+      logProbs: { values: this.logProbs, width: null },
+      advantages: { values: gae.advantages, width: null },
+      returns: { values: gae.returns, width: null },
+      values: { values: this.values, width: null },
     };
   }
 }

@@ -86,7 +86,7 @@ export class RolloutSource implements ExperienceSource {
     }
     const gae = record.advantages(await this.value(c.observations, N), gamma, this.settings.gaeLambda);
     this.disposeRollout();
-    const columns = Object.entries(record.columns(gae)).map(([key, { values, width }]) => [key, tf.keep(width === 1 ? tf.tensor1d(values) : tf.tensor2d(values, [record.rows, width]))]);
+    const columns = Object.entries(record.columns(gae)).map(([key, { values, width }]) => [key, tf.keep(width === null ? tf.tensor1d(values) : tf.tensor2d(values, [record.rows, width]))]);
     this.rollout = Object.fromEntries(columns) as RolloutSource['rollout'];
   }
 
