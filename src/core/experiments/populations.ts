@@ -6,7 +6,7 @@ import type { RunConfig } from './types';
 export interface PopulationInfo {
   algorithmId: string;
   sharedKeys: string[];
-  /** Its members learn by interacting (online DQN and SAC): each acts in its own environments, whatever `interaction` says. */
+  /** Its members learn by interacting (online DQN, SAC, PPO): each acts in its own environments, whatever `interaction` says. */
   online?: boolean;
   /** Settings any one of which makes a run train alone (online SAC's gSDE exploration). */
   aloneWhen?: Record<string, unknown>;
@@ -14,7 +14,7 @@ export interface PopulationInfo {
 
 /**
  * Splits runs into jobs for a pool of `workers`: runs of an algorithm with a population version that share dataset
- * (for online DQN and SAC, the environment it names), backend request and every shared key form populations, spread over the
+ * (for online DQN, SAC and PPO, the environment it names), backend request and every shared key form populations, spread over the
  * workers so every core trains (a group of 8 on 2 workers: two populations of 4); a population of one is simply a
  * lone run. Returns lists of indices into `configs`, each one job, in the order of their first run.
  */
@@ -22,7 +22,7 @@ export function populationJobs(configs: readonly RunConfig[], populations: reado
   const groups = new Map<string, number[]>();
   configs.forEach((c, i) => {
     // An offline algorithm's population learns from its dataset only, so its run set to interact with the environment
-    // (fine-tuning) trains alone; an online algorithm's population (online DQN, SAC) interacts member by member.
+    // (fine-tuning) trains alone; an online algorithm's population (online DQN, SAC, PPO) interacts member by member.
     const found = populations.find((p) => p.algorithmId === c.algorithmId);
     const apart = Object.entries(found?.aloneWhen ?? {}).some(([key, value]) => c.hyperparameters[key] === value);
     const info = found && !apart && (found.online || c.hyperparameters.interaction !== 'online') ? found : undefined;

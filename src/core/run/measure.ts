@@ -98,21 +98,17 @@ export function populationForSpec(spec: MeasureSpec, members: number): { agent: 
   return { agent, batch: memberBatch(spec, members, Number(values.batchSize)) };
 }
 
-/** Member k's fixed random batch (drawn from Rng(100 + k)), stacked: [members, batchSize, ...]. */
+/**
+ * Member k's fixed random batch (drawn from Rng(100 + k)), stacked: [members, batchSize, ...]; with the rollout
+ * columns (log-probabilities, advantages, returns, values) for an algorithm that trains on rollouts (PPO).
+ */
 export function memberBatch(spec: MeasureSpec, members: number, batchSize: number): MemberBatch {
-  return tf.tidy(() => {
-    const parts = Array.from({ length: members }, (_, k) => syntheticBatch(spec, batchSize, new Rng(100 + k)));
-    const stack = <T extends tf.Tensor>(pick: (b: (typeof parts)[number]) => tf.Tensor) => tf.stack(parts.map(pick)) as T;
-    return {
-      observations: stack<tf.Tensor3D>((p) => p.observations),
-      actions: stack<tf.Tensor3D>((p) => p.actions),
-      rewards: stack<tf.Tensor2D>((p) => p.rewards),
-      nextObservations: stack<tf.Tensor3D>((p) => p.nextObservations),
-      dones: stack<tf.Tensor2D>((p) => p.dones),
-      mcReturns: stack<tf.Tensor2D>((p) => p.mcReturns),
-      nextActions: stack<tf.Tensor3D>((p) => p.nextActions!),
-    };
+  const algo = getAlgorithm(spec.algorithmId);
+  const stacked = tf.tidy(() => {
+    const parts = Array.from({ length: members }, (_, k) => syntheticTrainingBatch(algo, { batchSize }, spec, new Rng(100 + k)) as unknown as Record<string, tf.Tensor>);
+    return Object.fromEntries(Object.keys(parts[0]).map((key) => [key, tf.stack(parts.map((p) => p[key]))]));
   });
+  return stacked as unknown as MemberBatch;
 }
 
 /** One update of what a spec trains (a lone agent, or every member of a population), metrics left on the device. */
