@@ -8,6 +8,7 @@ import type { TrainingReport } from '../../src/core/run/events';
 import { TrainingSession } from '../../src/core/run/session';
 import { Trainer } from '../../src/core/run/trainer';
 import { maxRelDiff } from './helpers/maxRelDiff';
+import { runLone } from './helpers/onlineTraces';
 import { beginJob, until } from './helpers/populationJobs';
 import { useBackend } from './helpers/tfNode';
 
@@ -27,19 +28,6 @@ const members = [
 const ids = ['a', 'b', 'c'];
 const start = { dataset, algorithmId, members: members.map((hyperparameters, k) => ({ runId: ids[k], hyperparameters })) };
 
-/** A lone run of member k's settings trained to its end. */
-async function lone(k: number) {
-  const t = new Trainer({ dataset, algorithmId, hyperparameters: members[k] });
-  const values: number[] = [];
-  const episodes: number[][] = [];
-  while (!t.finished) {
-    const tick = await t.run(1e9, 200);
-    if (tick.metrics) values.push(...tick.metrics.values);
-    episodes.push(...(tick.episodes ?? []).map((e) => [e.envSteps, e.return]));
-  }
-  return { trainer: t, values, episodes };
-}
-
 describe('a PPO population as a job of a trainer worker', () => {
   it('reports env steps and episodes per run; a stopped member leaves and the others go on as lone runs with their seeds', async () => {
     const base = tf.memory().numTensors;
@@ -55,17 +43,18 @@ describe('a PPO population as a job of a trainer worker', () => {
     expect(tf.memory().numTensors).toBe(base); // both populations' tensors, rollouts included, are gone
     for (const [k, id] of [[0, 'a'], [2, 'c']] as const) {
       const mine = reports.filter((r) => r.runId === id);
-      const want = await lone(k);
+      const trainer = new Trainer({ dataset, algorithmId, hyperparameters: members[k] });
       try {
-        expect(mine.at(-1)).toMatchObject({ status: 'finished', update: want.trainer.update, envSteps: TOTAL });
-        expect(want.trainer.update).toBe(4 * (TOTAL / 32)); // past maxUpdates
+        const want = await runLone(trainer);
+        expect(mine.at(-1)).toMatchObject({ status: 'finished', update: trainer.update, envSteps: TOTAL });
+        expect(trainer.update).toBe(4 * (TOTAL / 32)); // past maxUpdates
         const episodes = mine.flatMap((r) => (r.episodes ?? []).map((e) => [e.envSteps, e.return]));
-        expect(episodes).toEqual(want.episodes);
+        expect(episodes).toEqual(want.episodes.map((e) => [e.envSteps, e.return]));
         expect(episodes.length).toBeGreaterThan(5);
         const values = mine.flatMap((r) => (r.metrics ? [...r.metrics.values] : []));
         expect(maxRelDiff(values, want.values), `${id}'s metrics`).toBeLessThan(2e-3);
       } finally {
-        want.trainer.dispose();
+        trainer.dispose();
       }
     }
   }, 60_000);
