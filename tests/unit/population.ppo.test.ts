@@ -1,11 +1,14 @@
 // A PPO population of K members against K lone Trainers with the same seeds and settings: member k collects the same
 // rollouts (the same actions, so the same episodes), shuffles the same minibatches and takes the same updates.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { getAlgorithm } from '../../src/core/algos/registry';
 import { generateDataset } from '../../src/core/data/generate';
 import type { Dataset } from '../../src/core/data/dataset';
 import { OnlinePopulationTrainer } from '../../src/core/population/onlinePopulationTrainer';
+import { ppoPopulation } from '../../src/core/population/ppo';
 import { Trainer } from '../../src/core/run/trainer';
 import { maxRelDiff } from './helpers/maxRelDiff';
+import { alternatives } from './helpers/liveKeys';
 import { expectFlatTensorCount, runLone, runPopulation, type Trace } from './helpers/onlineTraces';
 import { useBackend } from './helpers/tfNode';
 
@@ -68,24 +71,47 @@ describe('PPO population', () => {
     expect(traces[0].episodes.map((e) => e.length)).toEqual([200, 200]);
   }, 60_000);
 
-  it('a live change of one member (learning rate, entropy and value coefficients, GAE lambda) touches only that member', async () => {
-    const metricsAfterChange = async (patch: Record<string, unknown> | null) => {
-      const p = new OnlinePopulationTrainer({ dataset: cartpole, algorithmId: 'ppo', members: members.map((m) => ({ ...m, totalEnvSteps: 1e6 })) });
+  it('every live key changes the next updates: a per-member key only its member, a shared key every member', async () => {
+    /** Each member's metrics over 8 updates after `at` updates, with `patch` applied then (to member 1, or to all if shared). */
+    const metricsAfter = async (settings: Record<string, unknown>, at: number, patch: Record<string, unknown> | null) => {
+      // Members at the defaults but seed and learning rate, so every alternative value is a change for member 1.
+      const defaults = [{ ...shared, seed: 5, lr: 3e-3 }, { ...shared, seed: 9 }];
+      const p = new OnlinePopulationTrainer({ dataset: cartpole, algorithmId: 'ppo', members: defaults.map((m) => ({ ...m, ...settings, totalEnvSteps: 1e6 })) });
       try {
-        await p.run(1e9, 8);
-        if (patch) expect(p.setMemberHyperparameters(1, patch).map((e) => e.key).sort()).toEqual(Object.keys(patch).sort());
-        const tick = await p.run(1e9, 8);
-        return tick.members.map((m) => ({ values: Array.from(m.metrics!.values), events: m.events.map((e) => e.key) }));
+        await p.run(1e9, at);
+        const key = patch && Object.keys(patch)[0];
+        if (patch && p.settings.shared.includes(key!)) p.setSharedHyperparameters(patch);
+        else if (patch) expect(p.setMemberHyperparameters(1, patch).map((e) => e.key)).toEqual([key]);
+        return (await p.run(1e9, 8)).members.map((m) => Array.from(m.metrics!.values));
       } finally {
         p.dispose();
       }
     };
-    const base = await metricsAfterChange(null);
-    const changed = await metricsAfterChange({ lr: 0.02, entCoef: 0.5, vfCoef: 2, gaeLambda: 0.3 });
-    expect(changed[0]).toEqual(base[0]);
-    expect(changed[1].events.sort()).toEqual(['entCoef', 'gaeLambda', 'lr', 'vfCoef']);
-    expect(maxRelDiff(changed[1].values, base[1].values)).toBeGreaterThan(1e-2);
-  }, 30_000);
+    const live = getAlgorithm('ppo').hyperparameters.filter((p) => p.live && p.key !== 'totalEnvSteps');
+    expect(live.map((p) => p.key)).toEqual(['lr', 'clipRange', 'entCoef', 'vfCoef', 'clipValue', 'numSteps', 'epochs', 'batchSize', 'gaeLambda']);
+    const quiet: string[] = [];
+    for (const p of live) {
+      // The value clip binds only where V moved more than the clip range from its rollout value (as online.liveKeys.test.ts).
+      const settings = p.key === 'clipValue' ? { clipRange: 0.01 } : {};
+      const shared = !ppoPopulation.memberKeys.includes(p.key);
+      let changed = false;
+      for (const at of [8, 40]) {
+        const plain = await metricsAfter(settings, at, null);
+        for (const value of alternatives(p)) {
+          const after = await metricsAfter(settings, at, { [p.key]: value });
+          if (after[1].some((v, i) => !Object.is(v, plain[1][i]))) {
+            if (shared) expect(after[0], `${p.key} (shared) changed member 0's updates`).not.toEqual(plain[0]);
+            else expect(after[0], `${p.key} left member 0 alone`).toEqual(plain[0]);
+            changed = true;
+            break;
+          }
+        }
+        if (changed) break;
+      }
+      if (!changed) quiet.push(p.key);
+    }
+    expect(quiet, 'live keys that did not change member 1\'s updates').toEqual([]);
+  }, 60_000);
 
   it('PBT: copyMember copies exactly one member\'s weights and Adam moments; loadMember takes a lone checkpoint', async () => {
     const p = new OnlinePopulationTrainer({ dataset: cartpole, algorithmId: 'ppo', members: [...members, { ...shared, seed: 11 }].map((m) => ({ ...m, totalEnvSteps: 1e6 })) });
