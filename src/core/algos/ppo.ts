@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { HyperParam } from '../run/hyperparameters';
 import { actionIndices, gammaParam, hiddenParam, learningRateParam, normalizeStatesParam, observationNormalizer } from './common';
 import { categoricalEntropy, gaussianEntropy, gaussianLogProb, normalNoise, softmaxAction } from './distributions';
-import { mse, pickActions } from './losses';
+import { pickActions } from './losses';
 import { minimizeWith } from './minimize';
 import { MLP, newVariable, parseHidden, readWeights, writeWeights } from './nets';
 import { onlineRunParams } from './onlineParams';
@@ -40,13 +40,13 @@ export function ppoClipLoss(logProbs: tf.Tensor, oldLogProbs: tf.Tensor, advanta
 
 /**
  * The value loss: mean (V - R)^2, or with value clipping (PPO2's option, off by default in SB3) the larger of that and
- * (V_old + clip(V - V_old, -eps, eps) - R)^2. A population passes eps per member, Infinity where a member does not
- * clip (the larger of two equal squares: the plain loss and its gradient).
+ * (V_old + clip(V - V_old, -eps, eps) - R)^2. A population passes eps per member (null: no member clips), Infinity
+ * where a member does not clip (the larger of two equal squares: the plain loss and its gradient).
  */
 export function ppoValueLoss(values: tf.Tensor1D, oldValues: tf.Tensor1D, returns: tf.Tensor1D, clip: number | null): tf.Scalar;
-export function ppoValueLoss(values: tf.Tensor2D, oldValues: tf.Tensor2D, returns: tf.Tensor2D, clip: tf.Tensor): tf.Tensor1D;
+export function ppoValueLoss(values: tf.Tensor2D, oldValues: tf.Tensor2D, returns: tf.Tensor2D, clip: tf.Tensor | null): tf.Tensor1D;
 export function ppoValueLoss(values: tf.Tensor, oldValues: tf.Tensor, returns: tf.Tensor, clip: number | tf.Tensor | null): tf.Tensor {
-  if (clip === null) return mse(values, returns);
+  if (clip === null) return tf.mean(tf.square(tf.sub(values, returns)), -1);
   const clipped = tf.add(oldValues, clipAround(tf.sub(values, oldValues), 0, clip));
   return tf.mean(tf.maximum(tf.square(tf.sub(values, returns)), tf.square(tf.sub(clipped, returns))), -1);
 }

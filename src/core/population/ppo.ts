@@ -79,8 +79,10 @@ export function createPPOPopulation(ctx: PopulationContext): RolloutPopulationAg
         const obs = normalize.apply(batch.observations);
         const advantages = normalizeAdvantages(batch.advantages);
         const clip = values.column('clipRange');
-        // A member that does not clip its value update clips it at infinity (ppoValueLoss: the plain loss).
-        const valueClip = tf.where(tf.greater(values.column('clipValue'), 0.5), clip, tf.fill([K, 1], Number.POSITIVE_INFINITY));
+        // A member that does not clip its value update clips it at infinity (ppoValueLoss: the plain loss); when no
+        // member clips, the clipped branch is left out.
+        const clipping = Array.from({ length: K }, (_, k) => values.get(k, 'clipValue')).some((on) => on > 0.5);
+        const valueClip = clipping ? tf.where(tf.greater(values.column('clipValue'), 0.5), clip, tf.fill([K, 1], Number.POSITIVE_INFINITY)) : null;
         // L = L^CLIP - c_ent H[pi] + c_vf (V - R)^2 (eq. 9, as a loss to minimise), per member.
         const step = optimizer.minimize(() => {
           const { logProb, entropy } = logProbOf(obs, batch.actions);
