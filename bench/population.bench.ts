@@ -1,9 +1,10 @@
 // Member-updates/s of a population (K runs of one algorithm as one batched model, src/core/population) against K runs
 // trained separately: one lone run alone, two lone runs in two processes at once (what the page's pool of 2 workers
 // does with K runs on this 2-core machine: the rest wait in its queue), and the PyTorch peer (bench/torch_peer.py: the
-// same update) on one core, sequentially and as two processes at once. Node, tfjs wasm, fixed random batches as
+// same update) on one core, alone and as parallel processes (8: an 8-seed experiment as a researcher runs it in
+// PyTorch). Node, tfjs wasm, fixed random batches as
 // src/core/run/measure.ts; each measurement in its own process. Progress on stderr, JSON on stdout and in bench/results.
-// Run: npx tsx bench/population.bench.ts [--budget 4000] [--cycles 8] [--ks 1,4,8,32] [--algos iql,td3bc,sac] [--sizes teaching,d4rl] [--skip-torch]
+// Run: npx tsx bench/population.bench.ts [--budget 4000] [--cycles 8] [--ks 1,4,8,32] [--algos iql,td3bc,sac] [--sizes teaching,d4rl] [--skip-torch] [--torch-processes 1,2,8]
 // DQN (discrete actions): --algos dqn --sizes cartpole,d4rl-discrete [--out population-dqn]
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -28,7 +29,9 @@ if (process.argv.includes('--child')) {
   await tf.ready();
   const [kind, algorithmId, size, list] = arg('child', '').split(':');
   const spec = specOf(algorithmId, size);
-  const subjects = kind === 'lone' ? [loneSubject(spec)] : [loneSubject(spec), ...list.split(',').map((k) => populationSubject(spec, Number(k)))];
+  // lone: one lone run; pop: one population of K (list) alone; set: a lone run and populations of each K, alternating.
+  const populations = () => (list ?? '').split(',').map((k) => populationSubject(spec, Number(k)));
+  const subjects = kind === 'lone' ? [loneSubject(spec)] : kind === 'pop' ? populations() : [loneSubject(spec), ...populations()];
   const out = await interleaved(subjects, cycles, budget / cycles);
   for (const s of subjects) s.dispose();
   console.log(JSON.stringify(out));
@@ -71,6 +74,7 @@ const ks = arg('ks', '1,4,8,32').split(',').map(Number);
 const algos = arg('algos', 'iql,td3bc,sac').split(',');
 const sizes = arg('sizes', 'teaching,d4rl').split(',');
 const skipTorch = process.argv.includes('--skip-torch');
+const torchParallel = arg('torch-processes', '1,2,8').split(',').map(Number);
 const bench = startBench();
 const cases: Record<string, unknown> = {};
 for (const size of sizes) {
@@ -82,6 +86,9 @@ for (const size of sizes) {
     log(`${name}: two lone runs at once (the pool's two workers) ...`);
     const pool = (await tfjsChildren(`lone:${algorithmId}:${size}`, 2)).map((o) => o.lone);
     const lone = measured.lone;
+    // An 8-seed experiment on the page's pool of 2 workers: two populations of 4, one per worker (experiments/populations.ts).
+    log(`${name}: an 8-seed experiment as two populations of 4 at once ...`);
+    const halves = (await tfjsChildren(`pop:${algorithmId}:${size}:4`, 2)).map((o) => o['K=4'] * 4);
     const population: Record<string, unknown> = {};
     for (const k of ks) {
       const ups = measured[`K=${k}`];
@@ -94,15 +101,20 @@ for (const size of sizes) {
     }
     let torch: unknown = 'skipped (--skip-torch)';
     if (!skipTorch) {
-      log(`${name}: PyTorch, one process, then two at once ...`);
-      const one = await torchChildren(spec, 1);
-      const two = await torchChildren(spec, 2);
-      torch = typeof one === 'string' ? one : { oneProcessOneThread: round(one[0]), twoProcessesAtOnce: typeof two === 'string' ? two : { each: two.map(round), combined: round(sum(two)) } };
+      // 1: the peer alone; more: K seeds as parallel processes on the same cores, as a researcher runs them.
+      const runs: Record<string, unknown> = {};
+      for (const parallel of torchParallel) {
+        log(`${name}: PyTorch, ${parallel} process(es) at once ...`);
+        const each = await torchChildren(spec, parallel);
+        runs[`processes=${parallel}`] = typeof each === 'string' ? each : { each: each.map(round), combined: round(sum(each)) };
+      }
+      torch = runs;
     }
     cases[name] = {
       networks: { observationDim: spec.observationDim, actionDim: spec.actionDim, hidden: spec.hyperparameters!.hidden, batchSize: spec.hyperparameters!.batchSize },
       loneRunUpdatesPerSecond: round(lone),
       poolOfTwoLoneRuns: { each: pool.map(round), combined: round(sum(pool)) },
+      eightSeedsAsTwoPopulationsOfFour: { memberUpdatesPerSecond: { each: halves.map(round), combined: round(sum(halves)) } },
       population,
       torch,
     };

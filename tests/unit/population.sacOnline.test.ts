@@ -1,5 +1,5 @@
-// Online SAC as a population: member k acts (its own tanh-Gaussian noise), collects and updates as the lone Trainer
-// with its seed and settings, with the automatic temperature or a fixed one per member.
+// Online SAC as a population: member k acts (its own tanh-Gaussian noise, or its own gSDE matrices), collects and
+// updates as the lone Trainer with its seed and settings, with the automatic temperature or a fixed one per member.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../src/core/data/generate';
@@ -27,6 +27,8 @@ describe('online SAC population', () => {
   it.each([
     ['automatic temperature', {}],
     ['a fixed temperature per member', { autoAlpha: false }],
+    // Windows of 16 steps: the acting matrices are redrawn 13 times in the run, the training matrix every update.
+    ['gSDE exploration and a fixed temperature per member', { autoAlpha: false, exploration: 'gsde', sdeSampleFreq: 16, sdeLogStdInit: -1 }],
   ] as const)('member k acts, collects and updates as a lone run with its seed and settings (Pendulum, 2 members, %s)', async (_, variant) => {
     const settings = members.map((m) => ({ ...m, ...variant }));
     const population = new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members: settings });
@@ -70,12 +72,17 @@ describe('online SAC population', () => {
     expect(traces[0].episodes.map((e) => e.return)).not.toEqual(traces[1].episodes.map((e) => e.return));
   }, 60_000);
 
-  it('live changes (the shared temperature switch, one member\'s fixed alpha) act on the members as on their lone runs', async () => {
-    const population = new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members });
+  it.each([
+    ['the shared temperature switch', {}, { autoAlpha: false }],
+    // A shorter gSDE window from then on: the members redraw their acting matrices when their lone runs do.
+    ['the shared gSDE sample frequency', { exploration: 'gsde', sdeSampleFreq: 16, autoAlpha: false }, { sdeSampleFreq: 5 }],
+  ] as const)('live changes (%s, one member\'s fixed alpha) act on the members as on their lone runs', async (_, variant, sharedPatch) => {
+    const settings = members.map((m) => ({ ...m, ...variant }));
+    const population = new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members: settings });
     const values: number[][] = [[], []];
     const change = async (run: (updates: number) => Promise<unknown>, shared: (patch: Record<string, unknown>) => void, second: (patch: Record<string, unknown>) => void) => {
       await run(40);
-      shared({ autoAlpha: false });
+      shared(sharedPatch);
       await run(20);
       second({ alpha: 0.7 });
       await run(20);
@@ -90,7 +97,7 @@ describe('online SAC population', () => {
       population.dispose();
     }
     for (let k = 0; k < members.length; k++) {
-      const lone = new Trainer({ dataset: pendulum, algorithmId, hyperparameters: members[k] });
+      const lone = new Trainer({ dataset: pendulum, algorithmId, hyperparameters: settings[k] });
       const want: number[] = [];
       try {
         await change(
@@ -107,8 +114,13 @@ describe('online SAC population', () => {
     expect([values[0].at(-12 + 3), values[1].at(-12 + 3)]).toEqual([Math.fround(0.05), Math.fround(0.7)]);
   }, 30_000);
 
-  it('a member kept in a smaller population (keepMembers) goes on as its lone run: temperature, Adams and buffer carried', async () => {
-    const whole = new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members });
+  it.each([
+    ['Gaussian noise', {}],
+    // 160 env steps at the hand-over: inside the 7th window of 24, so the kept member must bring its window's matrices.
+    ['gSDE exploration', { exploration: 'gsde', sdeSampleFreq: 24 }],
+  ] as const)('a member kept in a smaller population (keepMembers) goes on as its lone run: temperature, Adams and buffer carried (%s)', async (_, variant) => {
+    const settings = members.map((m) => ({ ...m, ...variant }));
+    const whole = new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members: settings });
     const values: number[] = [];
     let returns: number[] = [];
     let kept: OnlinePopulationTrainer | null = null;
@@ -123,7 +135,7 @@ describe('online SAC population', () => {
     } finally {
       (kept ?? whole).dispose();
     }
-    const lone = new Trainer({ dataset: pendulum, algorithmId, hyperparameters: members[1] });
+    const lone = new Trainer({ dataset: pendulum, algorithmId, hyperparameters: settings[1] });
     try {
       const want = await runLone(lone);
       expect(values.length).toBe(want.values.length);
@@ -138,9 +150,9 @@ describe('online SAC population', () => {
     await expectFlatTensorCount(new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members: members.map((m) => ({ ...m, totalEnvSteps: 1e6 })) }), 200);
   }, 30_000);
 
-  it('refuses gSDE exploration and per-member changes of shared keys, naming them', () => {
+  it('refuses per-member changes of shared keys, naming them', () => {
     const before = tf.memory().numTensors;
-    expect(() => new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members: members.map((m) => ({ ...m, exploration: 'gsde' })) })).toThrow(/SAC \(online\) with exploration noise \(exploration\) gsde has no population version: train these runs alone/);
+    expect(() => new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members: [members[0], { ...members[1], exploration: 'gsde' }] })).toThrow(/exploration noise \(exploration\)/);
     expect(tf.memory().numTensors).toBe(before);
     const p = new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members });
     try {

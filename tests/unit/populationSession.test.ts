@@ -98,10 +98,10 @@ describe('which runs train together', () => {
     expect(populationJobs([0, 1, 2].map((seed) => dqn({ seed, interaction: 'online' })), catalog, 1)).toEqual([[0, 1, 2]]);
   });
 
-  it('groups seeds of online SAC on one environment into a population job; a run with gSDE exploration trains alone', () => {
+  it('groups seeds of online SAC on one environment into a population job, those with gSDE exploration into their own', () => {
     const catalog = populationInfo((id) => [...getAlgorithm(id).hyperparameters, ...runSchema]);
     const info = catalog.find((p) => p.algorithmId === 'sac-online')!;
-    expect(info).toMatchObject({ online: true, aloneWhen: { exploration: 'gsde' } });
+    expect(info).toMatchObject({ online: true });
     expect(info.sharedKeys).toEqual(expect.arrayContaining(['batchSize', 'hidden', 'totalEnvSteps', 'autoAlpha', 'exploration']));
     expect(info.sharedKeys).not.toContain('alpha');
     const sac = (hp: Record<string, unknown>) => config('sac-online', hp);
@@ -113,6 +113,6 @@ describe('which runs train together', () => {
       sac({ seed: 4, autoAlpha: false }), // a shared key apart
       sac({ seed: 5, actorLr: 3e-4 }),
     ];
-    expect(populationJobs(configs, catalog, 1)).toEqual([[0, 1, 5], [2], [3], [4]]);
+    expect(populationJobs(configs, catalog, 1)).toEqual([[0, 1, 5], [2, 3], [4]]);
   });
 });

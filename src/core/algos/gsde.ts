@@ -21,23 +21,35 @@ export const GSDE_VARIANCE_EPSILON = 1e-6;
  */
 export const GSDE_MEAN_CLIP = 2;
 
+// The functions below also take a leading members axis (population/memberGsde.ts): features [K, n, L], log sigma
+// [K, L, A], noise [K, L, A] or [K, n, L, A].
+
 /** log sigma(s) [n, A] of u given the features z(s) [n, L] and log sigma [L, A]: 0.5 log(z^2 sigma^2 + epsilon). */
-export function gsdeLogStd(features: tf.Tensor2D, logSigma: tf.Tensor2D): tf.Tensor2D {
+export function gsdeLogStd<T extends tf.Tensor2D | tf.Tensor3D>(features: T, logSigma: T): T {
   const variance = tf.matMul(tf.square(features), tf.exp(tf.mul(2, logSigma)));
-  return tf.mul(0.5, tf.log(tf.add(variance, GSDE_VARIANCE_EPSILON))) as tf.Tensor2D;
+  return tf.mul(0.5, tf.log(tf.add(variance, GSDE_VARIANCE_EPSILON))) as T;
 }
 
-/** eps(s) = z(s)^T W with W = sigma * noise: one matrix for every row (noise [L, A]) or one per row (noise [n, L, A]). */
-export function gsdeNoise(features: tf.Tensor2D, logSigma: tf.Tensor2D, noise: tf.Tensor2D | tf.Tensor3D): tf.Tensor2D {
-  const W = tf.mul(tf.exp(logSigma), noise);
-  if (noise.rank === 2) return tf.matMul(features, W as tf.Tensor2D);
-  const [n, L] = features.shape;
-  return tf.reshape(tf.matMul(tf.reshape(features, [n, 1, L]) as tf.Tensor3D, W as tf.Tensor3D), [n, -1]) as tf.Tensor2D;
+/**
+ * eps(s) = z(s)^T W with W = sigma * noise: one matrix for every row (noise [L, A], as log sigma) or one per row
+ * (noise [n, L, A], one axis more).
+ */
+export function gsdeNoise<T extends tf.Tensor2D | tf.Tensor3D>(features: T, logSigma: T, noise: tf.Tensor): T {
+  if (noise.rank === logSigma.rank) return tf.matMul(features, tf.mul(tf.exp(logSigma), noise) as T) as T;
+  // One matrix per row: sigma [..., L, A] broadcast over the rows' axis of noise [..., n, L, A].
+  const W = tf.mul(tf.expandDims(tf.exp(logSigma), logSigma.rank - 2), noise);
+  const L = features.shape[features.rank - 1];
+  const rows = features.size / L;
+  const perRow = tf.matMul(tf.reshape(features, [rows, 1, L]) as tf.Tensor3D, tf.reshape(W, [rows, L, -1]) as tf.Tensor3D);
+  const shape: number[] = [...features.shape.slice(0, -1), -1];
+  return tf.reshape<tf.Rank>(perRow, shape) as T;
 }
 
 /** a = tanh(mu + z^T W) and log pi(a|s) under N(mu, sigma(s)^2) with the tanh correction. */
-export function sampleGsde(mean: tf.Tensor2D, features: tf.Tensor2D, logSigma: tf.Tensor2D, noise: tf.Tensor2D | tf.Tensor3D): { action: tf.Tensor2D; logProb: tf.Tensor1D } {
-  const u = tf.add(mean, gsdeNoise(features, logSigma, noise)) as tf.Tensor2D;
+export function sampleGsde(mean: tf.Tensor2D, features: tf.Tensor2D, logSigma: tf.Tensor2D, noise: tf.Tensor): { action: tf.Tensor2D; logProb: tf.Tensor1D };
+export function sampleGsde(mean: tf.Tensor3D, features: tf.Tensor3D, logSigma: tf.Tensor3D, noise: tf.Tensor): { action: tf.Tensor3D; logProb: tf.Tensor2D };
+export function sampleGsde(mean: tf.Tensor, features: tf.Tensor2D | tf.Tensor3D, logSigma: tf.Tensor2D | tf.Tensor3D, noise: tf.Tensor): { action: tf.Tensor; logProb: tf.Tensor } {
+  const u = tf.add(mean, gsdeNoise(features, logSigma, noise));
   return { action: tf.tanh(u), logProb: tanhGaussianLogProbOfPreTanh(u, mean, gsdeLogStd(features, logSigma)) };
 }
 

@@ -8,8 +8,6 @@ export interface PopulationInfo {
   sharedKeys: string[];
   /** Its members learn by interacting (online DQN, SAC, PPO): each acts in its own environments, whatever `interaction` says. */
   online?: boolean;
-  /** Settings any one of which makes a run train alone (online SAC's gSDE exploration). */
-  aloneWhen?: Record<string, unknown>;
 }
 
 /**
@@ -24,8 +22,7 @@ export function populationJobs(configs: readonly RunConfig[], populations: reado
     // An offline algorithm's population learns from its dataset only, so its run set to interact with the environment
     // (fine-tuning) trains alone; an online algorithm's population (online DQN, SAC, PPO) interacts member by member.
     const found = populations.find((p) => p.algorithmId === c.algorithmId);
-    const apart = Object.entries(found?.aloneWhen ?? {}).some(([key, value]) => c.hyperparameters[key] === value);
-    const info = found && !apart && (found.online || c.hyperparameters.interaction !== 'online') ? found : undefined;
+    const info = found && (found.online || c.hyperparameters.interaction !== 'online') ? found : undefined;
     const key = info ? JSON.stringify([c.algorithmId, c.datasetId, c.backend, c.fork ?? null, info.sharedKeys.map((k) => c.hyperparameters[k] ?? null)]) : `alone:${i}`;
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });

@@ -70,13 +70,20 @@ export class BatchedMLP extends MemberLayers {
 
   /** Forward pass of every member on its own rows: [K, n, in] -> [K, n, out]; no activation on the output layer. */
   apply(x: tf.Tensor3D): tf.Tensor3D {
+    return this.applyWithFeatures(x).out;
+  }
+
+  /** Forward pass that also returns the last hidden layer's activations [K, n, hidden] (gSDE's state features). */
+  applyWithFeatures(x: tf.Tensor3D): { out: tf.Tensor3D; features: tf.Tensor3D } {
     let h = x;
+    let features = x;
     const last = this.weights.length - 1;
     for (let l = 0; l <= last; l++) {
       const z = denseLayer(h, this.weights[l], this.biases[l]);
+      if (l === last) features = h;
       h = l === last ? z : hiddenActivation(z, this.activation);
     }
-    return h;
+    return { out: h, features };
   }
 }
 

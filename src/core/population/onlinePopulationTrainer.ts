@@ -16,7 +16,7 @@ import { actionScaleFor, type ActionScale } from '../run/actionScale';
 import { EnvCollector, type TrainingEpisode } from '../run/envCollector';
 import type { EvaluationResult } from '../run/evaluate';
 import type { HyperparameterEvent, MetricBatch } from '../run/events';
-import { HyperparameterError, type HyperValues } from '../run/hyperparameters';
+import type { HyperValues } from '../run/hyperparameters';
 import { runSchema } from '../run/runSettings';
 import type { TrainerCheckpoint } from '../run/trainer';
 import { evaluateMembers } from './evaluateMembers';
@@ -83,8 +83,6 @@ export class OnlinePopulationTrainer {
     const def = onlinePopulationDef(config.algorithmId);
     if (!def) throw new Error(`${this.algorithm.name} has no online population version (online populations: ${onlinePopulationAlgorithms().join(', ')}); train its runs alone`);
     this.settings = new MemberSettings([...this.algorithm.hyperparameters, ...runSchema], def, this.algorithm.name, config.members);
-    const alone = Object.entries(def.aloneWhen ?? {}).find(([key, value]) => this.settings.values[0][key] === value);
-    if (alone) throw new HyperparameterError(alone[0], `${this.algorithm.name} with ${this.settings.label(alone[0])} (${alone[0]}) ${String(alone[1])} has no population version: train these runs alone`);
     const d = config.dataset;
     const kind = d.discreteActions !== null ? 'discrete' : 'continuous';
     if (!this.algorithm.actions.includes(kind)) throw new Error(`${this.algorithm.name} does not handle ${kind} actions (dataset "${d.name}")`);

@@ -6,7 +6,7 @@
 // among them (its attention layers are not MLPs); it trains as lone runs. Online DQN, online SAC and PPO train as
 // populations too (dqnOnline.ts, sacOnline.ts, ppo.ts, trained by onlinePopulationTrainer.ts: each member acts in its
 // own environments and fills its own replay buffer (replayMembers.ts) or collects its own on-policy rollouts
-// (rolloutMembers.ts); online SAC with gSDE exploration trains alone).
+// (rolloutMembers.ts); online SAC's gSDE exploration too, memberGsde.ts).
 import type { PopulationInfo } from '../experiments/populations';
 import type { HyperParam } from '../run/hyperparameters';
 import { a2prPopulation } from './a2pr';
@@ -84,5 +84,5 @@ export function sharedKeys(def: PopulationDef, schema: readonly HyperParam[]): s
 /** What the page needs to group runs into populations (see experiments/populations.ts). */
 export function populationInfo(schemaOf: (algorithmId: string) => HyperParam[]): PopulationInfo[] {
   const info = (def: PopulationDef, online: boolean) => ({ algorithmId: def.algorithmId, sharedKeys: sharedKeys(def, schemaOf(def.algorithmId)), online });
-  return [...populations.map((def) => info(def, false)), ...onlinePopulations.map((def) => ({ ...info(def, true), ...(def.aloneWhen ? { aloneWhen: def.aloneWhen } : {}) }))];
+  return [...populations.map((def) => info(def, false)), ...onlinePopulations.map((def) => info(def, true))];
 }

@@ -5,7 +5,8 @@
 // member k and a lone run with its seed and settings agree update by update (tests/unit/population.test.ts). As the lone
 // createSACAgent, it takes an optional critic regulariser (continuous CQL and Cal-QL: cqlContinuous.ts), and acts by
 // sampling its policy or greedily, and reads online SAC's temperature switch (autoAlpha, shared; the fixed alpha is a
-// per-member value) as the lone agent does, for the online population (sacOnline.ts).
+// per-member value) and its gSDE exploration option (memberGsde.ts; shared) as the lone agent does, for the online
+// population (sacOnline.ts).
 import * as tf from '@tensorflow/tfjs';
 import { minOf } from '../algos/critics';
 import { LOG_STD_MAX, LOG_STD_MIN, tanhGaussianFromNoise } from '../algos/distributions';
@@ -13,6 +14,7 @@ import { LOG_STD_OFFSET, SAC_ACTOR_AND_Q_METRICS } from '../algos/sac';
 import { BatchedCritics } from './batchedCritics';
 import { BatchedMLP } from './batchedMlp';
 import { MemberAdam } from './memberAdam';
+import { MemberGsde } from './memberGsde';
 import { memberNoise } from './memberNoise';
 import { MemberValues } from './memberValues';
 import { memberVariable, type MemberVariable } from './memberVariables';
@@ -51,8 +53,11 @@ export interface MemberQRegularizer {
 /** Builds a regulariser on the population's per-member values (which hold its own per-member keys too). */
 export type MemberQRegularizerFactory = (values: MemberValues, prefix: string) => MemberQRegularizer;
 
-/** A SAC population: it acts greedily (evaluation) or by sampling every member's policy (online SAC's exploration). */
-export type SACPopulationAgent = Omit<OnlinePopulationAgent, 'observeEnvSteps'>;
+/**
+ * A SAC population: it acts greedily (evaluation) or by sampling every member's policy (online SAC's exploration); only
+ * gSDE's acting matrices read the environment steps it is told.
+ */
+export type SACPopulationAgent = OnlinePopulationAgent;
 
 /** SAC for K members, optionally with a critic regulariser; `id` names the checkpoints, `memberKeys` the device values. */
 export function createSACPopulationAgent(ctx: PopulationContext, id: string, memberKeys: readonly string[], regularizer: MemberQRegularizerFactory | null): SACPopulationAgent {
@@ -66,13 +71,16 @@ export function createSACPopulationAgent(ctx: PopulationContext, id: string, mem
 
   // The lone file's draw order from each member's Rng: the twin critics, then the actor; log alpha starts at 0.
   const critics = new BatchedCritics(prefix, `${id}/q`, ctx.observationDim, A, null, hidden, 2, K, ctx.rngs);
-  const actor = new BatchedMLP(prefix, `${id}/actor`, [ctx.observationDim, ...hidden, 2 * A], K, ctx.rngs);
+  // gSDE (online SAC's exploration option): the actor outputs only the mean; the noise scale is gsde.logSigma.
+  const useGsde = hp.exploration === 'gsde';
+  const actor = new BatchedMLP(prefix, `${id}/actor`, [ctx.observationDim, ...hidden, useGsde ? A : 2 * A], K, ctx.rngs);
+  const gsde = useGsde ? new MemberGsde(prefix, `${id}/actor`, actor, Number(hp.sdeLogStdInit), Number(hp.sdeSampleFreq), Number(hp.numEnvs), ctx.rngs) : null;
   const logAlpha = memberVariable(() => tf.zeros([K, 1]), `${prefix}/${id}/log_alpha`, `${id}/log_alpha`, []);
   const criticOptimizer = new MemberAdam(K, critics.variables, () => values.vector('lr'));
-  const actorOptimizer = new MemberAdam(K, actor.memberVariables, () => values.vector('actorLr'));
+  const actorOptimizer = new MemberAdam(K, gsde ? [...actor.memberVariables, gsde.logSigma] : actor.memberVariables, () => values.vector('actorLr'));
   const alphaOptimizer = new MemberAdam(K, [logAlpha], () => values.vector('actorLr'));
   const optimizers = [...(reg?.optimizers ?? []), criticOptimizer, actorOptimizer, alphaOptimizer];
-  const memberVars = [...critics.networks.flatMap((c) => c.memberVariables), ...actor.memberVariables, logAlpha, ...(reg?.memberVars ?? [])];
+  const memberVars = [...critics.networks.flatMap((c) => c.memberVariables), ...actor.memberVariables, logAlpha, ...(reg?.memberVars ?? []), ...(gsde ? [gsde.logSigma] : [])];
 
   /** The actor's Gaussian before the tanh, each [K, n, A]: the first A outputs are the mean, the next A the log std. */
   const gaussian = (obs: tf.Tensor3D): { mean: tf.Tensor3D; logStd: tf.Tensor3D } => {
@@ -82,10 +90,14 @@ export function createSACPopulationAgent(ctx: PopulationContext, id: string, mem
     return { mean, logStd };
   };
   /** A reparameterised sample of every member's policy, its noise from the member's own Rng. */
-  const policy: MemberPolicySampler = (obs) => {
-    const { mean, logStd } = gaussian(obs);
-    return tanhGaussianFromNoise(mean, logStd, memberNoise(ctx.rngs, mean.shape.slice(1)));
-  };
+  const policy: MemberPolicySampler = gsde
+    ? gsde.training
+    : (obs) => {
+        const { mean, logStd } = gaussian(obs);
+        return tanhGaussianFromNoise(mean, logStd, memberNoise(ctx.rngs, mean.shape.slice(1)));
+      };
+  const greedy = gsde ? gsde.greedy : (obs: tf.Tensor3D): tf.Tensor3D => tf.tanh(gaussian(obs).mean);
+  const methods = memberMethods(id, K, { memberVars, optimizers, values, normalize, extra: gsde ? [gsde.actingNoise] : [] });
   const minQ = (obs: tf.Tensor3D, actions: tf.Tensor3D): tf.Tensor2D => minOf(critics.q(obs, actions));
 
   return {
@@ -97,6 +109,7 @@ export function createSACPopulationAgent(ctx: PopulationContext, id: string, mem
         const obs = normalize.apply(batch.observations);
         const nextObs = normalize.apply(batch.nextObservations);
         const alpha = (autoAlpha ? tf.exp(logAlpha.variable) : values.column('alpha')) as tf.Tensor2D; // [K, 1]
+        gsde?.redrawTrainingNoise();
 
         // y = r + gamma (1 - done) (min_i Q_target_i(s', a') - backup alpha log pi(a'|s')), a' ~ pi(s') (eqs. 3, 5).
         const next = policy(nextObs);
@@ -153,14 +166,29 @@ export function createSACPopulationAgent(ctx: PopulationContext, id: string, mem
     act(observations: tf.Tensor3D, mode: 'sample' | 'greedy'): tf.Tensor {
       return tf.tidy(() => {
         const obs = normalize.apply(observations);
-        return mode === 'greedy' ? tf.tanh(gaussian(obs).mean) : policy(obs).action;
+        return mode === 'greedy' ? greedy(obs) : (gsde ? gsde.acting : policy)(obs).action;
       });
     },
 
-    ...memberMethods(id, K, { memberVars, optimizers, values, normalize }),
+    observeEnvSteps(envSteps) {
+      gsde?.observeEnvSteps(envSteps);
+    },
+
+    ...methods,
+    // A kept member goes on with its window's acting matrices (carried as a members-axis tensor) and the window counters.
+    keepMembers: (keep) => ({ ...methods.keepMembers(keep), ...(gsde ? { counters: gsde.counters } : {}) }),
+    takeMembers(carry) {
+      methods.takeMembers(carry);
+      if (gsde && carry.counters) gsde.counters = carry.counters;
+    },
     setSharedHyperparameters(patch) {
       if (patch.autoAlpha !== undefined) autoAlpha = Boolean(patch.autoAlpha);
+      if (patch.sdeSampleFreq !== undefined && gsde) gsde.sampleFreq = Number(patch.sdeSampleFreq);
       reg?.setSharedHyperparameters(patch);
+    },
+    dispose() {
+      methods.dispose();
+      gsde?.dispose();
     },
   };
 }

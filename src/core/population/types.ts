@@ -106,8 +106,6 @@ export interface OnlinePopulationAgent extends PopulationAgent {
 
 export interface OnlinePopulationDef extends PopulationDef {
   create(ctx: PopulationContext): OnlinePopulationAgent;
-  /** Settings any one of which makes a run train alone (online SAC's gSDE exploration has no members axis). */
-  aloneWhen?: HyperValues;
 }
 
 /** Every member's minibatch of its own rollout (algos/types.ts's RolloutBatch with a members axis), each [K, B]. */
