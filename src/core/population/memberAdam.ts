@@ -6,7 +6,6 @@ import * as tf from '@tensorflow/tfjs';
 import type { OptimizerState } from '../algos/optim';
 import { newVariable } from '../algos/nets';
 import { memberAdamStep } from './memberAdamStep';
-import { clipMemberGradients } from './memberClip';
 import { permuteMembers, readMemberSlices, writeSlice, type MemberVariable } from './memberVariables';
 
 const [B1, B2, EPS] = [0.9, 0.999, 1e-8];
@@ -55,14 +54,13 @@ export class MemberAdam {
     const sqrtBc2 = Math.sqrt(1 - B2 ** this.t);
     const lr = this.learningRate();
     const xs = this.variables.map((x) => x.variable);
-    const clip = this.options.clipNorm === undefined ? null : clipMemberGradients(gs, this.options.clipNorm);
-    const next = memberAdamStep(lr, xs, clip ? clip.clipped : gs, this.m, this.v, { b1: B1, b2: B2, eps: this.options.epsilon ?? EPS, bc1, sqrtBc2 });
+    const next = memberAdamStep(lr, xs, gs, this.m, this.v, { b1: B1, b2: B2, eps: this.options.epsilon ?? EPS, bc1, sqrtBc2 }, this.options.clipNorm);
     xs.forEach((x, i) => {
       x.assign(next.x[i]);
       this.m[i].assign(next.m[i]);
       this.v[i].assign(next.v[i]);
     });
-    return clip ? clip.gradNorm : next.gradNorm;
+    return next.gradNorm;
   }
 
   /** Every member's moments in a lone run's layout (what Trainer checkpoints hold per Adam). */
