@@ -1,11 +1,13 @@
-// Speed of online DQN as a population (src/core/population/onlinePopulationTrainer.ts: K members acting in their own
-// CartPole copies with one batched forward pass per step, each with its own replay buffer, updated as one model) against
-// one lone Trainer doing the same run, in one process (Node, tfjs wasm), in alternating slices so that the machine's
-// load falls on all subjects alike. The zoo's CartPole-v1 settings (algos/dqnOnline.ts defaults: 256x256, batch 64,
-// 128 updates per 256 steps, learning from 1,000 steps on), totalEnvSteps shortened so the bench never ends a run.
-// Each subject first collects past learningStarts and one round of updates (not timed). JSON on stdout and in bench/results.
-// Run: npx tsx bench/onlinePopulation.bench.ts [--seconds 60] [--cycles 4] [--ks 1,4,8] [--hidden 256,256]
-// (another --hidden writes bench/results/online-population-<hidden>-<date>.json)
+// Speed of online DQN or PPO as a population (src/core/population/onlinePopulationTrainer.ts: K members acting in their
+// own CartPole copies with one batched forward pass per step, each with its own replay buffer or rollouts, updated as
+// one model) against one lone Trainer doing the same run, in one process (Node, tfjs wasm), in alternating slices so
+// that the machine's load falls on all subjects alike. The zoo's CartPole-v1 settings: DQN's (algos/dqnOnline.ts
+// defaults: 256x256, batch 64, 128 updates per 256 steps, learning from 1,000 steps on) or PPO's (algos/ppo.ts
+// defaults: 64x64, 8 copies x 32 steps per rollout, 20 epochs of one minibatch of 256), totalEnvSteps set so the bench
+// never ends a run. Each subject first takes one round of updates (DQN: past learningStarts; PPO: one rollout and its
+// epochs), not timed. JSON on stdout and in bench/results.
+// Run: npx tsx bench/onlinePopulation.bench.ts [--algorithm dqn-online|ppo] [--seconds 60] [--cycles 4] [--ks 1,4,8] [--hidden 256,256]
+// (DQN with another --hidden writes bench/results/online-population-<hidden>-<date>.json, PPO online-population-ppo[-<hidden>]-<date>.json)
 import * as tf from '@tensorflow/tfjs';
 import { generateDataset } from '../src/core/data/generate';
 import { OnlinePopulationTrainer } from '../src/core/population/onlinePopulationTrainer';
@@ -20,7 +22,12 @@ const arg = (name: string, fallback: string) => {
 const seconds = Number(arg('seconds', '60'));
 const cycles = Number(arg('cycles', '4'));
 const ks = arg('ks', '1,4,8').split(',').map(Number);
-const hidden = arg('hidden', '256,256');
+const algorithmId = arg('algorithm', 'dqn-online');
+if (algorithmId !== 'dqn-online' && algorithmId !== 'ppo') throw new Error(`--algorithm must be dqn-online or ppo, got "${algorithmId}"`);
+const ppo = algorithmId === 'ppo';
+const hidden = arg('hidden', ppo ? '64,64' : '256,256');
+/** Updates of one round: DQN's gradientSteps, PPO's epochs x minibatches per rollout (20 x 1 at the zoo settings). */
+const ROUND = ppo ? 20 : 128;
 const log = (s: string) => console.error(`[onlinePopulation.bench] ${s}`);
 
 configureWasm();
@@ -28,7 +35,7 @@ await tf.setBackend('wasm');
 await tf.ready();
 const bench = startBench();
 const dataset = generateDataset({ envId: 'CartPole-v1', mix: [{ policy: 'random', weight: 1 }], transitions: 200, seed: 0 });
-const settings = (seed: number) => ({ seed, hidden, totalEnvSteps: 20_000, updatesPerEval: 1e6 });
+const settings = (seed: number) => ({ seed, hidden, totalEnvSteps: ppo ? 1e7 : 20_000, updatesPerEval: 1e6 });
 
 /** One subject: runs for about `ms`, and tells its env steps per member and its (population) updates so far. */
 interface Subject {
@@ -42,20 +49,20 @@ interface Subject {
 }
 
 function lone(): Subject {
-  const t = new Trainer({ dataset, algorithmId: 'dqn-online', hyperparameters: settings(0) });
+  const t = new Trainer({ dataset, algorithmId, hyperparameters: settings(0) });
   return { name: 'lone', members: 1, slice: async (ms, n) => void (await t.run(ms, n)), envSteps: () => t.envSteps, updates: () => t.update, dispose: () => t.dispose() };
 }
 
 function population(K: number): Subject {
-  const p = new OnlinePopulationTrainer({ dataset, algorithmId: 'dqn-online', members: Array.from({ length: K }, (_, k) => settings(k)) });
+  const p = new OnlinePopulationTrainer({ dataset, algorithmId, members: Array.from({ length: K }, (_, k) => settings(k)) });
   return { name: `K=${K}`, members: K, slice: async (ms, n) => void (await p.run(ms, n)), envSteps: () => p.envSteps, updates: () => p.update, dispose: () => p.dispose() };
 }
 
 const subjects = [lone(), ...ks.map(population)];
 const stats = subjects.map(() => ({ ms: 0, envSteps: 0, updates: 0 }));
 for (const s of subjects) {
-  // Warm-up: past learningStarts (1,000 steps) and the first round of 128 updates.
-  while (s.updates() < 128) await s.slice(1e9, 128 - s.updates());
+  // Warm-up: the first round of updates (DQN: past learningStarts, 1,000 steps, then 128 updates; PPO: one rollout, 20 updates).
+  while (s.updates() < ROUND) await s.slice(1e9, ROUND - s.updates());
   log(`${s.name}: warmed up at ${s.envSteps()} env steps, ${s.updates()} updates`);
 }
 const sliceMs = (seconds * 1000) / cycles / subjects.length;
@@ -90,8 +97,13 @@ const rows = Object.fromEntries(
 );
 const loneRate = (rows.lone as { memberUpdatesPerSecond: number }).memberUpdatesPerSecond;
 const speedup = Object.fromEntries(Object.entries(rows).map(([name, r]) => [name, round((r as { memberUpdatesPerSecond: number }).memberUpdatesPerSecond / loneRate)]));
-bench.finish(hidden === '256,256' ? 'online-population' : `online-population-${hidden.replace(',', 'x')}`, {
-  note: `Online DQN on CartPole-v1 (zoo settings but hidden ${hidden}: batch 64, 128 updates per 256 env steps, numEnvs 1), Node tfjs wasm, one process; lone Trainer and OnlinePopulationTrainer of K members in alternating slices after a warm-up past learningStarts. memberUpdates/s = population updates/s x K; speedup = member-updates/s over the lone run's.`,
+const name = ppo ? `online-population-ppo${hidden === '64,64' ? '' : `-${hidden.replace(',', 'x')}`}` : hidden === '256,256' ? 'online-population' : `online-population-${hidden.replace(',', 'x')}`;
+const what = ppo
+  ? `PPO on CartPole-v1 (zoo settings but hidden ${hidden}: 8 copies x 32 steps per rollout, 20 epochs of one minibatch of 256, so 20 updates per 256 env steps)`
+  : `Online DQN on CartPole-v1 (zoo settings but hidden ${hidden}: batch 64, 128 updates per 256 env steps, numEnvs 1)`;
+bench.finish(name, {
+  note: `${what}, Node tfjs wasm, one process; lone Trainer and OnlinePopulationTrainer of K members in alternating slices after a warm-up of one round of updates. memberUpdates/s = population updates/s x K; speedup = member-updates/s over the lone run's. Collection (env steps, the acting forward passes) is inside the timed slices.`,
+  algorithmId,
   backend: tf.getBackend(),
   cycles,
   results: rows,

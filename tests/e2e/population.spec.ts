@@ -82,3 +82,26 @@ test('four online DQN seeds train as population jobs: each acts in its own envir
   await page.screenshot({ path: `${artifacts}/population-dqn-online4.png`, fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test('four PPO seeds train as population jobs: each collects its own rollouts, reports environment steps and ends at its total', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors = watchConsole(page);
+  await page.goto('/');
+  await expect(page.locator('[data-ready=true]')).toBeVisible();
+  await page.getByTestId('algorithm-select').selectOption('ppo');
+  await page.getByTestId('hp-hidden').selectOption('32,32');
+  // The zoo's CartPole settings otherwise: 8 copies x 32 steps per rollout, 20 epochs of one minibatch of 256.
+  await setHyper(page, 'totalEnvSteps', '3000');
+  await page.getByTestId('seeds').fill('4');
+  await page.getByTestId('start').click();
+  await expect(runRows(page)).toHaveCount(4);
+  // Two workers, four runs at once: two populations of two, each member stepping its own environment copies.
+  await expect.poll(async () => (await runStatuses(page)).filter((s) => s === 'running').length, { timeout: 120_000 }).toBe(4);
+  await expect(runRows(page).first()).toContainText('as one batched model');
+  await expect.poll(async () => (await runStatuses(page)).filter((s) => s === 'finished').length, { timeout: 200_000 }).toBe(4);
+  // Each ended by its environment steps: 12 rollouts of 256 steps reach 3,000, 20 updates each.
+  const updates = await runRows(page).evaluateAll((trs) => trs.map((tr) => Number((tr.querySelector('td.num')?.textContent ?? '0').replace(/\D/g, ''))));
+  expect(updates).toEqual([240, 240, 240, 240]);
+  await page.screenshot({ path: `${artifacts}/population-ppo4.png`, fullPage: true });
+  expect(errors).toEqual([]);
+});

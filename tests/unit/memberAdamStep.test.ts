@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adamStepKernel, adamStepOps, type AdamConstants, type AdamStep } from '../../src/core/population/memberAdamStep';
+import { clipMemberGradients } from '../../src/core/population/memberClip';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -41,6 +42,29 @@ describe('MemberAdam step as one wasm kernel', () => {
     const first = (await xs[0].data())[0];
     expect(first).not.toBe((await tf.randomNormal(SHAPES[0], 0, 1, 'float32', 0).data())[0]);
     tf.dispose([lr, ...xs, ...mk, ...vk, ...xo, ...mo, ...vo]);
+  });
+
+  it('clips each member\'s gradients inside the kernel as clipMemberGradients does before the tf-op step, reporting the norms before clipping', async () => {
+    const lr = tf.tensor1d([1e-3, 3e-4, 0.05]);
+    const xs = SHAPES.map((s, i) => tf.randomNormal(s, 0, 1, 'float32', i));
+    const zeros = () => SHAPES.map((s) => tf.zeros(s));
+    // Member 0's gradients far above the clip norm, member 1's below it, member 2's near it.
+    const scales = tf.tensor1d([100, 0.01, 0.4]);
+    const gs = SHAPES.map((s, i) => tf.mul(tf.randomNormal(s, 0, 1, 'float32', 50 + i), tf.reshape(scales, [K, ...s.slice(1).map(() => 1)])));
+    const clip = clipMemberGradients(gs, 0.5);
+    const kernel = adamStepKernel(lr, xs, gs, zeros(), zeros(), constants(1), 0.5);
+    const ops = adamStepOps(lr, xs, clip.clipped, zeros(), zeros(), constants(1));
+    const [got, want] = [await values(kernel), await values({ ...ops, gradNorm: clip.gradNorm })];
+    got.forEach((g, i) => expect(Array.from(g), `output ${i}`).toEqual(Array.from(want[i])));
+    const norms = Array.from(await kernel.gradNorm.data());
+    expect(norms[0]).toBeGreaterThan(10);
+    expect(norms[1]).toBeLessThan(0.5);
+    // Clipping changed member 0's step and left member 1's: its moments are those of the unclipped gradients.
+    const unclipped = adamStepKernel(lr, xs, gs, zeros(), zeros(), constants(1));
+    const [m1, m0] = [await kernel.m[0].data(), await unclipped.m[0].data()];
+    const slice = m1.length / K;
+    expect(Array.from(m1.subarray(slice, 2 * slice))).toEqual(Array.from(m0.subarray(slice, 2 * slice)));
+    expect(Array.from(m1.subarray(0, slice))).not.toEqual(Array.from(m0.subarray(0, slice)));
   });
 
   it('matches the gradient norm per member computed by hand', async () => {

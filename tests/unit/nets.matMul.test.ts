@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { matMulFastGrad } from '../../src/core/algos/nets';
 import { Rng } from '../../src/core/rng';
 import { EXPLICIT_TRANSPOSE_KERNEL } from '../../src/core/tf/explicitTransposeMatMul';
+import { maxAbsDiff } from './helpers/maxAbsDiff';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -14,12 +15,6 @@ const random = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.
 const loss = (mm: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, x: tf.Tensor, w1: tf.Tensor, w2: tf.Tensor) => tf.sum(tf.sin(mm(tf.tanh(mm(x, w1)), w2))) as tf.Scalar;
 const plain = (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b);
 const fast = (a: tf.Tensor, b: tf.Tensor) => matMulFastGrad(a, b);
-
-async function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
-  expect(a.shape).toEqual(b.shape);
-  const [x, y] = [Array.from(await a.data()), Array.from(await b.data())];
-  return x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
-}
 
 describe('matMulFastGrad on wasm', () => {
   for (const [name, lead] of [['matrices', []], ['a batch of matrices (population layers)', [3]]] as [string, number[]][]) {

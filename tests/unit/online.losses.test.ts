@@ -5,7 +5,7 @@ import { duelingQ, epsilonAt } from '../../src/core/algos/dqnOnline';
 import { normalizeAdvantages, ppoClipLoss, ppoValueLoss } from '../../src/core/algos/ppo';
 import { offlineShareAt } from '../../src/core/run/replaySource';
 import { ReplayBuffer } from '../../src/core/run/replayBuffer';
-import { generalizedAdvantages } from '../../src/core/run/rolloutSource';
+import { generalizedAdvantages } from '../../src/core/run/rolloutRecord';
 import { agentForSpec } from '../../src/core/run/measure';
 import { Rng } from '../../src/core/rng';
 import { read } from './helpers/algoRuns';

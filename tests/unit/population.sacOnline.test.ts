@@ -72,12 +72,17 @@ describe('online SAC population', () => {
     expect(traces[0].episodes.map((e) => e.return)).not.toEqual(traces[1].episodes.map((e) => e.return));
   }, 60_000);
 
-  it('live changes (the shared temperature switch, one member\'s fixed alpha) act on the members as on their lone runs', async () => {
-    const population = new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members });
+  it.each([
+    ['the shared temperature switch', {}, { autoAlpha: false }],
+    // A shorter gSDE window from then on: the members redraw their acting matrices when their lone runs do.
+    ['the shared gSDE sample frequency', { exploration: 'gsde', sdeSampleFreq: 16, autoAlpha: false }, { sdeSampleFreq: 5 }],
+  ] as const)('live changes (%s, one member\'s fixed alpha) act on the members as on their lone runs', async (_, variant, sharedPatch) => {
+    const settings = members.map((m) => ({ ...m, ...variant }));
+    const population = new OnlinePopulationTrainer({ dataset: pendulum, algorithmId, members: settings });
     const values: number[][] = [[], []];
     const change = async (run: (updates: number) => Promise<unknown>, shared: (patch: Record<string, unknown>) => void, second: (patch: Record<string, unknown>) => void) => {
       await run(40);
-      shared({ autoAlpha: false });
+      shared(sharedPatch);
       await run(20);
       second({ alpha: 0.7 });
       await run(20);
@@ -92,7 +97,7 @@ describe('online SAC population', () => {
       population.dispose();
     }
     for (let k = 0; k < members.length; k++) {
-      const lone = new Trainer({ dataset: pendulum, algorithmId, hyperparameters: members[k] });
+      const lone = new Trainer({ dataset: pendulum, algorithmId, hyperparameters: settings[k] });
       const want: number[] = [];
       try {
         await change(

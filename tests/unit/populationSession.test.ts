@@ -23,7 +23,7 @@ describe('a population as one job of a trainer worker', () => {
     const members = ['a', 'b', 'c'].map((runId, k) => ({ runId, hyperparameters: { hidden: '32,32', batchSize: 16, seed: k, maxUpdates: runId === 'a' ? 40 : 100_000 } }));
     const backend = await session.startPopulation({ dataset, algorithmId: 'td3bc', backend: 'wasm', members }, (r) => reports.push(r));
     expect(backend.active).toBe('wasm');
-    expect(session.catalog().populations?.map((p) => p.algorithmId)).toEqual([...populationAlgorithms(), 'dqn-online', 'sac-online']); // the registry's, td3bc among them, then the online ones
+    expect(session.catalog().populations?.map((p) => p.algorithmId)).toEqual([...populationAlgorithms(), 'dqn-online', 'sac-online', 'ppo']); // the registry's, td3bc among them, then the online ones
     expect(populationAlgorithms()).toContain('td3bc');
     await until(() => ['a', 'b', 'c'].every((id) => (last(id)?.update ?? 0) >= 5), 'five updates of every member');
     for (const id of ['a', 'b', 'c']) expect(of(id).some((r) => r.metrics?.names.includes('critic_loss'))).toBe(true);

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { HyperParam } from '../run/hyperparameters';
 import { actionIndices, gammaParam, hiddenParam, learningRateParam, normalizeStatesParam, observationNormalizer } from './common';
 import { categoricalEntropy, gaussianEntropy, gaussianLogProb, normalNoise, softmaxAction } from './distributions';
-import { mse, pickActions } from './losses';
+import { pickActions } from './losses';
 import { minimizeWith } from './minimize';
 import { MLP, newVariable, parseHidden, readWeights, writeWeights } from './nets';
 import { onlineRunParams } from './onlineParams';
@@ -19,31 +19,54 @@ import { Adam } from './optim';
 import { mlpPolicyNetwork } from './policyNetwork';
 import type { Agent, AgentContext, AlgorithmDef, Checkpoint, RolloutBatch, RolloutStep } from './types';
 
+// The losses take a lone run's minibatch ([B] rows, number settings: scalars out) or every member's minibatch of a
+// population ([K, B] rows, settings as [K, 1] columns: [K] out, population/ppo.ts); means run over the last axis.
+
+/** clip(x, -c, c) + 1 around 1 or 0: a number bound as tf.clipByValue (the lone run's kernels), a [K, 1] column per member. */
+function clipAround(x: tf.Tensor, centre: number, c: number | tf.Tensor): tf.Tensor {
+  if (typeof c === 'number') return tf.clipByValue(x, centre - c, centre + c);
+  return tf.minimum(tf.maximum(x, tf.sub(centre, c)), tf.add(centre, c));
+}
+
 /** L^CLIP (eq. 7), as a loss: mean of max(-A r, -A clip(r, 1 - eps, 1 + eps)), r = exp(log pi - log pi_old). */
-export function ppoClipLoss(logProbs: tf.Tensor1D, oldLogProbs: tf.Tensor1D, advantages: tf.Tensor1D, clip: number): tf.Scalar {
+export function ppoClipLoss(logProbs: tf.Tensor1D, oldLogProbs: tf.Tensor1D, advantages: tf.Tensor1D, clip: number): tf.Scalar;
+export function ppoClipLoss(logProbs: tf.Tensor2D, oldLogProbs: tf.Tensor2D, advantages: tf.Tensor2D, clip: tf.Tensor): tf.Tensor1D;
+export function ppoClipLoss(logProbs: tf.Tensor, oldLogProbs: tf.Tensor, advantages: tf.Tensor, clip: number | tf.Tensor): tf.Tensor {
   const ratio = tf.exp(tf.sub(logProbs, oldLogProbs));
   const unclipped = tf.mul(tf.neg(advantages), ratio);
-  const clipped = tf.mul(tf.neg(advantages), tf.clipByValue(ratio, 1 - clip, 1 + clip));
-  return tf.mean(tf.maximum(unclipped, clipped)) as tf.Scalar;
+  const clipped = tf.mul(tf.neg(advantages), clipAround(ratio, 1, clip));
+  return tf.mean(tf.maximum(unclipped, clipped), -1);
 }
 
 /**
  * The value loss: mean (V - R)^2, or with value clipping (PPO2's option, off by default in SB3) the larger of that and
- * (V_old + clip(V - V_old, -eps, eps) - R)^2.
+ * (V_old + clip(V - V_old, -eps, eps) - R)^2. A population passes eps per member (null: no member clips), Infinity
+ * where a member does not clip (the larger of two equal squares: the plain loss and its gradient).
  */
-export function ppoValueLoss(values: tf.Tensor1D, oldValues: tf.Tensor1D, returns: tf.Tensor1D, clip: number | null): tf.Scalar {
-  if (clip === null) return mse(values, returns);
-  const clipped = tf.add(oldValues, tf.clipByValue(tf.sub(values, oldValues), -clip, clip));
-  return tf.mean(tf.maximum(tf.square(tf.sub(values, returns)), tf.square(tf.sub(clipped, returns)))) as tf.Scalar;
+export function ppoValueLoss(values: tf.Tensor1D, oldValues: tf.Tensor1D, returns: tf.Tensor1D, clip: number | null): tf.Scalar;
+export function ppoValueLoss(values: tf.Tensor2D, oldValues: tf.Tensor2D, returns: tf.Tensor2D, clip: tf.Tensor | null): tf.Tensor1D;
+export function ppoValueLoss(values: tf.Tensor, oldValues: tf.Tensor, returns: tf.Tensor, clip: number | tf.Tensor | null): tf.Tensor {
+  if (clip === null) return tf.mean(tf.square(tf.sub(values, returns)), -1);
+  const clipped = tf.add(oldValues, clipAround(tf.sub(values, oldValues), 0, clip));
+  return tf.mean(tf.maximum(tf.square(tf.sub(values, returns)), tf.square(tf.sub(clipped, returns))), -1);
 }
 
-/** (A - mean A) / (std A + 1e-8) over the minibatch (SB3's normalize_advantage; std with Bessel's correction as torch). */
-export function normalizeAdvantages(advantages: tf.Tensor1D): tf.Tensor1D {
-  const n = advantages.shape[0];
+/** (A - mean A) / (std A + 1e-8) over the minibatch (SB3's normalize_advantage; std with Bessel's correction as torch), per member for [K, B]. */
+export function normalizeAdvantages<T extends tf.Tensor1D | tf.Tensor2D>(advantages: T): T {
+  const n = advantages.shape[advantages.rank - 1];
   if (n < 2) return advantages;
-  const mean = tf.mean(advantages);
-  const std = tf.sqrt(tf.div(tf.sum(tf.square(tf.sub(advantages, mean))), n - 1));
-  return tf.div(tf.sub(advantages, mean), tf.add(std, 1e-8)) as tf.Tensor1D;
+  const mean = tf.mean(advantages, -1, true);
+  const std = tf.sqrt(tf.div(tf.sum(tf.square(tf.sub(advantages, mean)), -1, true), n - 1));
+  return tf.div(tf.sub(advantages, mean), tf.add(std, 1e-8)) as T;
+}
+
+/** Share of ratios r = exp(log r) that left [1 - eps, 1 + eps] and the KL(pi_old || pi) estimate E[(r - 1) - log r] (Schulman's low-variance estimator, as SB3 and CleanRL log), over the last axis. */
+export function policyChange(logRatio: tf.Tensor, clip: number | tf.Tensor): { approxKl: tf.Tensor; clipFraction: tf.Tensor } {
+  const ratio = tf.exp(logRatio);
+  return {
+    approxKl: tf.mean(tf.sub(tf.sub(ratio, 1), logRatio), -1),
+    clipFraction: tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), clip), 'float32'), -1),
+  };
 }
 
 export function createPPOAgent(ctx: AgentContext): Agent {
@@ -99,10 +122,7 @@ export function createPPOAgent(ctx: AgentContext): Agent {
           return { loss, aux: [policyLoss, valueLoss, meanEntropy, logProb, v] };
         });
         const [policyLoss, valueLoss, meanEntropy, logProb, v] = step.aux;
-        const logRatio = tf.sub(logProb, batch.logProbs);
-        // KL(pi_old || pi) estimated as E[(r - 1) - log r] (Schulman's low-variance estimator, as SB3 and CleanRL log).
-        const approxKl = tf.mean(tf.sub(tf.sub(tf.exp(logRatio), 1), logRatio));
-        const clipFraction = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(tf.exp(logRatio), 1)), clip), 'float32'));
+        const { approxKl, clipFraction } = policyChange(tf.sub(logProb, batch.logProbs), clip);
         return tf.stack([policyLoss, valueLoss, meanEntropy, approxKl, clipFraction, tf.mean(v), tf.mean(batch.returns), step.gradNorm]) as tf.Tensor1D;
       });
     },

@@ -6,7 +6,7 @@ import type { RunConfig } from './types';
 export interface PopulationInfo {
   algorithmId: string;
   sharedKeys: string[];
-  /** Its members learn by interacting (online DQN and SAC): each acts in its own environments, whatever `interaction` says. */
+  /** Its members learn by interacting (online DQN, SAC, PPO): each acts in its own environments, whatever `interaction` says. */
   online?: boolean;
   /** How much memory one member's update holds, where that limits how many members fit in one population. */
   memberMemory?: MemberMemory;
@@ -36,16 +36,17 @@ export function membersThatFit(memory: MemberMemory, hyperparameters: Record<str
 
 /**
  * Splits runs into jobs for a pool of `workers`: runs of an algorithm with a population version that share dataset
- * (for online DQN and SAC, the environment it names), backend request and every shared key form populations, spread over the
+ * (for online DQN, SAC and PPO, the environment it names), backend request and every shared key form populations, spread over the
  * workers so every core trains (a group of 8 on 2 workers: two populations of 4), and split further where more members
- * would not fit in memory (membersThatFit); a population of one is simply a lone run. Returns lists of indices into `configs`, each one job, in the order of their first run.
+ * would not fit in memory (membersThatFit); a population of one is simply a lone run. Returns lists of indices into
+ * `configs`, each one job, in the order of their first run.
  */
 export function populationJobs(configs: readonly RunConfig[], populations: readonly PopulationInfo[], workers: number): number[][] {
   const groups = new Map<string, number[]>();
   const fits = new Map<string, number>();
   configs.forEach((c, i) => {
     // An offline algorithm's population learns from its dataset only, so its run set to interact with the environment
-    // (fine-tuning) trains alone; an online algorithm's population (online DQN, SAC) interacts member by member.
+    // (fine-tuning) trains alone; an online algorithm's population (online DQN, SAC, PPO) interacts member by member.
     const found = populations.find((p) => p.algorithmId === c.algorithmId);
     const info = found && (found.online || c.hyperparameters.interaction !== 'online') ? found : undefined;
     const key = info ? JSON.stringify([c.algorithmId, c.datasetId, c.backend, c.fork ?? null, info.sharedKeys.map((k) => c.hyperparameters[k] ?? null)]) : `alone:${i}`;

@@ -2,7 +2,7 @@
 // batched matMul over the members (what PureJaxRL gets from vmap), so each kernel does K members' work.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
-import { initialLayers, matMulFastGrad, type Activation } from '../algos/nets';
+import { hiddenActivation, initialLayers, matMulFastGrad, type Activation } from '../algos/nets';
 import { memberVariable, type MemberVariable } from './memberVariables';
 
 /** One network's initial values for one member, as the lone network draws them: per layer, weights and biases, flat. */
@@ -81,7 +81,7 @@ export class BatchedMLP extends MemberLayers {
     for (let l = 0; l <= last; l++) {
       const z = denseLayer(h, this.weights[l], this.biases[l]);
       if (l === last) features = h;
-      h = l === last ? z : this.activation === 'relu' ? tf.relu(z) : tf.tanh(z);
+      h = l === last ? z : hiddenActivation(z, this.activation);
     }
     return { out: h, features };
   }

@@ -2,8 +2,8 @@
 // CORL's dt.py defaults) for a population of K members trained as one model: algos/decisionTransformer.ts's network with
 // a leading members axis on every weight (memberWeights.ts), its attention's batched products folding the members into
 // their batch axis. Each member draws its initial weights and its dropout masks from its own Rng as its lone run does,
-// and trains with its own learning rate, warmup, weight decay, gradient clip and dropout rate (device values), and is
-// evaluated asking for its own target return. Member k and a lone run with its seed and settings agree update by update
+// and trains with its own learning rate, warmup, weight decay and dropout rate (device values; the gradient clip is
+// shared), and is evaluated asking for its own target return. Member k and a lone run with its seed and settings agree update by update
 // (tests/unit/population.dt.test.ts).
 import * as tf from '@tensorflow/tfjs';
 import { ContextWindows } from '../algos/dtContext';
@@ -24,7 +24,9 @@ function createDTPopulation(ctx: PopulationContext): PopulationAgent {
   const memberVars = model.parts.flatMap((p) => p.variables).map((v) => weights.memberVariable(v));
   let updates = ctx.startUpdate ?? 0; // a resumed, forked or kept population continues its warmup
   let rate: tf.Tensor1D | null = null; // this update's learning rates [K], read by the optimizer's step
-  const optimizer = new MemberAdam(K, memberVars, () => rate!, { clipNorm: () => values.vector('gradClip'), weightDecay: () => values.vector('weightDecay') });
+  // The clip is shared: the wasm Adam kernel clips every member at one norm (a live change writes it here).
+  const adamOptions = { clipNorm: Number(hp.gradClip), weightDecay: () => values.vector('weightDecay') };
+  const optimizer = new MemberAdam(K, memberVars, () => rate!, adamOptions);
   const methods = memberMethods('dt', K, { memberVars, optimizers: [optimizer], values, normalize });
 
   /** Linear warmup (algos/decisionTransformer.ts's warmupRate) per member: lr * min(1, (t + 1) / warmup). */
@@ -98,6 +100,9 @@ function createDTPopulation(ctx: PopulationContext): PopulationAgent {
     },
 
     ...methods,
+    setSharedHyperparameters(patch) {
+      if (patch.gradClip !== undefined) adamOptions.clipNorm = Number(patch.gradClip);
+    },
     dispose() {
       methods.dispose();
       model.disposeMasks();
@@ -107,8 +112,8 @@ function createDTPopulation(ctx: PopulationContext): PopulationAgent {
 
 export const dtPopulation: PopulationDef = {
   algorithmId: 'dt',
-  // Everything that shapes the network or the windows (context length, sizes, reward scale) is shared.
-  memberKeys: ['lr', 'warmup', 'weightDecay', 'gradClip', 'dropout', 'targetReturn'],
+  // Everything that shapes the network or the windows (context length, sizes, reward scale) is shared, and the clip.
+  memberKeys: ['lr', 'warmup', 'weightDecay', 'dropout', 'targetReturn'],
   // Every activation of its update is a window's tokens times the width, per layer: tfjs-wasm's heap grew by 902 MiB
   // per member at batch 64, context 20, embedding 128, 3 layers (bench/README.md), 1,924 bytes per unit of their product.
   memberMemory: { keys: ['batchSize', 'contextLength', 'embedding', 'layers'], bytesPerUnit: 1924 },

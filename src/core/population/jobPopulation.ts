@@ -1,5 +1,5 @@
 // What a population job (populationJob.ts) drives: the offline PopulationTrainer, or the OnlinePopulationTrainer when
-// the algorithm learns by interacting (online DQN, online SAC). Both give each member the meaning of a lone run of its own.
+// the algorithm learns by interacting (online DQN, online SAC, PPO). Both give each member the meaning of a lone run of its own.
 import type { TrainingEpisode } from '../run/envCollector';
 import type { HyperparameterEvent } from '../run/events';
 import type { HyperValues } from '../run/hyperparameters';

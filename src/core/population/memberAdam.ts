@@ -6,7 +6,6 @@ import * as tf from '@tensorflow/tfjs';
 import type { OptimizerState } from '../algos/optim';
 import { newVariable } from '../algos/nets';
 import { memberAdamStep } from './memberAdamStep';
-import { clipMemberGradients } from './memberClip';
 import { permuteMembers, readMemberSlices, writeSlice, type MemberVariable } from './memberVariables';
 
 const [B1, B2, EPS] = [0.9, 0.999, 1e-8];
@@ -22,11 +21,11 @@ export class MemberAdam {
     readonly variables: readonly MemberVariable[],
     private readonly learningRate: () => tf.Tensor1D,
     /**
-     * `clipNorm`: each member's gradients scaled to at most this global norm before the step (algos/optim.ts's option),
-     * one norm for all or a [K] vector per step. `weightDecay`: AdamW's decoupled decay (Loshchilov & Hutter 2019) with
-     * each member's rate [K]: x <- x (1 - lr wd) before the step, as algos/optim.ts's Adam decays.
+     * `clipNorm`: each member's gradients scaled to at most this global norm before the step; `epsilon` (1e-8 unless
+     * set): algos/optim.ts's options. `weightDecay`: AdamW's decoupled decay (Loshchilov & Hutter 2019) with each
+     * member's rate [K]: x <- x (1 - lr wd) before the step, as algos/optim.ts's Adam decays.
      */
-    private readonly options: { clipNorm?: number | (() => tf.Tensor1D); weightDecay?: () => tf.Tensor1D } = {},
+    private readonly options: { clipNorm?: number; epsilon?: number; weightDecay?: () => tf.Tensor1D } = {},
   ) {
     this.m = variables.map((x) => newVariable(() => tf.zerosLike(x.variable), undefined, false));
     this.v = variables.map((x) => newVariable(() => tf.zerosLike(x.variable), undefined, false));
@@ -59,17 +58,15 @@ export class MemberAdam {
     const sqrtBc2 = Math.sqrt(1 - B2 ** this.t);
     const lr = this.learningRate();
     const xs = this.variables.map((x) => x.variable);
-    const { clipNorm, weightDecay } = this.options;
-    const clip = clipNorm === undefined ? null : clipMemberGradients(gs, typeof clipNorm === 'number' ? clipNorm : clipNorm());
-    const decay = weightDecay && tf.sub(1, tf.mul(lr, weightDecay()));
+    const decay = this.options.weightDecay && tf.sub(1, tf.mul(lr, this.options.weightDecay()));
     const from = decay ? xs.map((x) => tf.mul(x, tf.reshape(decay, [-1, ...x.shape.slice(1).map(() => 1)]))) : xs;
-    const next = memberAdamStep(lr, from, clip ? clip.clipped : gs, this.m, this.v, { b1: B1, b2: B2, eps: EPS, bc1, sqrtBc2 });
+    const next = memberAdamStep(lr, from, gs, this.m, this.v, { b1: B1, b2: B2, eps: this.options.epsilon ?? EPS, bc1, sqrtBc2 }, this.options.clipNorm);
     xs.forEach((x, i) => {
       x.assign(next.x[i]);
       this.m[i].assign(next.m[i]);
       this.v[i].assign(next.v[i]);
     });
-    return clip ? clip.gradNorm : next.gradNorm;
+    return next.gradNorm;
   }
 
   /** Every member's moments in a lone run's layout (what Trainer checkpoints hold per Adam). */

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { adamKernel, adamKernelFits, type AdamConstants } from '../tf/wasmAdam';
 import { webgpuAdamFits, webgpuAdamStep } from '../tf/webgpuAdam';
+import { clipMemberGradients } from './memberClip';
 
 export { adamKernelChoice, type AdamConstants } from '../tf/wasmAdam';
 
@@ -19,14 +20,17 @@ export interface AdamStep {
 }
 
 /**
- * One Adam step of every variable for every member: the new values and moments, and the gradient norms. `lr` [K] is
- * each member's learning rate; every variable, gradient and moment is [K, ...]. One kernel on wasm, four WebGPU programs
- * per variable on webgpu, tf ops elsewhere.
+ * One Adam step of every variable for every member: the new values and moments, and the gradient norms (before
+ * clipping). `lr` [K] is each member's learning rate; every variable, gradient and moment is [K, ...]; `clipNorm`
+ * scales each member's gradients to at most that global norm first (memberClip.ts). One kernel on wasm (clipping
+ * included), four WebGPU programs per variable on webgpu, tf ops elsewhere.
  */
-export function memberAdamStep(lr: tf.Tensor1D, xs: tf.Tensor[], gs: tf.Tensor[], ms: tf.Tensor[], vs: tf.Tensor[], c: AdamConstants): AdamStep {
-  if (adamKernelFits(xs)) return adamStepKernel(lr, xs, gs, ms, vs, c);
-  if (webgpuAdamFits()) return asStep(webgpuAdamStep(xs, gs, ms, vs, c, { lr }));
-  return adamStepOps(lr, xs, gs, ms, vs, c);
+export function memberAdamStep(lr: tf.Tensor1D, xs: tf.Tensor[], gs: tf.Tensor[], ms: tf.Tensor[], vs: tf.Tensor[], c: AdamConstants, clipNorm?: number): AdamStep {
+  if (adamKernelFits(xs)) return adamStepKernel(lr, xs, gs, ms, vs, c, clipNorm);
+  const clip = clipNorm === undefined ? null : clipMemberGradients(gs, clipNorm);
+  const grads = clip ? clip.clipped : gs;
+  const step = webgpuAdamFits() ? asStep(webgpuAdamStep(xs, grads, ms, vs, c, { lr })) : adamStepOps(lr, xs, grads, ms, vs, c);
+  return clip ? { ...step, gradNorm: clip.gradNorm } : step;
 }
 
 /** The step as tf ops, on any backend (the reference the kernel matches). */
@@ -44,9 +48,9 @@ export function adamStepOps(lr: tf.Tensor1D, xs: tf.Tensor[], gs: tf.Tensor[], m
   return out;
 }
 
-/** The step as one wasm kernel (the same values as adamStepOps, bit for bit). */
-export function adamStepKernel(lr: tf.Tensor1D, xs: tf.Tensor[], gs: tf.Tensor[], ms: tf.Tensor[], vs: tf.Tensor[], c: AdamConstants): AdamStep {
-  return asStep(adamKernel(xs, gs, ms, vs, c, { lr }));
+/** The step as one wasm kernel (the same values as adamStepOps, after clipMemberGradients when clipping, bit for bit). */
+export function adamStepKernel(lr: tf.Tensor1D, xs: tf.Tensor[], gs: tf.Tensor[], ms: tf.Tensor[], vs: tf.Tensor[], c: AdamConstants, clipNorm?: number): AdamStep {
+  return asStep(adamKernel(xs, gs, ms, vs, c, { lr, clipNorm }));
 }
 
 const asStep = (out: ReturnType<typeof adamKernel>): AdamStep => ({ ...out, gradNorm: out.gradNorm as tf.Tensor1D });

@@ -1,14 +1,13 @@
-// Online training of K runs of one algorithm as one batched model (PureJaxRL trains many DQN agents at once this way;
-// online DQN and online SAC here),
-// driven as a population job of the worker pool (populationJob.ts).
+// Online training of K runs of one algorithm as one batched model (PureJaxRL trains many DQN and PPO agents at once
+// this way; online DQN, online SAC and PPO here), driven as a population job of the worker pool (populationJob.ts).
 // Each member is a lone run of its own: its seed's streams forked as run/trainer.ts forks them (initialisation and
 // exploration, batch sampling, evaluation resets, environment), its own environment copies (EnvCollector), its own
-// replay buffer, per-member settings, events, episodes and evaluations. The replay schedule is shared, so every member
-// collects and updates at the moments run/replaySource.ts's next() gives a lone run, and one batched forward pass acts
-// for all members' environments at each step.
+// experience (a replay buffer: replayMembers.ts; on-policy rollouts: rolloutMembers.ts), per-member settings, events,
+// episodes and evaluations. The experience's schedule is shared, so every member collects and updates at the moments a
+// lone run's source gives it, and one batched forward pass acts for all members' environments at each step.
 import * as tf from '@tensorflow/tfjs';
 import { getAlgorithm } from '../algos/registry';
-import type { AlgorithmDef, Batch } from '../algos/types';
+import type { AlgorithmDef } from '../algos/types';
 import type { Dataset } from '../data/dataset';
 import { datasetEnvSpec, envOptionsOf } from '../data/datasetEnv';
 import { observationStats } from '../data/statistics';
@@ -18,17 +17,18 @@ import { EnvCollector, type TrainingEpisode } from '../run/envCollector';
 import type { EvaluationResult } from '../run/evaluate';
 import type { HyperparameterEvent, MetricBatch } from '../run/events';
 import type { HyperValues } from '../run/hyperparameters';
-import { ReplayBuffer, storeStep } from '../run/replayBuffer';
-import { replaySchedule, type ReplaySchedule } from '../run/replaySource';
 import { runSchema } from '../run/runSettings';
-import { checkpointReplay, type TrainerCheckpoint } from '../run/trainer';
+import type { TrainerCheckpoint } from '../run/trainer';
 import { evaluateMembers } from './evaluateMembers';
 import { loadMemberCheckpoint, memberCheckpoints } from './memberCheckpoints';
+import type { MemberExperience, MemberParts } from './memberExperience';
 import { checkKeep, checkMember } from './memberIndex';
 import { readMemberMetrics } from './memberMetrics';
 import { MemberSettings } from './memberSettings';
 import { onlinePopulationAlgorithms, onlinePopulationDef } from './registry';
-import type { MemberBatch, OnlinePopulationAgent } from './types';
+import { ReplayMembers } from './replayMembers';
+import { RolloutMembers } from './rolloutMembers';
+import type { OnlinePopulationAgent } from './types';
 
 export interface OnlinePopulationConfig {
   /** Supplies the environment (its envId and options) and the observation statistics, as for a lone online run. */
@@ -56,15 +56,6 @@ export interface OnlinePopulationTick {
   updatesPerSecond: number;
 }
 
-/** What one member owns: its streams, environments and replay buffer. */
-interface MemberParts {
-  init: Rng;
-  sample: Rng;
-  evaluate: Rng;
-  collector: EnvCollector;
-  buffer: ReplayBuffer;
-}
-
 const SYNC_EVERY = 4;
 
 export class OnlinePopulationTrainer {
@@ -76,18 +67,17 @@ export class OnlinePopulationTrainer {
   private readonly parts: MemberParts[];
   private readonly envId: string;
   private readonly actionScale: ActionScale | null;
-  private schedule: ReplaySchedule;
-  private updatesThisRound: number;
+  private readonly experience: MemberExperience;
   private pendingEvents: HyperparameterEvent[][];
   private readonly lastEvaluatedAt: number[];
   private readonly diverged: (string | null)[];
   /** Set once keepMembers handed this population's agent to a smaller one. */
   private handedOver = false;
 
-  /** `carried`: the members' own parts, handed over by a larger population of the same settings (keepMembers). */
+  /** `carried`: members `keep`'s own parts and experience, handed over by a larger population of the same settings (keepMembers). */
   constructor(
     readonly config: OnlinePopulationConfig,
-    carried?: MemberParts[],
+    carried?: { keep: number[]; parts: MemberParts[]; experience: MemberExperience },
   ) {
     this.algorithm = getAlgorithm(config.algorithmId);
     const def = onlinePopulationDef(config.algorithmId);
@@ -103,14 +93,12 @@ export class OnlinePopulationTrainer {
     const values = this.settings.values;
     const first = values[0];
     const numEnvs = Number(first.numEnvs);
-    const gamma = Number(first.gamma);
     // Each member's streams as a lone Trainer forks them from its seed: init, sample, evaluate, env.
-    this.parts = carried ?? values.map((v) => {
+    this.parts = carried?.parts ?? values.map((v) => {
       const rng = new Rng(Number(v.seed));
       const [init, sample, evaluate, env] = [rng.fork(), rng.fork(), rng.fork(), rng.fork()];
       const collector = new EnvCollector(this.envId, numEnvs, envOptionsOf(d.envOptions), env.nextUint32(), this.actionScale);
-      const buffer = new ReplayBuffer(Number(v.bufferSize), collector.env.observationDim, collector.discrete ? 1 : collector.env.actionDim, gamma);
-      return { init, sample, evaluate, collector, buffer };
+      return { init, sample, evaluate, collector };
     });
     const stats = observationStats(d);
     this.agent = def.create({
@@ -125,8 +113,14 @@ export class OnlinePopulationTrainer {
       dataset: d,
       actionScale: this.actionScale,
     });
-    this.schedule = replaySchedule(first);
-    this.updatesThisRound = this.schedule.gradientSteps; // collect before the first update
+    const owner = { parts: this.parts, agent: this.agent, settings: this.settings };
+    try {
+      if (carried) this.experience = carried.experience.keep(carried.keep, owner);
+      else this.experience = this.algorithm.experience === 'rollout' ? new RolloutMembers(owner) : new ReplayMembers(owner);
+    } catch (e) {
+      this.agent.dispose();
+      throw e;
+    }
     this.pendingEvents = values.map(() => []);
     this.lastEvaluatedAt = values.map(() => -1);
     this.diverged = values.map(() => null);
@@ -145,9 +139,9 @@ export class OnlinePopulationTrainer {
     return { ...this.settings.values[member] };
   }
 
-  /** Updates still due in this round (the round that ends the budget is finished, as ReplaySource.pending). */
+  /** Updates still due from what was collected (the round, or the rollout's epochs, that ends the budget is finished). */
   get pending(): boolean {
-    return this.updatesThisRound < this.schedule.gradientSteps && this.envSteps >= this.schedule.learningStarts;
+    return this.experience.pending;
   }
 
   /** A member finishes as a lone online run does: at its total environment steps, once no update of the round is due. */
@@ -174,55 +168,17 @@ export class OnlinePopulationTrainer {
     return events;
   }
 
-  /** A live change of keys every member shares (the replay schedule, batch size, target interval): all members at once. */
+  /** A live change of keys every member shares (the experience's schedule, batch size, target interval): all members at once. */
   setSharedHyperparameters(patch: Record<string, unknown>): HyperparameterEvent[][] {
     const checked = this.settings.checkSharedPatch(patch);
     const events = this.settings.values.map((_, k) => this.settings.apply(k, checked, this.update));
     events.forEach((e, k) => this.pendingEvents[k].push(...e));
-    this.schedule = replaySchedule(this.settings.values[0]);
     this.agent.setSharedHyperparameters(checked);
     return events;
   }
 
   private checkMember(member: number): void {
     checkMember(member, this.members);
-  }
-
-  /** One vector step of every member's environments: one forward pass acts for all of them ([K, numEnvs, obs]). */
-  private async collectStep(): Promise<void> {
-    const K = this.members;
-    const { numEnvs, env } = this.parts[0].collector;
-    const od = env.observationDim;
-    const input = new Float32Array(K * numEnvs * od);
-    this.parts.forEach((m, k) => input.set(m.collector.observations, k * numEnvs * od));
-    this.agent.observeEnvSteps(this.envSteps);
-    const obs = tf.tensor3d(input, [K, numEnvs, od]);
-    // [K, numEnvs] indices (discrete) or [K, numEnvs, actionDim] rows in [-1, 1], which each EnvCollector maps to its box.
-    const out = this.agent.act(obs, 'sample');
-    let actions: Float32Array;
-    try {
-      actions = Float32Array.from(await out.data());
-    } finally {
-      tf.dispose([obs, out]);
-    }
-    const width = actions.length / (K * numEnvs);
-    this.parts.forEach((m, k) => storeStep(m.buffer, m.collector.step(actions.subarray(k * numEnvs * width, (k + 1) * numEnvs * width), this.update)));
-  }
-
-  /** The next update's batches, collecting first where the schedule says so (ReplaySource.next for every member). */
-  private async nextBatch(): Promise<MemberBatch> {
-    const s = this.schedule;
-    while (this.updatesThisRound >= s.gradientSteps || this.envSteps < s.learningStarts || this.parts[0].buffer.size === 0) {
-      for (let i = 0; i < s.trainFrequency; i++) await this.collectStep();
-      this.updatesThisRound = 0;
-    }
-    this.updatesThisRound += 1;
-    const B = Number(this.settings.values[0].batchSize);
-    const batches = this.parts.map((m) => m.buffer.sample(B, m.sample));
-    const keys = ['observations', 'actions', 'rewards', 'nextObservations', 'dones', 'mcReturns'] as const;
-    const out = Object.fromEntries(keys.map((key) => [key, tf.stack(batches.map((b: Batch) => b[key]))])) as unknown as MemberBatch;
-    tf.dispose(batches.flatMap((b) => Object.values(b)));
-    return out;
   }
 
   private evaluationDue(member: number): boolean {
@@ -255,7 +211,7 @@ export class OnlinePopulationTrainer {
     try {
       await evaluateDue();
       while (pending.length < maxCount && !this.finished && performance.now() - start < budgetMs) {
-        const batch = await this.nextBatch();
+        const batch = await this.experience.next(this.update);
         const metrics = this.agent.update(batch);
         tf.dispose(Object.values(batch));
         pending.push(metrics);
@@ -280,12 +236,12 @@ export class OnlinePopulationTrainer {
 
   /**
    * Every member as a lone online run's checkpoint: weights, optimizer moments, settings, position, environment steps
-   * and the latest rows of its own replay buffer (capped as a lone run's), so Trainer.restore resumes it alone.
+   * and (replay) the latest rows of its own buffer, capped as a lone run's, so Trainer.restore resumes it alone.
    */
   async checkpoints(): Promise<TrainerCheckpoint[]> {
     // Steps and rows are taken with the weights' read, before any await: a tick going on meanwhile adds nothing to them.
     const envSteps = this.envSteps;
-    const replays = this.parts.map((m) => (m.buffer.size > 0 ? { replay: checkpointReplay(m.buffer) } : {}));
+    const replays = this.parts.map((_, k) => this.experience.checkpointExtra(k));
     const all = await memberCheckpoints(this.agent, this.update, this.wallMs, (k) => this.hyperparameters(k));
     return all.map((c, k) => ({ ...c, envSteps, ...replays[k] }));
   }
@@ -299,8 +255,8 @@ export class OnlinePopulationTrainer {
   /**
    * A population of members `keep` only (e.g. when the others stopped), which goes on exactly as they would have gone
    * on here: a new model of keep.length members takes over their weights, targets, optimizer moments and the update's
-   * counters; each kept member brings its environments, replay buffer, Rng streams, live values, pending events,
-   * evaluation and divergence state; the update count and the round's position carry over. This population's agent is
+   * counters; each kept member brings its environments, replay buffer or rollout, Rng streams, live values, pending
+   * events, evaluation and divergence state; the update count and the schedule's position carry over. This population's agent is
    * disposed; call between runs, not during one.
    */
   keepMembers(keep: number[]): OnlinePopulationTrainer {
@@ -310,7 +266,7 @@ export class OnlinePopulationTrainer {
     const initPositions = kept.map((m) => copyOf(m.init));
     let next: OnlinePopulationTrainer;
     try {
-      next = new OnlinePopulationTrainer({ ...this.config, members: keep.map((k) => this.settings.values[k]) }, kept);
+      next = new OnlinePopulationTrainer({ ...this.config, members: keep.map((k) => this.settings.values[k]) }, { keep, parts: kept, experience: this.experience });
     } finally {
       kept.forEach((m, j) => m.init.copyFrom(initPositions[j]));
     }
@@ -327,14 +283,14 @@ export class OnlinePopulationTrainer {
     });
     next.update = this.update;
     next.wallMs = this.wallMs;
-    next.updatesThisRound = this.updatesThisRound;
     this.agent.dispose();
     this.handedOver = true;
     return next;
   }
 
   dispose(): void {
-    if (this.handedOver) return; // its agent is gone, its members' parts the smaller population's
+    if (this.handedOver) return; // its agent is gone, its members' parts and experience the smaller population's
+    this.experience.dispose();
     this.agent.dispose();
   }
 }

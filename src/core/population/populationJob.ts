@@ -1,4 +1,4 @@
-// A population as one job of a trainer worker: the PopulationTrainer (or, for online DQN and SAC, the OnlinePopulationTrainer;
+// A population as one job of a trainer worker: the PopulationTrainer (or, for online DQN, SAC and PPO, the OnlinePopulationTrainer;
 // jobPopulation.ts) driven in ticks, with one report per member per tick under the member's own run id, so the page
 // shows every member as a run of its own (an online member's reports carry its env steps and episodes too). What one member can do on
 // its own: change its per-member settings live, be checkpointed or copied into (PBT), stop (its reports end), and leave

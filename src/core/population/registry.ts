@@ -2,13 +2,12 @@
 // CQL, offline SAC, continuous CQL and Cal-QL (on the SAC population), AWAC, behaviour cloning, filtered behaviour
 // cloning (%BC), XQL, f-DVL and ReCOIL (on IQL's population shell; ReCOIL's expert episodes shared), A2PR, SAC-N and
 // EDAC (each member's N critics in one batched ensemble), PRDC (on TD3+BC's parts, one shared neighbour index) and
-// ODICE (its gradient projection per member): every offline algorithm built on MLPs. The Decision Transformer trains as
-// a population too (decisionTransformer.ts: its transformer's weights with a members axis, each member's windows from
-// its own sampling seed, its evaluation asking for its own target return). Online DQN and online SAC train as populations
-// too (dqnOnline.ts, sacOnline.ts, trained by onlinePopulationTrainer.ts: each member acts in its own environments and
-// fills its own replay buffer; online SAC's gSDE exploration too, memberGsde.ts). PPO trains as lone runs: its rollout
-// source collects on-policy rollouts and discards them after each update, not the replay schedule the online
-// population trainer shares between members.
+// ODICE (its gradient projection per member): every offline algorithm built on MLPs, and the Decision Transformer
+// (decisionTransformer.ts: its transformer's weights with a members axis, each member's windows from its own sampling
+// seed, its evaluation asking for its own target return). Online DQN, online SAC and PPO train as populations too
+// (dqnOnline.ts, sacOnline.ts, ppo.ts, trained by onlinePopulationTrainer.ts: each member acts in its own environments
+// and fills its own replay buffer (replayMembers.ts) or collects its own on-policy rollouts (rolloutMembers.ts); online
+// SAC's gSDE exploration too, memberGsde.ts).
 import type { PopulationInfo } from '../experiments/populations';
 import type { HyperParam } from '../run/hyperparameters';
 import { a2prPopulation } from './a2pr';
@@ -23,6 +22,7 @@ import { dqnOnlinePopulation } from './dqnOnline';
 import { fdvlPopulation, recoilPopulation, xqlPopulation } from './dualValue';
 import { iqlPopulation } from './iql';
 import { odicePopulation } from './odice';
+import { ppoPopulation } from './ppo';
 import { prdcPopulation } from './prdc';
 import { rebracPopulation } from './rebrac';
 import { edacPopulation, sacNPopulation } from './sacN';
@@ -55,7 +55,7 @@ const populations: PopulationDef[] = [
 ];
 
 /** Online algorithms whose members act in their own environments (trained by onlinePopulationTrainer.ts). */
-const onlinePopulations: OnlinePopulationDef[] = [dqnOnlinePopulation, sacOnlinePopulation];
+const onlinePopulations: OnlinePopulationDef[] = [dqnOnlinePopulation, sacOnlinePopulation, ppoPopulation];
 
 /** Settings that belong to each run of a population even when not held on the device (the trainer reads them per member). */
 export const PER_RUN_KEYS = ['seed', 'updatesPerEval', 'evalEpisodes', 'maxUpdates'];

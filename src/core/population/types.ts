@@ -140,3 +140,24 @@ export interface OnlinePopulationAgent extends PopulationAgent {
 export interface OnlinePopulationDef extends PopulationDef {
   create(ctx: PopulationContext): OnlinePopulationAgent;
 }
+
+/** Every member's minibatch of its own rollout (algos/types.ts's RolloutBatch with a members axis), each [K, B]. */
+export interface MemberRolloutBatch extends MemberBatch {
+  logProbs: tf.Tensor2D;
+  advantages: tf.Tensor2D;
+  returns: tf.Tensor2D;
+  values: tf.Tensor2D;
+}
+
+/** A population of an on-policy actor-critic (PPO): what its rollouts need, for every member's environment copies at once. */
+export interface RolloutPopulationAgent extends OnlinePopulationAgent {
+  /** Each member's sampled actions on its observations [K, n, obs] ([K, n] int32 or [K, n, A]), their log-probabilities and V, [K, n]. */
+  rolloutStep(observations: tf.Tensor3D): { actions: tf.Tensor; logProbs: tf.Tensor2D; values: tf.Tensor2D };
+  /** V of each member on its observations, [K, n]. */
+  stateValue(observations: tf.Tensor3D): tf.Tensor2D;
+  update(batch: MemberRolloutBatch): tf.Tensor2D;
+}
+
+export interface RolloutPopulationDef extends PopulationDef {
+  create(ctx: PopulationContext): RolloutPopulationAgent;
+}

@@ -95,24 +95,28 @@ export function populationForSpec(spec: MeasureSpec, members: number): { agent: 
     observationMean: new Float32Array(spec.observationDim),
     observationStd: new Float32Array(spec.observationDim).fill(1),
   });
-  const batch = algo.batchKind === 'sequences' ? memberSequences(spec, members, Number(values.batchSize), Number(values.contextLength)) : memberBatch(spec, members, Number(values.batchSize));
-  return { agent, batch };
+  const batchSize = Number(values.batchSize);
+  return { agent, batch: algo.batchKind === 'sequences' ? memberWindows(spec, members, batchSize, Number(values.contextLength)) : memberBatch(spec, members, batchSize) };
 }
 
-/** Member k's fixed random batch (drawn from Rng(100 + k)), stacked: [members, batchSize, ...]. */
+/**
+ * Member k's fixed random batch (drawn from Rng(100 + k)), stacked: [members, batchSize, ...]; with the rollout
+ * columns (log-probabilities, advantages, returns, values) for an algorithm that trains on rollouts (PPO).
+ */
 export function memberBatch(spec: MeasureSpec, members: number, batchSize: number): MemberBatch {
-  return stackMembers(members, (k) => syntheticBatch(spec, batchSize, new Rng(100 + k))) as unknown as MemberBatch;
+  return stackedSynthetic(spec, members, { batchSize }) as unknown as MemberBatch;
 }
 
-/** Member k's random windows (drawn from Rng(100 + k)) as syntheticSequences makes them, stacked: [members, batchSize, length, ...]. */
-export function memberSequences(spec: MeasureSpec, members: number, batchSize: number, length: number): MemberSequenceBatch {
-  return stackMembers(members, (k) => syntheticSequences(spec, batchSize, length, new Rng(100 + k))) as unknown as MemberSequenceBatch;
+/** Member k's random windows (drawn from Rng(100 + k)) for a sequence model (the DT), stacked: [members, batchSize, contextLength, ...]. */
+export function memberWindows(spec: MeasureSpec, members: number, batchSize: number, contextLength: number): MemberSequenceBatch {
+  return stackedSynthetic(spec, members, { batchSize, contextLength }) as unknown as MemberSequenceBatch;
 }
 
-/** Each member's batch stacked field by field on a leading members axis (the members' own batches are freed). */
-function stackMembers(members: number, batchOf: (member: number) => object): Record<string, tf.Tensor> {
+/** Each member's syntheticTrainingBatch stacked field by field on a leading members axis. */
+function stackedSynthetic(spec: MeasureSpec, members: number, settings: HyperValues): Record<string, tf.Tensor> {
+  const algo = getAlgorithm(spec.algorithmId);
   return tf.tidy(() => {
-    const parts = Array.from({ length: members }, (_, k) => batchOf(k) as Record<string, tf.Tensor>);
+    const parts = Array.from({ length: members }, (_, k) => syntheticTrainingBatch(algo, settings, spec, new Rng(100 + k)) as unknown as Record<string, tf.Tensor>);
     return Object.fromEntries(Object.keys(parts[0]).map((key) => [key, tf.stack(parts.map((p) => p[key]))]));
   });
 }

@@ -27,9 +27,10 @@ export interface AdamConstants {
  * Where the step size comes from. A population: a learning rate per member on the device, every tensor [K, ...], and
  * the step lr_k / bc1 divided in float32 (MemberAdam's tf.div(lr, bc1)). A lone run: the step lr / bc1 divided in
  * double and rounded once (the lone Adam's tf.mul(..., lr / bc1)), with the lone Adam's options: `decay` multiplies
- * the weights first (AdamW's 1 - lr * weightDecay), `clipNorm` scales the gradients to at most that global norm.
+ * the weights first (AdamW's 1 - lr * weightDecay). Both: `clipNorm` scales the gradients (each member's) to at most
+ * that global norm.
  */
-export type AdamStepSize = { lr: tf.Tensor1D } | { step: number; decay?: number; clipNorm?: number };
+export type AdamStepSize = { lr: tf.Tensor1D; clipNorm?: number } | { step: number; decay?: number; clipNorm?: number };
 
 export interface AdamKernelStep {
   x: tf.Tensor[];
@@ -75,8 +76,8 @@ export function adamKernel(xs: readonly tf.Tensor[], gs: readonly tf.Tensor[], m
   const n = xs.length;
   const inputs: Record<string, tf.Tensor> = 'lr' in size ? { lr: size.lr } : {};
   xs.forEach((x, i) => Object.assign(inputs, { [`x${i}`]: x, [`g${i}`]: gs[i], [`m${i}`]: ms[i], [`v${i}`]: vs[i] }));
-  const lone = 'lr' in size ? {} : { step: size.step, decay: size.decay ?? null, clipNorm: size.clipNorm ?? null };
-  const attrs = { count: n, ...c, ...lone };
+  const lone = 'lr' in size ? {} : { step: size.step, decay: size.decay ?? null };
+  const attrs = { count: n, ...c, ...lone, clipNorm: size.clipNorm ?? null };
   const out = tf.engine().runKernel(KERNEL, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
   return { x: out.slice(0, n), m: out.slice(n, 2 * n), v: out.slice(2 * n, 3 * n), gradNorm: out[3 * n] };
 }
