@@ -7,14 +7,27 @@
 // deletes the XNNPACK operator the backend caches on the weights' id). Transposed operands are transposed once by
 // the backend's own Transpose first. One kernel for the whole batch keeps tfjs's per-op overhead constant in K,
 // which is what lets a population of K members (core/population) cost less than K runs.
+// Where the lab's own GEMM can run (core/tf/wasmGemm.ts: SIMD on the operands in place, no packing, transposes read
+// through strides) it takes the float32 products instead; `setWasmProducts('xnnpack')` restores the path above.
 import * as tf from '@tensorflow/tfjs';
 import type { WasmBackendView, WasmKernel, WasmKernelArgs, WasmModule } from './wasmBackendView';
+import { gemmInPlace, wasmGemmFor } from './wasmGemm';
 
 type WasmProduct = (aId: number, aShape: Uint8Array, aRank: number, bId: number, bShape: Uint8Array, bRank: number, transposeA: number, transposeB: number, outId: number) => void;
 
 const BYTES = 4;
 let installed = false;
 const products = new WeakMap<WasmModule, WasmProduct>();
+
+/** Which products BatchMatMul runs on wasm: the lab's GEMM where it can run, or tfjs's XNNPACK path always. */
+export type WasmProducts = 'lab-gemm' | 'xnnpack';
+let productsChoice: WasmProducts = 'lab-gemm';
+
+/** Picks the product path (benches compare the two in one process; tests compare their values). */
+export function setWasmProducts(choice: WasmProducts): void {
+  if (choice !== 'lab-gemm' && choice !== 'xnnpack') throw new Error(`setWasmProducts: unknown choice "${String(choice)}" (lab-gemm or xnnpack)`);
+  productsChoice = choice;
+}
 
 /** Registers the batched product for the wasm backend (once; safe before the backend starts). */
 export function installWasmBatchMatMul(): void {
@@ -33,9 +46,19 @@ export function installWasmBatchMatMul(): void {
     const batch = a.shape.slice(0, -2);
     const k = tf.util.sizeFromShape(batch);
     const sameBatch = a.shape.length === b.shape.length && batch.every((d, i) => d === b.shape[i]);
+    const backend = args.backend as WasmBackendView;
+    const gemm = productsChoice === 'lab-gemm' ? wasmGemmFor(backend.wasm) : null;
+    if (gemm && a.dtype === 'float32' && b.dtype === 'float32' && sameBatch) {
+      const [n, m] = transposeA ? [a.shape[a.shape.length - 1], a.shape[a.shape.length - 2]] : a.shape.slice(-2);
+      const p = transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
+      if (k > 0 && n > 0 && m > 0 && p > 0) {
+        const out = backend.makeOutput([...batch, n, p], 'float32');
+        gemmInPlace(backend, gemm, { batch: k, n, m, p }, a, b, out, transposeA, transposeB);
+        return out;
+      }
+    }
     // A batch of one without transposes is already fast; broadcasting and other dtypes keep the original.
     if (a.dtype !== 'float32' || b.dtype !== 'float32' || !sameBatch || (k === 1 && !transposeA && !transposeB)) return originalProduct(args);
-    const backend = args.backend as WasmBackendView;
     const swap = (t: tf.TensorInfo): tf.TensorInfo => {
       const perm = t.shape.map((_, i) => i);
       [perm[t.shape.length - 2], perm[t.shape.length - 1]] = [perm[t.shape.length - 1], perm[t.shape.length - 2]];
