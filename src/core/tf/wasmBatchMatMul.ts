@@ -29,6 +29,11 @@ export function setWasmProducts(choice: WasmProducts): void {
   productsChoice = choice;
 }
 
+/** Whether wasm products now read transposed operands in place (the lab's GEMM is chosen and runs on this backend). */
+export function wasmReadsTransposes(): boolean {
+  return productsChoice === 'lab-gemm' && tf.getBackend() === 'wasm' && wasmGemmFor((tf.backend() as unknown as WasmBackendView).wasm) !== null;
+}
+
 /** Registers the batched product for the wasm backend (once; safe before the backend starts). */
 export function installWasmBatchMatMul(): void {
   if (installed) return;
