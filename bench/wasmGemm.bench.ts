@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { configureWasm } from '../src/core/tf/backend';
 import { setWasmProducts, type WasmProducts } from '../src/core/tf/wasmBatchMatMul';
+import type { LaidOutProduct } from '../src/core/tf/wasmGemm';
 import { round, startBench } from './benchResult';
 import { loneSubject, populationSubject, specOf } from './populationSubjects';
 
@@ -18,26 +19,22 @@ const arg = (name: string, fallback: string) => {
 const PRODUCTS = new Set(['BatchMatMul', 'LabMatMulExplicitTranspose']);
 const PATHS: WasmProducts[] = ['xnnpack', 'lab-gemm'];
 
-interface Shape {
-  batch: number;
-  n: number;
-  m: number;
-  p: number;
-  transposeA: boolean;
-  transposeB: boolean;
+interface Shape extends LaidOutProduct {
   /** How often an update runs it. */
   count: number;
 }
-const key = (s: Omit<Shape, 'count'>) => `${s.batch}x[${s.n},${s.m}]${s.transposeA ? 'T' : ''}x[${s.m},${s.p}]${s.transposeB ? 'T' : ''}`;
+const key = (s: LaidOutProduct) => `${s.batch}x[${s.n},${s.m}]${s.transposeA ? 'T' : ''}x[${s.m},${s.p}]${s.transposeB ? 'T' : ''}`;
 
-/** The products of one update (after a warm-up one), by shape; the explicit-transpose kernel multiplies plain operands. */
+/** The products of one update (after a warm-up one), by shape, as the XNNPACK path runs them (plain operands). */
 async function recordedShapes(algo: string, size: string, k: number): Promise<Shape[]> {
   const spec = specOf(algo, size);
   const subject = k === 1 ? loneSubject(spec) : populationSubject(spec, k);
+  setWasmProducts('xnnpack'); // the gradients' products as plain layouts after explicit transposes (the same FLOPs)
   subject.update().dispose();
   const info = await tf.profile(() => subject.update());
   tf.dispose(info.result as tf.Tensor);
   subject.dispose();
+  setWasmProducts('lab-gemm');
   const shapes = new Map<string, Shape>();
   for (const kernel of info.kernels) {
     if (!PRODUCTS.has(kernel.name)) continue;

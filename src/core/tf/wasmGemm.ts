@@ -56,6 +56,12 @@ export interface ProductShape {
   p: number;
 }
 
+/** A product with its operands' layouts (op(A) = A^T when transposeA). */
+export interface LaidOutProduct extends ProductShape {
+  transposeA: boolean;
+  transposeB: boolean;
+}
+
 /**
  * out[t] = op(a[t]) op(b[t]) for every batch element t, in place on the backend's heap. `a` holds [batch, n, m]
  * ([batch, m, n] if transposeA), `b` [batch, m, p] ([batch, p, m] if transposeB), `out` [batch, n, p]; all float32,

@@ -1,15 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmProducts } from '../../../src/core/tf/wasmBatchMatMul';
+import type { LaidOutProduct } from '../../../src/core/tf/wasmGemm';
 
 /** A batched product op(A) op(B): batch elements of [n, m] x [m, p]. */
-export interface GemmCase {
-  batch: number;
-  n: number;
-  m: number;
-  p: number;
-  transposeA: boolean;
-  transposeB: boolean;
-}
+export type GemmCase = LaidOutProduct;
 
 /**
  * Shapes for the lab's wasm GEMM: the 4x8 blocks with 4- and 1-3-wide column tails and 1-3-row tails, one-column
