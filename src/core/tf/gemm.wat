@@ -138,7 +138,16 @@
                         (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $sc)
                         (local.get $m) (local.get $rows))
           (local.set $j (i32.add (local.get $j) (i32.const 4)))))
-        ;; the last 1-3 columns, element by element
+        ;; The last 1-3 columns of a p >= 4 as the block of the last 4, again computing (in the same order, so to the
+        ;; same bits) the columns it shares with the block before.
+        (if (i32.and (i32.lt_u (local.get $j) (local.get $p)) (i32.ge_u (local.get $p) (i32.const 4))) (then
+          (local.set $j (i32.sub (local.get $p) (i32.const 4)))
+          (call $block4 (local.get $ai) (local.get $sai) (local.get $sal)
+                        (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $sbl)
+                        (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $sc)
+                        (local.get $m) (local.get $rows))
+          (local.set $j (local.get $p))))
+        ;; p < 4: element by element
         (block $narrow
           (loop $cols1
             (br_if $narrow (i32.ge_u (local.get $j) (local.get $p)))
