@@ -59,6 +59,12 @@ describe('the lab wasm GEMM', () => {
     big.dispose();
   });
 
+  it('does not bind to a shared memory (the threaded build), so BatchMatMul keeps the XNNPACK path there', () => {
+    const shared = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
+    const threadedModule = { asm: { memory: shared }, cwrap: () => () => undefined, tfjs: { registerTensor: () => undefined, disposeData: () => undefined } };
+    expect(wasmGemmFor(threadedModule)).toBeNull();
+  });
+
   it('names a choice it does not know', () => {
     expect(() => setWasmProducts('blas' as 'xnnpack')).toThrow(/unknown choice "blas"/);
   });

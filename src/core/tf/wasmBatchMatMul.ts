@@ -1,14 +1,18 @@
-// tfjs-backend-wasm 4.22 sends a batched product ([K, n, m] x [K, m, p] with K > 1, or any transposed operand)
-// through a plain blocked loop in C++, not through XNNPACK: only a batch of one without transposes takes the fast
-// path (batch_mat_mul_impl.cc). Measured here: [8, 256, 256] x [8, 256, 256] 350 ms batched against 29 ms as 8
-// separate products. This replacement runs every batch element through that fast path on views of the operands'
-// memory: the element's range is registered under a temporary tensor id (no copy), multiplied as a
-// [1, n, m] x [1, m, p] product straight into its range of the output, and the ids released again (which also
-// deletes the XNNPACK operator the backend caches on the weights' id). Transposed operands are transposed once by
-// the backend's own Transpose first. One kernel for the whole batch keeps tfjs's per-op overhead constant in K,
-// which is what lets a population of K members (core/population) cost less than K runs.
-// Where the lab's own GEMM can run (core/tf/wasmGemm.ts: SIMD on the operands in place, no packing, transposes read
-// through strides) it takes the float32 products instead; `setWasmProducts('xnnpack')` restores the path above.
+// The wasm backend's BatchMatMul, replaced. Where it can run (the single-thread SIMD build: a plain, non-shared memory)
+// the lab's own GEMM takes every float32 product with the same batch axes (core/tf/wasmGemm.ts: 128-bit SIMD on the
+// operands in place, all K members in one call, transposed operands read through strides or copied once): it is
+// faster than tfjs's XNNPACK path for the products of lone runs and populations alike (bench/wasmGemm.bench.ts).
+//
+// Elsewhere, and after `setWasmProducts('xnnpack')` (benches compare the two), the path before it: tfjs-backend-wasm
+// 4.22 sends a batched product ([K, n, m] x [K, m, p] with K > 1, or any transposed operand) through a plain blocked
+// loop in C++, not through XNNPACK: only a batch of one without transposes takes the fast path
+// (batch_mat_mul_impl.cc). Measured here: [8, 256, 256] x [8, 256, 256] 350 ms batched against 29 ms as 8 separate
+// products. So every batch element runs through that fast path on views of the operands' memory: the element's range
+// is registered under a temporary tensor id (no copy), multiplied as a [1, n, m] x [1, m, p] product straight into its
+// range of the output, and the ids released again (which also deletes the XNNPACK operator the backend caches on the
+// weights' id). Transposed operands are transposed once by the backend's own Transpose first.
+// Either way one kernel serves the whole batch, which keeps tfjs's per-op overhead constant in K: that is what lets a
+// population of K members (core/population) cost less than K runs.
 import * as tf from '@tensorflow/tfjs';
 import type { WasmBackendView, WasmKernel, WasmKernelArgs, WasmModule } from './wasmBackendView';
 import { gemmInPlace, wasmGemmFor } from './wasmGemm';
