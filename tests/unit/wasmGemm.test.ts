@@ -38,6 +38,23 @@ describe('the lab wasm GEMM', () => {
     tf.dispose([a, b]);
   });
 
+  it('is what tf.matMul runs on wasm for one output column: four partial sums over l, bit for bit', () => {
+    const [m, rows] = [38, 5];
+    const [a, b] = [tf.randomNormal([rows, m], 0, 1, 'float32', 5), tf.randomNormal([m, 1], 0, 1, 'float32', 6)];
+    const got = tf.matMul(a, b).dataSync();
+    const [x, y] = [a.dataSync(), b.dataSync()];
+    const f = Math.fround;
+    for (let i = 0; i < rows; i++) {
+      const lanes = [0, 0, 0, 0];
+      let l = 0;
+      for (; l + 4 <= m; l += 4) for (let q = 0; q < 4; q++) lanes[q] = f(lanes[q] + f(x[i * m + l + q] * y[l + q]));
+      let sum = f(f(lanes[0] + lanes[1]) + f(lanes[2] + lanes[3]));
+      for (; l < m; l++) sum = f(sum + f(x[i * m + l] * y[l]));
+      expect(got[i]).toBe(sum);
+    }
+    tf.dispose([a, b]);
+  });
+
   it('leaves no tensor or heap bytes behind (the transposed-B copy is released)', () => {
     const [a, b] = [tf.ones([8, 64, 32]), tf.ones([8, 48, 32])];
     tf.matMul(a, b, false, true).dispose();

@@ -60,7 +60,9 @@ export function installWasmBatchMatMul(): void {
     if (gemm && a.dtype === 'float32' && b.dtype === 'float32' && sameBatch) {
       const [n, m] = transposeA ? [a.shape[a.shape.length - 1], a.shape[a.shape.length - 2]] : a.shape.slice(-2);
       const p = transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
-      if (k > 0 && n > 0 && m > 0 && p > 0) {
+      // Two or three output columns (DQN's CartPole head) run as strided dots in the GEMM, slower than XNNPACK
+      // (0.46-0.57x, bench/results/wasmGemm-dqn-2026-11-28.json); one column and four or more run as SIMD blocks.
+      if (k > 0 && n > 0 && m > 0 && (p === 1 || p >= 4)) {
         const out = backend.makeOutput([...batch, n, p], 'float32');
         gemmInPlace(backend, gemm, { batch: k, n, m, p }, a, b, out, transposeA, transposeB);
         return out;

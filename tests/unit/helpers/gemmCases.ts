@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import type { WasmBackendView } from '../../../src/core/tf/wasmBackendView';
 import { setWasmProducts } from '../../../src/core/tf/wasmBatchMatMul';
-import type { LaidOutProduct } from '../../../src/core/tf/wasmGemm';
+import { gemmInPlace, wasmGemmFor, type LaidOutProduct } from '../../../src/core/tf/wasmGemm';
 
 /** A batched product op(A) op(B): batch elements of [n, m] x [m, p]. */
 export type GemmCase = LaidOutProduct;
@@ -75,15 +76,27 @@ export function worstError(got: ArrayLike<number>, want: Float64Array, scale: Fl
   return worst;
 }
 
+/** The lab's GEMM called directly (every shape, also those BatchMatMul leaves to XNNPACK) on the wasm backend. */
+export function gemmProduct(c: GemmCase, a: tf.Tensor, b: tf.Tensor): Float32Array {
+  const backend = tf.backend() as unknown as WasmBackendView;
+  const gemm = wasmGemmFor(backend.wasm);
+  if (!gemm) throw new Error('the lab GEMM does not run on this backend');
+  const out = backend.makeOutput([c.batch, c.n, c.p], 'float32');
+  try {
+    gemmInPlace(backend, gemm, c, a, b, out, c.transposeA, c.transposeB);
+    return Float32Array.from(backend.readSync(out.dataId));
+  } finally {
+    backend.disposeData(out.dataId);
+  }
+}
+
 /** One case through the lab's GEMM and through tfjs's XNNPACK path on the wasm backend: both products and the reference. */
 export function productsOf(c: GemmCase, seed: number): { gemm: Float32Array; xnnpack: Float32Array; value: Float64Array; scale: Float64Array } {
   const [a, b] = operands(c, seed);
   try {
     setWasmProducts('xnnpack');
     const xnnpack = tf.tidy(() => tf.matMul(a, b, c.transposeA, c.transposeB).dataSync() as Float32Array);
-    setWasmProducts('lab-gemm');
-    const gemm = tf.tidy(() => tf.matMul(a, b, c.transposeA, c.transposeB).dataSync() as Float32Array);
-    return { gemm, xnnpack, ...reference(c, a.dataSync() as Float32Array, b.dataSync() as Float32Array) };
+    return { gemm: gemmProduct(c, a, b), xnnpack, ...reference(c, a.dataSync() as Float32Array, b.dataSync() as Float32Array) };
   } finally {
     setWasmProducts('lab-gemm');
     a.dispose();
