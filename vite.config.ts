@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { watModules } from './scripts/wat.mjs';
 
 // Cross-origin isolation (COOP/COEP) lets datasets live on SharedArrayBuffers shared with trainer workers.
 export const isolationHeaders = {
@@ -28,10 +29,10 @@ export function tfjsWasmThreads(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react() as Plugin[], tfjsWasmThreads()],
+  plugins: [react() as Plugin[], tfjsWasmThreads(), watModules()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
-  worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
+  worker: { format: 'es', plugins: () => [tfjsWasmThreads(), watModules()] },
   optimizeDeps: { exclude: ['h5wasm'] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
 });

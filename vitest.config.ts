@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import react from '@vitejs/plugin-react';
 import { isolationHeaders } from './vite.config.ts';
+import { watModules } from './scripts/wat.mjs';
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -17,9 +18,9 @@ export default defineConfig({
         },
       },
       {
-        plugins: [react()],
+        plugins: [react(), watModules()],
         server: { headers: isolationHeaders },
-        worker: { format: 'es' },
+        worker: { format: 'es', plugins: () => [watModules()] },
         // Pre-bundled up front so Vite does not reload the page mid-test when it discovers them.
         optimizeDeps: { include: ['comlink', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu'] },
         test: {

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { matMulFastGrad } from '../../src/core/algos/nets';
 import { Rng } from '../../src/core/rng';
 import { EXPLICIT_TRANSPOSE_KERNEL } from '../../src/core/tf/explicitTransposeMatMul';
+import { setWasmProducts, wasmReadsTransposes, type WasmProducts } from '../../src/core/tf/wasmBatchMatMul';
 import { maxAbsDiff } from './helpers/maxAbsDiff';
 import { useBackend } from './helpers/tfNode';
 
@@ -25,6 +26,25 @@ describe('matMulFastGrad on wasm', () => {
       for (let i = 0; i < 3; i++) expect(await maxAbsDiff(got[i], want[i]), `gradient ${i}`).toBeLessThan(1e-5);
       expect(await maxAbsDiff(fast(x, w1), plain(x, w1))).toBe(0);
       tf.dispose([x, w1, w2, ...want, ...got]);
+    });
+  }
+
+  // A gradient of a gradient (EDAC's diversity loss) differentiates the gradient's own products, which pass transpose
+  // flags where the lab's GEMM reads transposes in place: every flag combination's gradient must be tf's.
+  for (const products of ['lab-gemm', 'xnnpack'] as WasmProducts[]) {
+    it(`has tfjs's second-order gradients (${products} products)`, async () => {
+      setWasmProducts(products);
+      try {
+        expect(wasmReadsTransposes()).toBe(products === 'lab-gemm');
+        const [x, w1, w2] = [random([3, 5, 4]), random([3, 4, 6]), random([3, 6, 2])];
+        const inputGradNorm = (mm: typeof plain) => (b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.square(tf.grad((a: tf.Tensor) => loss(mm, a, b, c))(x))) as tf.Scalar;
+        const want = tf.grads(inputGradNorm(plain))([w1, w2]);
+        const got = tf.grads(inputGradNorm(fast))([w1, w2]);
+        for (let i = 0; i < 2; i++) expect(await maxAbsDiff(got[i], want[i]), `gradient ${i}`).toBeLessThan(1e-5);
+        tf.dispose([x, w1, w2, ...want, ...got]);
+      } finally {
+        setWasmProducts('lab-gemm');
+      }
     });
   }
 

@@ -113,9 +113,9 @@ const tanhViaSigmoid = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
 }) as never) as unknown as <T extends tf.Tensor>(x: T) => T;
 
 /**
- * x w (rank 2, or batched with the same leading axes), with gradients that are fast on wasm too: there by explicit
- * transposes, each computed only when something asked for it (core/tf/explicitTransposeMatMul.ts); on the other
- * backends tfjs's own matMul.
+ * x w (rank 2, or batched with the same leading axes), with gradients that are fast on wasm too: there each computed
+ * only when something asked for it, the transposed operands read in place by the lab's GEMM (or transposed first where
+ * it cannot run; core/tf/explicitTransposeMatMul.ts); on the other backends tfjs's own matMul.
  */
 export function matMulFastGrad<T extends tf.Tensor>(x: T, w: tf.Tensor): T {
   return (tf.getBackend() === 'wasm' ? explicitTransposeMatMul(x, w) : tf.matMul(x, w)) as T;

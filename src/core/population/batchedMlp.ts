@@ -89,8 +89,8 @@ export class BatchedMLP extends MemberLayers {
 
 /**
  * x w + b for every member: [K, n, in] x [K, in, out] + [K, 1, out], one batched product. On wasm that product is
- * core/tf/wasmBatchMatMul.ts's (each member through XNNPACK, one kernel for all K); tfjs-wasm's own multiplies
- * batched operands in a plain loop.
+ * core/tf/wasmBatchMatMul.ts's (the lab's SIMD GEMM over all K members in place, or each member through XNNPACK where
+ * the GEMM cannot run; one kernel for all K); tfjs-wasm's own multiplies batched operands in a plain loop.
  */
 export function denseLayer(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
   return tf.add(matMulFastGrad(x, w), b) as tf.Tensor3D;

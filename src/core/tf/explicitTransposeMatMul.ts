@@ -4,7 +4,10 @@
 // A registered kernel rather than tf.customGrad: a registered gradient hands the engine one function per input, and the
 // engine calls only those of inputs on the path to the differentiated variables, so the input gradient of a network's
 // first layer and the critics' weight gradients inside an actor step are never computed (customGrad computes both).
+// Where the lab's own GEMM runs (core/tf/wasmGemm.ts) it reads a transposed operand in place, so the gradients pass
+// transpose flags to the product instead of running a Transpose kernel first.
 import * as tf from '@tensorflow/tfjs';
+import { wasmReadsTransposes } from './wasmBatchMatMul';
 import type { WasmKernel, WasmKernelArgs } from './wasmBackendView';
 
 /** The kernel's name (what tf.profile lists; bench/matMulGrad.bench.ts swaps its gradient for an eager one). */
@@ -23,16 +26,28 @@ function register(): void {
   tf.registerKernel({
     kernelName: KERNEL,
     backendName: 'wasm',
-    kernelFunc: ((args: WasmKernelArgs) => plain({ ...args, attrs: { transposeA: false, transposeB: false } })) as unknown as tf.KernelFunc,
+    kernelFunc: ((args: WasmKernelArgs) => plain({ ...args, attrs: { transposeA: Boolean(args.attrs.transposeA), transposeB: Boolean(args.attrs.transposeB) } })) as unknown as tf.KernelFunc,
   });
   tf.registerGradient({
     kernelName: KERNEL,
     inputsToSave: ['a', 'b'],
-    gradFunc: (dy, saved) => {
+    // c = op(a) op(b): tf's own matMul gradient, case by case (second-order gradients, EDAC's, reach the flagged ones).
+    gradFunc: (dy, saved, attrs) => {
       const [a, b] = saved;
-      return { a: () => explicitTransposeMatMul(dy as tf.Tensor, swapLastAxes(b)), b: () => explicitTransposeMatMul(swapLastAxes(a), dy as tf.Tensor) };
+      const d = dy as tf.Tensor;
+      const [ta, tb] = [Boolean(attrs.transposeA), Boolean(attrs.transposeB)];
+      if (!ta && !tb) return { a: () => product(d, b, false, true), b: () => product(a, d, true, false) };
+      if (!ta) return { a: () => product(d, b, false, false), b: () => product(d, a, true, false) };
+      if (!tb) return { a: () => product(b, d, false, true), b: () => product(a, d, false, false) };
+      return { a: () => product(b, d, true, true), b: () => product(d, a, true, true) };
     },
   });
+}
+
+/** op(x) op(y) through the kernel: the product reads the transposes itself where it can, else they are made first. */
+function product(x: tf.Tensor, y: tf.Tensor, transposeX: boolean, transposeY: boolean): tf.Tensor {
+  if (!wasmReadsTransposes()) return explicitTransposeMatMul(transposeX ? swapLastAxes(x) : x, transposeY ? swapLastAxes(y) : y);
+  return tf.engine().runKernel(KERNEL, { a: x, b: y } as unknown as tf.NamedTensorMap, { transposeA: transposeX, transposeB: transposeY }) as tf.Tensor;
 }
 
 /** Transposes the last two axes (a matrix, or each matrix of a batch). */

@@ -5,6 +5,8 @@ import type * as tf from '@tensorflow/tfjs';
 /** The emscripten module behind the backend (its exported C functions and tensor registry). */
 export interface WasmModule {
   cwrap(name: string, ret: null, args: string[]): (...args: unknown[]) => void;
+  /** The module's exports; `memory` is the heap every tensor lives in. */
+  asm?: { memory?: WebAssembly.Memory };
   tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
 }
 

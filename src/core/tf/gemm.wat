@@ -1,0 +1,186 @@
+;; Float32 matrix products C = A B over a batch, with 128-bit WebAssembly SIMD, on tfjs-backend-wasm's own memory
+;; (imported), so tensors are read and written where the backend keeps them: no copies, no packed weights.
+;; Assembled at build time (scripts/wat.mjs); called by core/tf/wasmGemm.ts, which gives every address in bytes.
+;;
+;; A's element (i, l) is at a + i*sai + l*sal, so a transposed A is only other strides; B's rows are contiguous
+;; (element (l, j) at b + l*sbl + 4j; a transposed B is first copied by `transpose`); C is [n, p] row-major.
+;; Each element is summed over l in order, c = c + a*b (no FMA in baseline SIMD).
+(module
+  (import "tfjs" "memory" (memory 1))
+
+  ;; `rows` (1..4) rows by 8 columns of C: 8 accumulators, B's 8 values as two vectors, A's value splatted.
+  ;; Rows past `rows` repeat the last real row (valid memory), and are not stored.
+  (func $block8 (param $a i32) (param $sai i32) (param $sal i32) (param $b i32) (param $sbl i32)
+                (param $c i32) (param $sc i32) (param $m i32) (param $rows i32)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local $b0 v128) (local $b1 v128) (local $x v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $a1 (select (i32.add (local.get $a) (local.get $sai)) (local.get $a) (i32.gt_u (local.get $rows) (i32.const 1))))
+    (local.set $a2 (select (i32.add (local.get $a1) (local.get $sai)) (local.get $a1) (i32.gt_u (local.get $rows) (i32.const 2))))
+    (local.set $a3 (select (i32.add (local.get $a2) (local.get $sai)) (local.get $a2) (i32.gt_u (local.get $rows) (i32.const 3))))
+    (loop $l
+      (local.set $b0 (v128.load (local.get $b)))
+      (local.set $b1 (v128.load offset=16 (local.get $b)))
+      (local.set $x (v128.load32_splat (local.get $a)))
+      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat (local.get $a1)))
+      (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat (local.get $a2)))
+      (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat (local.get $a3)))
+      (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $a (i32.add (local.get $a) (local.get $sal)))
+      (local.set $a1 (i32.add (local.get $a1) (local.get $sal)))
+      (local.set $a2 (i32.add (local.get $a2) (local.get $sal)))
+      (local.set $a3 (i32.add (local.get $a3) (local.get $sal)))
+      (local.set $b (i32.add (local.get $b) (local.get $sbl)))
+      (br_if $l (local.tee $m (i32.sub (local.get $m) (i32.const 1)))))
+    (v128.store (local.get $c) (local.get $c00))
+    (v128.store offset=16 (local.get $c) (local.get $c01))
+    (if (i32.gt_u (local.get $rows) (i32.const 1)) (then
+      (local.set $c (i32.add (local.get $c) (local.get $sc)))
+      (v128.store (local.get $c) (local.get $c10))
+      (v128.store offset=16 (local.get $c) (local.get $c11))))
+    (if (i32.gt_u (local.get $rows) (i32.const 2)) (then
+      (local.set $c (i32.add (local.get $c) (local.get $sc)))
+      (v128.store (local.get $c) (local.get $c20))
+      (v128.store offset=16 (local.get $c) (local.get $c21))))
+    (if (i32.gt_u (local.get $rows) (i32.const 3)) (then
+      (local.set $c (i32.add (local.get $c) (local.get $sc)))
+      (v128.store (local.get $c) (local.get $c30))
+      (v128.store offset=16 (local.get $c) (local.get $c31)))))
+
+  ;; The same for 4 columns (one vector of B).
+  (func $block4 (param $a i32) (param $sai i32) (param $sal i32) (param $b i32) (param $sbl i32)
+                (param $c i32) (param $sc i32) (param $m i32) (param $rows i32)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $b0 v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local.set $a1 (select (i32.add (local.get $a) (local.get $sai)) (local.get $a) (i32.gt_u (local.get $rows) (i32.const 1))))
+    (local.set $a2 (select (i32.add (local.get $a1) (local.get $sai)) (local.get $a1) (i32.gt_u (local.get $rows) (i32.const 2))))
+    (local.set $a3 (select (i32.add (local.get $a2) (local.get $sai)) (local.get $a2) (i32.gt_u (local.get $rows) (i32.const 3))))
+    (loop $l
+      (local.set $b0 (v128.load (local.get $b)))
+      (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (v128.load32_splat (local.get $a)) (local.get $b0))))
+      (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (v128.load32_splat (local.get $a1)) (local.get $b0))))
+      (local.set $c2 (f32x4.add (local.get $c2) (f32x4.mul (v128.load32_splat (local.get $a2)) (local.get $b0))))
+      (local.set $c3 (f32x4.add (local.get $c3) (f32x4.mul (v128.load32_splat (local.get $a3)) (local.get $b0))))
+      (local.set $a (i32.add (local.get $a) (local.get $sal)))
+      (local.set $a1 (i32.add (local.get $a1) (local.get $sal)))
+      (local.set $a2 (i32.add (local.get $a2) (local.get $sal)))
+      (local.set $a3 (i32.add (local.get $a3) (local.get $sal)))
+      (local.set $b (i32.add (local.get $b) (local.get $sbl)))
+      (br_if $l (local.tee $m (i32.sub (local.get $m) (i32.const 1)))))
+    (v128.store (local.get $c) (local.get $c0))
+    (if (i32.gt_u (local.get $rows) (i32.const 1)) (then
+      (local.set $c (i32.add (local.get $c) (local.get $sc)))
+      (v128.store (local.get $c) (local.get $c1))))
+    (if (i32.gt_u (local.get $rows) (i32.const 2)) (then
+      (local.set $c (i32.add (local.get $c) (local.get $sc)))
+      (v128.store (local.get $c) (local.get $c2))))
+    (if (i32.gt_u (local.get $rows) (i32.const 3)) (then
+      (local.set $c (i32.add (local.get $c) (local.get $sc)))
+      (v128.store (local.get $c) (local.get $c3)))))
+
+  ;; One element: sum over l of A(l) B(l) at byte strides sa, sb; four partial sums when both are contiguous.
+  (func $dot (param $a i32) (param $sa i32) (param $b i32) (param $sb i32) (param $m i32) (result f32)
+    (local $v v128) (local $s f32)
+    (if (i32.and (i32.and (i32.eq (local.get $sa) (i32.const 4)) (i32.eq (local.get $sb) (i32.const 4)))
+                 (i32.ge_u (local.get $m) (i32.const 4)))
+      (then
+        (loop $l4
+          (local.set $v (f32x4.add (local.get $v) (f32x4.mul (v128.load (local.get $a)) (v128.load (local.get $b)))))
+          (local.set $a (i32.add (local.get $a) (i32.const 16)))
+          (local.set $b (i32.add (local.get $b) (i32.const 16)))
+          (br_if $l4 (i32.ge_u (local.tee $m (i32.sub (local.get $m) (i32.const 4))) (i32.const 4))))
+        (local.set $s (f32.add (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+                               (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $m)))
+      (loop $l
+        (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $a)) (f32.load (local.get $b)))))
+        (local.set $a (i32.add (local.get $a) (local.get $sa)))
+        (local.set $b (i32.add (local.get $b) (local.get $sb)))
+        (br_if $l (local.tee $m (i32.sub (local.get $m) (i32.const 1))))))
+    (local.get $s))
+
+  ;; C[t] = A[t] B[t] for t < batch; sa, sb are the byte strides between batch elements (C's is n*p*4). m >= 1.
+  (func (export "gemm") (param $a i32) (param $sai i32) (param $sal i32) (param $sa i32)
+                        (param $b i32) (param $sbl i32) (param $sb i32)
+                        (param $c i32) (param $batch i32) (param $n i32) (param $m i32) (param $p i32)
+    (local $i i32) (local $j i32) (local $r i32) (local $rows i32) (local $sc i32)
+    (local $ai i32) (local $ci i32)
+    (local.set $sc (i32.shl (local.get $p) (i32.const 2)))
+    (loop $t
+      (local.set $i (i32.const 0))
+      (loop $rowBlock
+        (local.set $rows (select (i32.const 4) (i32.sub (local.get $n) (local.get $i))
+                                 (i32.ge_u (i32.sub (local.get $n) (local.get $i)) (i32.const 4))))
+        (local.set $ai (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $sai))))
+        (local.set $ci (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $sc))))
+        (local.set $j (i32.const 0))
+        (block $wide
+          (loop $cols8
+            (br_if $wide (i32.gt_u (i32.add (local.get $j) (i32.const 8)) (local.get $p)))
+            (call $block8 (local.get $ai) (local.get $sai) (local.get $sal)
+                          (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $sbl)
+                          (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $sc)
+                          (local.get $m) (local.get $rows))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $cols8)))
+        (if (i32.le_u (i32.add (local.get $j) (i32.const 4)) (local.get $p)) (then
+          (call $block4 (local.get $ai) (local.get $sai) (local.get $sal)
+                        (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $sbl)
+                        (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $sc)
+                        (local.get $m) (local.get $rows))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))))
+        ;; The last 1-3 columns of a p >= 4 as the block of the last 4, again computing (in the same order, so to the
+        ;; same bits) the columns it shares with the block before.
+        (if (i32.and (i32.lt_u (local.get $j) (local.get $p)) (i32.ge_u (local.get $p) (i32.const 4))) (then
+          (local.set $j (i32.sub (local.get $p) (i32.const 4)))
+          (call $block4 (local.get $ai) (local.get $sai) (local.get $sal)
+                        (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $sbl)
+                        (i32.add (local.get $ci) (i32.shl (local.get $j) (i32.const 2))) (local.get $sc)
+                        (local.get $m) (local.get $rows))
+          (local.set $j (local.get $p))))
+        ;; p < 4: element by element
+        (block $narrow
+          (loop $cols1
+            (br_if $narrow (i32.ge_u (local.get $j) (local.get $p)))
+            (local.set $r (i32.const 0))
+            (loop $row
+              (f32.store
+                (i32.add (i32.add (local.get $ci) (i32.mul (local.get $r) (local.get $sc))) (i32.shl (local.get $j) (i32.const 2)))
+                (call $dot (i32.add (local.get $ai) (i32.mul (local.get $r) (local.get $sai))) (local.get $sal)
+                           (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $sbl)
+                           (local.get $m)))
+              (br_if $row (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $cols1)))
+        (br_if $rowBlock (i32.lt_u (local.tee $i (i32.add (local.get $i) (local.get $rows))) (local.get $n))))
+      (local.set $a (i32.add (local.get $a) (local.get $sa)))
+      (local.set $b (i32.add (local.get $b) (local.get $sb)))
+      (local.set $c (i32.add (local.get $c) (i32.mul (local.get $n) (local.get $sc))))
+      (br_if $t (local.tee $batch (i32.sub (local.get $batch) (i32.const 1))))))
+
+  ;; dst[t] = src[t]^T for t < batch, src[t] being rows x cols float32 (addresses in bytes).
+  (func (export "transpose") (param $src i32) (param $dst i32) (param $batch i32) (param $rows i32) (param $cols i32)
+    (local $i i32) (local $j i32) (local $d i32) (local $sd i32)
+    (local.set $sd (i32.shl (local.get $rows) (i32.const 2)))
+    (loop $t
+      (local.set $i (i32.const 0))
+      (loop $row
+        (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $j (local.get $cols))
+        (loop $col
+          (f32.store (local.get $d) (f32.load (local.get $src)))
+          (local.set $src (i32.add (local.get $src) (i32.const 4)))
+          (local.set $d (i32.add (local.get $d) (local.get $sd)))
+          (br_if $col (local.tee $j (i32.sub (local.get $j) (i32.const 1)))))
+        (br_if $row (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $rows))))
+      (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $sd) (local.get $cols))))
+      (br_if $t (local.tee $batch (i32.sub (local.get $batch) (i32.const 1)))))))

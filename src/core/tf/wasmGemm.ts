@@ -1,0 +1,93 @@
+// The lab's float32 GEMM (gemm.wat: 128-bit SIMD, 4x8 register blocks) run on tfjs-backend-wasm's tensors in place:
+// a second WebAssembly instance imports the backend's memory and reads the operands at their heap offsets, so the
+// weights are neither copied nor packed per call (tfjs-wasm's XNNPACK path creates an operator and packs the right-hand
+// matrix on every product; bench/README.md measured that at 14.5-16.8 GFLOP/s inside population updates).
+// Transposed A is read through strides; transposed B is copied transposed once into a temporary tensor (m*p values
+// against n*m*p multiply-adds), except when it is one column, whose values are contiguous either way.
+import * as tf from '@tensorflow/tfjs';
+import gemmBytes from '#gemm-bytes';
+import type { WasmBackendView, WasmModule } from './wasmBackendView';
+
+interface GemmExports {
+  gemm(a: number, sai: number, sal: number, sa: number, b: number, sbl: number, sb: number, c: number, batch: number, n: number, m: number, p: number): void;
+  transpose(src: number, dst: number, batch: number, rows: number, cols: number): void;
+}
+
+const BYTES = 4;
+const instances = new WeakMap<WasmModule, GemmExports | null>();
+let compiled: WebAssembly.Module | null | undefined;
+
+/**
+ * The GEMM bound to this backend's memory, or null where it cannot run: the threaded build's shared memory (the
+ * module imports a plain one), an engine without SIMD, or a main thread that refuses to compile synchronously.
+ */
+export function wasmGemmFor(wasm: WasmModule): GemmExports | null {
+  let gemm = instances.get(wasm);
+  if (gemm !== undefined) return gemm;
+  const module = compile();
+  gemm = null;
+  if (module && wasm.asm?.memory) {
+    try {
+      gemm = new WebAssembly.Instance(module, { tfjs: { memory: wasm.asm.memory } }).exports as unknown as GemmExports;
+    } catch {
+      gemm = null; // a shared memory does not match the module's import
+    }
+  }
+  instances.set(wasm, gemm);
+  return gemm;
+}
+
+function compile(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(gemmBytes as BufferSource);
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Sizes of a batched product op(A) op(B): `batch` elements of [n, m] x [m, p]. */
+export interface ProductShape {
+  batch: number;
+  n: number;
+  m: number;
+  p: number;
+}
+
+/** A product with its operands' layouts (op(A) = A^T when transposeA). */
+export interface LaidOutProduct extends ProductShape {
+  transposeA: boolean;
+  transposeB: boolean;
+}
+
+/**
+ * out[t] = op(a[t]) op(b[t]) for every batch element t, in place on the backend's heap. `a` holds [batch, n, m]
+ * ([batch, m, n] if transposeA), `b` [batch, m, p] ([batch, p, m] if transposeB), `out` [batch, n, p]; all float32,
+ * every size at least 1.
+ */
+export function gemmInPlace(backend: WasmBackendView, gemm: GemmExports, shape: ProductShape, a: tf.TensorInfo, b: tf.TensorInfo, out: tf.TensorInfo, transposeA: boolean, transposeB: boolean): void {
+  const { batch, n, m, p } = shape;
+  const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+  // A(i, l) at a + i*sai + l*sal.
+  const [sai, sal] = transposeA ? [BYTES, n * BYTES] : [m * BYTES, BYTES];
+  const sa = n * m * BYTES;
+  if (p === 1) {
+    // One column of B is contiguous in both layouts. With A transposed its columns are contiguous too, so the
+    // product is computed as out^T = b^T a^T (the same memory as out): one row of 4x8 blocks instead of n strided dots.
+    if (transposeA) gemm.gemm(at(b), BYTES, BYTES, m * BYTES, at(a), sal, sa, at(out), batch, 1, m, n);
+    else gemm.gemm(at(a), sai, sal, sa, at(b), BYTES, m * BYTES, at(out), batch, n, m, 1);
+    return;
+  }
+  let right = b;
+  if (transposeB) {
+    right = backend.makeOutput([batch, m, p], 'float32');
+    gemm.transpose(at(b), at(right), batch, p, m);
+  }
+  try {
+    gemm.gemm(at(a), sai, sal, sa, at(right), p * BYTES, m * p * BYTES, at(out), batch, n, m, p);
+  } finally {
+    if (right !== b) backend.disposeData(right.dataId);
+  }
+}
