@@ -69,7 +69,7 @@ describe('Decision Transformer population', () => {
   for (const [envId, how, targets, tolerance] of evaluationCases) {
     it(`evaluates each member as its lone run would, with its own seeds, context windows and target return (${envId}, actions ${how})`, async () => {
       const dataset = { ...generateDataset({ envId, mix: [{ policy: 'random', weight: 1 }, { policy: 'expert', weight: 1 }], transitions: 2000, seed: 2 }), envId };
-      const evaluated = targets.map((targetReturn, k) => ({ ...tiny, seed: 5 + k, lr: 3e-3, warmup: 10, targetReturn, evalEpisodes: 2, updatesPerEval: 100_000 }));
+      const evaluated = targets.map((targetReturn, k) => ({ ...tiny, seed: 5 + k, lr: 3e-3, warmup: 10, targetReturn, evalEpisodes: 1, updatesPerEval: 100_000 }));
       const pop = new PopulationTrainer({ dataset, algorithmId: 'dt', members: evaluated });
       let results, afterChange;
       try {
