@@ -5,11 +5,24 @@ import { watchConsole } from './watchConsole';
 const rows = runRows;
 const statuses = runStatuses;
 
-test('three seeds of the Decision Transformer beside one IQL run: one line with a band per configuration, a legend, a run list; the seeds train as population jobs; a reload keeps them all', async ({ page }) => {
+test('three seeds of the Decision Transformer beside one IQL run: one line with a band per configuration, a legend, a run list; the seeds train as population jobs; pausing a lone run hands its worker to a queued job; a reload keeps them all', async ({ page }) => {
   const errors = watchConsole(page);
   await page.goto('/');
   await expect(page.locator('[data-ready=true]')).toBeVisible();
-  // Small, so it trains quickly.
+  // One IQL run first: a population of one, i.e. a lone run, on one of the two workers of this 2-core machine. Long
+  // enough to still be training when it is paused below.
+  await page.getByTestId('algorithm-select').selectOption('iql');
+  await page.getByTestId('hp-hidden').selectOption('64,64');
+  await setHyper(page, 'maxUpdates', '3000');
+  await setHyper(page, 'updatesPerEval', '500');
+  await page.getByTestId('seeds').fill('1');
+  await page.getByTestId('start').click();
+  await expect(rows(page)).toHaveCount(1);
+  const iql = rows(page).filter({ hasText: 'IQL' });
+  await expect(iql).toHaveAttribute('data-status', 'running');
+
+  // Three small Decision Transformer seeds share one configuration, so they train as population jobs spread over the
+  // two workers (seeds 0-1 together, seed 2 alone): the first job takes the free worker, the second waits.
   await page.getByTestId('algorithm-select').selectOption('dt');
   await page.getByTestId('hp-embedding').selectOption('32');
   await setHyper(page, 'layers', '1');
@@ -19,28 +32,25 @@ test('three seeds of the Decision Transformer beside one IQL run: one line with 
   await setHyper(page, 'updatesPerEval', '200');
   await page.getByTestId('seeds').fill('3');
   await page.getByTestId('start').click();
-  // The seeds share one configuration, so they train as populations spread over the two workers of this 2-core machine
-  // (seeds 1-2 together, seed 3 alone): all three at once, none queued.
-  await expect(rows(page)).toHaveCount(3);
-  await expect.poll(async () => (await statuses(page)).filter((s) => s === 'running').length).toBe(3);
-  // Pausing a member takes it out of its population with its checkpoint; the other member trains on; Resume trains it
-  // alone from there.
-  const first = rows(page).first();
-  const pausedId = await first.getAttribute('data-run-id');
-  await first.getByRole('button', { name: /^pause/ }).click();
-  await expect(page.locator(`[data-run-id="${pausedId}"]`)).toHaveAttribute('data-status', 'paused');
-  await expect(page.locator(`[data-run-id="${pausedId}"]`)).toContainText('it left its population');
-  await expect.poll(async () => (await statuses(page)).filter((s) => s === 'running').length).toBe(2);
-  await page.locator(`[data-run-id="${pausedId}"]`).getByRole('button', { name: /^resume/ }).click();
-  await expect(page.locator(`[data-run-id="${pausedId}"]`)).toHaveAttribute('data-status', /queued|starting|running/);
-
-  await page.getByTestId('algorithm-select').selectOption('iql');
-  await page.getByTestId('hp-hidden').selectOption('64,64');
-  await setHyper(page, 'maxUpdates', '600');
-  await setHyper(page, 'updatesPerEval', '100');
-  await page.getByTestId('seeds').fill('1');
-  await page.getByTestId('start').click();
   await expect(rows(page)).toHaveCount(4);
+  const dt = (seed: number) => rows(page).filter({ hasText: `Decision Transformer` }).filter({ hasText: `seed ${seed}` });
+  await expect(dt(2)).toHaveAttribute('data-status', 'queued');
+  await expect.poll(async () => (await statuses(page)).filter((s) => s === 'running').length).toBe(3);
+
+  // Pausing the lone IQL run while a job waits hands its worker over; the waiting seed starts.
+  await iql.getByRole('button', { name: /^pause/ }).click();
+  await expect(iql).toHaveAttribute('data-status', 'paused');
+  await expect(iql).toContainText('its worker went to a queued run');
+  await expect(dt(2)).toHaveAttribute('data-status', /starting|running/);
+  // Pausing a member takes it out of its population with its checkpoint; the other member trains on.
+  await dt(0).getByRole('button', { name: /^pause/ }).click();
+  await expect(dt(0)).toHaveAttribute('data-status', 'paused');
+  await expect(dt(0)).toContainText('it left its population');
+  // Resume queues both again, to go on from their checkpoints alone.
+  for (const run of [dt(0), iql]) {
+    await run.getByRole('button', { name: /^resume/ }).click();
+    await expect(run).toHaveAttribute('data-status', /queued|starting|running/);
+  }
 
   // The legend names what differs: the algorithm, and the three seeds counted as one configuration.
   const legend = page.getByTestId('legend');
