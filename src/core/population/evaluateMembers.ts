@@ -2,6 +2,7 @@
 // step is one batched forward pass of the whole population ([K, n, observationDim], one async read).
 import * as tf from '@tensorflow/tfjs';
 import { makeEnv } from '../envs/registry';
+import type { TimeLimit } from '../envs/timeLimit';
 import { flatDim } from '../envs/spaces';
 import type { DatasetEnvOptions } from '../data/dataset';
 import { envOptionsOf } from '../data/datasetEnv';
@@ -14,11 +15,19 @@ import type { PopulationAgent } from './types';
  * member with seeds (null for the others); the first episode of each is recorded in full for the replay.
  */
 export async function evaluateMembers(agent: PopulationAgent, envId: string, seeds: number[][], update: number, actionScale: ActionScale | null, envOptions?: DatasetEnvOptions): Promise<(EvaluationResult | null)[]> {
-  const K = agent.members;
-  const n = Math.max(0, ...seeds.map((s) => s.length));
-  if (n === 0) return seeds.map(() => null);
+  if (seeds.every((s) => s.length === 0)) return seeds.map(() => null);
   const envs = seeds.map((list) => list.map(() => makeEnv(envId, envOptionsOf(envOptions))));
-  const spec = makeEnv(envId, envOptionsOf(envOptions)).spec;
+  try {
+    return await runMembers(agent, envs, envId, seeds, update, actionScale, envOptions);
+  } finally {
+    for (const env of envs.flat()) env.dispose(); // MuJoCo envs free their wasm model and data
+  }
+}
+
+async function runMembers(agent: PopulationAgent, envs: TimeLimit[][], envId: string, seeds: number[][], update: number, actionScale: ActionScale | null, envOptions?: DatasetEnvOptions): Promise<(EvaluationResult | null)[]> {
+  const K = agent.members;
+  const n = Math.max(...seeds.map((s) => s.length));
+  const spec = envs.flat()[0].spec;
   const reference = envOptions?.layout !== undefined ? envOptions.referenceScores : spec.referenceScores;
   const [obsDim, actDim] = [flatDim(spec.observationSpace), flatDim(spec.actionSpace)];
   const discrete = spec.actionSpace.kind === 'discrete';
