@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { describeWebGpuAdapter, type AdapterInfo } from './webgpuAdapter';
 import { installWasmBatchMatMul } from './wasmBatchMatMul';
+import { installWasmColumnSums } from './wasmColumnSums';
 import { installWasmConcat } from './wasmConcat';
 import { installWasmSharedCopies } from './wasmSharedCopies';
 import { installWasmSlices } from './wasmSlices';
@@ -49,6 +50,7 @@ export function configureWasm(files?: WasmFiles, threads = 1): void {
   if (files) setWasmPaths(files);
   installWasmSlices();
   installWasmBatchMatMul();
+  installWasmColumnSums();
   installWasmSharedCopies();
   installWasmConcat();
   wasmConfigured = true;

@@ -8,9 +8,10 @@ import * as tf from '@tensorflow/tfjs';
 import gemmBytes from '#gemm-bytes';
 import type { WasmBackendView, WasmModule } from './wasmBackendView';
 
-interface GemmExports {
+export interface GemmExports {
   gemm(a: number, sai: number, sal: number, sa: number, b: number, sbl: number, sb: number, c: number, batch: number, n: number, m: number, p: number): void;
   transpose(src: number, dst: number, batch: number, rows: number, cols: number): void;
+  sumRows(src: number, dst: number, batch: number, rows: number, cols: number): void;
 }
 
 const BYTES = 4;
