@@ -48,6 +48,7 @@ function use(config: Config): void {
     tf.registerKernel(k);
   }
   adamKernelChoice.valuesPerVariable = config === 'lab' ? labAdam : 0;
+  adamKernelChoice.simdValuesPerVariable = config === 'lab' ? Infinity : 0;
 }
 
 /** The same subject under one configuration (switched before each update: the registry swap costs microseconds). */

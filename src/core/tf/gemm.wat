@@ -229,6 +229,62 @@
       (local.set $dst (i32.add (local.get $dst) (local.get $row)))
       (br_if $t (local.tee $batch (i32.sub (local.get $batch) (i32.const 1))))))
 
+  ;; Adam's step over `count` values (core/tf/wasmAdam.ts: one variable of one member), each operation the float32
+  ;; operation of the tf ops in their order: g = g*gScale; m' = m*b1 + g*c1; v' = v*b2 + g*g*c2;
+  ;; x' = x*decay - m' / (sqrt(v')/sqrtBc2 + eps) * step (gScale and decay 1 when unused: exact). Returns the float32
+  ;; sum of g*g in order (the gradient norm's part), four lanes added one by one.
+  (func (export "adamStep") (param $x i32) (param $g i32) (param $m i32) (param $v i32)
+                            (param $x1 i32) (param $m1 i32) (param $v1 i32) (param $count i32)
+                            (param $step f32) (param $gScale f32) (param $decay f32)
+                            (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32) (param $eps f32) (param $sqrtBc2 f32)
+                            (result f32)
+    (local $o i32) (local $end i32) (local $sq f32)
+    (local $G v128) (local $G2 v128) (local $M v128) (local $V v128)
+    (local $s f32) (local $gs f32) (local $g2 f32) (local $mj f32) (local $vj f32)
+    (local.set $end (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2)))
+    (block $done4
+      (loop $l4
+        (br_if $done4 (i32.ge_u (local.get $o) (local.get $end)))
+        (local.set $G (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.splat (local.get $gScale))))
+        (local.set $G2 (f32x4.mul (local.get $G) (local.get $G)))
+        (local.set $sq (f32.add (local.get $sq) (f32x4.extract_lane 0 (local.get $G2))))
+        (local.set $sq (f32.add (local.get $sq) (f32x4.extract_lane 1 (local.get $G2))))
+        (local.set $sq (f32.add (local.get $sq) (f32x4.extract_lane 2 (local.get $G2))))
+        (local.set $sq (f32.add (local.get $sq) (f32x4.extract_lane 3 (local.get $G2))))
+        (local.set $M (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $o))) (f32x4.splat (local.get $b1)))
+                                 (f32x4.mul (local.get $G) (f32x4.splat (local.get $c1)))))
+        (local.set $V (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $o))) (f32x4.splat (local.get $b2)))
+                                 (f32x4.mul (local.get $G2) (f32x4.splat (local.get $c2)))))
+        (v128.store (i32.add (local.get $m1) (local.get $o)) (local.get $M))
+        (v128.store (i32.add (local.get $v1) (local.get $o)) (local.get $V))
+        (v128.store (i32.add (local.get $x1) (local.get $o))
+          (f32x4.sub
+            (f32x4.mul (v128.load (i32.add (local.get $x) (local.get $o))) (f32x4.splat (local.get $decay)))
+            (f32x4.mul
+              (f32x4.div (local.get $M)
+                         (f32x4.add (f32x4.div (f32x4.sqrt (local.get $V)) (f32x4.splat (local.get $sqrtBc2))) (f32x4.splat (local.get $eps))))
+              (f32x4.splat (local.get $step)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $l4)))
+    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
+    (block $done1
+      (loop $l1
+        (br_if $done1 (i32.ge_u (local.get $o) (local.get $end)))
+        (local.set $gs (f32.mul (f32.load (i32.add (local.get $g) (local.get $o))) (local.get $gScale)))
+        (local.set $g2 (f32.mul (local.get $gs) (local.get $gs)))
+        (local.set $sq (f32.add (local.get $sq) (local.get $g2)))
+        (local.set $mj (f32.add (f32.mul (f32.load (i32.add (local.get $m) (local.get $o))) (local.get $b1)) (f32.mul (local.get $gs) (local.get $c1))))
+        (local.set $vj (f32.add (f32.mul (f32.load (i32.add (local.get $v) (local.get $o))) (local.get $b2)) (f32.mul (local.get $g2) (local.get $c2))))
+        (f32.store (i32.add (local.get $m1) (local.get $o)) (local.get $mj))
+        (f32.store (i32.add (local.get $v1) (local.get $o)) (local.get $vj))
+        (f32.store (i32.add (local.get $x1) (local.get $o))
+          (f32.sub (f32.mul (f32.load (i32.add (local.get $x) (local.get $o))) (local.get $decay))
+                   (f32.mul (f32.div (local.get $mj) (f32.add (f32.div (f32.sqrt (local.get $vj)) (local.get $sqrtBc2)) (local.get $eps)))
+                            (local.get $step))))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+        (br $l1)))
+    (local.get $sq))
+
   ;; dst[t] = src[t]^T for t < batch, src[t] being rows x cols float32 (addresses in bytes).
   (func (export "transpose") (param $src i32) (param $dst i32) (param $batch i32) (param $rows i32) (param $cols i32)
     (local $i i32) (local $j i32) (local $d i32) (local $sd i32)

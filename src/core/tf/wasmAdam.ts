@@ -9,6 +9,7 @@
 // clipping and weight decay.
 import * as tf from '@tensorflow/tfjs';
 import type { WasmBackendView, WasmKernelArgs } from './wasmBackendView';
+import { wasmGemmFor } from './wasmGemm';
 
 const KERNEL = 'LabAdam';
 
@@ -41,17 +42,27 @@ export interface AdamKernelStep {
 }
 
 /**
- * Where the kernel is used: while the variables hold fewer values on average than this. Scalar JavaScript costs about
- * 10-16 ns a value against the ops' 6.5 ns plus about 100 us of per-kernel overhead per variable (measured in Node on
- * the 2-core machine: 72,720 values in 12 variables 1.6 against 1.9 ms, 290,880 values 4.5 against 3.7 ms). Both give
- * the same bits, so this only moves time; benches set it to 0 or Infinity to compare the two.
+ * Where the kernel is used: while the variables hold fewer values on average than `valuesPerVariable` when its loop
+ * runs in JavaScript, or `simdValuesPerVariable` when it runs in gemm.wat's adamStep (`simd`, where the lab's wasm
+ * module runs; the same bits). Scalar JavaScript costs about 10-16 ns a value against the ops' 6.5 ns plus about 100 us
+ * of per-kernel overhead per variable (measured in Node on the 2-core machine: 72,720 values in 12 variables 1.6
+ * against 1.9 ms, 290,880 values 4.5 against 3.7 ms); the SIMD loop about 1.5 ns a value ([8, 256, 256] in 0.78 ms
+ * against 6.3 in JavaScript, bench/results/adamSimd-2026-11-28.json), so it is used at every size. All give the same
+ * bits, so this only moves time; benches set the limits to 0 or Infinity to compare.
  */
-export const adamKernelChoice = { valuesPerVariable: 8192 };
+export const adamKernelChoice = { valuesPerVariable: 8192, simdValuesPerVariable: Infinity, simd: true };
 
-/** Whether a step of these variables runs as the kernel (wasm, and small enough variables on average). */
+/** Whether a step of these variables runs as the kernel (wasm, and small enough variables on average for its loop). */
 export function adamKernelFits(xs: readonly tf.Tensor[]): boolean {
+  if (tf.getBackend() !== 'wasm') return false;
   const values = xs.reduce((n, x) => n + x.size, 0);
-  return tf.getBackend() === 'wasm' && values < adamKernelChoice.valuesPerVariable * xs.length;
+  const limit = simdLoop((tf.backend() as unknown as WasmBackendView).wasm) ? adamKernelChoice.simdValuesPerVariable : adamKernelChoice.valuesPerVariable;
+  return values < limit * xs.length;
+}
+
+/** gemm.wat's exports when the kernel's loop runs there (chosen, and the lab's module runs on this backend), else null. */
+function simdLoop(wasm: WasmBackendView['wasm']) {
+  return adamKernelChoice.simd ? wasmGemmFor(wasm) : null;
 }
 
 /** Throws, naming the problem, unless every gradient and moment has its variable's shape (and K members for a population). */
@@ -83,6 +94,7 @@ export function adamKernel(xs: readonly tf.Tensor[], gs: readonly tf.Tensor[], m
 }
 
 const f = Math.fround;
+type Seven = [number, number, number, number, number, number, number];
 
 function adamKernelFunc({ inputs, attrs, backend }: WasmKernelArgs): tf.TensorInfo[] {
   const wasm = backend as WasmBackendView;
@@ -109,12 +121,23 @@ function adamKernelFunc({ inputs, attrs, backend }: WasmKernelArgs): tf.TensorIn
   const clipNorms = clipNorm === null ? null : gradientNorms(gradients, members);
   const scale = clipNorms && Array.from(clipNorms, (norm) => Math.min(1, f(clipNorm! / f(norm + f(1e-6)))));
   const squares = new Float64Array(members); // each value a float32: the running sum over variables
+  // The same operations with 128-bit SIMD in the lab's wasm module (gemm.wat's adamStep), where it runs.
+  const simd = simdLoop(wasm.wasm);
 
   for (let i = 0; i < n; i++) {
     const g = gradients[i];
     const [x, m, v] = ['x', 'm', 'v'].map((p) => heap(inputs[`${p}${i}`]));
     const [x1, m1, v1] = [outputs[i], outputs[n + i], outputs[2 * n + i]].map(heap);
     const size = x.length / members;
+    if (simd) {
+      const at = [inputs[`x${i}`], inputs[`g${i}`], inputs[`m${i}`], inputs[`v${i}`], outputs[i], outputs[n + i], outputs[2 * n + i]].map((t) => wasm.dataIdMap.get(t.dataId).memoryOffset);
+      for (let k = 0; k < members; k++) {
+        const o = k * size * 4;
+        const sq = simd.adamStep(...(at.map((a) => a + o) as Seven), size, step[k], scale ? scale[k] : 1, decay ?? 1, b1, c1, b2, c2, eps, sqrtBc2);
+        squares[k] = f(squares[k] + sq);
+      }
+      continue;
+    }
     for (let k = 0; k < members; k++) {
       const s = step[k];
       const gScale = scale ? scale[k] : 1;

@@ -12,6 +12,7 @@ export interface GemmExports {
   gemm(a: number, sai: number, sal: number, sa: number, b: number, sbl: number, sb: number, c: number, batch: number, n: number, m: number, p: number): void;
   transpose(src: number, dst: number, batch: number, rows: number, cols: number): void;
   sumRows(src: number, dst: number, batch: number, rows: number, cols: number): void;
+  adamStep(x: number, g: number, m: number, v: number, x1: number, m1: number, v1: number, count: number, step: number, gScale: number, decay: number, b1: number, c1: number, b2: number, c2: number, eps: number, sqrtBc2: number): number;
 }
 
 const BYTES = 4;

@@ -1,0 +1,91 @@
+// One of the lab's wasm kernels in gemm.wat on and off, both giving the same bits: first alone on the shapes of a
+// population update, then inside whole updates (a lone run and populations of K), both ways alternating in one
+// process. Node, tfjs wasm, the lab's GEMM for the products either way. JSON on stdout and in bench/results.
+// --kernel column-sums: a bias gradient's Sum over the rows, tfjs-wasm's (transpose the reduced axis innermost, then
+//   reduce) against gemm.wat's sumRows (core/tf/wasmColumnSums.ts);
+// --kernel adam-simd: the Adam kernel's loop (core/tf/wasmAdam.ts) in JavaScript against gemm.wat's adamStep.
+// Run: npx tsx bench/wasmKernelToggle.bench.ts --kernel column-sums|adam-simd [--budget 4000] [--cycles 8] [--ks 1,8]
+//   [--algos iql,td3bc,sac] [--size teaching]
+import * as tf from '@tensorflow/tfjs';
+import { configureWasm } from '../src/core/tf/backend';
+import { adamKernel, adamKernelChoice } from '../src/core/tf/wasmAdam';
+import { setWasmColumnSums } from '../src/core/tf/wasmColumnSums';
+import { round, startBench } from './benchResult';
+import { interleaved, loneSubject, populationSubject, specOf, type Subject } from './populationSubjects';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const budget = Number(arg('budget', '4000'));
+const cycles = Number(arg('cycles', '8'));
+const ks = arg('ks', '1,8').split(',').map(Number);
+const algos = arg('algos', 'iql,td3bc,sac').split(',');
+const size = arg('size', 'teaching');
+const kernel = arg('kernel', '');
+const toggles: Record<string, { set(on: boolean): void; off: string; on: string }> = {
+  'column-sums': { set: setWasmColumnSums, off: 'tfjs', on: 'sumRows' },
+  'adam-simd': { set: (on) => (adamKernelChoice.simd = on), off: 'javascript', on: 'simd' },
+};
+const toggle = toggles[kernel];
+if (!toggle) throw new Error(`--kernel takes ${Object.keys(toggles).join(' or ')}, not "${kernel}"`);
+
+configureWasm();
+await tf.setBackend('wasm');
+await tf.ready();
+const bench = startBench();
+
+/** The same subject with the kernel on or off. */
+const way = (s: Subject, on: boolean): Subject => ({
+  name: `${s.name}@${on ? toggle.on : toggle.off}`,
+  update: () => {
+    toggle.set(on);
+    return s.update();
+  },
+  dispose: () => s.dispose(),
+});
+
+/** The kernel alone on one shape: column sums of x, or an Adam step of one [K, ...] variable of that shape. */
+function aloneUpdate(shape: number[]): () => tf.Tensor {
+  const x = tf.randomNormal(shape);
+  if (kernel === 'column-sums') return () => tf.sum(x, -2);
+  const [g, m, v] = [tf.randomNormal(shape), tf.zeros(shape), tf.zeros(shape)];
+  const lr = tf.fill([shape[0]], 1e-3) as tf.Tensor1D;
+  const c = { b1: 0.9, b2: 0.999, eps: 1e-8, bc1: 0.1, sqrtBc2: Math.sqrt(0.001) };
+  return () => {
+    const step = adamKernel([x], [g], [m], [v], c, { lr });
+    tf.dispose([...step.x, ...step.m, ...step.v]);
+    return step.gradNorm;
+  };
+}
+
+// Alone: microseconds per call.
+const alone: Record<string, unknown> = {};
+const shapes = kernel === 'column-sums' ? [[256, 64], [8, 256, 64], [32, 256, 64], [8, 256, 256], [8, 256, 1]] : [[1, 64, 64], [8, 64, 64], [32, 64, 64], [8, 256, 256], [8, 1, 64]];
+for (const shape of shapes) {
+  const update = aloneUpdate(shape);
+  const subject = (on: boolean): Subject => way({ name: shape.join('x'), update, dispose: () => {} }, on);
+  const rates = await interleaved([subject(false), subject(true)], cycles, budget / cycles / 4);
+  const [off, on] = Object.values(rates);
+  alone[shape.join('x')] = { [`${toggle.off}Microseconds`]: round(1e6 / off), [`${toggle.on}Microseconds`]: round(1e6 / on), speedup: round(on / off) };
+  console.error(`[${kernel}] ${shape.join('x')}: ${JSON.stringify(alone[shape.join('x')])}`);
+}
+
+// Inside updates: member-updates/s, both ways alternating.
+const updates: Record<string, unknown> = {};
+for (const algorithmId of algos) {
+  const spec = specOf(algorithmId, size);
+  const subjects = [loneSubject(spec), ...ks.map((k) => populationSubject(spec, k))];
+  const members = [1, ...ks];
+  const rates = await interleaved(subjects.flatMap((s) => [way(s, false), way(s, true)]), cycles, budget / cycles);
+  updates[algorithmId] = Object.fromEntries(
+    subjects.map((s, i) => {
+      const [off, on] = [rates[`${s.name}@${toggle.off}`], rates[`${s.name}@${toggle.on}`]];
+      return [s.name, { [toggle.off]: round(off * members[i]), [toggle.on]: round(on * members[i]), speedup: round(on / off) }];
+    }),
+  );
+  console.error(`[${kernel}] ${algorithmId} ${size}: ${JSON.stringify(updates[algorithmId])}`);
+  for (const s of subjects) s.dispose();
+}
+toggle.set(true);
+bench.finish(arg('out', kernel === 'column-sums' ? 'columnSums' : 'adamSimd'), { note: `Node wasm, one thread; ${kernel}: ${toggle.off} against ${toggle.on} (same bits), alternating in one process after a warm-up; updates: member-updates/s`, kernel, size, budgetMs: budget, alone, updates });
