@@ -1,5 +1,6 @@
 ;; Float32 matrix products C = A B over a batch, with 128-bit WebAssembly SIMD, on tfjs-backend-wasm's own memory
-;; (imported), so tensors are read and written where the backend keeps them: no copies, no packed weights.
+;; (imported), so tensors are read and written where the backend keeps them: no copies, no packed weights. Also the
+;; column sums of a bias gradient (sumRows, core/tf/wasmColumnSums.ts) and Adam's step (adamStep, core/tf/wasmAdam.ts).
 ;; Assembled at build time (scripts/wat.mjs); called by core/tf/wasmGemm.ts, which gives every address in bytes.
 ;;
 ;; A's element (i, l) is at a + i*sai + l*sal, so a transposed A is only other strides; B's rows are contiguous

@@ -1,7 +1,8 @@
 // The lab's float32 GEMM (gemm.wat: 128-bit SIMD, 4x8 register blocks) run on tfjs-backend-wasm's tensors in place:
 // a second WebAssembly instance imports the backend's memory and reads the operands at their heap offsets, so the
 // weights are neither copied nor packed per call (tfjs-wasm's XNNPACK path creates an operator and packs the right-hand
-// matrix on every product; bench/README.md measured that at 14.5-16.8 GFLOP/s inside population updates).
+// matrix on every product; bench/README.md measured that at 14.5-16.8 GFLOP/s inside population updates). The same
+// instance serves the module's other kernels (column sums, Adam's step).
 // Transposed A is read through strides; transposed B is copied transposed once into a temporary tensor (m*p values
 // against n*m*p multiply-adds), except when it is one column, whose values are contiguous either way.
 import * as tf from '@tensorflow/tfjs';
