@@ -71,7 +71,7 @@ PY
 finish() { assemble; exit 0; }
 
 # 1. The carry folder.
-for f in node.xz node_modules/webgpu/index.js node_modules/webgpu/dist/linux-x64/dawn.node.xz lib/libvulkan.so.1 bench.mjs specs.json; do
+for f in node.xz node_modules/webgpu/index.js node_modules/webgpu/dist/linux-x64/dawn.node.xz lib/libvulkan.so.1 bench.mjs gemm.wat specs.json; do
   [ -e "$CARRY/$f" ] || { note carry error "$CARRY/$f is missing: build the folder with bench/webgpu-prepare.sh and carry bench/webgpu-carry"; finish; }
 done
 note carry versions "$(cat "$CARRY/versions.json" 2>/dev/null)"
@@ -104,7 +104,7 @@ webgpu() {
   # 2. Unpack node and dawn.node (Python's lzma: xz may be absent there).
   mkdir -p "$WORK/node_modules"
   cp -r "$CARRY/node_modules/webgpu" "$WORK/node_modules/"
-  cp "$CARRY/bench.mjs" "$WORK/"
+  cp "$CARRY/bench.mjs" "$CARRY/gemm.wat" "$WORK/"
   if ! timeout 120 "$PYTHON" -c '
 import lzma, os, shutil, sys
 for src, dst in zip(sys.argv[1::2], sys.argv[2::2]):

@@ -7,6 +7,7 @@
 #   lib/libvulkan.so.1     the Vulkan loader, from Debian's libvulkan1
 #   fallback-lib/          this machine's libstdc++.so.6, used only if the GPU machine's is too old for node/dawn.node
 #   bench.mjs              bench/webgpu-bench.ts and the lab's population code bundled into one file (esbuild)
+#   gemm.wat               the lab's wasm kernels (src/core/tf/gemm.wat), which bench.mjs assembles on start
 #   specs.json             the resolved specs of the cases, for bench/torch_peer.py
 # Usage: bench/webgpu-prepare.sh   (WEBGPU_VERSION=0.6.2, NODE_BIN=$(command -v node), CARRY_MAX_MIB=60 override)
 set -euo pipefail
@@ -45,8 +46,10 @@ cp -L "$(/sbin/ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit
 
 say "esbuild bench/webgpu-bench.ts -> bench.mjs"
 npx esbuild bench/webgpu-bench.ts --bundle --platform=node --format=esm --target=node20 --minify --log-level=warning \
-  --banner:js="import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" \
+  --banner:js="import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __fu(new URL('.', import.meta.url));" \
   --outfile="$OUT/bench.mjs"
+# The bundle assembles the lab's wasm module (core/tf/gemmBytes.node.ts) from gemm.wat beside it when it starts.
+cp src/core/tf/gemm.wat "$OUT/gemm.wat"
 "$NODE_BIN" "$OUT/bench.mjs" --specs --algos iql,td3bc,sac > "$OUT/specs.json"
 
 printf '{"node":"%s","webgpu":"%s","libvulkan1":"%s","built":"%s"}\n' "$("$NODE_BIN" --version)" "$WEBGPU_VERSION" \
