@@ -4,7 +4,7 @@
 // on actions far from the data.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
-import { MLP, matMulFastGrad, newVariable, type Activation } from './nets';
+import { MLP, dense, newVariable, type Activation } from './nets';
 
 /**
  * y = gain * (x - mean(x)) / sqrt(var(x) + eps) + shift, mean and (biased) variance over the last axis; eps 1e-6 as
@@ -40,10 +40,10 @@ export class LayerNormMLP extends MLP {
     let h = x;
     const last = this.weights.length - 1;
     for (let l = 0; l <= last; l++) {
-      const z = tf.add(matMulFastGrad(h, this.weights[l] as tf.Tensor2D), this.biases[l]) as tf.Tensor2D;
-      if (l === last) return z;
-      const act = this.activation === 'relu' ? tf.relu(z) : tf.tanh(z);
-      h = layerNorm(act, this.gains[l] as tf.Tensor1D, this.shifts[l] as tf.Tensor1D);
+      if (l === last) return dense(h, this.weights[l], this.biases[l], 'linear');
+      const relu = this.activation === 'relu';
+      const z = dense(h, this.weights[l], this.biases[l], relu ? 'relu' : 'linear');
+      h = layerNorm(relu ? z : tf.tanh(z), this.gains[l] as tf.Tensor1D, this.shifts[l] as tf.Tensor1D);
     }
     return h;
   }

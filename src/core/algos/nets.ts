@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import { explicitTransposeMatMul, swapLastAxes } from '../tf/explicitTransposeMatMul';
+import { wasmDense, wasmDenseTakes } from '../tf/wasmDense';
 
 export { swapLastAxes };
 
@@ -78,9 +79,8 @@ export class MLP {
     let features = x;
     const last = this.weights.length - 1;
     for (let l = 0; l <= last; l++) {
-      const z = tf.add(matMulFastGrad(h, this.weights[l] as tf.Tensor2D), this.biases[l]) as tf.Tensor2D;
       if (l === last) features = h;
-      h = l === last ? z : hiddenActivation(z, this.activation);
+      h = dense(h, this.weights[l], this.biases[l], l === last ? 'linear' : this.activation);
     }
     return { out: h, features };
   }
@@ -93,6 +93,17 @@ export class MLP {
   dispose(): void {
     for (const v of this.variables) v.dispose();
   }
+}
+
+/**
+ * act(x w + b), a layer of MLP and of the population's BatchedMLP: on wasm with the lab's GEMM one kernel for the
+ * product, bias and relu (core/tf/wasmDense.ts; tanh follows as its own), elsewhere the product, an add and the
+ * activation.
+ */
+export function dense<T extends tf.Tensor>(x: T, w: tf.Tensor, b: tf.Tensor, activation: Activation | 'linear'): T {
+  if (activation !== 'tanh' && wasmDenseTakes(x, w, b)) return wasmDense(x, w, b, activation === 'relu');
+  const z = tf.add(matMulFastGrad(x, w), b) as T;
+  return activation === 'linear' ? z : hiddenActivation(z, activation);
 }
 
 /** A hidden layer's activation (MLP and the population's BatchedMLP). */

@@ -3,10 +3,10 @@
 // parameters start at 1 and 0 and draw nothing), same variable names, shapes and order as the lone network, so
 // member k's slices are a lone run's LayerNormMLP and its Adam moments line up with the lone Adam's.
 import * as tf from '@tensorflow/tfjs';
-import type { Activation } from '../algos/nets';
+import { dense, type Activation } from '../algos/nets';
 import { layerNorm } from '../algos/layerNorm';
 import type { Rng } from '../rng';
-import { BatchedMLP, denseLayer } from './batchedMlp';
+import { BatchedMLP } from './batchedMlp';
 import { memberVariable } from './memberVariables';
 
 export class BatchedLayerNormMLP extends BatchedMLP {
@@ -32,9 +32,10 @@ export class BatchedLayerNormMLP extends BatchedMLP {
     let h = x;
     const last = this.weights.length - 1;
     for (let l = 0; l < last; l++) {
-      const z = denseLayer(h, this.weights[l], this.biases[l]);
-      h = layerNorm(this.activation === 'relu' ? tf.relu(z) : tf.tanh(z), this.gains[l], this.shifts[l]);
+      const relu = this.activation === 'relu';
+      const z = dense(h, this.weights[l], this.biases[l], relu ? 'relu' : 'linear');
+      h = layerNorm(relu ? z : tf.tanh(z), this.gains[l], this.shifts[l]);
     }
-    return denseLayer(h, this.weights[last], this.biases[last]);
+    return dense(h, this.weights[last], this.biases[last], 'linear');
   }
 }

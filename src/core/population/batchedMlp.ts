@@ -2,7 +2,7 @@
 // batched matMul over the members (what PureJaxRL gets from vmap), so each kernel does K members' work.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
-import { hiddenActivation, initialLayers, matMulFastGrad, type Activation } from '../algos/nets';
+import { dense, initialLayers, type Activation } from '../algos/nets';
 import { memberVariable, type MemberVariable } from './memberVariables';
 
 /** One network's initial values for one member, as the lone network draws them: per layer, weights and biases, flat. */
@@ -79,21 +79,11 @@ export class BatchedMLP extends MemberLayers {
     let features = x;
     const last = this.weights.length - 1;
     for (let l = 0; l <= last; l++) {
-      const z = denseLayer(h, this.weights[l], this.biases[l]);
       if (l === last) features = h;
-      h = l === last ? z : hiddenActivation(z, this.activation);
+      h = dense(h, this.weights[l], this.biases[l], l === last ? 'linear' : this.activation);
     }
     return { out: h, features };
   }
-}
-
-/**
- * x w + b for every member: [K, n, in] x [K, in, out] + [K, 1, out], one batched product. On wasm that product is
- * core/tf/wasmBatchMatMul.ts's (the lab's SIMD GEMM over all K members in place, or each member through XNNPACK where
- * the GEMM cannot run; one kernel for all K); tfjs-wasm's own multiplies batched operands in a plain loop.
- */
-export function denseLayer(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
-  return tf.add(matMulFastGrad(x, w), b) as tf.Tensor3D;
 }
 
 /**

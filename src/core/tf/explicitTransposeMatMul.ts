@@ -44,9 +44,13 @@ function register(): void {
   });
 }
 
-/** op(x) op(y) through the kernel: the product reads the transposes itself where it can, else they are made first. */
-function product(x: tf.Tensor, y: tf.Tensor, transposeX: boolean, transposeY: boolean): tf.Tensor {
+/**
+ * op(x) op(y) through the kernel, differentiable: the product reads the transposes itself where it can, else they are
+ * made first. (core/tf/wasmDense.ts's gradients use it too.)
+ */
+export function product(x: tf.Tensor, y: tf.Tensor, transposeX: boolean, transposeY: boolean): tf.Tensor {
   if (!wasmReadsTransposes()) return explicitTransposeMatMul(transposeX ? swapLastAxes(x) : x, transposeY ? swapLastAxes(y) : y);
+  register();
   return tf.engine().runKernel(KERNEL, { a: x, b: y } as unknown as tf.NamedTensorMap, { transposeA: transposeX, transposeB: transposeY }) as tf.Tensor;
 }
 

@@ -1,6 +1,7 @@
 ;; Float32 matrix products C = A B over a batch, with 128-bit WebAssembly SIMD, on tfjs-backend-wasm's own memory
 ;; (imported), so tensors are read and written where the backend keeps them: no copies, no packed weights. Also the
-;; column sums of a bias gradient (sumRows, core/tf/wasmColumnSums.ts) and Adam's step (adamStep, core/tf/wasmAdam.ts).
+;; column sums of a bias gradient (sumRows, core/tf/wasmColumnSums.ts), Adam's step (adamStep, core/tf/wasmAdam.ts),
+;; and a dense layer's bias, relu and relu gradient (biasAct, reluGrad: core/tf/wasmDense.ts).
 ;; Assembled at build time (scripts/wat.mjs); called by core/tf/wasmGemm.ts, which gives every address in bytes.
 ;;
 ;; A's element (i, l) is at a + i*sai + l*sal, so a transposed A is only other strides; B's rows are contiguous
@@ -285,6 +286,64 @@
         (local.set $o (i32.add (local.get $o) (i32.const 4)))
         (br $l1)))
     (local.get $sq))
+
+  ;; c[t, i, j] = act(c[t, i, j] + bias[t][j]) in place for t < batch, c[t] being rows x cols (a dense layer's bias
+  ;; and activation right after its product, while C is in cache; core/tf/wasmDense.ts). bias[t] is at
+  ;; bias + t*biasStride (0: one bias row for all). relu: max(z, 0), NaN kept (as tfjs's Relu), -0 to +0.
+  (func (export "biasAct") (param $c i32) (param $bias i32) (param $batch i32) (param $rows i32) (param $cols i32)
+                           (param $biasStride i32) (param $relu i32)
+    (local $i i32) (local $j i32) (local $end4 i32) (local $z v128) (local $s f32)
+    (local.set $end4 (i32.and (local.get $cols) (i32.const -4)))
+    (loop $t
+      (local.set $i (local.get $rows))
+      (loop $row
+        (local.set $j (i32.const 0))
+        (block $done4
+          (loop $cols4
+            (br_if $done4 (i32.ge_u (local.get $j) (local.get $end4)))
+            (local.set $z (f32x4.add (v128.load (local.get $c)) (v128.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))))))
+            (if (local.get $relu) (then (local.set $z (f32x4.max (local.get $z) (v128.const i32x4 0 0 0 0)))))
+            (v128.store (local.get $c) (local.get $z))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $cols4)))
+        (block $done1
+          (loop $cols1
+            (br_if $done1 (i32.ge_u (local.get $j) (local.get $cols)))
+            (local.set $s (f32.add (f32.load (local.get $c)) (f32.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))))))
+            (if (local.get $relu) (then (local.set $s (f32.max (local.get $s) (f32.const 0)))))
+            (f32.store (local.get $c) (local.get $s))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $cols1)))
+        (br_if $row (local.tee $i (i32.sub (local.get $i) (i32.const 1)))))
+      (local.set $bias (i32.add (local.get $bias) (local.get $biasStride)))
+      (br_if $t (local.tee $batch (i32.sub (local.get $batch) (i32.const 1))))))
+
+  ;; dst = dy * (y > 0 ? 1 : y) over count values: relu's gradient read from its output y = max(x, 0), which is > 0
+  ;; exactly where x was, else +0, or NaN where x was NaN: so the factor is tfjs's step(x) (1, 0 or NaN) and the
+  ;; product its dy * step(x), bit for bit (core/tf/wasmDense.ts).
+  (func (export "reluGrad") (param $dy i32) (param $y i32) (param $dst i32) (param $count i32)
+    (local $o i32) (local $end i32) (local $Y v128) (local $s f32)
+    (local.set $end (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2)))
+    (block $done4
+      (loop $l4
+        (br_if $done4 (i32.ge_u (local.get $o) (local.get $end)))
+        (v128.store (i32.add (local.get $dst) (local.get $o))
+          (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $o)))
+                     (v128.bitselect (v128.const f32x4 1 1 1 1) (local.tee $Y (v128.load (i32.add (local.get $y) (local.get $o))))
+                                     (f32x4.gt (local.get $Y) (v128.const i32x4 0 0 0 0)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $l4)))
+    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
+    (block $done1
+      (loop $l1
+        (br_if $done1 (i32.ge_u (local.get $o) (local.get $end)))
+        (f32.store (i32.add (local.get $dst) (local.get $o))
+          (f32.mul (f32.load (i32.add (local.get $dy) (local.get $o)))
+                   (select (f32.const 1) (local.tee $s (f32.load (i32.add (local.get $y) (local.get $o)))) (f32.gt (local.get $s) (f32.const 0)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+        (br $l1))))
 
   ;; dst[t] = src[t]^T for t < batch, src[t] being rows x cols float32 (addresses in bytes).
   (func (export "transpose") (param $src i32) (param $dst i32) (param $batch i32) (param $rows i32) (param $cols i32)

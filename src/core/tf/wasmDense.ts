@@ -1,0 +1,113 @@
+// A dense layer act(x w + b) on wasm as one kernel where the lab's GEMM runs (core/tf/wasmGemm.ts): the product, then
+// gemm.wat's `biasAct` adds the bias and applies relu while the output is still in cache. tfjs ran three kernels (the
+// product, Add, Relu), each a pass over [K, 256, 64] values plus tfjs's per-kernel bookkeeping, and relu's gradient two
+// more (Step, Multiply); here it is one (`reluGrad`, read from the layer's output). A population update at the teaching
+// size runs dozens of such layers (bench/README.md, "A dense layer as one kernel").
+// The same float32 operations in the same order as the three kernels, so the same bits (tests/unit/wasmDense.test.ts).
+// Taken: rank 2 with a bias [out] (a lone run's MLP) and rank 3 with a bias [K, 1, out] (a population's), float32,
+// 1 or at least 4 output columns (the GEMM's rule: 2-3 columns stay on XNNPACK). Everything else, and every other
+// backend, is the composite (core/algos/nets.ts's dense).
+import * as tf from '@tensorflow/tfjs';
+import { product } from './explicitTransposeMatMul';
+import type { WasmBackendView, WasmKernelArgs } from './wasmBackendView';
+import { wasmReadsTransposes } from './wasmBatchMatMul';
+import { gemmInPlace, wasmGemmFor, type GemmExports } from './wasmGemm';
+
+const DENSE = 'LabDense';
+const RELU_GRAD = 'LabReluGrad';
+const BYTES = 4;
+let registered = false;
+
+function gemmOf(backend: WasmBackendView, kernel: string): GemmExports {
+  const gemm = wasmGemmFor(backend.wasm);
+  if (!gemm) throw new Error(`${kernel}: the lab's wasm module cannot run on this backend (shared memory or no SIMD)`);
+  return gemm;
+}
+
+const at = (backend: WasmBackendView, t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+
+function register(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerKernel({
+    kernelName: DENSE,
+    backendName: 'wasm',
+    kernelFunc: ((args: WasmKernelArgs) => {
+      const { x, w, b } = args.inputs;
+      const backend = args.backend as WasmBackendView;
+      const gemm = gemmOf(backend, DENSE);
+      const lead = x.shape.slice(0, -2);
+      const [n, m] = x.shape.slice(-2);
+      const p = w.shape[w.shape.length - 1];
+      const batch = tf.util.sizeFromShape(lead);
+      const out = backend.makeOutput([...lead, n, p], 'float32');
+      if (batch > 0 && n > 0) {
+        gemmInPlace(backend, gemm, { batch, n, m, p }, x, w, out, false, false);
+        gemm.biasAct(at(backend, out), at(backend, b), batch, n, p, b.shape.length === 1 ? 0 : p * BYTES, args.attrs.relu ? 1 : 0);
+      }
+      return out;
+    }) as unknown as tf.KernelFunc,
+  });
+  tf.registerGradient({
+    kernelName: DENSE,
+    inputsToSave: ['x', 'w'],
+    outputsToSave: [true],
+    // z = x w + b, y = act(z): dz once (every input's gradient needs it), then each input's only when asked for.
+    gradFunc: (dy, saved, attrs) => {
+      const [x, w, y] = saved;
+      const dz = attrs.relu ? reluGrad(dy as tf.Tensor, y) : (dy as tf.Tensor);
+      return {
+        x: () => product(dz, w, false, true),
+        w: () => product(x, dz, true, false),
+        // b [out] for rank 2, [K, 1, out] for rank 3: dz summed over its rows (core/tf/wasmColumnSums.ts).
+        b: () => tf.sum(dz, dz.rank - 2, dz.rank === 3),
+      };
+    },
+  });
+  tf.registerKernel({
+    kernelName: RELU_GRAD,
+    backendName: 'wasm',
+    kernelFunc: ((args: WasmKernelArgs) => {
+      const { dy, y } = args.inputs;
+      const backend = args.backend as WasmBackendView;
+      const out = backend.makeOutput(dy.shape, 'float32');
+      const count = tf.util.sizeFromShape(dy.shape);
+      if (count > 0) gemmOf(backend, RELU_GRAD).reluGrad(at(backend, dy), at(backend, y), at(backend, out), count);
+      return out;
+    }) as unknown as tf.KernelFunc,
+  });
+  tf.registerGradient({
+    kernelName: RELU_GRAD,
+    inputsToSave: ['y'],
+    // dz = dy * mask(y) is linear in dy (second-order gradients, e.g. a gradient penalty, pass through it); y only
+    // selects, so its gradient is zero, as tfjs's Step's.
+    gradFunc: (ddz, [y]) => ({ dy: () => reluGrad(ddz as tf.Tensor, y), y: () => tf.zerosLike(y) }),
+  });
+}
+
+function reluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel(RELU_GRAD, { dy, y } as unknown as tf.NamedTensorMap, {}) as tf.Tensor;
+}
+
+/** Whether this layer can run as one wasm kernel now (see the header for what is taken). */
+export function wasmDenseTakes(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): boolean {
+  const p = w.shape[w.shape.length - 1];
+  const rank = x.rank;
+  const biasFits = rank === 2 ? b.rank === 1 && b.shape[0] === p : rank === 3 && b.rank === 3 && b.shape[0] === x.shape[0] && b.shape[1] === 1 && b.shape[2] === p;
+  return (
+    biasFits &&
+    w.rank === rank &&
+    x.shape.slice(0, -2).join() === w.shape.slice(0, -2).join() &&
+    x.shape[rank - 1] === w.shape[rank - 2] &&
+    x.shape[rank - 1] > 0 &&
+    (p === 1 || p >= 4) &&
+    [x, w, b].every((t) => t.dtype === 'float32') &&
+    wasmReadsTransposes()
+  );
+}
+
+/** act(x w + b) as one wasm kernel; call only where wasmDenseTakes says so. */
+export function wasmDense<T extends tf.Tensor>(x: T, w: tf.Tensor, b: tf.Tensor, relu: boolean): T {
+  register();
+  return tf.engine().runKernel(DENSE, { x, w, b } as unknown as tf.NamedTensorMap, { relu } as unknown as tf.NamedAttrMap) as T;
+}
