@@ -93,3 +93,52 @@ describe('wasm Concat copies narrow rows in one loop', () => {
     tf.dispose([a, b]);
   });
 });
+
+describe('wasm Slice and SplitV copy strided slices row by row', () => {
+  const cases: [string, number[], number[], number[]][] = [
+    ['the action column of a critic input', [8, 256, 4], [0, 0, 3], [8, 256, 1]],
+    ['the observation columns', [8, 256, 4], [0, 0, 0], [8, 256, 3]],
+    ['an inner block of a rank-4 tensor', [3, 4, 5, 6], [1, 1, 2, 0], [2, 2, 3, 6]],
+    ['wide rows (copied as subarrays)', [3, 4, 40], [1, 0, 2], [2, 4, 30]],
+    ['a middle axis', [5, 7, 3], [0, 2, 0], [5, 3, 3]],
+    ['a matrix column', [6, 5], [1, 4], [4, 1]],
+  ];
+  for (const [name, shape, begin, size] of cases) {
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      it(`matches the cpu backend: ${name} (${dtype})`, async () => {
+        const n = shape.reduce((a, b) => a * b, 1);
+        const x = tf.tensor(Array.from({ length: n }, (_, i) => (dtype === 'bool' ? Number(i % 3 === 0) : i * 1.5 - 7)), shape, dtype);
+        const y = tf.slice(x, begin, size);
+        const want = await onCpu([x], ([t]) => tf.slice(t, begin, size));
+        expect(y.shape).toEqual(want.shape);
+        expect(Array.from(await y.data())).toEqual(want.values);
+        tf.dispose([x, y]);
+      });
+    }
+  }
+
+  it('splits along every axis as the cpu backend does, with sizes or a count', async () => {
+    const x = tf.tensor(Array.from({ length: 4 * 6 * 4 }, (_, i) => i - 40.25), [4, 6, 4]);
+    for (const [split, axis] of [[[3, 1], -1], [[1, 2, 3], 1], [2, 0], [[1, -1], 2]] as [number[] | number, number][]) {
+      const pieces = tf.split(x, split, axis);
+      const want = await Promise.all(
+        pieces.map((_, i) => onCpu([x], ([t]) => tf.split(t, split, axis)[i])),
+      );
+      for (const [i, piece] of pieces.entries()) {
+        expect(piece.shape).toEqual(want[i].shape);
+        expect(Array.from(await piece.data())).toEqual(want[i].values);
+      }
+      tf.dispose(pieces);
+    }
+    x.dispose();
+  });
+
+  it('gives a concat its gradient back through SplitV', async () => {
+    const [a, b] = [tf.tensor3d([1, 2, 3, 4, 5, 6], [1, 2, 3]), tf.tensor3d([7, 8], [1, 2, 1])];
+    const w = tf.tensor3d([1, -1, 2, -2, 3, -3, 4, -4], [1, 2, 4]);
+    const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.concat([x, y], -1), w)))([a, b]);
+    expect(Array.from(await ga.data())).toEqual([1, -1, 2, 3, -3, 4]);
+    expect(Array.from(await gb.data())).toEqual([-2, -4]);
+    tf.dispose([a, b, w, ga, gb]);
+  });
+});

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import { layerNorm } from './layerNorm';
-import { matMulFastGrad, newVariable, swapLastAxes } from './nets';
+import { dense, matMulFastGrad, newVariable, swapLastAxes } from './nets';
 
 /** Dropout as the caller wants it: seeded tf.dropout while training, the identity at evaluation. */
 export type Dropout = (x: tf.Tensor) => tf.Tensor;
@@ -53,7 +53,7 @@ export class Linear {
 
   apply(x: tf.Tensor): tf.Tensor {
     const lead = x.shape.slice(0, -1);
-    const y = tf.add(matMulFastGrad(tf.reshape(x, this.weights.rows(this.inDim)), this.w), this.b);
+    const y = dense(tf.reshape(x, this.weights.rows(this.inDim)), this.w, this.b, 'linear');
     return tf.reshape(y, [...lead, this.outDim]);
   }
 }
