@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { describeWebGpuAdapter, type AdapterInfo } from './webgpuAdapter';
 import { installWasmBatchMatMul } from './wasmBatchMatMul';
+import { installWasmBroadcastCompare } from './wasmBroadcastCompare';
 import { installWasmColumnSums } from './wasmColumnSums';
 import { installWasmConcat } from './wasmConcat';
 import { installWasmSharedCopies } from './wasmSharedCopies';
@@ -53,6 +54,7 @@ export function configureWasm(files?: WasmFiles, threads = 1): void {
   installWasmColumnSums();
   installWasmSharedCopies();
   installWasmConcat();
+  installWasmBroadcastCompare();
   wasmConfigured = true;
 }
 
