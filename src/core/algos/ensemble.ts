@@ -6,6 +6,7 @@
 // [K, N, in, out] weights and still runs one batched product per layer for all K x N networks.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
+import { polyakAverage } from '../tf/polyak';
 import { matMulFastGrad, newVariable, swapLastAxes } from './nets';
 
 export interface EnsembleInit {
@@ -58,9 +59,7 @@ export class EnsembleMLP {
 
   /** Polyak averaging: this <- tau * source + (1 - tau) * this, every member at once. */
   softUpdateFrom(source: EnsembleMLP, tau: number): void {
-    tf.tidy(() => {
-      this.variables.forEach((v, i) => v.assign(tf.add(tf.mul(source.variables[i], tau), tf.mul(v, 1 - tau))));
-    });
+    polyakAverage(this.variables, source.variables, tau);
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import { explicitTransposeMatMul, swapLastAxes } from '../tf/explicitTransposeMatMul';
+import { polyakAverage } from '../tf/polyak';
 import { wasmDense, wasmDenseTakes } from '../tf/wasmDense';
 
 export { swapLastAxes };
@@ -134,9 +135,7 @@ export function matMulFastGrad<T extends tf.Tensor>(x: T, w: tf.Tensor): T {
 
 /** Polyak averaging of target networks: target <- tau * online + (1 - tau) * target. */
 export function softUpdate(target: MLP, online: MLP, tau: number): void {
-  tf.tidy(() => {
-    target.variables.forEach((v, i) => v.assign(tf.add(tf.mul(online.variables[i], tau), tf.mul(v, 1 - tau))));
-  });
+  polyakAverage(target.variables, online.variables, tau);
 }
 
 /** Reads all variables of some networks (or any holders of variables) into a checkpoint record (async reads only: webgpu-safe). */

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import { dense, initialLayers, type Activation } from '../algos/nets';
+import { polyakAverage } from '../tf/polyak';
 import { memberVariable, type MemberVariable } from './memberVariables';
 
 /** One network's initial values for one member, as the lone network draws them: per layer, weights and biases, flat. */
@@ -91,11 +92,5 @@ export class BatchedMLP extends MemberLayers {
  * Any networks whose variables lead with the members axis (MLPs [K, in, out], ensembles [K, N, in, out]).
  */
 export function softUpdateMembers(target: { readonly variables: tf.Variable[] }, online: { readonly variables: tf.Variable[] }, tau: tf.Tensor1D): void {
-  tf.tidy(() => {
-    const sources = online.variables;
-    target.variables.forEach((v, i) => {
-      const t = tf.reshape(tau, [-1, ...v.shape.slice(1).map(() => 1)]);
-      v.assign(tf.add(tf.mul(sources[i], t), tf.mul(v, tf.sub(1, t))));
-    });
-  });
+  polyakAverage(target.variables, online.variables, tau);
 }

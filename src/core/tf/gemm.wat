@@ -1,7 +1,8 @@
 ;; Float32 matrix products C = A B over a batch, with 128-bit WebAssembly SIMD, on tfjs-backend-wasm's own memory
 ;; (imported), so tensors are read and written where the backend keeps them: no copies, no packed weights. Also the
 ;; column sums of a bias gradient (sumRows, core/tf/wasmColumnSums.ts), Adam's step (adamStep, core/tf/wasmAdam.ts),
-;; and a dense layer's bias, relu and relu gradient (biasAct, reluGrad: core/tf/wasmDense.ts).
+;; a dense layer's bias, relu and relu gradient (biasAct, reluGrad: core/tf/wasmDense.ts) and Polyak averaging
+;; (lerp: core/tf/wasmPolyak.ts).
 ;; Assembled at build time (scripts/wat.mjs); called by core/tf/wasmGemm.ts, which gives every address in bytes.
 ;;
 ;; A's element (i, l) is at a + i*sai + l*sal, so a transposed A is only other strides; B's rows are contiguous
@@ -342,6 +343,31 @@
         (f32.store (i32.add (local.get $dst) (local.get $o))
           (f32.mul (f32.load (i32.add (local.get $dy) (local.get $o)))
                    (select (f32.const 1) (local.tee $s (f32.load (i32.add (local.get $y) (local.get $o)))) (f32.gt (local.get $s) (f32.const 0)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+        (br $l1))))
+
+  ;; out = src*t + dst*u over count values (Polyak averaging of a target network, core/tf/wasmPolyak.ts: t = tau,
+  ;; u = 1 - tau as float32), each the float32 multiply and add of tf's add(mul(src, t), mul(dst, u)).
+  (func (export "lerp") (param $src i32) (param $dst i32) (param $out i32) (param $count i32) (param $t f32) (param $u f32)
+    (local $o i32) (local $end i32) (local $T v128) (local $U v128)
+    (local.set $T (f32x4.splat (local.get $t)))
+    (local.set $U (f32x4.splat (local.get $u)))
+    (local.set $end (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2)))
+    (block $done4
+      (loop $l4
+        (br_if $done4 (i32.ge_u (local.get $o) (local.get $end)))
+        (v128.store (i32.add (local.get $out) (local.get $o))
+          (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $src) (local.get $o))) (local.get $T))
+                     (f32x4.mul (v128.load (i32.add (local.get $dst) (local.get $o))) (local.get $U))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $l4)))
+    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
+    (block $done1
+      (loop $l1
+        (br_if $done1 (i32.ge_u (local.get $o) (local.get $end)))
+        (f32.store (i32.add (local.get $out) (local.get $o))
+          (f32.add (f32.mul (f32.load (i32.add (local.get $src) (local.get $o))) (local.get $t))
+                   (f32.mul (f32.load (i32.add (local.get $dst) (local.get $o))) (local.get $u))))
         (local.set $o (i32.add (local.get $o) (i32.const 4)))
         (br $l1))))
 

@@ -2,7 +2,8 @@
 // a second WebAssembly instance imports the backend's memory and reads the operands at their heap offsets, so the
 // weights are neither copied nor packed per call (tfjs-wasm's XNNPACK path creates an operator and packs the right-hand
 // matrix on every product; bench/README.md measured that at 14.5-16.8 GFLOP/s inside population updates). The same
-// instance serves the module's other kernels (column sums, Adam's step, a dense layer's bias and relu).
+// instance serves the module's other kernels (column sums, Adam's step, a dense layer's bias and relu, Polyak
+// averaging).
 // Transposed A is read through strides; transposed B is copied transposed once into a temporary tensor (m*p values
 // against n*m*p multiply-adds), except when it is one column, whose values are contiguous either way.
 import * as tf from '@tensorflow/tfjs';
@@ -15,6 +16,7 @@ export interface GemmExports {
   sumRows(src: number, dst: number, batch: number, rows: number, cols: number): void;
   biasAct(c: number, bias: number, batch: number, rows: number, cols: number, biasStride: number, relu: number): void;
   reluGrad(dy: number, y: number, dst: number, count: number): void;
+  lerp(src: number, dst: number, out: number, count: number, t: number, u: number): void;
   adamStep(x: number, g: number, m: number, v: number, x1: number, m1: number, v1: number, count: number, step: number, gScale: number, decay: number, b1: number, c1: number, b2: number, c2: number, eps: number, sqrtBc2: number): number;
 }
 
