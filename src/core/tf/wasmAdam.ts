@@ -94,7 +94,6 @@ export function adamKernel(xs: readonly tf.Tensor[], gs: readonly tf.Tensor[], m
 }
 
 const f = Math.fround;
-type Seven = [number, number, number, number, number, number, number];
 
 function adamKernelFunc({ inputs, attrs, backend }: WasmKernelArgs): tf.TensorInfo[] {
   const wasm = backend as WasmBackendView;
@@ -114,30 +113,32 @@ function adamKernelFunc({ inputs, attrs, backend }: WasmKernelArgs): tf.TensorIn
   ];
   // Views after every allocation: one may grow (and so replace) the heap.
   const heap = (t: tf.TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
-  const gradients = Array.from({ length: n }, (_, i) => heap(inputs[`g${i}`]));
   const step = perMember ? Array.from(heap(inputs.lr), (r) => f(r / bc1)) : [f(Number(attrs.step))];
   // Clipping needs the norms before the step: tf.mul(g, min(1, clipNorm / (norm + 1e-6))). Without it the step's own
   // loop sums the squares on the way (one pass over the gradients, not two).
-  const clipNorms = clipNorm === null ? null : gradientNorms(gradients, members);
+  const clipNorms = clipNorm === null ? null : gradientNorms(Array.from({ length: n }, (_, i) => heap(inputs[`g${i}`])), members);
   const scale = clipNorms && Array.from(clipNorms, (norm) => Math.min(1, f(clipNorm! / f(norm + f(1e-6)))));
   const squares = new Float64Array(members); // each value a float32: the running sum over variables
-  // The same operations with 128-bit SIMD in the lab's wasm module (gemm.wat's adamStep), where it runs.
+  // The same operations with 128-bit SIMD in the lab's wasm module (gemm.wat's adamStep), where it runs: called with
+  // heap offsets, no views or arrays per variable (their making cost more than the loop at a few thousand values).
   const simd = simdLoop(wasm.wasm);
+  const at = (t: tf.TensorInfo) => wasm.dataIdMap.get(t.dataId).memoryOffset;
 
   for (let i = 0; i < n; i++) {
-    const g = gradients[i];
-    const [x, m, v] = ['x', 'm', 'v'].map((p) => heap(inputs[`${p}${i}`]));
-    const [x1, m1, v1] = [outputs[i], outputs[n + i], outputs[2 * n + i]].map(heap);
-    const size = x.length / members;
+    const size = tf.util.sizeFromShape(inputs[`x${i}`].shape) / members;
     if (simd) {
-      const at = [inputs[`x${i}`], inputs[`g${i}`], inputs[`m${i}`], inputs[`v${i}`], outputs[i], outputs[n + i], outputs[2 * n + i]].map((t) => wasm.dataIdMap.get(t.dataId).memoryOffset);
+      const [x, g, m, v] = [at(inputs[`x${i}`]), at(inputs[`g${i}`]), at(inputs[`m${i}`]), at(inputs[`v${i}`])];
+      const [x1, m1, v1] = [at(outputs[i]), at(outputs[n + i]), at(outputs[2 * n + i])];
       for (let k = 0; k < members; k++) {
         const o = k * size * 4;
-        const sq = simd.adamStep(...(at.map((a) => a + o) as Seven), size, step[k], scale ? scale[k] : 1, decay ?? 1, b1, c1, b2, c2, eps, sqrtBc2);
+        const sq = simd.adamStep(x + o, g + o, m + o, v + o, x1 + o, m1 + o, v1 + o, size, step[k], scale ? scale[k] : 1, decay ?? 1, b1, c1, b2, c2, eps, sqrtBc2);
         squares[k] = f(squares[k] + sq);
       }
       continue;
     }
+    const g = heap(inputs[`g${i}`]);
+    const [x, m, v] = ['x', 'm', 'v'].map((p) => heap(inputs[`${p}${i}`]));
+    const [x1, m1, v1] = [outputs[i], outputs[n + i], outputs[2 * n + i]].map(heap);
     for (let k = 0; k < members; k++) {
       const s = step[k];
       const gScale = scale ? scale[k] : 1;
