@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng';
-import { polyakAverage } from '../../src/core/tf/polyak';
+import { polyakAverage, setPolyakKernel } from '../../src/core/tf/polyak';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -46,7 +46,18 @@ describe('Polyak averaging', () => {
     await averagedBothWays(tau);
     tau.dispose();
   });
-  it('runs the ops on the cpu backend', async () => {
+  it('runs the ops where the kernel is turned off (benches) and on the cpu backend', async () => {
+    setPolyakKernel(false);
+    const [t, o] = [tf.variable(tf.ones([2, 3])), tf.variable(tf.zeros([2, 3]))];
+    const info = await tf.profile(() => {
+      polyakAverage([t], [o], 0.25);
+      return tf.scalar(0);
+    });
+    tf.dispose(info.result as tf.Tensor);
+    setPolyakKernel(true);
+    expect(info.kernels.map((k) => k.name)).not.toContain('LabPolyak');
+    expect(Array.from(await t.data())).toEqual([0.75, 0.75, 0.75, 0.75, 0.75, 0.75]);
+    tf.dispose([t, o]);
     await useBackend('cpu');
     await averagedBothWays(0.25);
   });

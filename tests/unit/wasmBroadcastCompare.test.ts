@@ -3,7 +3,7 @@
 // NaN and signed zeros included; axes merged as planned.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { broadcastPlan } from '../../src/core/tf/wasmBroadcastCompare';
+import { broadcastPlan, setWasmBroadcastCompare } from '../../src/core/tf/wasmBroadcastCompare';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
@@ -48,7 +48,13 @@ describe('broadcasting Maximum, Minimum and comparisons on wasm', () => {
           expect(await shown(mine)).toEqual(await shown(theirs));
           tf.dispose([mine, theirs]);
         }
-        tf.dispose([a, b, fullA, fullB]);
+        // And tfjs's own broadcasting kernels (turned off, as benches do) give the same.
+        setWasmBroadcastCompare(false);
+        const theirs = tf.maximum(a, b);
+        setWasmBroadcastCompare(true);
+        const mine = tf.maximum(a, b);
+        expect(await shown(mine)).toEqual(await shown(theirs));
+        tf.dispose([a, b, fullA, fullB, mine, theirs]);
       });
     }
   }

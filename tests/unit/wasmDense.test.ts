@@ -6,10 +6,14 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dense, matMulFastGrad } from '../../src/core/algos/nets';
 import { Rng } from '../../src/core/rng';
 import { setWasmProducts } from '../../src/core/tf/wasmBatchMatMul';
+import { setWasmDense } from '../../src/core/tf/wasmDense';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
-afterEach(() => setWasmProducts('lab-gemm'));
+afterEach(() => {
+  setWasmProducts('lab-gemm');
+  setWasmDense(true);
+});
 
 const rng = new Rng(11);
 const random = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal(0, 1)), shape);
@@ -100,7 +104,7 @@ describe('a dense layer as one wasm kernel', () => {
     tf.dispose([x, w, b, dy]);
   });
 
-  it('leaves the layers it does not take to tfjs (2-3 output columns, a bias shared by all members, XNNPACK products)', async () => {
+  it('leaves the layers it does not take to tfjs (2-3 output columns, a bias shared by all members, XNNPACK products, off)', async () => {
     const cases: [tf.Tensor, tf.Tensor, tf.Tensor][] = [
       [random([256, 64]), random([64, 2]), random([2])],
       [random([8, 256, 64]), random([8, 64, 4]), random([4])],
@@ -110,8 +114,11 @@ describe('a dense layer as one wasm kernel', () => {
       expect(await values([fused(x, w, b, true)])).toEqual(await values([composite(x, w, b, true)]));
       tf.dispose([x, w, b]);
     }
-    setWasmProducts('xnnpack');
     const [x, w, b] = [random([256, 64]), random([64, 8]), random([8])];
+    setWasmDense(false); // as benches turn it off
+    expect(await kernelsOf(() => fused(x, w, b, true))).toEqual(['LabMatMulExplicitTranspose', 'Add', 'Relu']);
+    setWasmDense(true);
+    setWasmProducts('xnnpack');
     expect(await kernelsOf(() => fused(x, w, b, true))).not.toContain('LabDense');
     tf.dispose([x, w, b]);
   });

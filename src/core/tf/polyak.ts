@@ -9,6 +9,12 @@ import { wasmGemmFor } from './wasmGemm';
 
 const KERNEL = 'LabPolyak';
 let registered = false;
+let enabled = true;
+
+/** Turns the one-kernel averaging on or off (benches compare the two in one process; off: the tf ops everywhere). */
+export function setPolyakKernel(on: boolean): void {
+  enabled = on;
+}
 
 export function polyakAverage(targets: readonly tf.Variable[], sources: readonly tf.Variable[], tau: number | tf.Tensor1D): void {
   if (targets.length !== sources.length) throw new Error(`Polyak averaging: ${targets.length} target variables but ${sources.length} online ones`);
@@ -29,7 +35,7 @@ function polyakOps(v: tf.Tensor, source: tf.Tensor, tau: number | tf.Tensor1D): 
 }
 
 function kernelFits(): boolean {
-  return tf.getBackend() === 'wasm' && wasmGemmFor((tf.backend() as unknown as WasmBackendView).wasm) !== null;
+  return enabled && tf.getBackend() === 'wasm' && wasmGemmFor((tf.backend() as unknown as WasmBackendView).wasm) !== null;
 }
 
 function polyakKernel(targets: readonly tf.Tensor[], sources: readonly tf.Tensor[], tau: number | tf.Tensor1D): tf.Tensor[] {

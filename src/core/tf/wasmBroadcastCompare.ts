@@ -52,6 +52,12 @@ export function broadcastPlan(aShape: number[], bShape: number[]): { outShape: n
 }
 
 let installed = false;
+let enabled = true;
+
+/** Turns the replacements on or off (benches compare the two in one process; off: tfjs's kernels). */
+export function setWasmBroadcastCompare(on: boolean): void {
+  enabled = on;
+}
 
 /** Registers the broadcasting Maximum, Minimum and comparisons for the wasm backend (once; before it starts is fine). */
 export function installWasmBroadcastCompare(): void {
@@ -64,7 +70,7 @@ export function installWasmBroadcastCompare(): void {
     const kernel = (args: WasmKernelArgs): tf.TensorInfo => {
       const { a, b } = args.inputs;
       const same = a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
-      if (same || a.dtype !== b.dtype || (a.dtype !== 'float32' && a.dtype !== 'int32')) return originalKernel(args);
+      if (!enabled || same || a.dtype !== b.dtype || (a.dtype !== 'float32' && a.dtype !== 'int32')) return originalKernel(args);
       const backend = args.backend as WasmBackendView;
       const { outShape, sizes, aSteps, bSteps } = broadcastPlan(a.shape, b.shape);
       const out = backend.makeOutput(outShape, bool ? 'bool' : a.dtype);

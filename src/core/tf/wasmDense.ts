@@ -17,6 +17,12 @@ const DENSE = 'LabDense';
 const RELU_GRAD = 'LabReluGrad';
 const BYTES = 4;
 let registered = false;
+let enabled = true;
+
+/** Turns the one-kernel layer on or off (benches compare the two in one process; off: the composite everywhere). */
+export function setWasmDense(on: boolean): void {
+  enabled = on;
+}
 
 function gemmOf(backend: WasmBackendView, kernel: string): GemmExports {
   const gemm = wasmGemmFor(backend.wasm);
@@ -95,6 +101,7 @@ export function wasmDenseTakes(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): boolea
   const rank = x.rank;
   const biasFits = rank === 2 ? b.rank === 1 && b.shape[0] === p : rank === 3 && b.rank === 3 && b.shape[0] === x.shape[0] && b.shape[1] === 1 && b.shape[2] === p;
   return (
+    enabled &&
     biasFits &&
     w.rank === rank &&
     x.shape.slice(0, -2).join() === w.shape.slice(0, -2).join() &&

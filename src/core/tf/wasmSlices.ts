@@ -8,6 +8,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { WasmBackendView, WasmKernelArgs } from './wasmBackendView';
 
 let installed = false;
+let strided = true;
+
+/** Turns the strided slices (and SplitV through them) on or off (benches compare the two; off: tfjs's kernels). */
+export function setWasmStridedSlices(on: boolean): void {
+  strided = on;
+}
 
 /** Registers the range-reading Slice and Unpack for the wasm backend (once; safe before the backend starts). */
 export function installWasmSlices(): void {
@@ -16,11 +22,12 @@ export function installWasmSlices(): void {
   const original = tf.getKernel('Slice', 'wasm');
   if (!original) return;
   const originalSlice = original.kernelFunc as (args: WasmKernelArgs) => tf.TensorInfo;
+  const originalSplitV = tf.getKernel('SplitV', 'wasm')?.kernelFunc as unknown as ((args: WasmKernelArgs) => tf.TensorInfo[]) | undefined;
 
   const slice = (args: WasmKernelArgs): tf.TensorInfo => {
     const x = args.inputs.x;
     const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, args.attrs.begin as number[], args.attrs.size as number[]);
-    if (x.dtype === 'string') return originalSlice(args);
+    if (x.dtype === 'string' || (!strided && !tf.slice_util.isSliceContinous(x.shape, begin, size))) return originalSlice(args);
     const backend = args.backend as WasmBackendView;
     const out = backend.makeOutput(size, x.dtype);
     if (tf.slice_util.isSliceContinous(x.shape, begin, size)) {
@@ -34,6 +41,7 @@ export function installWasmSlices(): void {
 
   // tf.split: the pieces along one axis, each a slice (tfjs-wasm's SplitV slices inside the kernel, past ours).
   const splitV = (args: WasmKernelArgs): tf.TensorInfo[] => {
+    if (!strided && originalSplitV) return originalSplitV(args);
     const x = args.inputs.x;
     const axis = tf.util.parseAxisParam(args.attrs.axis as number, x.shape)[0];
     const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, args.attrs.numOrSizeSplits as number[] | number, axis);
