@@ -1,5 +1,5 @@
 // A dense layer act(x w + b) as one wasm kernel (core/tf/wasmDense.ts): the same bits as tfjs's product, Add and Relu,
-// forward and for every gradient (first and second order), for a lone run's layers and a population's; layers it does
+// forward and for every gradient (first and second order), for a lone run's layers, a population's and an ensemble's; layers it does
 // not take run as before; NaN stays NaN.
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,8 @@ describe('a dense layer as one wasm kernel', () => {
     [[8, 256, 64], [8, 64, 64], [8, 1, 64]],
     [[4, 256, 64], [4, 64, 1], [4, 1, 1]],
     [[3, 5, 7], [3, 7, 5], [3, 1, 5]],
+    // An ensemble's layers: [N, B, in] and a population of ensembles [K, N, B, in].
+    [[2, 3, 16, 5], [2, 3, 5, 8], [2, 3, 1, 8]],
   ];
   for (const [xs, ws, bs] of cases) {
     for (const relu of [true, false]) {

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import { polyakAverage } from '../tf/polyak';
-import { matMulFastGrad, newVariable, swapLastAxes } from './nets';
+import { dense, matMulFastGrad, newVariable, swapLastAxes } from './nets';
 
 export interface EnsembleInit {
   /** Every bias starts at this constant (CORL's EDAC critics: 0.1) instead of PyTorch's U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
@@ -98,11 +98,10 @@ function ensembleForward<T extends tf.Tensor>(weights: readonly tf.Tensor[], bia
   const masks: T[] = [];
   const last = weights.length - 1;
   for (let l = 0; l <= last; l++) {
-    const z = tf.add(matMulFastGrad(h, weights[l]), biases[l]) as T;
-    if (l === last) return { out: z, masks };
-    // 1(z > 0) as step(z): it has a (zero) gradient, tf.greater has none.
-    masks.push(tf.step(z) as T);
-    h = tf.relu(z) as T;
+    if (l === last) return { out: dense(h, weights[l], biases[l], 'linear'), masks };
+    h = dense(h, weights[l], biases[l], 'relu');
+    // 1(z > 0) = 1(relu(z) > 0), as step: it has a (zero) gradient, tf.greater has none.
+    masks.push(tf.step(h) as T);
   }
   throw new Error('an ensemble network needs at least one layer');
 }

@@ -4,7 +4,8 @@
 // more (Step, Multiply); here it is one (`reluGrad`, read from the layer's output). A population update at the teaching
 // size runs dozens of such layers (bench/README.md, "A dense layer as one kernel").
 // The same float32 operations in the same order as the three kernels, so the same bits (tests/unit/wasmDense.test.ts).
-// Taken: rank 2 with a bias [out] (a lone run's MLP) and rank 3 with a bias [K, 1, out] (a population's), float32,
+// Taken: rank 2 with a bias [out] (a lone run's MLP), and rank 3 or more with a bias [...lead, 1, out] (a population's
+// [K, 1, out], an ensemble's [N, 1, out] or [K, N, 1, out]), float32,
 // 1 or at least 4 output columns (the GEMM's rule: 2-3 columns stay on XNNPACK). Everything else, and every other
 // backend, is the composite (core/algos/nets.ts's dense).
 import * as tf from '@tensorflow/tfjs';
@@ -65,8 +66,8 @@ function register(): void {
       return {
         x: () => product(dz, w, false, true),
         w: () => product(x, dz, true, false),
-        // b [out] for rank 2, [K, 1, out] for rank 3: dz summed over its rows (core/tf/wasmColumnSums.ts).
-        b: () => tf.sum(dz, dz.rank - 2, dz.rank === 3),
+        // b [out] for rank 2, [...lead, 1, out] above: dz summed over its rows (core/tf/wasmColumnSums.ts).
+        b: () => tf.sum(dz, dz.rank - 2, dz.rank >= 3),
       };
     },
   });
@@ -99,7 +100,7 @@ function reluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
 export function wasmDenseTakes(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): boolean {
   const p = w.shape[w.shape.length - 1];
   const rank = x.rank;
-  const biasFits = rank === 2 ? b.rank === 1 && b.shape[0] === p : rank === 3 && b.rank === 3 && b.shape[0] === x.shape[0] && b.shape[1] === 1 && b.shape[2] === p;
+  const biasFits = rank === 2 ? b.rank === 1 && b.shape[0] === p : rank >= 3 && b.shape.join() === [...x.shape.slice(0, -2), 1, p].join();
   return (
     enabled &&
     biasFits &&
