@@ -8,14 +8,16 @@
 // --kernel polyak: Polyak averaging of a network as tf ops per variable against one kernel (core/tf/polyak.ts);
 // --kernel broadcast-compare: Maximum/Minimum/comparisons of broadcast operands, tfjs-wasm's against
 //   core/tf/wasmBroadcastCompare.ts; --kernel strided-slices: strided Slice and SplitV, tfjs-wasm's against wasmSlices.ts;
-// --kernel fused: the last four together (what a population update gained from them).
-// Run: npx tsx bench/wasmKernelToggle.bench.ts --kernel column-sums|adam-simd|dense|polyak|broadcast-compare|strided-slices|fused [--budget 4000] [--cycles 8] [--ks 1,8]
+// --kernel fused: the last four together (what a population update gained from them);
+// --kernel narrow-gemm: products with 2-3 output columns on XNNPACK against the GEMM with B padded to 4 columns.
+// Run: npx tsx bench/wasmKernelToggle.bench.ts --kernel column-sums|adam-simd|dense|polyak|broadcast-compare|strided-slices|fused|narrow-gemm [--budget 4000] [--cycles 8] [--ks 1,8]
 //   [--algos iql,td3bc,sac] [--size teaching]
 import * as tf from '@tensorflow/tfjs';
 import { configureWasm } from '../src/core/tf/backend';
 import { dense } from '../src/core/algos/nets';
 import { polyakAverage, setPolyakKernel } from '../src/core/tf/polyak';
 import { adamKernel, adamKernelChoice } from '../src/core/tf/wasmAdam';
+import { setWasmNarrowProducts } from '../src/core/tf/wasmBatchMatMul';
 import { setWasmBroadcastCompare } from '../src/core/tf/wasmBroadcastCompare';
 import { setWasmColumnSums } from '../src/core/tf/wasmColumnSums';
 import { setWasmDense } from '../src/core/tf/wasmDense';
@@ -40,6 +42,7 @@ const toggles: Record<string, { set(on: boolean): void; off: string; on: string 
   polyak: { set: setPolyakKernel, off: 'tfjs', on: 'labPolyak' },
   'broadcast-compare': { set: setWasmBroadcastCompare, off: 'tfjs', on: 'lab' },
   'strided-slices': { set: setWasmStridedSlices, off: 'tfjs', on: 'lab' },
+  'narrow-gemm': { set: setWasmNarrowProducts, off: 'xnnpack', on: 'gemm' },
   fused: {
     set: (on) => [setWasmDense, setPolyakKernel, setWasmBroadcastCompare, setWasmStridedSlices].forEach((set) => set(on)),
     off: 'tfjs',
@@ -87,6 +90,10 @@ function aloneUpdate(shape: number[]): () => tf.Tensor | tf.Tensor[] {
     return () => tf.maximum(x, column);
   }
   if (kernel === 'strided-slices') return () => tf.split(x, [shape[2] - 1, 1], -1);
+  if (kernel === 'narrow-gemm') {
+    const [w, dz] = [tf.randomNormal([K, shape[2], 2]), tf.randomNormal([K, shape[1], 2])];
+    return () => [tf.matMul(x, w), tf.matMul(x, dz, true, false)]; // a 2-column head's product and its weight gradient
+  }
   const [g, m, v] = [tf.randomNormal(shape), tf.zeros(shape), tf.zeros(shape)];
   const lr = tf.fill([shape[0]], 1e-3) as tf.Tensor1D;
   const c = { b1: 0.9, b2: 0.999, eps: 1e-8, bc1: 0.1, sqrtBc2: Math.sqrt(0.001) };
@@ -107,6 +114,7 @@ const SHAPES: Record<string, number[][]> = {
   polyak: [[1], [4], [8]],
   'broadcast-compare': [[4, 256, 1], [8, 256, 1], [4, 256, 64]],
   'strided-slices': [[4, 256, 4], [8, 256, 4], [8, 256, 18]],
+  'narrow-gemm': [[1, 256, 64], [4, 256, 64], [8, 256, 64]],
 };
 for (const shape of SHAPES[kernel]) {
   const update = aloneUpdate(shape);

@@ -5,13 +5,14 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dense, matMulFastGrad } from '../../src/core/algos/nets';
 import { Rng } from '../../src/core/rng';
-import { setWasmProducts } from '../../src/core/tf/wasmBatchMatMul';
+import { setWasmNarrowProducts, setWasmProducts } from '../../src/core/tf/wasmBatchMatMul';
 import { setWasmDense } from '../../src/core/tf/wasmDense';
 import { useBackend } from './helpers/tfNode';
 
 beforeAll(() => useBackend('wasm'));
 afterEach(() => {
   setWasmProducts('lab-gemm');
+  setWasmNarrowProducts(true);
   setWasmDense(true);
 });
 
@@ -54,10 +55,12 @@ describe('a dense layer as one wasm kernel', () => {
     [[256, 3], [3, 64], [64]],
     [[256, 64], [64, 64], [64]],
     [[256, 64], [64, 1], [1]],
+    [[256, 64], [64, 2], [2]],
     [[7, 5], [5, 6], [6]],
     [[8, 256, 3], [8, 3, 64], [8, 1, 64]],
     [[8, 256, 64], [8, 64, 64], [8, 1, 64]],
     [[4, 256, 64], [4, 64, 1], [4, 1, 1]],
+    [[8, 256, 64], [8, 64, 3], [8, 1, 3]],
     [[3, 5, 7], [3, 7, 5], [3, 1, 5]],
     // An ensemble's layers: [N, B, in] and a population of ensembles [K, N, B, in].
     [[2, 3, 16, 5], [2, 3, 5, 8], [2, 3, 1, 8]],
@@ -106,10 +109,10 @@ describe('a dense layer as one wasm kernel', () => {
     tf.dispose([x, w, b, dy]);
   });
 
-  it('leaves the layers it does not take to tfjs (2-3 output columns, a bias shared by all members, XNNPACK products, off)', async () => {
+  it('leaves the layers it does not take to tfjs (a bias shared by all members, a batch of weights it does not match, XNNPACK products, off)', async () => {
     const cases: [tf.Tensor, tf.Tensor, tf.Tensor][] = [
-      [random([256, 64]), random([64, 2]), random([2])],
       [random([8, 256, 64]), random([8, 64, 4]), random([4])],
+      [random([8, 256, 64]), random([8, 64, 4]), random([1, 1, 4])],
     ];
     for (const [x, w, b] of cases) {
       expect(await kernelsOf(() => fused(x, w, b, true))).not.toContain('LabDense');
@@ -120,6 +123,12 @@ describe('a dense layer as one wasm kernel', () => {
     setWasmDense(false); // as benches turn it off
     expect(await kernelsOf(() => fused(x, w, b, true))).toEqual(['LabMatMulExplicitTranspose', 'Add', 'Relu']);
     setWasmDense(true);
+    const [x2, w2, b2] = [random([256, 64]), random([64, 2]), random([2])];
+    setWasmNarrowProducts(false); // 2-3 columns back on XNNPACK, as benches compare
+    expect(await kernelsOf(() => fused(x2, w2, b2, true))).not.toContain('LabDense');
+    setWasmNarrowProducts(true);
+    expect(await kernelsOf(() => fused(x2, w2, b2, true))).toEqual(['LabDense']);
+    tf.dispose([x2, w2, b2]);
     setWasmProducts('xnnpack');
     expect(await kernelsOf(() => fused(x, w, b, true))).not.toContain('LabDense');
     tf.dispose([x, w, b]);

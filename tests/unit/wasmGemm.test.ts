@@ -38,6 +38,23 @@ describe('the lab wasm GEMM', () => {
     tf.dispose([a, b]);
   });
 
+  it('sums two- and three-column products in order too (B padded to four columns), and is what tf.matMul runs', () => {
+    for (const p of [2, 3]) {
+      const [n, m] = [9, 21];
+      const [a, b] = [tf.randomNormal([n, m], 0, 1, 'float32', 8), tf.randomNormal([p, m], 0, 1, 'float32', 9)];
+      const got = tf.matMul(a, b, false, true).dataSync();
+      const [x, y] = [a.dataSync(), b.dataSync()];
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < p; j++) {
+          let sum = 0;
+          for (let l = 0; l < m; l++) sum = Math.fround(sum + Math.fround(x[i * m + l] * y[j * m + l]));
+          expect(got[i * p + j]).toBe(sum);
+        }
+      }
+      tf.dispose([a, b]);
+    }
+  });
+
   it('is what tf.matMul runs on wasm for one output column: four partial sums over l, bit for bit', () => {
     const [m, rows] = [38, 5];
     const [a, b] = [tf.randomNormal([rows, m], 0, 1, 'float32', 5), tf.randomNormal([m, 1], 0, 1, 'float32', 6)];

@@ -371,6 +371,30 @@
         (local.set $o (i32.add (local.get $o) (i32.const 4)))
         (br $l1))))
 
+  ;; dst[r, j] = src[r, j] for r < rows, j < cols, and 0 for cols <= j < dstCols: rows of srcCols and dstCols values
+  ;; (a 2-3 column B padded to 4 with zeros, and the 4-column product's first columns copied out; core/tf/wasmGemm.ts).
+  (func (export "copyColumns") (param $src i32) (param $srcCols i32) (param $dst i32) (param $dstCols i32)
+                               (param $rows i32) (param $cols i32)
+    (local $j i32)
+    (loop $r
+      (local.set $j (i32.const 0))
+      (block $copied
+        (loop $copy
+          (br_if $copied (i32.ge_u (local.get $j) (local.get $cols)))
+          (f32.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2)))
+                     (f32.load (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $copy)))
+      (block $filled
+        (loop $fill
+          (br_if $filled (i32.ge_u (local.get $j) (local.get $dstCols)))
+          (f32.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2))) (f32.const 0))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $fill)))
+      (local.set $src (i32.add (local.get $src) (i32.shl (local.get $srcCols) (i32.const 2))))
+      (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $dstCols) (i32.const 2))))
+      (br_if $r (local.tee $rows (i32.sub (local.get $rows) (i32.const 1))))))
+
   ;; dst[t] = src[t]^T for t < batch, src[t] being rows x cols float32 (addresses in bytes).
   (func (export "transpose") (param $src i32) (param $dst i32) (param $batch i32) (param $rows i32) (param $cols i32)
     (local $i i32) (local $j i32) (local $d i32) (local $sd i32)

@@ -27,6 +27,21 @@ const products = new WeakMap<WasmModule, WasmProduct>();
 export type WasmProducts = 'lab-gemm' | 'xnnpack';
 let productsChoice: WasmProducts = 'lab-gemm';
 
+let narrowOnGemm = true;
+
+/**
+ * Whether products with two or three output columns run on the GEMM (B padded to four columns) or on XNNPACK as
+ * before (benches compare the two in one process).
+ */
+export function setWasmNarrowProducts(onGemm: boolean): void {
+  narrowOnGemm = onGemm;
+}
+
+/** Whether the lab's GEMM takes a product with p output columns (every p, unless 2-3 were sent back to XNNPACK). */
+export function gemmTakesColumns(p: number): boolean {
+  return p === 1 || p >= 4 || (p > 0 && narrowOnGemm);
+}
+
 /** Picks the product path (benches compare the two in one process; tests compare their values). */
 export function setWasmProducts(choice: WasmProducts): void {
   if (choice !== 'lab-gemm' && choice !== 'xnnpack') throw new Error(`setWasmProducts: unknown choice "${String(choice)}" (lab-gemm or xnnpack)`);
@@ -60,9 +75,7 @@ export function installWasmBatchMatMul(): void {
     if (gemm && a.dtype === 'float32' && b.dtype === 'float32' && sameBatch) {
       const [n, m] = transposeA ? [a.shape[a.shape.length - 1], a.shape[a.shape.length - 2]] : a.shape.slice(-2);
       const p = transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
-      // Two or three output columns (DQN's CartPole head) run as strided dots in the GEMM, slower than XNNPACK
-      // (0.46-0.57x, bench/results/wasmGemm-dqn-2026-11-28.json); one column and four or more run as SIMD blocks.
-      if (k > 0 && n > 0 && m > 0 && (p === 1 || p >= 4)) {
+      if (k > 0 && n > 0 && m > 0 && gemmTakesColumns(p)) {
         const out = backend.makeOutput([...batch, n, p], 'float32');
         gemmInPlace(backend, gemm, { batch: k, n, m, p }, a, b, out, transposeA, transposeB);
         return out;

@@ -5,13 +5,12 @@
 // size runs dozens of such layers (bench/README.md, "A dense layer as one kernel").
 // The same float32 operations in the same order as the three kernels, so the same bits (tests/unit/wasmDense.test.ts).
 // Taken: rank 2 with a bias [out] (a lone run's MLP), and rank 3 or more with a bias [...lead, 1, out] (a population's
-// [K, 1, out], an ensemble's [N, 1, out] or [K, N, 1, out]), float32,
-// 1 or at least 4 output columns (the GEMM's rule: 2-3 columns stay on XNNPACK). Everything else, and every other
-// backend, is the composite (core/algos/nets.ts's dense).
+// [K, 1, out], an ensemble's [N, 1, out] or [K, N, 1, out]), float32. Everything else, and every other backend, is
+// the composite (core/algos/nets.ts's dense).
 import * as tf from '@tensorflow/tfjs';
 import { product } from './explicitTransposeMatMul';
 import type { WasmBackendView, WasmKernelArgs } from './wasmBackendView';
-import { wasmReadsTransposes } from './wasmBatchMatMul';
+import { gemmTakesColumns, wasmReadsTransposes } from './wasmBatchMatMul';
 import { gemmInPlace, wasmGemmFor, type GemmExports } from './wasmGemm';
 
 const DENSE = 'LabDense';
@@ -108,7 +107,7 @@ export function wasmDenseTakes(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): boolea
     x.shape.slice(0, -2).join() === w.shape.slice(0, -2).join() &&
     x.shape[rank - 1] === w.shape[rank - 2] &&
     x.shape[rank - 1] > 0 &&
-    (p === 1 || p >= 4) &&
+    gemmTakesColumns(p) &&
     [x, w, b].every((t) => t.dtype === 'float32') &&
     wasmReadsTransposes()
   );

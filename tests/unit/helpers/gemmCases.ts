@@ -8,7 +8,7 @@ export type GemmCase = LaidOutProduct;
 
 /**
  * Shapes for the lab's wasm GEMM: the 4x8 blocks with 4- and 1-3-wide column tails and 1-3-row tails, one-column
- * outputs (value heads) in every layout, inner sizes 1..256, K = 1 and 8, and the products of a 64x64 MLP's forward
+ * outputs (value heads) and two- or three-column ones (padded to four) in every layout, inner sizes 1..256, K = 1 and 8, and the products of a 64x64 MLP's forward
  * pass and gradients at batch 256 (x W, dY W^T, X^T dY).
  */
 export function gemmCases(): GemmCase[] {
@@ -21,7 +21,7 @@ export function gemmCases(): GemmCase[] {
   ] as const;
   for (const [transposeA, transposeB] of flags) {
     for (const batch of [1, 8]) {
-      for (const [n, m, p] of [[1, 1, 1], [4, 8, 8], [5, 3, 7], [7, 1, 13], [9, 17, 12], [3, 256, 64], [13, 8, 1], [256, 64, 1], [2, 5, 3], [17, 23, 31]]) {
+      for (const [n, m, p] of [[1, 1, 1], [4, 8, 8], [5, 3, 7], [7, 1, 13], [9, 17, 12], [3, 256, 64], [13, 8, 1], [256, 64, 1], [2, 5, 3], [256, 64, 2], [6, 9, 3], [17, 23, 31]]) {
         cases.push({ batch, n, m, p, transposeA, transposeB });
       }
     }
