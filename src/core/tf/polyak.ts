@@ -4,7 +4,7 @@
 // the same float32 operations): as tf ops it was four or five kernels per variable, about 60 per update for twin
 // critics, each mostly tfjs's per-kernel overhead (bench/README.md, "Polyak averaging as one kernel").
 import * as tf from '@tensorflow/tfjs';
-import type { WasmBackendView, WasmKernelArgs } from './wasmBackendView';
+import { heapOffset, type WasmBackendView, type WasmKernelArgs } from './wasmBackendView';
 import { wasmGemmFor } from './wasmGemm';
 
 const KERNEL = 'LabPolyak';
@@ -60,7 +60,7 @@ function polyakKernelFunc({ inputs, attrs, backend }: WasmKernelArgs): tf.Tensor
   const rates = attrs.tau == null ? Array.from(wasm.typedArrayFromHeap(inputs.tau), (t) => [t, f(1 - t)]) : [[f(Number(attrs.tau)), f(1 - Number(attrs.tau))]];
   const members = rates.length;
   const outputs = Array.from({ length: n }, (_, i) => wasm.makeOutput(inputs[`t${i}`].shape.slice(), 'float32'));
-  const at = (t: tf.TensorInfo) => wasm.dataIdMap.get(t.dataId).memoryOffset;
+  const at = (t: tf.TensorInfo) => heapOffset(wasm, t);
   for (let i = 0; i < n; i++) {
     const [s, t, out] = [at(inputs[`s${i}`]), at(inputs[`t${i}`]), at(outputs[i])];
     const size = tf.util.sizeFromShape(outputs[i].shape) / members;

@@ -8,7 +8,7 @@
 // WebGPU programs. The two callers differ only in where the step size comes from, and the lone Adam's optional
 // clipping and weight decay.
 import * as tf from '@tensorflow/tfjs';
-import type { WasmBackendView, WasmKernelArgs } from './wasmBackendView';
+import { heapOffset, type WasmBackendView, type WasmKernelArgs } from './wasmBackendView';
 import { wasmGemmFor } from './wasmGemm';
 
 const KERNEL = 'LabAdam';
@@ -122,7 +122,7 @@ function adamKernelFunc({ inputs, attrs, backend }: WasmKernelArgs): tf.TensorIn
   // The same operations with 128-bit SIMD in the lab's wasm module (gemm.wat's adamStep), where it runs: called with
   // heap offsets, no views or arrays per variable (their making cost more than the loop at a few thousand values).
   const simd = simdLoop(wasm.wasm);
-  const at = (t: tf.TensorInfo) => wasm.dataIdMap.get(t.dataId).memoryOffset;
+  const at = (t: tf.TensorInfo) => heapOffset(wasm, t);
 
   for (let i = 0; i < n; i++) {
     const size = tf.util.sizeFromShape(inputs[`x${i}`].shape) / members;

@@ -21,6 +21,11 @@ export interface WasmBackendView {
   disposeData(dataId: object): boolean;
 }
 
+/** Where a tensor's values start on the backend's heap, in bytes (what the lab's wasm module reads and writes). */
+export function heapOffset(backend: WasmBackendView, t: tf.TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId).memoryOffset;
+}
+
 /** What a kernel function receives (inputs by name; Concat's are a list). */
 export type WasmKernelArgs<I = Record<string, tf.TensorInfo>> = { inputs: I; attrs: Record<string, unknown>; backend: unknown };
 export type WasmKernel<I = Record<string, tf.TensorInfo>> = (args: WasmKernelArgs<I>) => tf.TensorInfo;

@@ -14,7 +14,7 @@
 // Either way one kernel serves the whole batch, which keeps tfjs's per-op overhead constant in K: that is what lets a
 // population of K members (core/population) cost less than K runs.
 import * as tf from '@tensorflow/tfjs';
-import type { WasmBackendView, WasmKernel, WasmKernelArgs, WasmModule } from './wasmBackendView';
+import { heapOffset, type WasmBackendView, type WasmKernel, type WasmKernelArgs, type WasmModule } from './wasmBackendView';
 import { gemmInPlace, wasmGemmFor } from './wasmGemm';
 
 type WasmProduct = (aId: number, aShape: Uint8Array, aRank: number, bId: number, bShape: Uint8Array, bRank: number, transposeA: number, transposeB: number, outId: number) => void;
@@ -107,7 +107,7 @@ export function installWasmBatchMatMul(): void {
 function multiplyEach(backend: WasmBackendView, k: number, [n, m, p]: number[], tensors: tf.TensorInfo[]): void {
   const product = productOf(backend.wasm);
   const sizes = [n * m, m * p, n * p];
-  const offsets = tensors.map((t) => backend.dataIdMap.get(t.dataId).memoryOffset);
+  const offsets = tensors.map((t) => heapOffset(backend, t));
   const shapeBytes = (rows: number, cols: number) => new Uint8Array(new Int32Array([1, rows, cols]).buffer);
   const [aShape, bShape] = [shapeBytes(n, m), shapeBytes(m, p)];
   const { tfjs } = backend.wasm;

@@ -4,7 +4,7 @@
 // each column summed over the rows in order from 0, the order of tfjs's scalar loop (the same bits; tested). Every
 // other Sum, and every Sum where the lab's wasm module cannot run (the threaded build's shared memory), is tfjs's.
 import * as tf from '@tensorflow/tfjs';
-import type { WasmBackendView, WasmKernel, WasmKernelArgs } from './wasmBackendView';
+import { heapOffset, type WasmBackendView, type WasmKernel, type WasmKernelArgs } from './wasmBackendView';
 import { wasmGemmFor } from './wasmGemm';
 
 let installed = false;
@@ -39,7 +39,7 @@ export function installWasmColumnSums(): void {
     if (!gemm || rows === 0 || cols === 0) return originalSum(args);
     const lead = x.shape.slice(0, -2);
     const out = backend.makeOutput(args.attrs.keepDims ? [...lead, 1, cols] : [...lead, cols], 'float32');
-    const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+    const at = (t: tf.TensorInfo) => heapOffset(backend, t);
     const batch = tf.util.sizeFromShape(lead);
     if (batch > 0) gemm.sumRows(at(x), at(out), batch, rows, cols);
     return out;

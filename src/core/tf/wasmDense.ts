@@ -9,7 +9,7 @@
 // the composite (core/algos/nets.ts's dense).
 import * as tf from '@tensorflow/tfjs';
 import { product } from './explicitTransposeMatMul';
-import type { WasmBackendView, WasmKernelArgs } from './wasmBackendView';
+import { heapOffset, type WasmBackendView, type WasmKernelArgs } from './wasmBackendView';
 import { gemmTakesColumns, wasmReadsTransposes } from './wasmBatchMatMul';
 import { gemmInPlace, wasmGemmFor, type GemmExports } from './wasmGemm';
 
@@ -30,7 +30,6 @@ function gemmOf(backend: WasmBackendView, kernel: string): GemmExports {
   return gemm;
 }
 
-const at = (backend: WasmBackendView, t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
 
 function register(): void {
   if (registered) return;
@@ -49,7 +48,7 @@ function register(): void {
       const out = backend.makeOutput([...lead, n, p], 'float32');
       if (batch > 0 && n > 0) {
         gemmInPlace(backend, gemm, { batch, n, m, p }, x, w, out, false, false);
-        gemm.biasAct(at(backend, out), at(backend, b), batch, n, p, b.shape.length === 1 ? 0 : p * BYTES, args.attrs.relu ? 1 : 0);
+        gemm.biasAct(heapOffset(backend, out), heapOffset(backend, b), batch, n, p, b.shape.length === 1 ? 0 : p * BYTES, args.attrs.relu ? 1 : 0);
       }
       return out;
     }) as unknown as tf.KernelFunc,
@@ -78,7 +77,7 @@ function register(): void {
       const backend = args.backend as WasmBackendView;
       const out = backend.makeOutput(dy.shape, 'float32');
       const count = tf.util.sizeFromShape(dy.shape);
-      if (count > 0) gemmOf(backend, RELU_GRAD).reluGrad(at(backend, dy), at(backend, y), at(backend, out), count);
+      if (count > 0) gemmOf(backend, RELU_GRAD).reluGrad(heapOffset(backend, dy), heapOffset(backend, y), heapOffset(backend, out), count);
       return out;
     }) as unknown as tf.KernelFunc,
   });

@@ -9,7 +9,7 @@
 // columns run as four (B padded with zeros).
 import * as tf from '@tensorflow/tfjs';
 import gemmBytes from '#gemm-bytes';
-import type { WasmBackendView, WasmModule } from './wasmBackendView';
+import { heapOffset, type WasmBackendView, type WasmModule } from './wasmBackendView';
 
 export interface GemmExports {
   gemm(a: number, sai: number, sal: number, sa: number, b: number, sbl: number, sb: number, c: number, batch: number, n: number, m: number, p: number): void;
@@ -78,7 +78,7 @@ export interface LaidOutProduct extends ProductShape {
  */
 export function gemmInPlace(backend: WasmBackendView, gemm: GemmExports, shape: ProductShape, a: tf.TensorInfo, b: tf.TensorInfo, out: tf.TensorInfo, transposeA: boolean, transposeB: boolean): void {
   const { batch, n, m, p } = shape;
-  const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+  const at = (t: tf.TensorInfo) => heapOffset(backend, t);
   // A(i, l) at a + i*sai + l*sal.
   const [sai, sal] = transposeA ? [BYTES, n * BYTES] : [m * BYTES, BYTES];
   const sa = n * m * BYTES;
