@@ -27,10 +27,11 @@ export function installWasmSlices(): void {
   const slice = (args: WasmKernelArgs): tf.TensorInfo => {
     const x = args.inputs.x;
     const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, args.attrs.begin as number[], args.attrs.size as number[]);
-    if (x.dtype === 'string' || (!strided && !tf.slice_util.isSliceContinous(x.shape, begin, size))) return originalSlice(args);
+    const contiguous = tf.slice_util.isSliceContinous(x.shape, begin, size);
+    if (x.dtype === 'string' || (!strided && !contiguous)) return originalSlice(args);
     const backend = args.backend as WasmBackendView;
     const out = backend.makeOutput(size, x.dtype);
-    if (tf.slice_util.isSliceContinous(x.shape, begin, size)) {
+    if (contiguous) {
       const offset = tf.slice_util.computeFlatOffset(begin, tf.util.computeStrides(x.shape));
       backend.typedArrayFromHeap(out).set(backend.readSync(x.dataId, offset, offset + tf.util.sizeFromShape(size)));
     } else if (tf.util.sizeFromShape(size) > 0) {
