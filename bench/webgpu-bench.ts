@@ -10,6 +10,11 @@
 //       --diagnose [--adam ops,shader]: where an update's time goes (below); --adam picks Adam's step as tf ops, as the
 //         lab's WebGPU programs (core/tf/webgpuAdam.ts), or both in turn
 //       --backend cpu: skip Dawn and time on tfjs's cpu backend (to test this file where no GPU adapter exists)
+//       --composite-ks 64: also time these populations with the lab's one-dispatch dense layer and Polyak averaging off
+//         (core/tf/webgpuDense.ts, webgpuPolyak.ts), as tfjs's composite ops, interleaved with the others
+//       --auto-ks 1,8,64: after the cases, the \`auto\` backend choice's own measurement (core/run/measure.ts
+//         measureUpdatesPerSecond, what selectBackend runs per backend) of each case's lone run (1) or population on
+//         this backend and on wasm (the lab's kernels; tfjs-backend-wasm-simd.wasm beside bench.mjs), and which it picks
 import type { Tensor } from '@tensorflow/tfjs'; // types only: tfjs itself loads after Dawn, below
 
 const arg = (name: string, fallback: string) => {
@@ -37,7 +42,7 @@ if (process.argv.includes('--specs')) {
   process.exit(0);
 }
 
-const backend = arg('backend', 'webgpu');
+const backend = arg('backend', 'webgpu') as 'webgpu' | 'cpu';
 
 // 1. Dawn. navigator.gpu must exist before tfjs-backend-webgpu is evaluated (it registers itself only if it does),
 //    so everything tfjs is imported dynamically, after this.
@@ -213,7 +218,29 @@ const { interleaved, loneSubject, networksOf, populationSubject, specOf } = awai
 const budget = Number(arg('budget', '3000'));
 const cycles = Number(arg('cycles', '3'));
 const ks = arg('ks', '1,8,64').split(',').map(Number);
+const list = (name: string) => arg(name, '').split(',').filter(Boolean).map(Number);
+const compositeKs = list('composite-ks');
 const round = (x: number) => Number(x.toPrecision(4));
+const { setWebGpuDense } = await import('../src/core/tf/webgpuDense');
+const { setPolyakKernel } = await import('../src/core/tf/polyak');
+/** A subject whose updates run with the lab's one-dispatch layer and averaging off (the kernels are chosen as the
+ * update enqueues them, so the switch holds for exactly its updates). */
+function compositeSubject(s: ReturnType<typeof populationSubject>): ReturnType<typeof populationSubject> {
+  return {
+    name: `${s.name} composite`,
+    update: () => {
+      setWebGpuDense(false);
+      setPolyakKernel(false);
+      try {
+        return s.update();
+      } finally {
+        setWebGpuDense(true);
+        setPolyakKernel(true);
+      }
+    },
+    dispose: () => s.dispose(),
+  };
+}
 for (const size of arg('sizes', 'teaching,d4rl').split(',')) {
   for (const algorithmId of arg('algos', 'iql,td3bc').split(',')) {
     const name = `${algorithmId} ${size}`;
@@ -222,7 +249,7 @@ for (const size of arg('sizes', 'teaching,d4rl').split(',')) {
     firstGpuError = null;
     try {
       const spec = specOf(algorithmId, size);
-      const subjects = [loneSubject(spec), ...ks.map((k) => populationSubject(spec, k))];
+      const subjects = [loneSubject(spec), ...ks.map((k) => populationSubject(spec, k)), ...compositeKs.map((k) => compositeSubject(populationSubject(spec, k)))];
       // Metrics of one update of each subject must be finite numbers (webgpu once returned wrong values, PLATFORM.md).
       const finite: Record<string, boolean> = {};
       for (const s of subjects) {
@@ -230,12 +257,21 @@ for (const size of arg('sizes', 'teaching,d4rl').split(',')) {
         finite[s.name] = [...(await m.data())].every(Number.isFinite);
         m.dispose();
       }
+      // Kernels that dispatch (Reshape and Identity do not) in one update of the largest population, as run and composite.
+      const dispatching = async (subject: (typeof subjects)[number]) => {
+        const info = await tf.profile(() => subject.update());
+        tf.dispose(info.result as Tensor);
+        return info.kernels.filter((kk) => kk.name !== 'Reshape' && kk.name !== 'Identity').length;
+      };
+      const largest = subjects.find((s) => s.name === `K=${Math.max(...ks)}`)!;
+      const kernelsPerUpdate = { [largest.name]: await dispatching(largest), ...(compositeKs.length ? { [`${largest.name} composite`]: await dispatching(compositeSubject(largest)) } : {}) };
       const measured = await interleaved(subjects, cycles, budget / cycles);
       for (const s of subjects) s.dispose();
       const population = Object.fromEntries(
-        ks.map((k) => {
-          const ups = measured[`K=${k}`];
-          return [`K=${k}`, { populationUpdatesPerSecond: round(ups), memberUpdatesPerSecond: round(ups * k), overOneLoneRun: round((ups * k) / measured.lone) }];
+        [...ks.map((k) => `K=${k}`), ...compositeKs.map((k) => `K=${k} composite`)].map((name) => {
+          const k = Number(name.split(/[= ]/)[1]);
+          const ups = measured[name];
+          return [name, { populationUpdatesPerSecond: round(ups), memberUpdatesPerSecond: round(ups * k), overOneLoneRun: round((ups * k) / measured.lone) }];
         }),
       );
       emit({
@@ -244,6 +280,7 @@ for (const size of arg('sizes', 'teaching,d4rl').split(',')) {
         networks: networksOf(spec),
         loneRunUpdatesPerSecond: round(measured.lone),
         population,
+        kernelsPerUpdate,
         metricsFinite: finite,
         seconds: round((performance.now() - started) / 1000),
         numTensors: tf.memory().numTensors,
@@ -254,6 +291,39 @@ for (const size of arg('sizes', 'teaching,d4rl').split(',')) {
       emit({ stage: 'case', name, error: errorText(e) });
     }
   }
+}
+
+// 5. The auto choice: measureUpdatesPerSecond (what selectBackend runs on each backend) here and on wasm.
+const autoKs = list('auto-ks');
+if (autoKs.length > 0) {
+  const { measureUpdatesPerSecond } = await import('../src/core/run/measure');
+  const { trySetBackend } = await import('../src/core/tf/backend');
+  const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+  const { fileURLToPath } = await import('node:url');
+  const simd = fileURLToPath(new URL('./tfjs-backend-wasm-simd.wasm', import.meta.url));
+  setWasmPaths({ 'tfjs-backend-wasm.wasm': simd, 'tfjs-backend-wasm-simd.wasm': simd, 'tfjs-backend-wasm-threaded-simd.wasm': simd });
+  const autoBudget = Number(arg('auto-budget', '1500'));
+  for (const size of arg('sizes', 'teaching,d4rl').split(',')) {
+    for (const algorithmId of arg('algos', 'iql,td3bc').split(',')) {
+      for (const k of autoKs) {
+        const name = `${algorithmId} ${size} K=${k}`;
+        try {
+          const spec = { ...specOf(algorithmId, size), members: k };
+          const measured: Record<string, number | string> = {};
+          for (const b of [backend, 'wasm'] as const) {
+            const failure = await trySetBackend(b);
+            measured[b] = failure ? `did not start: ${failure}` : round(await measureUpdatesPerSecond(spec, autoBudget, 100_000));
+          }
+          const numbers = Object.entries(measured).filter((e): e is [string, number] => typeof e[1] === 'number');
+          const picks = numbers.sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+          emit({ stage: 'auto', name, updatesPerSecond: measured, memberUpdatesPerSecond: Object.fromEntries(numbers.map(([b, u]) => [b, round(u * k)])), picks });
+        } catch (e) {
+          emit({ stage: 'auto', name, error: errorText(e) });
+        }
+      }
+    }
+  }
+  await trySetBackend(backend);
 }
 process.exit(0); // Dawn's instance keeps the event loop alive
 

@@ -8,7 +8,9 @@
 #   adapter (no WebGPU adapter), tfjs, a case, torch (not importable), torch-cuda (no torch.cuda), torch-cpu.
 # Env: BUDGET_MS per subject (1500), KS (1,8,64), ALGOS (iql,td3bc), SIZES (teaching,d4rl), WEBGPU_TIMEOUT (240 s),
 #      TORCH_TIMEOUT (120 s per size and device), TOTAL_SECONDS (500: later stages get what is left; the device tool
-#      allows 600 s a command), DAWN_FLAGS (for Dawn's create(), e.g. backend=vulkan), SKIP_TORCH_CPU=1, SKIP_TORCH=1, NODE_FLAGS (e.g. --cpu-prof --cpu-prof-dir=DIR), DIAGNOSE=1 (where the time of a webgpu update goes, before the cases; SUBMIT_BATCHES tried), NO_CASES=1, PYTHON (python3), VK_ICD_FILENAMES (found if unset).
+#      allows 600 s a command), DAWN_FLAGS (for Dawn's create(), e.g. backend=vulkan), SKIP_TORCH_CPU=1, SKIP_TORCH=1, NODE_FLAGS (e.g. --cpu-prof --cpu-prof-dir=DIR), COMPOSITE_KS (e.g. 64: those populations also with the lab's
+#      one-dispatch dense layer and Polyak averaging off), AUTO_KS (e.g. 1,8,64: the auto backend choice's measurement on
+#      webgpu and on wasm for a lone run and those populations; AUTO_BUDGET_MS 1500 each), DIAGNOSE=1 (where the time of a webgpu update goes, before the cases; SUBMIT_BATCHES tried), NO_CASES=1, PYTHON (python3), VK_ICD_FILENAMES (found if unset).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 CARRY=bench/webgpu-carry
@@ -54,6 +56,8 @@ for s in stages:
         out["errors"].append({"stage": stage, **s})
     if stage == "case":
         webgpu["cases"][s.pop("name")] = s
+    elif stage == "auto":
+        webgpu.setdefault("auto", {})[s.pop("name")] = s
     elif stage in ("adapter", "tfjs", "node", "vulkan", "carry"):
         webgpu[stage] = s
     elif stage.startswith("torch"):
@@ -71,7 +75,7 @@ PY
 finish() { assemble; exit 0; }
 
 # 1. The carry folder.
-for f in node.xz node_modules/webgpu/index.js node_modules/webgpu/dist/linux-x64/dawn.node.xz lib/libvulkan.so.1 bench.mjs gemm.wat specs.json; do
+for f in node.xz node_modules/webgpu/index.js node_modules/webgpu/dist/linux-x64/dawn.node.xz lib/libvulkan.so.1 bench.mjs gemm.wat tfjs-backend-wasm-simd.wasm specs.json; do
   [ -e "$CARRY/$f" ] || { note carry error "$CARRY/$f is missing: build the folder with bench/webgpu-prepare.sh and carry bench/webgpu-carry"; finish; }
 done
 note carry versions "$(cat "$CARRY/versions.json" 2>/dev/null)"
@@ -104,7 +108,7 @@ webgpu() {
   # 2. Unpack node and dawn.node (Python's lzma: xz may be absent there).
   mkdir -p "$WORK/node_modules"
   cp -r "$CARRY/node_modules/webgpu" "$WORK/node_modules/"
-  cp "$CARRY/bench.mjs" "$CARRY/gemm.wat" "$WORK/"
+  cp "$CARRY/bench.mjs" "$CARRY/gemm.wat" "$CARRY/tfjs-backend-wasm-simd.wasm" "$WORK/"
   if ! timeout 120 "$PYTHON" -c '
 import lzma, os, shutil, sys
 for src, dst in zip(sys.argv[1::2], sys.argv[2::2]):
@@ -173,7 +177,7 @@ for src, dst in zip(sys.argv[1::2], sys.argv[2::2]):
   # 5. Dawn, the adapter, tfjs-webgpu and the cases (bench.mjs prints one JSON line per stage).
   local t; t=$(limit "$WEBGPU_TIMEOUT")
   say "webgpu: adapter and cases (at most $t s) ..."
-  (cd "$WORK" && timeout -k 10 "$t" ./node ${NODE_FLAGS:-} bench.mjs --budget "$BUDGET_MS" --ks "$KS" --algos "$ALGOS" --sizes "$SIZES" --dawn-flags "${DAWN_FLAGS:-}" ${DIAGNOSE:+--diagnose --submit-batches ${SUBMIT_BATCHES:-15,64,256,1024}} ${NO_CASES:+--no-cases}) > "$WORK/webgpu.out" 2> "$WORK/webgpu.err"
+  (cd "$WORK" && timeout -k 10 "$t" ./node ${NODE_FLAGS:-} bench.mjs --budget "$BUDGET_MS" --ks "$KS" --algos "$ALGOS" --sizes "$SIZES" --dawn-flags "${DAWN_FLAGS:-}" ${COMPOSITE_KS:+--composite-ks $COMPOSITE_KS} ${AUTO_KS:+--auto-ks $AUTO_KS --auto-budget ${AUTO_BUDGET_MS:-1500}} ${DIAGNOSE:+--diagnose --submit-batches ${SUBMIT_BATCHES:-15,64,256,1024}} ${NO_CASES:+--no-cases}) > "$WORK/webgpu.out" 2> "$WORK/webgpu.err"
   local rc=$?
   grep '^{' "$WORK/webgpu.out" >> "$LOG"
   if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then

@@ -8,6 +8,7 @@
 #   fallback-lib/          this machine's libstdc++.so.6, used only if the GPU machine's is too old for node/dawn.node
 #   bench.mjs              bench/webgpu-bench.ts and the lab's population code bundled into one file (esbuild)
 #   gemm.wat               the lab's wasm kernels (src/core/tf/gemm.wat), which bench.mjs assembles on start
+#   tfjs-backend-wasm-simd.wasm  tfjs's wasm backend, for the auto choice's wasm measurement (AUTO_KS)
 #   specs.json             the resolved specs of the cases, for bench/torch_peer.py
 # Usage: bench/webgpu-prepare.sh   (WEBGPU_VERSION=0.6.2, NODE_BIN=$(command -v node), CARRY_MAX_MIB=60 override)
 set -euo pipefail
@@ -50,6 +51,7 @@ npx esbuild bench/webgpu-bench.ts --bundle --platform=node --format=esm --target
   --outfile="$OUT/bench.mjs"
 # The bundle assembles the lab's wasm module (core/tf/gemmBytes.node.ts) from gemm.wat beside it when it starts.
 cp src/core/tf/gemm.wat "$OUT/gemm.wat"
+cp node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm "$OUT/"
 "$NODE_BIN" "$OUT/bench.mjs" --specs --algos iql,td3bc,sac > "$OUT/specs.json"
 
 printf '{"node":"%s","webgpu":"%s","libvulkan1":"%s","built":"%s"}\n' "$("$NODE_BIN" --version)" "$WEBGPU_VERSION" \

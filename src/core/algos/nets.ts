@@ -3,6 +3,7 @@ import type { Rng } from '../rng';
 import { explicitTransposeMatMul, swapLastAxes } from '../tf/explicitTransposeMatMul';
 import { polyakAverage } from '../tf/polyak';
 import { wasmDense, wasmDenseTakes } from '../tf/wasmDense';
+import { webgpuDense, webgpuDenseTakes } from '../tf/webgpuDense';
 
 export { swapLastAxes };
 
@@ -97,12 +98,16 @@ export class MLP {
 }
 
 /**
- * act(x w + b), a layer of MLP and of the population's BatchedMLP: on wasm with the lab's GEMM one kernel for the
- * product, bias and relu (core/tf/wasmDense.ts; tanh follows as its own), elsewhere the product, an add and the
- * activation.
+ * act(x w + b), a layer of MLP and of the population's BatchedMLP: one kernel for the product, bias and relu on wasm
+ * with the lab's GEMM (core/tf/wasmDense.ts) and on webgpu (core/tf/webgpuDense.ts), tanh following as its own;
+ * elsewhere the product, an add and the activation.
  */
 export function dense<T extends tf.Tensor>(x: T, w: tf.Tensor, b: tf.Tensor, activation: Activation | 'linear'): T {
   if (activation !== 'tanh' && wasmDenseTakes(x, w, b)) return wasmDense(x, w, b, activation === 'relu');
+  if (webgpuDenseTakes(x, w, b)) {
+    const z = webgpuDense(x, w, b, activation === 'relu');
+    return activation === 'tanh' ? hiddenActivation(z, activation) : z;
+  }
   const z = tf.add(matMulFastGrad(x, w), b) as T;
   return activation === 'linear' ? z : hiddenActivation(z, activation);
 }

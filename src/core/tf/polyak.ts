@@ -2,16 +2,19 @@
 // at once. tau is a number (a lone run) or one rate per member ([K], read from the device; every variable then leads
 // with the members axis). On wasm, where the lab's module runs, one kernel for all the variables (gemm.wat's `lerp`,
 // the same float32 operations): as tf ops it was four or five kernels per variable, about 60 per update for twin
-// critics, each mostly tfjs's per-kernel overhead (bench/README.md, "Polyak averaging as one kernel").
+// critics, each mostly tfjs's per-kernel overhead (bench/README.md, "Polyak averaging as one kernel"). On webgpu one
+// dispatch per variable (core/tf/webgpuPolyak.ts).
 import * as tf from '@tensorflow/tfjs';
 import { heapOffset, type WasmBackendView, type WasmKernelArgs } from './wasmBackendView';
 import { wasmGemmFor } from './wasmGemm';
+import { webgpuPolyak } from './webgpuPolyak';
 
 const KERNEL = 'LabPolyak';
 let registered = false;
 let enabled = true;
 
-/** Turns the one-kernel averaging on or off (benches compare the two in one process; off: the tf ops everywhere). */
+/** Turns the one-kernel averaging (wasm) and the one-dispatch-per-variable one (webgpu) on or off (benches compare the
+ * two in one process; off: the tf ops everywhere). */
 export function setPolyakKernel(on: boolean): void {
   enabled = on;
 }
@@ -22,7 +25,11 @@ export function polyakAverage(targets: readonly tf.Variable[], sources: readonly
     if (v.shape.join() !== sources[i].shape.join()) throw new Error(`Polyak averaging: target ${v.name} is ${v.shape.join('x')}, online ${sources[i].name} ${sources[i].shape.join('x')}`);
   });
   tf.tidy(() => {
-    const averaged = kernelFits() ? polyakKernel(targets, sources, tau) : targets.map((v, i) => polyakOps(v, sources[i], tau));
+    const averaged = kernelFits()
+      ? polyakKernel(targets, sources, tau)
+      : enabled && tf.getBackend() === 'webgpu'
+        ? webgpuPolyak(targets, sources, tau)
+        : targets.map((v, i) => polyakOps(v, sources[i], tau));
     targets.forEach((v, i) => v.assign(averaged[i]));
   });
 }

@@ -11,6 +11,7 @@
 // another order (tests/browser/webgpuAdam.test.ts bounds the difference). Callers choose it with webgpuAdamFits.
 import * as tf from '@tensorflow/tfjs';
 import { webgpu_util, type WebGPUBackend, type WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { elementwise, f32, i32, webgpuKernels } from './webgpuPrograms';
 import { checkAdamInputs, type AdamConstants, type AdamKernelStep, type AdamStepSize } from './wasmAdam';
 
 const NORM = 'LabSquaredNorms';
@@ -25,13 +26,6 @@ export const webgpuAdamChoice = { enabled: true };
 /** Whether the step runs as these programs: on the webgpu backend, for every variable size. */
 export function webgpuAdamFits(): boolean {
   return webgpuAdamChoice.enabled && tf.getBackend() === 'webgpu';
-}
-
-/** Elementwise over a flat output, one thread per value (tfjs's own layout for elementwise programs). */
-function elementwise(outputShape: number[]): Pick<WebGPUProgram, 'outputShape' | 'dispatchLayout' | 'dispatch' | 'workgroupSize' | 'size'> {
-  const workgroupSize: [number, number, number] = [64, 1, 1];
-  const dispatchLayout = webgpu_util.flatDispatchLayout(outputShape);
-  return { outputShape, dispatchLayout, dispatch: webgpu_util.computeDispatch(dispatchLayout, outputShape, workgroupSize), workgroupSize, size: true };
 }
 
 /**
@@ -124,17 +118,8 @@ function weightsProgram(shape: number[], perMember: boolean): WebGPUProgram {
   };
 }
 
-const f32 = (x: number) => ({ type: 'float32', data: [x] });
-const i32 = (x: number) => ({ type: 'int32', data: [x] });
-
-interface KernelArgs {
-  inputs: Record<string, tf.TensorInfo>;
-  backend: unknown;
-  attrs: Record<string, number | boolean | number[]>;
-}
-
 // Each program is its own kernel, so tf.profile and the engine see every dispatch and own every output.
-const kernels: Record<string, (a: KernelArgs) => tf.TensorInfo> = {
+const register = webgpuKernels({
   [NORM]: ({ inputs: { g, p }, backend, attrs }) => {
     const members = Number(attrs.members);
     const perMember = g.shape.reduce((a, b) => a * b, 1) / Math.max(members, 1);
@@ -155,15 +140,10 @@ const kernels: Record<string, (a: KernelArgs) => tf.TensorInfo> = {
     const uniforms = [f32(Number(attrs.eps)), f32(Number(attrs.sqrtBc2)), f32(Number(attrs.bc1)), f32(Number(attrs.step)), f32(Number(attrs.decay)), i32(size / members)];
     return (backend as WebGPUBackend).runWebGPUProgram(program, lr === undefined ? [x, m, v] : [x, m, v, lr], 'float32', uniforms);
   },
-};
-
-let registered = false;
+});
 
 function run(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, number | boolean>): tf.Tensor {
-  if (!registered) {
-    registered = true;
-    for (const [kernelName, kernelFunc] of Object.entries(kernels)) tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
-  }
+  register();
   return tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 

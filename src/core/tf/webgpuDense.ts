@@ -1,0 +1,103 @@
+// A dense layer act(x w + b) on tfjs-backend-webgpu as one dispatch where the composite was three (BatchMatMul, Add,
+// Relu): tfjs's own fused matMul program, which adds the bias and applies relu in the product's epilogue. Its gradient
+// makes dz once with one program (`dy * step(y)`, read from the layer's output; two kernels as tf ops) and then only
+// the input gradients the engine asks for (tf.fused.matMul's customGrad computes all three always, a wasted product
+// for a first layer). On a real GPU a dispatch costs about 0.05-0.09 ms of JavaScript and Dawn whatever its size
+// (bench/README.md, "Results on an NVIDIA H100"), so the count is the cost.
+// Not bit for bit with the composite: a GPU compiler may fuse the product's last multiply with the bias's add
+// (tests/browser/webgpuDense.test.ts bounds the difference).
+// Taken: rank 2 with a bias [out] (a lone run's MLP) and rank 3 with a bias [K, 1, out] (a population's), float32.
+// tfjs's program broadcasts the bias over the product's [batch, rows, columns] coordinates, so a rank-4 ensemble's
+// bias [K, N, 1, out] (its batch axes folded into one) is left to the composite.
+import * as tf from '@tensorflow/tfjs';
+import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { elementwise, webgpuKernels } from './webgpuPrograms';
+
+const DENSE = 'LabDenseWebGpu';
+const RELU_GRAD = 'LabReluGradWebGpu';
+let enabled = true;
+
+/** Turns the one-dispatch layer on or off (benches compare the two in one process; off: the composite). */
+export function setWebGpuDense(on: boolean): void {
+  enabled = on;
+}
+
+/** dy * step(y) for y a relu's output (>= 0 or NaN): tfjs's Step gives NaN for NaN, so dy * y there, as its Multiply. */
+function reluGradProgram(shape: number[]): WebGPUProgram {
+  return {
+    ...elementwise(shape),
+    variableNames: ['DY', 'Y'],
+    shaderKey: 'labReluGrad',
+    getUserCode: () => `
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          let y = Y[index];
+          setOutputAtIndex(index, DY[index] * select(y, 1.0, y > 0.0));
+        }
+      }`,
+  };
+}
+
+const registerKernels = webgpuKernels({
+  [DENSE]: ({ inputs: { x, w, b }, backend, attrs }) => {
+    const fused = tf.getKernel('_FusedMatMul', 'webgpu');
+    if (!fused) throw new Error(`${DENSE}: tfjs-backend-webgpu has no _FusedMatMul kernel`);
+    const fusedAttrs = { transposeA: false, transposeB: false, activation: attrs.relu ? 'relu' : 'linear', leakyreluAlpha: 0 };
+    return fused.kernelFunc({ inputs: { a: x, b: w, bias: b }, backend: backend as WebGPUBackend, attrs: fusedAttrs }) as tf.TensorInfo;
+  },
+  [RELU_GRAD]: ({ inputs: { dy, y }, backend }) => (backend as WebGPUBackend).runWebGPUProgram(reluGradProgram(dy.shape.slice()), [dy, y], 'float32'),
+});
+
+let gradientsRegistered = false;
+
+function register(): void {
+  registerKernels();
+  if (gradientsRegistered) return;
+  gradientsRegistered = true;
+  tf.registerGradient({
+    kernelName: DENSE,
+    inputsToSave: ['x', 'w'],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, w, y] = saved;
+      const dz = attrs.relu ? reluGrad(dy as tf.Tensor, y) : (dy as tf.Tensor);
+      return {
+        x: () => tf.matMul(dz, w, false, true),
+        w: () => tf.matMul(x, dz, true, false),
+        b: () => tf.sum(dz, dz.rank - 2, dz.rank === 3), // [out] for rank 2, [K, 1, out] for rank 3
+      };
+    },
+  });
+  tf.registerGradient({
+    kernelName: RELU_GRAD,
+    inputsToSave: ['y'],
+    // Linear in dy (second-order gradients pass through it); y only selects, so its gradient is zero, as Step's.
+    gradFunc: (ddz, [y]) => ({ dy: () => reluGrad(ddz as tf.Tensor, y), y: () => tf.zerosLike(y) }),
+  });
+}
+
+function reluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel(RELU_GRAD, { dy, y } as unknown as tf.NamedTensorMap, {}) as tf.Tensor;
+}
+
+/** Whether this layer can run as one dispatch now (see the header for what is taken). */
+export function webgpuDenseTakes(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): boolean {
+  const p = w.shape[w.shape.length - 1];
+  const rank = x.rank;
+  const biasFits = rank === 2 ? b.rank === 1 && b.shape[0] === p : rank === 3 && b.shape.join() === [x.shape[0], 1, p].join();
+  return (
+    enabled &&
+    tf.getBackend() === 'webgpu' &&
+    biasFits &&
+    w.rank === rank &&
+    (rank === 2 || x.shape[0] === w.shape[0]) &&
+    x.shape[rank - 1] === w.shape[rank - 2] &&
+    [x, w, b].every((t) => t.dtype === 'float32')
+  );
+}
+
+/** act(x w + b) as one dispatch; call only where webgpuDenseTakes says so. */
+export function webgpuDense<T extends tf.Tensor>(x: T, w: tf.Tensor, b: tf.Tensor, relu: boolean): T {
+  register();
+  return tf.engine().runKernel(DENSE, { x, w, b } as unknown as tf.NamedTensorMap, { relu } as unknown as tf.NamedAttrMap) as T;
+}
