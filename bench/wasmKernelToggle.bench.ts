@@ -9,8 +9,10 @@
 // --kernel broadcast-compare: Maximum/Minimum/comparisons of broadcast operands, tfjs-wasm's against
 //   core/tf/wasmBroadcastCompare.ts; --kernel strided-slices: strided Slice and SplitV, tfjs-wasm's against wasmSlices.ts;
 // --kernel fused: the last four together (what a population update gained from them);
-// --kernel narrow-gemm: products with 2-3 output columns on XNNPACK against the GEMM with B padded to 4 columns.
-// Run: npx tsx bench/wasmKernelToggle.bench.ts --kernel column-sums|adam-simd|dense|polyak|broadcast-compare|strided-slices|fused|narrow-gemm [--budget 4000] [--cycles 8] [--ks 1,8]
+// --kernel narrow-gemm: products with 2-3 output columns on XNNPACK against the GEMM with B padded to 4 columns;
+// --kernel fma: the GEMM module as written (baseline SIMD) against the one with relaxed SIMD's fused multiply-add
+//   (core/tf/wasmGemm.ts; not the same bits: one rounding per multiply-add instead of two).
+// Run: npx tsx bench/wasmKernelToggle.bench.ts --kernel column-sums|adam-simd|dense|polyak|broadcast-compare|strided-slices|fused|narrow-gemm|fma [--budget 4000] [--cycles 8] [--ks 1,8]
 //   [--algos iql,td3bc,sac] [--size teaching]
 import * as tf from '@tensorflow/tfjs';
 import { configureWasm } from '../src/core/tf/backend';
@@ -21,6 +23,7 @@ import { setWasmNarrowProducts } from '../src/core/tf/wasmBatchMatMul';
 import { setWasmBroadcastCompare } from '../src/core/tf/wasmBroadcastCompare';
 import { setWasmColumnSums } from '../src/core/tf/wasmColumnSums';
 import { setWasmDense } from '../src/core/tf/wasmDense';
+import { setWasmFusedMultiplyAdd } from '../src/core/tf/wasmGemm';
 import { setWasmStridedSlices } from '../src/core/tf/wasmSlices';
 import { round, startBench } from './benchResult';
 import { interleaved, loneSubject, populationSubject, specOf, type Subject } from './populationSubjects';
@@ -43,6 +46,7 @@ const toggles: Record<string, { set(on: boolean): void; off: string; on: string 
   'broadcast-compare': { set: setWasmBroadcastCompare, off: 'tfjs', on: 'lab' },
   'strided-slices': { set: setWasmStridedSlices, off: 'tfjs', on: 'lab' },
   'narrow-gemm': { set: setWasmNarrowProducts, off: 'xnnpack', on: 'gemm' },
+  fma: { set: setWasmFusedMultiplyAdd, off: 'baseline', on: 'fma' },
   fused: {
     set: (on) => [setWasmDense, setPolyakKernel, setWasmBroadcastCompare, setWasmStridedSlices].forEach((set) => set(on)),
     off: 'tfjs',
@@ -90,6 +94,10 @@ function aloneUpdate(shape: number[]): () => tf.Tensor | tf.Tensor[] {
     return () => tf.maximum(x, column);
   }
   if (kernel === 'strided-slices') return () => tf.split(x, [shape[2] - 1, 1], -1);
+  if (kernel === 'fma') {
+    const w = tf.randomNormal([K, shape[2], shape[2]]);
+    return () => tf.matMul(x, w);
+  }
   if (kernel === 'narrow-gemm') {
     const [w, dz] = [tf.randomNormal([K, shape[2], 2]), tf.randomNormal([K, shape[1], 2])];
     return () => [tf.matMul(x, w), tf.matMul(x, dz, true, false)]; // a 2-column head's product and its weight gradient
@@ -115,6 +123,7 @@ const SHAPES: Record<string, number[][]> = {
   'broadcast-compare': [[4, 256, 1], [8, 256, 1], [4, 256, 64]],
   'strided-slices': [[4, 256, 4], [8, 256, 4], [8, 256, 18]],
   'narrow-gemm': [[1, 256, 64], [4, 256, 64], [8, 256, 64]],
+  fma: [[1, 256, 64], [8, 256, 64], [1, 256, 256]],
 };
 for (const shape of SHAPES[kernel]) {
   const update = aloneUpdate(shape);
@@ -150,4 +159,4 @@ for (const algorithmId of algos) {
 }
 toggle.set(true);
 const OUT: Record<string, string> = { 'column-sums': 'columnSums', 'adam-simd': 'adamSimd' };
-bench.finish(arg('out', OUT[kernel] ?? `kernelToggle-${kernel}`), { note: `Node wasm, one thread; ${kernel}: ${toggle.off} against ${toggle.on} (same bits), alternating in one process after a warm-up; updates: member-updates/s`, kernel, size, budgetMs: budget, alone, updates });
+bench.finish(arg('out', OUT[kernel] ?? `kernelToggle-${kernel}`), { note: `Node wasm, one thread; ${kernel}: ${toggle.off} against ${toggle.on} (${kernel === 'fma' ? 'one rounding per multiply-add against two' : 'same bits'}), alternating in one process after a warm-up; updates: member-updates/s`, kernel, size, budgetMs: budget, alone, updates });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { configureWasm } from '../../src/core/tf/backend';
 import type { WasmBackendView } from '../../src/core/tf/wasmBackendView';
-import { wasmGemmFor } from '../../src/core/tf/wasmGemm';
+import { setWasmFusedMultiplyAdd, wasmGemmFor, wasmGemmFusesMultiplyAdd } from '../../src/core/tf/wasmGemm';
 import { wasmFiles } from '../../workers/wasmFiles';
 import { caseName, gemmCases, productsOf, worstError } from '../unit/helpers/gemmCases';
 
@@ -17,6 +17,21 @@ beforeAll(async () => {
 describe('the lab wasm GEMM in Chromium', () => {
   it('binds to the backend memory (single-thread SIMD build)', () => {
     expect(wasmGemmFor((tf.backend() as unknown as WasmBackendView).wasm)).not.toBeNull();
+  });
+
+  it('runs the module built with relaxed SIMD, which rounds c + a*b once (Chromium 114+ compiles it by default)', () => {
+    expect(wasmGemmFusesMultiplyAdd()).toBe(true);
+    // -1 + (1 + 2^-12)^2 = 2^-11 + 2^-24 exactly; the baseline module rounds the product first and loses the 2^-24.
+    const e = 2 ** -12;
+    const product = (fused: boolean) => {
+      setWasmFusedMultiplyAdd(fused);
+      const [a, b] = [tf.tensor2d([[-1, 1 + e]]), tf.tensor2d([[1, 1, 1, 1], [1 + e, 1 + e, 1 + e, 1 + e]])];
+      const out = Array.from(tf.matMul(a, b).dataSync());
+      tf.dispose([a, b]);
+      return out;
+    };
+    expect(product(false)).toEqual(Array(4).fill(2 ** -11));
+    expect(product(true)).toEqual(Array(4).fill(2 ** -11 + 2 ** -24));
   });
 
   it('matches float64 and XNNPACK to float precision on every case', () => {

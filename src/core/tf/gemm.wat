@@ -7,7 +7,10 @@
 ;;
 ;; A's element (i, l) is at a + i*sai + l*sal, so a transposed A is only other strides; B's rows are contiguous
 ;; (element (l, j) at b + l*sbl + 4j; a transposed B is first copied by `transpose`); C is [n, p] row-major.
-;; Each element is summed over l in order, c = c + a*b (no FMA in baseline SIMD).
+;; Each element is summed over l in order, c = c + a*b: two roundings in this baseline-SIMD text, one in the module
+;; built from it with relaxed SIMD (scripts/wat.mjs's fuseMultiplyAdds, for the functions named below), which
+;; core/tf/wasmGemm.ts runs wherever the engine takes it.
+;; @fuse-multiply-add $block8 $block4 $dot
 (module
   (import "tfjs" "memory" (memory 1))
 

@@ -23,17 +23,37 @@ export interface GemmExports {
 }
 
 const BYTES = 4;
-const instances = new WeakMap<WasmModule, GemmExports | null>();
-let compiled: WebAssembly.Module | null | undefined;
+type Variant = 'fusedMultiplyAdd' | 'baseline';
+const instances = new WeakMap<WasmModule, Partial<Record<Variant, GemmExports | null>>>();
+const compiled: Partial<Record<Variant, WebAssembly.Module | null>> = {};
+let fusedMultiplyAddWanted = true;
+
+/**
+ * Whether products may run the module built with relaxed SIMD's fused multiply-add (one rounding per c + a*b, and
+ * 15-30% more GFLOP/s measured on an AVX-512 machine, bench/README.md) where the engine compiles it: Chromium 114+,
+ * Node with --experimental-wasm-relaxed-simd. Elsewhere, or off, the baseline-SIMD module (two roundings, as XNNPACK).
+ * Benches switch it to compare the two in one process.
+ */
+export function setWasmFusedMultiplyAdd(on: boolean): void {
+  fusedMultiplyAddWanted = on;
+}
+
+/** Whether wasmGemmFor's module is the fused one now (the engine took it and it is wanted). */
+export function wasmGemmFusesMultiplyAdd(): boolean {
+  return fusedMultiplyAddWanted && compile('fusedMultiplyAdd') !== null;
+}
 
 /**
  * The GEMM bound to this backend's memory, or null where it cannot run: the threaded build's shared memory (the
  * module imports a plain one), an engine without SIMD, or a main thread that refuses to compile synchronously.
  */
 export function wasmGemmFor(wasm: WasmModule): GemmExports | null {
-  let gemm = instances.get(wasm);
+  const variant: Variant = wasmGemmFusesMultiplyAdd() ? 'fusedMultiplyAdd' : 'baseline';
+  const bound = instances.get(wasm) ?? {};
+  instances.set(wasm, bound);
+  let gemm = bound[variant];
   if (gemm !== undefined) return gemm;
-  const module = compile();
+  const module = compile(variant);
   gemm = null;
   if (module && wasm.asm?.memory) {
     try {
@@ -42,19 +62,19 @@ export function wasmGemmFor(wasm: WasmModule): GemmExports | null {
       gemm = null; // a shared memory does not match the module's import
     }
   }
-  instances.set(wasm, gemm);
+  bound[variant] = gemm;
   return gemm;
 }
 
-function compile(): WebAssembly.Module | null {
-  if (compiled === undefined) {
+function compile(variant: Variant): WebAssembly.Module | null {
+  if (compiled[variant] === undefined) {
     try {
-      compiled = new WebAssembly.Module(gemmBytes as BufferSource);
+      compiled[variant] = new WebAssembly.Module(gemmBytes[variant] as BufferSource);
     } catch {
-      compiled = null;
+      compiled[variant] = null; // no SIMD, or (the fused one) no relaxed SIMD
     }
   }
-  return compiled;
+  return compiled[variant]!;
 }
 
 /** Sizes of a batched product op(A) op(B): `batch` elements of [n, m] x [m, p]. */

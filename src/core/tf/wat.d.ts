@@ -3,3 +3,9 @@ declare module '*.wat?wasm' {
   const bytes: Uint8Array;
   export default bytes;
 }
+
+/** The same with its multiply-adds fused by relaxed SIMD (scripts/wat.mjs's fuseMultiplyAdds). */
+declare module '*.wat?wasm-fma' {
+  const bytes: Uint8Array;
+  export default bytes;
+}
