@@ -40,6 +40,7 @@ const CASES = [
   { name: 'a lone layer, rank 2', x: [9, 7], w: [7, 6], b: [6] },
   { name: 'a population of 3, rank 3', x: [3, 9, 7], w: [3, 7, 6], b: [3, 1, 6] },
   { name: 'one output column', x: [3, 9, 64], w: [3, 64, 1], b: [3, 1, 1] },
+  { name: "an ensemble's population, rank 4", x: [2, 3, 5, 4], w: [2, 3, 4, 6], b: [2, 3, 1, 6] },
 ];
 
 describe('dense layer as one WebGPU dispatch', () => {
@@ -61,6 +62,15 @@ describe('dense layer as one WebGPU dispatch', () => {
       });
     }
   }
+
+  it('runs an ensemble layer (rank 4) as one kernel between reshapes', async () => {
+    const [x, w, b] = [values([2, 3, 5, 4], 1), values([2, 3, 4, 6], 2), values([2, 3, 1, 6], 3)];
+    const info = await tf.profile(() => dense(x, w, b, 'relu'));
+    expect((info.result as tf.Tensor).shape).toEqual([2, 3, 5, 6]);
+    tf.dispose(info.result as tf.Tensor);
+    expect(info.kernels.map((k) => k.name).filter((name) => name !== 'Reshape')).toEqual(['LabDenseWebGpu']);
+    tf.dispose([x, w, b]);
+  });
 
   it('runs one kernel forward where the composite ran three', async () => {
     const [x, w, b] = [values([3, 9, 7], 1), values([3, 7, 6], 2), values([3, 1, 6], 3)];
@@ -120,10 +130,11 @@ describe('dense layer as one WebGPU dispatch', () => {
   });
 
   it('leaves other shapes to the composite and keeps the tensor count flat', async () => {
-    const ensemble = [values([2, 3, 5, 4], 1), values([2, 3, 4, 6], 2), values([2, 3, 1, 6], 3)] as const;
-    expect(webgpuDenseTakes(...ensemble)).toBe(false); // rank 4: tfjs's program folds the batch axes
-    expect(webgpuDenseTakes(values([3, 5, 4], 1), values([3, 4, 6], 2), values([6], 3))).toBe(false); // a shared bias
-    tf.dispose([...ensemble]);
+    const shared = [values([3, 5, 4], 1), values([3, 4, 6], 2), values([6], 3)] as const;
+    expect(webgpuDenseTakes(...shared)).toBe(false); // a bias shared by the members
+    const mismatched = [values([2, 3, 5, 4], 1), values([3, 2, 4, 6], 2), values([2, 3, 1, 6], 3)] as const;
+    expect(webgpuDenseTakes(...mismatched)).toBe(false); // leading axes that differ
+    tf.dispose([...shared, ...mismatched]);
     const [x, w, b] = [values([3, 9, 7], 1), values([3, 7, 6], 2), values([3, 1, 6], 3)];
     const step = () => tf.tidy(() => tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(dense(xx, ww, bb, 'relu')))([x, w, b]));
     tf.dispose(step());

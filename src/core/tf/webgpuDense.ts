@@ -6,9 +6,10 @@
 // (bench/README.md, "Results on an NVIDIA H100"), so the count is the cost.
 // Not bit for bit with the composite: a GPU compiler may fuse the product's last multiply with the bias's add
 // (tests/browser/webgpuDense.test.ts bounds the difference).
-// Taken: rank 2 with a bias [out] (a lone run's MLP) and rank 3 with a bias [K, 1, out] (a population's), float32.
-// tfjs's program broadcasts the bias over the product's [batch, rows, columns] coordinates, so a rank-4 ensemble's
-// bias [K, N, 1, out] (its batch axes folded into one) is left to the composite.
+// Taken: rank 2 with a bias [out] (a lone run's MLP), and rank 3 or more with a bias [...lead, 1, out] (a population's
+// [K, 1, out], an ensemble's [N, 1, out] or [K, N, 1, out]), float32. tfjs's program broadcasts the bias over the
+// product's [batch, rows, columns] coordinates, so the leading axes are folded into one first (a reshape dispatches
+// nothing on webgpu).
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { elementwise, webgpuKernels } from './webgpuPrograms';
@@ -64,7 +65,7 @@ function register(): void {
       return {
         x: () => tf.matMul(dz, w, false, true),
         w: () => tf.matMul(x, dz, true, false),
-        b: () => tf.sum(dz, dz.rank - 2, dz.rank === 3), // [out] for rank 2, [K, 1, out] for rank 3
+        b: () => tf.sum(dz, dz.rank - 2, dz.rank === 3), // [out] for rank 2, [batch, 1, out] for rank 3
       };
     },
   });
@@ -84,13 +85,13 @@ function reluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
 export function webgpuDenseTakes(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): boolean {
   const p = w.shape[w.shape.length - 1];
   const rank = x.rank;
-  const biasFits = rank === 2 ? b.rank === 1 && b.shape[0] === p : rank === 3 && b.shape.join() === [x.shape[0], 1, p].join();
+  const biasFits = rank === 2 ? b.rank === 1 && b.shape[0] === p : rank >= 3 && b.shape.join() === [...x.shape.slice(0, -2), 1, p].join();
   return (
     enabled &&
     tf.getBackend() === 'webgpu' &&
     biasFits &&
     w.rank === rank &&
-    (rank === 2 || x.shape[0] === w.shape[0]) &&
+    x.shape.slice(0, -2).join() === w.shape.slice(0, -2).join() &&
     x.shape[rank - 1] === w.shape[rank - 2] &&
     [x, w, b].every((t) => t.dtype === 'float32')
   );
@@ -99,5 +100,11 @@ export function webgpuDenseTakes(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): bool
 /** act(x w + b) as one dispatch; call only where webgpuDenseTakes says so. */
 export function webgpuDense<T extends tf.Tensor>(x: T, w: tf.Tensor, b: tf.Tensor, relu: boolean): T {
   register();
-  return tf.engine().runKernel(DENSE, { x, w, b } as unknown as tf.NamedTensorMap, { relu } as unknown as tf.NamedAttrMap) as T;
+  const run = (xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) => tf.engine().runKernel(DENSE, { x: xs, w: ws, b: bs } as unknown as tf.NamedTensorMap, { relu } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  if (x.rank <= 3) return run(x, w, b) as T;
+  const lead = x.shape.slice(0, -2);
+  const [n, m] = x.shape.slice(-2);
+  const p = w.shape[w.rank - 1];
+  const batch = tf.util.sizeFromShape(lead);
+  return tf.reshape(run(tf.reshape(x, [batch, n, m]), tf.reshape(w, [batch, m, p]), tf.reshape(b, [batch, 1, p])), [...lead, n, p]) as T;
 }
