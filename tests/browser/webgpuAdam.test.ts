@@ -6,6 +6,7 @@ import { adamStepOps, memberAdamStep, type AdamStep } from '../../src/core/popul
 import { populationForSpec, agentForSpec, type MeasureSpec } from '../../src/core/run/measure';
 import { trySetBackend } from '../../src/core/tf/backend';
 import { webgpuAdamChoice } from '../../src/core/tf/webgpuAdam';
+import { worstRelative } from './helpers/worstRelative';
 
 // Adam as the lab's WebGPU programs (core/tf/webgpuAdam.ts) against the tf ops it replaces, both on Chromium's WebGPU
 // (SwiftShader here): the same moments, weights and gradient norms within float rounding, and fewer kernels per update.
@@ -14,24 +15,6 @@ import { webgpuAdamChoice } from '../../src/core/tf/webgpuAdam';
 const REL = 1e-6;
 /** The Adam step's own programs (the update also runs the lab's dense-layer and Polyak programs). */
 const ADAM_KERNELS = ['LabSquaredNorms', 'LabAdamMoment', 'LabAdamWeights'];
-
-/**
- * The largest |a - b| / (|b| + 1e-12 / REL) over every value: at most REL means each value within tolerance. `scale`
- * 'tensor' measures against the tensor's largest |b| instead: for weights trained several steps, where a value that
- * crossed zero holds the absolute rounding of the larger values it came from.
- */
-async function worstRelative(a: tf.Tensor[], b: tf.Tensor[], scale: 'value' | 'tensor' = 'value'): Promise<number> {
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    expect(a[i].shape).toEqual(b[i].shape);
-    const [x, y] = await Promise.all([a[i].data(), b[i].data()]);
-    const largest = Math.max(...Array.from(y, (v) => Math.abs(Number(v))));
-    y.forEach((v, j) => {
-      worst = Math.max(worst, Math.abs(x[j] - v) / ((scale === 'value' ? Math.abs(v) : largest) + 1e-12 / REL));
-    });
-  }
-  return worst;
-}
 
 /** Deterministic values of every sign and a spread of magnitudes. */
 const values = (shape: number[], seed: number, scale = 1) => tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, j) => scale * Math.sin(seed * 7.1 + j * 1.37) * (1 + (j % 5))), shape);
@@ -83,7 +66,7 @@ describe('Adam as WebGPU programs', () => {
     for (let t = 0; t < 4; t++) {
       expect(shader[t].gradNorm.shape).toEqual([K]);
       for (const part of ['x', 'm', 'v', 'gradNorm'] as const) {
-        const error = await worstRelative(part === 'gradNorm' ? [shader[t].gradNorm] : shader[t][part], part === 'gradNorm' ? [ops[t].gradNorm] : ops[t][part]);
+        const error = await worstRelative(part === 'gradNorm' ? [shader[t].gradNorm] : shader[t][part], part === 'gradNorm' ? [ops[t].gradNorm] : ops[t][part], REL);
         expect(error, `step ${t + 1} ${part}`).toBeLessThanOrEqual(REL);
         worst[part] = Math.max(worst[part] ?? 0, error);
       }
@@ -124,7 +107,7 @@ describe('Adam as WebGPU programs', () => {
     // Clipping is active (the norm above 0.5) in every step, so the clipped path is what is compared.
     ops.norms.forEach((n) => expect(n).toBeGreaterThan(0.5));
     shader.norms.forEach((n, t) => expect(Math.abs(n - ops.norms[t]) / ops.norms[t], `step ${t + 1} gradient norm`).toBeLessThanOrEqual(REL));
-    const worst = { weights: await worstRelative(shader.weights, ops.weights, 'tensor'), moments: await worstRelative(shader.moments, ops.moments, 'tensor') };
+    const worst = { weights: await worstRelative(shader.weights, ops.weights, REL, 'tensor'), moments: await worstRelative(shader.moments, ops.moments, REL, 'tensor') };
     console.log(JSON.stringify({ loneWorstRelativeToTensorScale: worst }));
     expect(worst.weights, 'weights').toBeLessThanOrEqual(REL);
     expect(worst.moments, 'moments').toBeLessThanOrEqual(REL);

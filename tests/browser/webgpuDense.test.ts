@@ -4,24 +4,12 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dense } from '../../src/core/algos/nets';
 import { trySetBackend } from '../../src/core/tf/backend';
 import { setWebGpuDense, webgpuDenseTakes } from '../../src/core/tf/webgpuDense';
+import { worstRelative } from './helpers/worstRelative';
 
 // The dense layer as one WebGPU dispatch (core/tf/webgpuDense.ts: tfjs's fused matMul program and the lab's relu
 // gradient) against the composite it replaces (BatchMatMul, Add, Relu), both on Chromium's WebGPU (SwiftShader here):
 // the same outputs and gradients within float rounding, one kernel forward, and only the gradients asked for.
 const REL = 1e-5;
-
-async function worstRelative(a: tf.Tensor[], b: tf.Tensor[]): Promise<number> {
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    expect(a[i].shape).toEqual(b[i].shape);
-    const [x, y] = await Promise.all([a[i].data(), b[i].data()]);
-    const largest = Math.max(...Array.from(y, (v) => Math.abs(Number(v))));
-    y.forEach((v, j) => {
-      worst = Math.max(worst, Math.abs(x[j] - v) / (largest + 1e-12));
-    });
-  }
-  return worst;
-}
 
 const values = (shape: number[], seed: number) => tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, j) => Math.sin(seed * 7.1 + j * 1.37) * (1 + (j % 5))), shape);
 
@@ -55,7 +43,7 @@ describe('dense layer as one WebGPU dispatch', () => {
       it(`${c.name}, ${activation}: output and gradients equal the composite`, async () => {
         const fused = layer(true, c.x, c.w, c.b, activation);
         const composite = layer(false, c.x, c.w, c.b, activation);
-        expect(await worstRelative(fused, composite)).toBeLessThan(REL);
+        expect(await worstRelative(fused, composite, REL, 'tensor')).toBeLessThan(REL);
         // relu zeroed some outputs, so the gradient's mask was exercised
         if (activation === 'relu') expect([...(await fused[0].data())].filter((v) => v === 0).length).toBeGreaterThan(0);
         tf.dispose([...fused, ...composite]);
@@ -110,7 +98,7 @@ describe('dense layer as one WebGPU dispatch', () => {
       return g;
     };
     const [fused, composite] = [penalty(true), penalty(false)];
-    expect(await worstRelative([fused], [composite])).toBeLessThan(REL);
+    expect(await worstRelative([fused], [composite], REL, 'tensor')).toBeLessThan(REL);
     tf.dispose([fused, composite]);
   });
 

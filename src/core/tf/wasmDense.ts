@@ -8,6 +8,7 @@
 // [K, 1, out], an ensemble's [N, 1, out] or [K, N, 1, out]), float32. Everything else, and every other backend, is
 // the composite (core/algos/nets.ts's dense).
 import * as tf from '@tensorflow/tfjs';
+import { denseShapesFit, registerDenseGradients } from './denseLayerKernel';
 import { product } from './explicitTransposeMatMul';
 import { heapOffset, type WasmBackendView, type WasmKernelArgs } from './wasmBackendView';
 import { gemmTakesColumns, wasmReadsTransposes } from './wasmBatchMatMul';
@@ -29,7 +30,6 @@ function gemmOf(backend: WasmBackendView, kernel: string): GemmExports {
   if (!gemm) throw new Error(`${kernel}: the lab's wasm module cannot run on this backend (shared memory or no SIMD)`);
   return gemm;
 }
-
 
 function register(): void {
   if (registered) return;
@@ -53,22 +53,6 @@ function register(): void {
       return out;
     }) as unknown as tf.KernelFunc,
   });
-  tf.registerGradient({
-    kernelName: DENSE,
-    inputsToSave: ['x', 'w'],
-    outputsToSave: [true],
-    // z = x w + b, y = act(z): dz once (every input's gradient needs it), then each input's only when asked for.
-    gradFunc: (dy, saved, attrs) => {
-      const [x, w, y] = saved;
-      const dz = attrs.relu ? reluGrad(dy as tf.Tensor, y) : (dy as tf.Tensor);
-      return {
-        x: () => product(dz, w, false, true),
-        w: () => product(x, dz, true, false),
-        // b [out] for rank 2, [...lead, 1, out] above: dz summed over its rows (core/tf/wasmColumnSums.ts).
-        b: () => tf.sum(dz, dz.rank - 2, dz.rank >= 3),
-      };
-    },
-  });
   tf.registerKernel({
     kernelName: RELU_GRAD,
     backendName: 'wasm',
@@ -81,35 +65,12 @@ function register(): void {
       return out;
     }) as unknown as tf.KernelFunc,
   });
-  tf.registerGradient({
-    kernelName: RELU_GRAD,
-    inputsToSave: ['y'],
-    // dz = dy * mask(y) is linear in dy (second-order gradients, e.g. a gradient penalty, pass through it); y only
-    // selects, so its gradient is zero, as tfjs's Step's.
-    gradFunc: (ddz, [y]) => ({ dy: () => reluGrad(ddz as tf.Tensor, y), y: () => tf.zerosLike(y) }),
-  });
-}
-
-function reluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
-  return tf.engine().runKernel(RELU_GRAD, { dy, y } as unknown as tf.NamedTensorMap, {}) as tf.Tensor;
+  registerDenseGradients({ dense: DENSE, reluGrad: RELU_GRAD }, product);
 }
 
 /** Whether this layer can run as one wasm kernel now (see the header for what is taken). */
 export function wasmDenseTakes(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): boolean {
-  const p = w.shape[w.shape.length - 1];
-  const rank = x.rank;
-  const biasFits = rank === 2 ? b.rank === 1 && b.shape[0] === p : rank >= 3 && b.shape.join() === [...x.shape.slice(0, -2), 1, p].join();
-  return (
-    enabled &&
-    biasFits &&
-    w.rank === rank &&
-    x.shape.slice(0, -2).join() === w.shape.slice(0, -2).join() &&
-    x.shape[rank - 1] === w.shape[rank - 2] &&
-    x.shape[rank - 1] > 0 &&
-    gemmTakesColumns(p) &&
-    [x, w, b].every((t) => t.dtype === 'float32') &&
-    wasmReadsTransposes()
-  );
+  return enabled && denseShapesFit(x, w, b) && x.shape[x.rank - 1] > 0 && gemmTakesColumns(w.shape[w.rank - 1]) && wasmReadsTransposes();
 }
 
 /** act(x w + b) as one wasm kernel; call only where wasmDenseTakes says so. */

@@ -12,6 +12,7 @@
 // nothing on webgpu).
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { denseShapesFit, registerDenseGradients } from './denseLayerKernel';
 import { elementwise, webgpuKernels } from './webgpuPrograms';
 
 const DENSE = 'LabDenseWebGpu';
@@ -55,46 +56,12 @@ function register(): void {
   registerKernels();
   if (gradientsRegistered) return;
   gradientsRegistered = true;
-  tf.registerGradient({
-    kernelName: DENSE,
-    inputsToSave: ['x', 'w'],
-    outputsToSave: [true],
-    gradFunc: (dy, saved, attrs) => {
-      const [x, w, y] = saved;
-      const dz = attrs.relu ? reluGrad(dy as tf.Tensor, y) : (dy as tf.Tensor);
-      return {
-        x: () => tf.matMul(dz, w, false, true),
-        w: () => tf.matMul(x, dz, true, false),
-        b: () => tf.sum(dz, dz.rank - 2, dz.rank === 3), // [out] for rank 2, [batch, 1, out] for rank 3
-      };
-    },
-  });
-  tf.registerGradient({
-    kernelName: RELU_GRAD,
-    inputsToSave: ['y'],
-    // Linear in dy (second-order gradients pass through it); y only selects, so its gradient is zero, as Step's.
-    gradFunc: (ddz, [y]) => ({ dy: () => reluGrad(ddz as tf.Tensor, y), y: () => tf.zerosLike(y) }),
-  });
-}
-
-function reluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
-  return tf.engine().runKernel(RELU_GRAD, { dy, y } as unknown as tf.NamedTensorMap, {}) as tf.Tensor;
+  registerDenseGradients({ dense: DENSE, reluGrad: RELU_GRAD }, (x, y, tx, ty) => tf.matMul(x, y, tx, ty));
 }
 
 /** Whether this layer can run as one dispatch now (see the header for what is taken). */
 export function webgpuDenseTakes(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): boolean {
-  const p = w.shape[w.shape.length - 1];
-  const rank = x.rank;
-  const biasFits = rank === 2 ? b.rank === 1 && b.shape[0] === p : rank >= 3 && b.shape.join() === [...x.shape.slice(0, -2), 1, p].join();
-  return (
-    enabled &&
-    tf.getBackend() === 'webgpu' &&
-    biasFits &&
-    w.rank === rank &&
-    x.shape.slice(0, -2).join() === w.shape.slice(0, -2).join() &&
-    x.shape[rank - 1] === w.shape[rank - 2] &&
-    [x, w, b].every((t) => t.dtype === 'float32')
-  );
+  return enabled && tf.getBackend() === 'webgpu' && denseShapesFit(x, w, b);
 }
 
 /** act(x w + b) as one dispatch; call only where webgpuDenseTakes says so. */
