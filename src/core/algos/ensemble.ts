@@ -120,7 +120,7 @@ export function ensembleWithInputGradient<T extends tf.Tensor>(weights: readonly
   // there is no hidden layer and h_{L-1} is the input itself).
   let delta = tf.mul(swapLastAxes(weights[L]), masks[L - 1] ?? tf.onesLike(x)) as T;
   for (let l = L - 1; l >= 0; l--) {
-    delta = matMulFastGrad(delta, swapLastAxes(weights[l]));
+    delta = matMulFastGrad(delta, weights[l], true);
     if (l > 0) delta = tf.mul(delta, masks[l - 1]) as T;
   }
   return { out, inputGradient: delta };

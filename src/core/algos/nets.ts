@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
-import { explicitTransposeMatMul, swapLastAxes } from '../tf/explicitTransposeMatMul';
+import { explicitTransposeMatMul, product, swapLastAxes } from '../tf/explicitTransposeMatMul';
 import { polyakAverage } from '../tf/polyak';
 import { wasmDense, wasmDenseTakes } from '../tf/wasmDense';
 import { webgpuDense, webgpuDenseTakes } from '../tf/webgpuDense';
@@ -130,12 +130,14 @@ const tanhViaSigmoid = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
 }) as never) as unknown as <T extends tf.Tensor>(x: T) => T;
 
 /**
- * x w (rank 2, or batched with the same leading axes), with gradients that are fast on wasm too: there each computed
- * only when something asked for it, the transposed operands read in place by the lab's GEMM (or transposed first where
- * it cannot run; core/tf/explicitTransposeMatMul.ts); on the other backends tfjs's own matMul.
+ * x w, or x w^T with `transposeW` (rank 2, or batched with the same leading axes), with gradients that are fast on
+ * wasm too: there each computed only when something asked for it, the transposed operands read in place by the lab's
+ * GEMM (or transposed first where it cannot run; core/tf/explicitTransposeMatMul.ts); on the other backends tfjs's
+ * own matMul.
  */
-export function matMulFastGrad<T extends tf.Tensor>(x: T, w: tf.Tensor): T {
-  return (tf.getBackend() === 'wasm' ? explicitTransposeMatMul(x, w) : tf.matMul(x, w)) as T;
+export function matMulFastGrad<T extends tf.Tensor>(x: T, w: tf.Tensor, transposeW = false): T {
+  if (tf.getBackend() !== 'wasm') return tf.matMul(x, w, false, transposeW) as T;
+  return (transposeW ? product(x, w, false, true) : explicitTransposeMatMul(x, w)) as T;
 }
 
 /** Polyak averaging of target networks: target <- tau * online + (1 - tau) * target. */

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import { layerNorm } from './layerNorm';
-import { dense, matMulFastGrad, newVariable, swapLastAxes } from './nets';
+import { dense, matMulFastGrad, newVariable } from './nets';
 
 /** Dropout as the caller wants it: seeded tf.dropout while training, the identity at evaluation. */
 export type Dropout = (x: tf.Tensor) => tf.Tensor;
@@ -119,7 +119,7 @@ export function causalMask(length: number): tf.Tensor2D {
  */
 export function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor2D, dropProbabilities: Dropout = noDropout): tf.Tensor {
   const d = q.shape[q.shape.length - 1];
-  const scores = tf.add(tf.div(matMulFastGrad(q, swapLastAxes(k)), Math.sqrt(d)), mask);
+  const scores = tf.add(tf.div(matMulFastGrad(q, k, true), Math.sqrt(d)), mask);
   return matMulFastGrad(dropProbabilities(tf.softmax(scores)), v);
 }
 
