@@ -103,11 +103,9 @@ export class MLP {
  * elsewhere the product, an add and the activation.
  */
 export function dense<T extends tf.Tensor>(x: T, w: tf.Tensor, b: tf.Tensor, activation: Activation | 'linear'): T {
-  if (activation !== 'tanh' && wasmDenseTakes(x, w, b)) return wasmDense(x, w, b, activation === 'relu');
-  if (webgpuDenseTakes(x, w, b)) {
-    const z = webgpuDense(x, w, b, activation === 'relu');
-    return activation === 'tanh' ? hiddenActivation(z, activation) : z;
-  }
+  const relu = activation === 'relu';
+  const oneKernel = wasmDenseTakes(x, w, b) ? wasmDense(x, w, b, relu) : webgpuDenseTakes(x, w, b) ? webgpuDense(x, w, b, relu) : null;
+  if (oneKernel) return activation === 'tanh' ? hiddenActivation(oneKernel, 'tanh') : oneKernel;
   const z = tf.add(matMulFastGrad(x, w), b) as T;
   return activation === 'linear' ? z : hiddenActivation(z, activation);
 }

@@ -25,11 +25,9 @@ export function polyakAverage(targets: readonly tf.Variable[], sources: readonly
     if (v.shape.join() !== sources[i].shape.join()) throw new Error(`Polyak averaging: target ${v.name} is ${v.shape.join('x')}, online ${sources[i].name} ${sources[i].shape.join('x')}`);
   });
   tf.tidy(() => {
-    const averaged = kernelFits()
-      ? polyakKernel(targets, sources, tau)
-      : enabled && tf.getBackend() === 'webgpu'
-        ? webgpuPolyak(targets, sources, tau)
-        : targets.map((v, i) => polyakOps(v, sources[i], tau));
+    const way = averagingWay();
+    const averaged =
+      way === 'wasm' ? polyakKernel(targets, sources, tau) : way === 'webgpu' ? webgpuPolyak(targets, sources, tau) : targets.map((v, i) => polyakOps(v, sources[i], tau));
     targets.forEach((v, i) => v.assign(averaged[i]));
   });
 }
@@ -41,8 +39,12 @@ function polyakOps(v: tf.Tensor, source: tf.Tensor, tau: number | tf.Tensor1D): 
   return tf.add(tf.mul(source, t), tf.mul(v, tf.sub(1, t)));
 }
 
-function kernelFits(): boolean {
-  return enabled && tf.getBackend() === 'wasm' && wasmGemmFor((tf.backend() as unknown as WasmBackendView).wasm) !== null;
+/** The lab's kernel on wasm (where its module runs), its programs on webgpu, else (or switched off) the tf ops. */
+function averagingWay(): 'wasm' | 'webgpu' | 'ops' {
+  if (!enabled) return 'ops';
+  const backend = tf.getBackend();
+  if (backend === 'wasm') return wasmGemmFor((tf.backend() as unknown as WasmBackendView).wasm) !== null ? 'wasm' : 'ops';
+  return backend === 'webgpu' ? 'webgpu' : 'ops';
 }
 
 function polyakKernel(targets: readonly tf.Tensor[], sources: readonly tf.Tensor[], tau: number | tf.Tensor1D): tf.Tensor[] {

@@ -49,8 +49,8 @@ export function wasmGemmFusesMultiplyAdd(): boolean {
  */
 export function wasmGemmFor(wasm: WasmModule): GemmExports | null {
   const variant: Variant = wasmGemmFusesMultiplyAdd() ? 'fusedMultiplyAdd' : 'baseline';
-  const bound = instances.get(wasm) ?? {};
-  instances.set(wasm, bound);
+  let bound = instances.get(wasm);
+  if (!bound) instances.set(wasm, (bound = {}));
   let gemm = bound[variant];
   if (gemm !== undefined) return gemm;
   const module = compile(variant);

@@ -40,10 +40,13 @@ function reluGradProgram(shape: number[]): WebGPUProgram {
   };
 }
 
+let fusedMatMul: tf.KernelConfig | undefined;
+
 const registerKernels = webgpuKernels({
   [DENSE]: ({ inputs: { x, w, b }, backend, attrs }) => {
-    const fused = tf.getKernel('_FusedMatMul', 'webgpu');
-    if (!fused) throw new Error(`${DENSE}: tfjs-backend-webgpu has no _FusedMatMul kernel`);
+    fusedMatMul ??= tf.getKernel('_FusedMatMul', 'webgpu');
+    if (!fusedMatMul) throw new Error(`${DENSE}: tfjs-backend-webgpu has no _FusedMatMul kernel`);
+    const fused = fusedMatMul;
     const fusedAttrs = { transposeA: false, transposeB: false, activation: attrs.relu ? 'relu' : 'linear', leakyreluAlpha: 0 };
     return fused.kernelFunc({ inputs: { a: x, b: w, bias: b }, backend: backend as WebGPUBackend, attrs: fusedAttrs }) as tf.TensorInfo;
   },
